@@ -1,0 +1,175 @@
+#include "app/extract_writer.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "core/hash.hpp"
+
+namespace fwscan {
+namespace {
+
+constexpr std::size_t kMaxComponent = 255;
+constexpr std::size_t kMaxDepthComponents = 256;
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { if (fd_ >= 0) ::close(fd_); }
+  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Fd& operator=(Fd&& o) noexcept { std::swap(fd_, o.fd_); return *this; }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+class SafeWriter {
+ public:
+  explicit SafeWriter(int root_fd) : root_(root_fd) {}
+
+  // Opens (creating as needed) the directory at `parts`, never following links.
+  Result<Fd> open_dir(const std::vector<std::string>& parts) {
+    Fd cur(::dup(root_));
+    for (const auto& p : parts) {
+      if (::mkdirat(cur.get(), p.c_str(), 0755) != 0 && errno != EEXIST) {
+        return make_error(Errc::kIo, "mkdir " + p + ": " + std::strerror(errno));
+      }
+      Fd next(::openat(cur.get(), p.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!next.ok()) return make_error(Errc::kIo, "open dir " + p + ": " + std::strerror(errno));
+      cur = std::move(next);
+    }
+    return cur;
+  }
+
+  Status write_file(const std::vector<std::string>& dir, const std::string& name, ByteView bytes) {
+    FWSCAN_ASSIGN_OR_RETURN(Fd d, open_dir(dir));
+    Fd f(::openat(d.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!f.ok()) return make_error(Errc::kIo, "create " + name + ": " + std::strerror(errno));
+    std::size_t pos = 0;
+    while (pos < bytes.size()) {
+      const ssize_t n = ::write(f.get(), bytes.data() + pos, bytes.size() - pos);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return make_error(Errc::kIo, "write " + name + ": " + std::strerror(errno));
+      }
+      pos += static_cast<std::size_t>(n);
+    }
+    return {};
+  }
+
+ private:
+  int root_;
+};
+
+std::vector<std::string> join(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string step_dir_name(const std::string& handler, std::uint64_t offset) {
+  return handler + "@" + hex_u64(offset);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> safe_components(std::string_view entry) {
+  if (entry.empty()) return make_error(Errc::kMalformed, "empty path");
+  if (entry.find('\0') != std::string_view::npos) return make_error(Errc::kMalformed, "path contains NUL");
+  if (entry.front() == '/' || entry.front() == '\\') return make_error(Errc::kMalformed, "absolute path refused");
+  std::vector<std::string> parts;
+  std::size_t pos = 0;
+  while (pos <= entry.size()) {
+    auto next = entry.find_first_of("/\\", pos);
+    if (next == std::string_view::npos) next = entry.size();
+    std::string part(entry.substr(pos, next - pos));
+    pos = next + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") return make_error(Errc::kMalformed, "'..' component refused");
+    if (part.size() > kMaxComponent) return make_error(Errc::kMalformed, "path component longer than 255 bytes");
+    parts.push_back(std::move(part));
+  }
+  if (parts.empty()) return make_error(Errc::kMalformed, "path has no name");
+  if (parts.size() > kMaxDepthComponents) return make_error(Errc::kMalformed, "path too deep");
+  return parts;
+}
+
+Result<ExtractStats> write_extraction(ReportDocument& doc, const std::filesystem::path& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  Fd root(::open(out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root.ok()) return make_error(Errc::kIo, "cannot open output folder " + out_dir.string() + ": " + std::strerror(errno));
+  SafeWriter w(root.get());
+  ExtractStats stats;
+  ExtractionTree& tree = doc.tree;
+  // node id -> directory (components under out_dir) where its extraction goes
+  std::map<NodeId, std::vector<std::string>> node_dir;
+  auto refuse = [&](Node& n, const std::string& code, const std::string& message) {
+    n.diagnostics.push_back({Severity::kWarning, code, message, "extract", std::nullopt});
+    ++stats.refused;
+  };
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    Node& n = tree.at(static_cast<NodeId>(i));
+    if (n.kind == NodeKind::kRoot) {
+      auto parts = safe_components(n.step.entry);
+      node_dir[n.id] = {parts ? parts->back() + ".extracted" : std::string("input.extracted")};
+      continue;
+    }
+    const Node& parent = tree.at(*n.parent);
+    auto pdir = node_dir.find(parent.id);
+    if (pdir == node_dir.end()) continue;  // parent was refused
+    if (n.kind == NodeKind::kChunk) {
+      auto dir = join(pdir->second, {step_dir_name(n.step.handler, n.step.offset)});
+      node_dir[n.id] = dir;
+      continue;
+    }
+    // Entry: lives in its chunk's folder. A chunk node is that folder already; a node
+    // identified as a whole gets "<handler>@0x0".
+    std::vector<std::string> chunk_dir = pdir->second;
+    if (parent.kind != NodeKind::kChunk) chunk_dir.push_back(step_dir_name(n.step.handler, 0));
+    auto parts = safe_components(n.step.entry);
+    if (!parts) {
+      refuse(n, "path_refused", "entry '" + n.step.entry + "' not written: " + parts.error().message);
+      continue;
+    }
+    std::vector<std::string> dir = chunk_dir;
+    dir.insert(dir.end(), parts->begin(), parts->end() - 1);
+    const std::string leaf = parts->back();
+    switch (n.meta.kind) {
+      case EntryKind::kDirectory: {
+        auto d = w.open_dir(join(dir, {leaf}));
+        if (!d) refuse(n, "write_failed", d.error().message);
+        else ++stats.directories;
+        break;
+      }
+      case EntryKind::kFile: {
+        auto s = w.write_file(dir, leaf, n.data.bytes());
+        if (!s) {
+          refuse(n, "write_failed", s.error().message);
+          continue;
+        }
+        ++stats.files;
+        node_dir[n.id] = join(dir, {leaf + ".extracted"});
+        break;
+      }
+      default:
+        n.diagnostics.push_back({Severity::kInfo, "not_created",
+                                 std::string(entry_kind_name(n.meta.kind)) + " '" + n.step.entry + "'" +
+                                     (n.meta.link_target.empty() ? "" : " -> '" + n.meta.link_target + "'") +
+                                     " recorded, not created",
+                                 "extract", std::nullopt});
+        ++stats.not_created;
+        break;
+    }
+  }
+  return stats;
+}
+
+}  // namespace fwscan

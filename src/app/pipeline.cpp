@@ -1,0 +1,138 @@
+#include "app/pipeline.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/hash.hpp"
+#include "core/reader.hpp"
+#include "report/text_encoding.hpp"
+#include "unpack/unpacker.hpp"
+
+namespace fwscan {
+namespace {
+
+std::string basename_of(const std::string& entry) {
+  const auto slash = entry.find_last_of('/');
+  return slash == std::string::npos ? entry : entry.substr(slash + 1);
+}
+
+// Byte ranges of a node that a scanned child holds as a carved slice: matches there are
+// reported on the child, where the provenance is more precise.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> carved_child_ranges(const ExtractionTree& tree, const Node& n) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  for (NodeId cid : n.children) {
+    const Node& c = tree.at(cid);
+    if (c.step.origin != ChildOrigin::kCarved || !c.is_content() || c.size() == 0) continue;
+    ranges.emplace_back(c.step.offset, c.step.offset + c.size());
+  }
+  return ranges;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(ScanOptions options, const Registry& registry)
+    : options_(std::move(options)), registry_(registry),
+      unpacker_(std::make_unique<Unpacker>(registry_, options_.limits)) {
+  doc_.tool_version = FWSCAN_VERSION;
+  doc_.limits = options_.limits;
+  if (options_.rules) {
+    doc_.rules_digest = options_.rules->digest();
+    doc_.rules_count = options_.rules->rule_count();
+    doc_.rule_files = options_.rules->files();
+  }
+}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::add_file(const std::filesystem::path& path) {
+  auto blob = Blob::map_file(path);
+  const std::string name = path.filename().string();
+  if (!blob) {
+    doc_.inputs.push_back({name, "", 0, std::nullopt});
+    doc_.diagnostics.push_back({Severity::kError, "io_error", blob.error().message, "", std::nullopt});
+    return;
+  }
+  add_blob(std::move(blob).value(), name);
+}
+
+void Pipeline::add_blob(Blob blob, const std::string& name) {
+  ReportInput in{name, sha256_hex(blob.bytes()), blob.size(), std::nullopt};
+  in.root = unpacker_->unpack(std::move(blob), name, doc_.tree);
+  doc_.inputs.push_back(std::move(in));
+}
+
+ReportDocument Pipeline::finish() {
+  ExtractionTree& tree = doc_.tree;
+  if (options_.rules) {
+    ScanSession session(options_.rules, options_.limits.yara_timeout_seconds);
+    std::map<NodeId, std::vector<std::string>> duplicates;
+    for (const Node& n : tree.nodes()) {
+      if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
+    }
+    for (std::size_t i = 0; i < tree.size(); ++i) {
+      Node& n = tree.at(static_cast<NodeId>(i));
+      if (!n.is_content() || n.size() == 0 || n.duplicate_of) continue;
+      ScanContext ctx;
+      ctx.depth = n.depth;
+      ctx.handler = n.handler.value_or("");
+      ctx.locator = n.locator;
+      ctx.name = basename_of(n.kind == NodeKind::kRoot ? n.step.entry : n.step.entry);
+      ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
+      std::vector<Diagnostic> diags;
+      auto matches = session.scan(n.data.bytes(), ctx, diags);
+      n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
+      if (!matches) {
+        n.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
+        continue;
+      }
+      const auto ranges = carved_child_ranges(tree, n);
+      for (RuleMatch& m : *matches) {
+        const bool had_strings = !m.strings.empty();
+        std::erase_if(m.strings, [&](const StringMatch& s) {
+          return std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) {
+            return s.offset >= r.first && s.offset + s.length <= r.second;
+          });
+        });
+        if (had_strings && m.strings.empty()) continue;  // fully explained by carved children
+        Finding f;
+        f.ns = m.ns;
+        f.rule = m.rule;
+        f.severity = m.severity();
+        f.meta = m.meta;
+        f.node = n.id;
+        f.locator = n.locator;
+        f.node_sha256 = n.sha256;
+        for (const StringMatch& s : m.strings) {
+          EvidenceString e;
+          e.id = s.id;
+          e.offset = s.offset;
+          e.length = s.length;
+          if (n.root_offset) e.root_offset = *n.root_offset + s.offset;
+          const ByteView bytes(s.data.data(), s.data.size());
+          DecodedText t = decode_match_text(s.id, bytes);
+          e.encoding = std::move(t.encoding);
+          e.text = std::move(t.text);
+          e.hex = to_hex(bytes);
+          f.strings.push_back(std::move(e));
+        }
+        if (auto it = duplicates.find(n.id); it != duplicates.end()) f.also_in = it->second;
+        doc_.findings.push_back(std::move(f));
+      }
+    }
+  }
+  std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.locator != b.locator) return a.locator < b.locator;
+    if (a.ns != b.ns) return a.ns < b.ns;
+    return a.rule < b.rule;
+  });
+  return std::move(doc_);
+}
+
+ReportDocument scan_blob(Blob blob, const std::string& name, const ScanOptions& options) {
+  Pipeline p(options);
+  p.add_blob(std::move(blob), name);
+  return p.finish();
+}
+
+}  // namespace fwscan

@@ -1,0 +1,46 @@
+#pragma once
+// The scan pipeline: inputs → unpacker → YARA over every unique node → findings with
+// provenance. A scan always finishes and always yields a document.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/limits.hpp"
+#include "report/document.hpp"
+#include "scan/rule_set.hpp"
+#include "unpack/registry.hpp"
+
+namespace fwscan {
+
+class Unpacker;
+
+struct ScanOptions {
+  Limits limits;
+  std::shared_ptr<const RuleSet> rules;  // null: unpack only
+};
+
+class Pipeline {
+ public:
+  explicit Pipeline(ScanOptions options, const Registry& registry = Registry::builtin());
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  // Adds an input read from disk; an unreadable file becomes a run-level diagnostic.
+  void add_file(const std::filesystem::path& path);
+  // Adds an in-memory input (tests, fuzzing).
+  void add_blob(Blob blob, const std::string& name);
+  // Scans every node and returns the finished document.
+  ReportDocument finish();
+
+ private:
+  ScanOptions options_;
+  const Registry& registry_;
+  ReportDocument doc_;
+  std::unique_ptr<Unpacker> unpacker_;
+};
+
+// Convenience: unpack + scan in one call.
+ReportDocument scan_blob(Blob blob, const std::string& name, const ScanOptions& options);
+
+}  // namespace fwscan

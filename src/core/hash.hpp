@@ -1,0 +1,15 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/blob.hpp"
+
+namespace fwscan {
+
+std::string sha256_hex(ByteView data);
+std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
+// Shannon entropy in bits per byte (0..8).
+double shannon_entropy(ByteView data);
+std::string hex_u64(std::uint64_t value);  // "0x1f"
+
+}  // namespace fwscan

@@ -1,0 +1,18 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+
+namespace fwscan {
+
+struct Limits {
+  int max_depth = 16;
+  std::uint64_t max_node_bytes = 1ULL << 30;     // one decoded child
+  std::uint64_t max_total_bytes = 8ULL << 30;    // everything decoded in one run
+  std::uint32_t max_children_per_node = 100'000;
+  std::uint32_t max_nodes = 1'000'000;
+  double max_expansion_ratio = 1'000.0;          // decoded / encoded, per decompression
+  std::uint32_t max_chunks_per_node = 10'000;    // carver output cap
+  std::uint32_t yara_timeout_seconds = 60;
+};
+
+}  // namespace fwscan

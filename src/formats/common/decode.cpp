@@ -1,0 +1,285 @@
+#include "formats/common/decode.hpp"
+
+#include <bzlib.h>
+#include <lz4frame.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+namespace fwscan {
+namespace {
+
+constexpr std::size_t kBufSize = 64 * 1024;
+
+// Appends produced bytes respecting the cap; returns false when the cap was hit.
+class Sink {
+ public:
+  Sink(DecodeResult& r, std::uint64_t max_out, bool discard) : r_(r), max_(max_out), discard_(discard) {}
+  bool put(const std::uint8_t* p, std::size_t n) {
+    const std::uint64_t room = max_ - r_.produced;
+    const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(room, n));
+    if (!discard_) r_.out.insert(r_.out.end(), p, p + take);
+    r_.produced += take;
+    return take == n;
+  }
+  bool full() const { return r_.produced >= max_; }
+
+ private:
+  DecodeResult& r_;
+  std::uint64_t max_;
+  bool discard_;
+};
+
+unsigned int clamp_uint(std::uint64_t v) {
+  return static_cast<unsigned int>(std::min<std::uint64_t>(v, std::numeric_limits<unsigned int>::max()));
+}
+
+DecodeResult decode_zlib(ByteView in, std::uint64_t max_out, bool discard, int window_bits) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  z_stream zs{};
+  if (inflateInit2(&zs, window_bits) != Z_OK) {
+    r.message = "inflateInit2 failed";
+    return r;
+  }
+  std::array<std::uint8_t, kBufSize> buf{};
+  std::uint64_t fed = 0;
+  int ret = Z_OK;
+  while (true) {
+    if (zs.avail_in == 0 && fed < in.size()) {
+      const unsigned int n = clamp_uint(in.size() - fed);
+      zs.next_in = const_cast<Bytef*>(in.data() + fed);  // NOLINT: zlib API is not const
+      zs.avail_in = n;
+      fed += n;
+    }
+    zs.next_out = buf.data();
+    zs.avail_out = static_cast<uInt>(buf.size());
+    ret = inflate(&zs, Z_NO_FLUSH);
+    const std::size_t got = buf.size() - zs.avail_out;
+    if (!sink.put(buf.data(), got)) {
+      r.status = DecodeStatus::kOutputLimit;
+      break;
+    }
+    if (ret == Z_STREAM_END) {
+      r.status = DecodeStatus::kComplete;
+      break;
+    }
+    if (ret == Z_BUF_ERROR && zs.avail_in == 0 && fed >= in.size()) {
+      r.status = DecodeStatus::kTruncatedInput;
+      r.message = "stream ends before its end marker";
+      break;
+    }
+    if (ret != Z_OK && ret != Z_BUF_ERROR) {
+      r.status = DecodeStatus::kCorrupt;
+      r.message = zs.msg != nullptr ? zs.msg : "inflate error";
+      break;
+    }
+  }
+  r.consumed = zs.total_in;
+  inflateEnd(&zs);
+  return r;
+}
+
+DecodeResult decode_lzma(ByteView in, std::uint64_t max_out, bool discard, bool alone) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  lzma_stream ls = LZMA_STREAM_INIT;
+  constexpr std::uint64_t kMemLimit = 512ULL << 20;
+  const lzma_ret init = alone ? lzma_alone_decoder(&ls, kMemLimit) : lzma_stream_decoder(&ls, kMemLimit, 0);
+  if (init != LZMA_OK) {
+    r.message = "lzma decoder init failed";
+    return r;
+  }
+  ls.next_in = in.data();
+  ls.avail_in = in.size();
+  std::array<std::uint8_t, kBufSize> buf{};
+  while (true) {
+    ls.next_out = buf.data();
+    ls.avail_out = buf.size();
+    const lzma_ret ret = lzma_code(&ls, LZMA_FINISH);
+    const std::size_t got = buf.size() - ls.avail_out;
+    if (!sink.put(buf.data(), got)) {
+      r.status = DecodeStatus::kOutputLimit;
+      break;
+    }
+    if (ret == LZMA_STREAM_END) {
+      r.status = DecodeStatus::kComplete;
+      break;
+    }
+    if (ret == LZMA_OK) continue;
+    if (ret == LZMA_BUF_ERROR) {
+      r.status = DecodeStatus::kTruncatedInput;
+      r.message = "stream ends before its end marker";
+    } else {
+      r.status = DecodeStatus::kCorrupt;
+      r.message = ret == LZMA_DATA_ERROR ? "corrupt data"
+                  : ret == LZMA_FORMAT_ERROR ? "not an lzma/xz stream"
+                  : ret == LZMA_MEMLIMIT_ERROR ? "dictionary over the memory limit"
+                  : ret == LZMA_OPTIONS_ERROR ? "unsupported options"
+                                              : "lzma error";
+    }
+    break;
+  }
+  r.consumed = ls.total_in;
+  lzma_end(&ls);
+  return r;
+}
+
+DecodeResult decode_bzip2(ByteView in, std::uint64_t max_out, bool discard) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  bz_stream bs{};
+  if (BZ2_bzDecompressInit(&bs, 0, 0) != BZ_OK) {
+    r.message = "bzip2 init failed";
+    return r;
+  }
+  std::array<char, kBufSize> buf{};
+  std::uint64_t fed = 0;
+  while (true) {
+    if (bs.avail_in == 0 && fed < in.size()) {
+      const unsigned int n = clamp_uint(in.size() - fed);
+      bs.next_in = const_cast<char*>(reinterpret_cast<const char*>(in.data() + fed));  // NOLINT
+      bs.avail_in = n;
+      fed += n;
+    }
+    bs.next_out = buf.data();
+    bs.avail_out = static_cast<unsigned int>(buf.size());
+    const int ret = BZ2_bzDecompress(&bs);
+    const std::size_t got = buf.size() - bs.avail_out;
+    if (!sink.put(reinterpret_cast<const std::uint8_t*>(buf.data()), got)) {  // NOLINT
+      r.status = DecodeStatus::kOutputLimit;
+      break;
+    }
+    if (ret == BZ_STREAM_END) {
+      r.status = DecodeStatus::kComplete;
+      break;
+    }
+    if (ret != BZ_OK) {
+      r.status = DecodeStatus::kCorrupt;
+      r.message = "bzip2 data error";
+      break;
+    }
+    if (bs.avail_in == 0 && fed >= in.size() && got == 0) {
+      r.status = DecodeStatus::kTruncatedInput;
+      r.message = "stream ends before its end marker";
+      break;
+    }
+  }
+  r.consumed = (std::uint64_t{bs.total_in_hi32} << 32) | bs.total_in_lo32;
+  BZ2_bzDecompressEnd(&bs);
+  return r;
+}
+
+DecodeResult decode_zstd(ByteView in, std::uint64_t max_out, bool discard) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  const std::size_t frame = ZSTD_findFrameCompressedSize(in.data(), in.size());
+  if (ZSTD_isError(frame)) {
+    r.status = ZSTD_getErrorCode(frame) == ZSTD_error_srcSize_wrong ? DecodeStatus::kTruncatedInput
+                                                                      : DecodeStatus::kCorrupt;
+    r.message = ZSTD_getErrorName(frame);
+  }
+  ZSTD_DStream* ds = ZSTD_createDStream();
+  ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 27);
+  ZSTD_inBuffer ib{in.data(), ZSTD_isError(frame) ? in.size() : frame, 0};
+  std::array<std::uint8_t, kBufSize> buf{};
+  bool done = false;
+  while (!done) {
+    ZSTD_outBuffer ob{buf.data(), buf.size(), 0};
+    const std::size_t ret = ZSTD_decompressStream(ds, &ob, &ib);
+    if (ZSTD_isError(ret)) {
+      r.status = DecodeStatus::kCorrupt;
+      r.message = ZSTD_getErrorName(ret);
+      break;
+    }
+    if (!sink.put(buf.data(), ob.pos)) {
+      r.status = DecodeStatus::kOutputLimit;
+      break;
+    }
+    if (ret == 0) {
+      r.status = DecodeStatus::kComplete;
+      done = true;
+    } else if (ib.pos >= ib.size && ob.pos < ob.size) {
+      r.status = DecodeStatus::kTruncatedInput;
+      r.message = "frame ends early";
+      done = true;
+    }
+  }
+  r.consumed = ib.pos;
+  ZSTD_freeDStream(ds);
+  return r;
+}
+
+DecodeResult decode_lz4frame(ByteView in, std::uint64_t max_out, bool discard) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  LZ4F_dctx* dctx = nullptr;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&dctx, LZ4F_VERSION))) {
+    r.message = "lz4 init failed";
+    return r;
+  }
+  std::array<std::uint8_t, kBufSize> buf{};
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t out_size = buf.size();
+    std::size_t in_size = in.size() - pos;
+    const std::size_t ret = LZ4F_decompress(dctx, buf.data(), &out_size, in.data() + pos, &in_size, nullptr);
+    if (LZ4F_isError(ret)) {
+      r.status = DecodeStatus::kCorrupt;
+      r.message = LZ4F_getErrorName(ret);
+      break;
+    }
+    pos += in_size;
+    if (!sink.put(buf.data(), out_size)) {
+      r.status = DecodeStatus::kOutputLimit;
+      break;
+    }
+    if (ret == 0) {
+      r.status = DecodeStatus::kComplete;
+      break;
+    }
+    if (pos >= in.size() && out_size == 0) {
+      r.status = DecodeStatus::kTruncatedInput;
+      r.message = "frame ends early";
+      break;
+    }
+  }
+  r.consumed = pos;
+  LZ4F_freeDecompressionContext(dctx);
+  return r;
+}
+
+}  // namespace
+
+std::string_view codec_name(Codec c) {
+  switch (c) {
+    case Codec::kGzip: return "gzip";
+    case Codec::kZlib: return "zlib";
+    case Codec::kXz: return "xz";
+    case Codec::kLzmaAlone: return "lzma";
+    case Codec::kBzip2: return "bzip2";
+    case Codec::kZstd: return "zstd";
+    case Codec::kLz4Frame: return "lz4";
+  }
+  return "unknown";
+}
+
+DecodeResult decode_stream(Codec codec, ByteView in, std::uint64_t max_out, bool discard) {
+  switch (codec) {
+    case Codec::kGzip: return decode_zlib(in, max_out, discard, 16 + MAX_WBITS);
+    case Codec::kZlib: return decode_zlib(in, max_out, discard, MAX_WBITS);
+    case Codec::kXz: return decode_lzma(in, max_out, discard, false);
+    case Codec::kLzmaAlone: return decode_lzma(in, max_out, discard, true);
+    case Codec::kBzip2: return decode_bzip2(in, max_out, discard);
+    case Codec::kZstd: return decode_zstd(in, max_out, discard);
+    case Codec::kLz4Frame: return decode_lz4frame(in, max_out, discard);
+  }
+  return {};
+}
+
+}  // namespace fwscan

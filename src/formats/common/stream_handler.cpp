@@ -1,0 +1,80 @@
+#include "formats/common/stream_handler.hpp"
+
+#include <cstdio>
+
+namespace fwscan {
+
+std::string human_size(std::uint64_t bytes) {
+  char buf[32];
+  if (bytes < 1024) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < (1ULL << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024.0);
+  } else if (bytes < (1ULL << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / 1048576.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / 1073741824.0);
+  }
+  return buf;
+}
+
+std::optional<Chunk> StreamHandler::identify(ByteView node, std::uint64_t start) const {
+  const ByteView at = node.subspan(start);
+  if (!check_(at)) return std::nullopt;
+  const DecodeResult r = decode_stream(codec_, at, kIdentifyMaxOut, /*discard=*/true);
+  const std::string name(codec_name(codec_));
+  switch (r.status) {
+    case DecodeStatus::kComplete:
+      if (r.consumed == 0) return std::nullopt;
+      return Chunk{start, r.consumed, Confidence::kHigh,
+                   name + " stream, " + human_size(r.consumed) + " → " + human_size(r.produced)};
+    case DecodeStatus::kTruncatedInput:
+      if (r.produced == 0) return std::nullopt;
+      return Chunk{start, at.size(), Confidence::kLow,
+                   name + " stream, truncated (" + human_size(r.produced) + " recovered)"};
+    case DecodeStatus::kOutputLimit:
+      return Chunk{start, at.size(), Confidence::kLow,
+                   name + " stream decoding to more than " + human_size(kIdentifyMaxOut)};
+    case DecodeStatus::kCorrupt:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Result<Extraction> StreamHandler::extract(const Blob& chunk, ExtractContext& ctx) const {
+  const std::uint64_t cap = ctx.budget().max_output(chunk.size());
+  DecodeResult r = decode_stream(codec_, chunk.bytes(), cap, /*discard=*/false);
+  if (r.status == DecodeStatus::kCorrupt && r.produced == 0) {
+    return make_error(Errc::kMalformed, std::string(codec_name(codec_)) + ": " + r.message);
+  }
+  Extraction ex;
+  switch (r.status) {
+    case DecodeStatus::kComplete: break;
+    case DecodeStatus::kTruncatedInput:
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, "truncated", r.message, "", r.consumed});
+      break;
+    case DecodeStatus::kOutputLimit:
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, "limit_expansion",
+                                "output stopped at " + human_size(cap) + " (size/expansion budget)",
+                                "", std::nullopt});
+      break;
+    case DecodeStatus::kCorrupt:
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kError, "malformed", r.message, "", r.consumed});
+      break;
+  }
+  if (!ctx.budget().charge(r.out.size())) {
+    return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
+  }
+  Child child;
+  child.name = name_ ? name_(chunk.bytes()) : std::string();
+  if (child.name.empty()) child.name = "decompressed";
+  child.data = Blob::own(std::move(r.out));
+  child.origin = ChildOrigin::kDecoded;
+  ex.children.push_back(std::move(child));
+  return ex;
+}
+
+}  // namespace fwscan

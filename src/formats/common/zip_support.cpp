@@ -1,0 +1,153 @@
+#include "formats/common/zip_support.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cstring>
+#include <memory>
+
+#include "core/reader.hpp"
+
+namespace fwscan {
+
+std::optional<ZipExtent> find_zip_extent(ByteView at) {
+  constexpr std::uint64_t kEocdSize = 22;
+  // Validate the first local header's fixed fields: version and name length.
+  auto name_len = load_le16(at, 26);
+  auto extra_len = load_le16(at, 28);
+  auto version = load_le16(at, 4);
+  if (!name_len || !extra_len || !version || *name_len == 0 || (*version & 0xFF) > 100) return std::nullopt;
+  // Search for an end-of-central-directory record consistent with this start.
+  static constexpr char kEocd[] = "PK\x05\x06";
+  const char* base = reinterpret_cast<const char*>(at.data());  // NOLINT: byte search
+  std::uint64_t from = 30;
+  while (from + kEocdSize <= at.size()) {
+    const void* hit = memmem(base + from, at.size() - from, kEocd, 4);
+    if (hit == nullptr) break;
+    const auto e = static_cast<std::uint64_t>(static_cast<const char*>(hit) - base);
+    from = e + 1;
+    auto cd_size = load_le32(at, e + 12);
+    auto cd_off = load_le32(at, e + 16);
+    auto comment = load_le16(at, e + 20);
+    auto total = load_le16(at, e + 10);
+    if (!cd_size || !cd_off || !comment || !total) break;
+    const bool zip64 = *cd_off == 0xFFFFFFFFU || *cd_size == 0xFFFFFFFFU;
+    const bool consistent = zip64 ? (e >= 20 && has_bytes_at(at, e - 20, "PK\x06\x07"))
+                                  : (std::uint64_t{*cd_off} + *cd_size == e &&
+                                     has_bytes_at(at, *cd_off, "PK\x01\x02"));
+    if (!consistent && !(*total == 0 && *cd_size == 0)) continue;
+    const std::uint64_t end = std::min<std::uint64_t>(e + kEocdSize + *comment, at.size());
+    return ZipExtent{end, true, *total};
+  }
+  // No EOCD: walk local headers to the last complete entry.
+  ZipExtent z;
+  std::uint64_t pos = 0;
+  for (std::uint32_t n = 0; n < 1'000'000; ++n) {
+    if (n > 0 && !has_bytes_at(at, pos, "PK\x03\x04")) break;
+    auto flags = load_le16(at, pos + 6);
+    auto csize = load_le32(at, pos + 18);
+    auto nl = load_le16(at, pos + 26);
+    auto xl = load_le16(at, pos + 28);
+    if (!flags || !csize || !nl || !xl) break;
+    if ((*flags & 0x08) != 0 && *csize == 0) break;  // size only in the data descriptor
+    const std::uint64_t next = pos + 30 + *nl + *xl + *csize;
+    if (next > at.size()) break;
+    pos = next;
+    ++z.entries;
+  }
+  if (z.entries == 0) return std::nullopt;
+  z.size = pos;
+  return z;
+}
+
+namespace {
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+EntryKind kind_of(mode_t type) {
+  switch (type) {
+    case AE_IFREG: return EntryKind::kFile;
+    case AE_IFDIR: return EntryKind::kDirectory;
+    case AE_IFLNK: return EntryKind::kSymlink;
+    case AE_IFCHR: return EntryKind::kCharDevice;
+    case AE_IFBLK: return EntryKind::kBlockDevice;
+    case AE_IFIFO: return EntryKind::kFifo;
+    case AE_IFSOCK: return EntryKind::kSocket;
+    default: return EntryKind::kOther;
+  }
+}
+}  // namespace
+
+Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx) {
+  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_format_zip(a.get());
+  if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
+    return make_error(Errc::kMalformed, std::string("libarchive: ") + archive_error_string(a.get()));
+  }
+  Extraction ex;
+  constexpr std::uint32_t kMaxEntries = 1'000'000;
+  for (std::uint32_t n = 0; n < kMaxEntries; ++n) {
+    archive_entry* entry = nullptr;
+    const int r = archive_read_next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_FATAL || entry == nullptr) {
+      ex.complete = false;
+      const char* msg = archive_error_string(a.get());
+      ex.diagnostics.push_back({Severity::kError, "malformed", std::string("libarchive: ") + (msg ? msg : "fatal error"), "", std::nullopt});
+      break;
+    }
+    if (r == ARCHIVE_WARN) {
+      const char* msg = archive_error_string(a.get());
+      ex.diagnostics.push_back({Severity::kInfo, "archive_warning", msg ? msg : "warning", "", std::nullopt});
+    }
+    Child c;
+    const char* path = archive_entry_pathname(entry);
+    c.name = path ? path : "";
+    if (c.name.empty()) c.name = "entry" + std::to_string(n);
+    c.origin = ChildOrigin::kDecoded;
+    c.meta.kind = kind_of(archive_entry_filetype(entry));
+    if (archive_entry_hardlink(entry) != nullptr) {
+      c.meta.kind = EntryKind::kHardlink;
+      c.meta.link_target = archive_entry_hardlink(entry);
+    }
+    c.meta.mode = static_cast<std::uint32_t>(archive_entry_perm(entry));
+    c.meta.uid = static_cast<std::uint32_t>(archive_entry_uid(entry));
+    c.meta.gid = static_cast<std::uint32_t>(archive_entry_gid(entry));
+    if (archive_entry_mtime_is_set(entry)) c.meta.mtime = archive_entry_mtime(entry);
+    if (const char* t = archive_entry_symlink(entry)) c.meta.link_target = t;
+    if (c.meta.kind == EntryKind::kFile) {
+      const std::uint64_t cap = ctx.budget().max_output(bytes.size());
+      std::vector<std::uint8_t> data;
+      std::uint8_t buf[65536];
+      bool failed = false;
+      while (true) {
+        const la_ssize_t got = archive_read_data(a.get(), buf, sizeof buf);
+        if (got == 0) break;
+        if (got < 0) {
+          failed = true;
+          const char* msg = archive_error_string(a.get());
+          ex.diagnostics.push_back({Severity::kError, "malformed", "entry '" + c.name + "': " + (msg ? msg : "read error"), "", std::nullopt});
+          break;
+        }
+        if (data.size() + static_cast<std::uint64_t>(got) > cap) {
+          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "entry '" + c.name + "' cut at the output budget", "", std::nullopt});
+          failed = true;
+          break;
+        }
+        data.insert(data.end(), buf, buf + got);
+      }
+      if (failed) ex.complete = false;
+      if (!ctx.budget().charge(data.size())) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+        break;
+      }
+      c.data = Blob::own(std::move(data));
+    }
+    ex.children.push_back(std::move(c));
+  }
+  return ex;
+}
+
+}  // namespace fwscan

@@ -1,0 +1,22 @@
+#pragma once
+// ZIP extent finding (native, exact) and entry extraction through libarchive, shared by the
+// zip handler and the vendor zips (Dahua "DH" zip).
+#include <optional>
+
+#include "unpack/handler.hpp"
+
+namespace fwscan {
+
+struct ZipExtent {
+  std::uint64_t size = 0;        // bytes from the first local header to the end of the EOCD
+  bool complete = false;         // false: no consistent EOCD; extent is the last whole local entry
+  std::uint32_t entries = 0;     // from the EOCD when complete, else local headers walked
+};
+
+// `at` starts at a local file header (its signature is not checked: vendors patch it).
+std::optional<ZipExtent> find_zip_extent(ByteView at);
+
+// Extracts every entry of a zip held in `bytes` with libarchive.
+Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx);
+
+}  // namespace fwscan

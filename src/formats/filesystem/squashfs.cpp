@@ -1,0 +1,255 @@
+// SquashFS 4.0, little-endian (camera-formats.md 4.3), read through libsquashfs from memory.
+// Superblock (96 bytes): 00 magic "hsqs"  04 inodes  08 mkfs_time  0c block_size  10 fragments
+//   14 compression u16  16 block_log u16  18 flags u16  1a no_ids u16  1c s_major  1e s_minor
+//   20 root_inode u64  28 bytes_used u64  30.. table offsets
+// The extent is bytes_used; the zero padding to 4 KiB after it is left as a padding region.
+#include <sqfs/compressor.h>
+#include <sqfs/data_reader.h>
+#include <sqfs/dir_reader.h>
+#include <sqfs/error.h>
+#include <sqfs/id_table.h>
+#include <sqfs/inode.h>
+#include <sqfs/io.h>
+#include <sqfs/super.h>
+
+#include <cstring>
+#include <memory>
+
+#include "core/reader.hpp"
+#include "formats/common/stream_handler.hpp"
+#include "unpack/handler.hpp"
+
+namespace fwscan {
+namespace {
+
+constexpr std::uint64_t kSuperSize = 96;
+constexpr std::uint32_t kMaxEntries = 1'000'000;
+constexpr Magic kMagics[] = {{"68 73 71 73 ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? 04 00"}};
+constexpr std::string_view kRefs[] = {"linux fs/squashfs/squashfs_fs.h", "libsquashfs (squashfs-tools-ng)"};
+constexpr std::string_view kLimits[] = {"big-endian, v1-v3 and vendor-magic variants are not opened yet"};
+constexpr HandlerInfo kInfo{"squashfs", Category::kFilesystem, "SquashFS 4 (little-endian)", kMagics, kRefs, kLimits};
+
+std::string_view compressor_name(std::uint16_t id) {
+  switch (id) {
+    case 1: return "gzip"; case 2: return "lzma"; case 3: return "lzo";
+    case 4: return "xz"; case 5: return "lz4"; case 6: return "zstd"; default: return "unknown";
+  }
+}
+
+std::string sqfs_error_text(int err) {
+  switch (err) {
+    case SQFS_ERROR_ALLOC: return "allocation failed";
+    case SQFS_ERROR_IO: return "read error";
+    case SQFS_ERROR_COMPRESSOR: return "decompression failed";
+    case SQFS_ERROR_CORRUPTED: return "corrupted";
+    case SQFS_ERROR_UNSUPPORTED: return "unsupported feature";
+    case SQFS_ERROR_OVERFLOW: return "size overflow";
+    case SQFS_ERROR_OUT_OF_BOUNDS: return "reference past the end of the image";
+    case SQFS_ERROR_SUPER_BLOCK_SIZE: return "invalid block size";
+    case SQFS_ERROR_NOT_DIR: return "not a directory";
+    case SQFS_ERROR_NO_ENTRY: return "no such entry";
+    case SQFS_ERROR_LINK_LOOP: return "directory loop";
+    case SQFS_ERROR_NOT_FILE: return "not a file";
+    default: return "libsquashfs error " + std::to_string(err);
+  }
+}
+
+// A read-only sqfs_file_t over memory.
+struct MemFile {
+  sqfs_file_t file;
+  ByteView data;
+};
+
+int mem_read_at(sqfs_file_t* f, sqfs_u64 offset, void* buffer, size_t size) {
+  const auto* m = reinterpret_cast<const MemFile*>(f);  // NOLINT: file is the first member
+  if (!range_fits(offset, size, m->data.size())) return SQFS_ERROR_OUT_OF_BOUNDS;
+  std::memcpy(buffer, m->data.data() + offset, size);
+  return 0;
+}
+int mem_write_at(sqfs_file_t*, sqfs_u64, const void*, size_t) { return SQFS_ERROR_IO; }
+sqfs_u64 mem_get_size(const sqfs_file_t* f) {
+  return reinterpret_cast<const MemFile*>(f)->data.size();  // NOLINT
+}
+int mem_truncate(sqfs_file_t*, sqfs_u64) { return SQFS_ERROR_IO; }
+void mem_destroy(sqfs_object_t*) {}
+
+struct SqfsDeleter {
+  void operator()(void* p) const { sqfs_destroy(p); }
+};
+struct TreeDeleter {
+  void operator()(sqfs_tree_node_t* p) const { sqfs_dir_tree_destroy(p); }
+};
+
+class SquashfsHandler final : public Handler {
+ public:
+  const HandlerInfo& info() const override { return kInfo; }
+
+  std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
+    const ByteView at = node.subspan(start);
+    Reader r(at, Endian::kLittle);
+    if (!r.seek(12)) return std::nullopt;
+    auto block_size = load_le32(at, 12);
+    auto compression = load_le16(at, 20);
+    auto block_log = load_le16(at, 22);
+    auto inodes = load_le32(at, 4);
+    auto bytes_used = load_le64(at, 40);
+    if (!block_size || !compression || !block_log || !inodes || !bytes_used) return std::nullopt;
+    if (*block_log < 12 || *block_log > 20 || *block_size != (1U << *block_log)) return std::nullopt;
+    if (*compression < 1 || *compression > 6 || *bytes_used < kSuperSize) return std::nullopt;
+    std::string desc = "SquashFS 4.0 LE, " + std::string(compressor_name(*compression)) + ", " +
+                       std::to_string(*inodes) + " inodes, block " + human_size(*block_size);
+    if (*bytes_used > at.size()) {
+      return Chunk{start, at.size(), Confidence::kLow, desc + ", truncated (bytes_used " + std::to_string(*bytes_used) + ")"};
+    }
+    return Chunk{start, *bytes_used, Confidence::kHigh, desc + ", " + human_size(*bytes_used)};
+  }
+
+  Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
+    MemFile mf{};
+    mf.file.base.destroy = mem_destroy;
+    mf.file.base.copy = nullptr;
+    mf.file.read_at = mem_read_at;
+    mf.file.write_at = mem_write_at;
+    mf.file.get_size = mem_get_size;
+    mf.file.truncate = mem_truncate;
+    mf.data = chunk.bytes();
+    sqfs_file_t* file = &mf.file;
+
+    sqfs_super_t super{};
+    if (int e = sqfs_super_read(&super, file); e != 0) {
+      return make_error(Errc::kMalformed, "superblock: " + sqfs_error_text(e), 0);
+    }
+    sqfs_compressor_config_t cfg{};
+    if (int e = sqfs_compressor_config_init(&cfg, static_cast<SQFS_COMPRESSOR>(super.compression_id),
+                                            super.block_size, SQFS_COMP_FLAG_UNCOMPRESS); e != 0) {
+      return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
+    }
+    sqfs_compressor_t* cmp_raw = nullptr;
+    if (int e = sqfs_compressor_create(&cfg, &cmp_raw); e != 0 || cmp_raw == nullptr) {
+      return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
+    }
+    std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp(cmp_raw);
+    Extraction ex;
+    if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) != 0) {
+      if (int e = cmp->read_options(cmp.get(), file); e != 0) {
+        ex.diagnostics.push_back({Severity::kWarning, "malformed", "compressor options: " + sqfs_error_text(e), "", kSuperSize});
+      }
+    }
+    std::unique_ptr<sqfs_id_table_t, SqfsDeleter> ids(sqfs_id_table_create(0));
+    if (!ids) return make_error(Errc::kInternal, "id table allocation failed");
+    if (int e = sqfs_id_table_read(ids.get(), file, &super, cmp.get()); e != 0) {
+      return make_error(Errc::kMalformed, "id table: " + sqfs_error_text(e), super.id_table_start);
+    }
+    std::unique_ptr<sqfs_dir_reader_t, SqfsDeleter> dir(sqfs_dir_reader_create(&super, cmp.get(), file, 0));
+    if (!dir) return make_error(Errc::kMalformed, "directory reader could not be created");
+    std::unique_ptr<sqfs_data_reader_t, SqfsDeleter> data(sqfs_data_reader_create(file, super.block_size, cmp.get(), 0));
+    if (!data) return make_error(Errc::kInternal, "data reader allocation failed");
+    if (int e = sqfs_data_reader_load_fragment_table(data.get(), &super); e != 0) {
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, "malformed", "fragment table: " + sqfs_error_text(e), "", super.fragment_table_start});
+    }
+    sqfs_tree_node_t* root_raw = nullptr;
+    if (int e = sqfs_dir_reader_get_full_hierarchy(dir.get(), ids.get(), nullptr, 0, &root_raw); e != 0 || root_raw == nullptr) {
+      return make_error(Errc::kMalformed, "directory tree: " + sqfs_error_text(e), super.directory_table_start);
+    }
+    std::unique_ptr<sqfs_tree_node_t, TreeDeleter> root(root_raw);
+
+    // Iterative depth-first walk, children in on-disk (sorted) order.
+    struct Item { const sqfs_tree_node_t* node; std::string path; };
+    std::vector<Item> stack;
+    std::vector<Item> level;
+    for (const sqfs_tree_node_t* c = root->children; c != nullptr; c = c->next) {
+      level.push_back({c, reinterpret_cast<const char*>(c->name)});  // NOLINT: C flexible array
+    }
+    stack.assign(level.rbegin(), level.rend());
+    std::uint32_t count = 0;
+    while (!stack.empty()) {
+      Item item = std::move(stack.back());
+      stack.pop_back();
+      if (++count > kMaxEntries) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+        break;
+      }
+      const sqfs_inode_generic_t* inode = item.node->inode;
+      Child c;
+      c.name = item.path;
+      c.origin = ChildOrigin::kDecoded;
+      c.meta.mode = inode->base.mode & 07777;
+      c.meta.uid = item.node->uid;
+      c.meta.gid = item.node->gid;
+      c.meta.mtime = inode->base.mod_time;
+      switch (inode->base.type) {
+        case SQFS_INODE_DIR: case SQFS_INODE_EXT_DIR: c.meta.kind = EntryKind::kDirectory; break;
+        case SQFS_INODE_FILE: case SQFS_INODE_EXT_FILE: c.meta.kind = EntryKind::kFile; break;
+        case SQFS_INODE_SLINK: case SQFS_INODE_EXT_SLINK: {
+          c.meta.kind = EntryKind::kSymlink;
+          const auto* target = reinterpret_cast<const char*>(inode->extra);  // NOLINT: C flexible array
+          const std::size_t n = std::min<std::size_t>(inode->data.slink.target_size, inode->payload_bytes_used);
+          c.meta.link_target.assign(target, n);
+          break;
+        }
+        case SQFS_INODE_BDEV: case SQFS_INODE_EXT_BDEV:
+        case SQFS_INODE_CDEV: case SQFS_INODE_EXT_CDEV: {
+          const bool blk = inode->base.type == SQFS_INODE_BDEV || inode->base.type == SQFS_INODE_EXT_BDEV;
+          c.meta.kind = blk ? EntryKind::kBlockDevice : EntryKind::kCharDevice;
+          const std::uint32_t devno = inode->data.dev.devno;
+          c.meta.dev_major = (devno & 0xFFF00) >> 8;
+          c.meta.dev_minor = (devno & 0xFF) | ((devno >> 12) & 0xFFF00);
+          break;
+        }
+        case SQFS_INODE_FIFO: case SQFS_INODE_EXT_FIFO: c.meta.kind = EntryKind::kFifo; break;
+        default: c.meta.kind = EntryKind::kSocket; break;
+      }
+      if (c.meta.kind == EntryKind::kFile) {
+        sqfs_u64 size = 0;
+        sqfs_inode_get_file_size(inode, &size);
+        const std::uint64_t cap = ctx.budget().max_output(chunk.size());
+        if (size > cap) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "file '" + c.name + "' (" + human_size(size) +
+                                    ") is over the output budget; cut", "", std::nullopt});
+          size = cap;
+        }
+        if (!ctx.budget().charge(size)) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+          break;
+        }
+        std::vector<std::uint8_t> bytes(size);
+        std::uint64_t pos = 0;
+        while (pos < size) {
+          const auto want = static_cast<sqfs_u32>(std::min<std::uint64_t>(size - pos, 1U << 20));
+          const sqfs_s32 got = sqfs_data_reader_read(data.get(), inode, pos, bytes.data() + pos, want);
+          if (got <= 0) {
+            ex.complete = false;
+            ex.diagnostics.push_back({Severity::kError, "malformed", "file '" + c.name + "': " +
+                                      (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos), "", std::nullopt});
+            bytes.resize(pos);
+            break;
+          }
+          pos += static_cast<std::uint64_t>(got);
+        }
+        c.data = Blob::own(std::move(bytes));
+      }
+      std::vector<Item> kids;
+      for (const sqfs_tree_node_t* k = item.node->children; k != nullptr; k = k->next) {
+        kids.push_back({k, item.path + "/" + reinterpret_cast<const char*>(k->name)});  // NOLINT
+      }
+      ex.children.push_back(std::move(c));
+      for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back(std::move(*it));
+    }
+    ex.properties = {{"compression", std::string(compressor_name(super.compression_id))},
+                     {"block_size", std::to_string(super.block_size)},
+                     {"inodes", std::to_string(super.inode_count)},
+                     {"bytes_used", std::to_string(super.bytes_used)},
+                     {"mkfs_time", std::to_string(super.modification_time)}};
+    return ex;
+  }
+};
+
+}  // namespace
+
+HandlerPtr make_squashfs_handler() { return std::make_unique<SquashfsHandler>(); }
+
+}  // namespace fwscan

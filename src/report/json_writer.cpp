@@ -1,0 +1,159 @@
+// JSON report: the document verbatim, fixed key order, no timestamps or absolute paths.
+// Schema: docs/report-schema.md (schema_version 1).
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "core/hash.hpp"
+#include "report/document.hpp"
+
+namespace fwscan {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json meta_json(const RuleMeta& meta) {
+  Json j = Json::object();
+  for (const auto& [k, v] : meta.entries) {
+    Json value;
+    if (const auto* s = std::get_if<std::string>(&v)) value = *s;
+    else if (const auto* i = std::get_if<std::int64_t>(&v)) value = *i;
+    else value = std::get<bool>(v);
+    if (j.contains(k)) {
+      if (!j[k].is_array()) j[k] = Json::array({j[k]});
+      j[k].push_back(value);
+    } else {
+      j[k] = value;
+    }
+  }
+  return j;
+}
+
+Json diag_json(const Diagnostic& d) {
+  Json j;
+  j["severity"] = severity_name(d.severity);
+  j["code"] = d.code;
+  j["handler"] = d.handler;
+  j["message"] = d.message;
+  j["offset"] = d.offset ? Json(*d.offset) : Json(nullptr);
+  return j;
+}
+
+Json entry_json(const EntryMeta& m) {
+  Json j;
+  j["kind"] = entry_kind_name(m.kind);
+  if (m.mode) j["mode"] = *m.mode;
+  if (m.uid) j["uid"] = *m.uid;
+  if (m.gid) j["gid"] = *m.gid;
+  if (m.mtime) j["mtime"] = *m.mtime;
+  if (!m.link_target.empty()) j["link_target"] = m.link_target;
+  if (m.dev_major) j["dev_major"] = *m.dev_major;
+  if (m.dev_minor) j["dev_minor"] = *m.dev_minor;
+  return j;
+}
+
+Json node_json(const ExtractionTree& tree, const Node& n) {
+  Json j;
+  j["id"] = n.id;
+  j["parent"] = n.parent ? Json(*n.parent) : Json(nullptr);
+  j["locator"] = n.locator;
+  j["kind"] = node_kind_name(n.kind);
+  j["depth"] = n.depth;
+  j["size"] = n.size();
+  j["sha256"] = n.sha256;
+  j["entropy"] = std::round(n.entropy * 1000.0) / 1000.0;
+  j["root_offset"] = n.root_offset ? Json(*n.root_offset) : Json(nullptr);
+  j["handler"] = n.handler ? Json(*n.handler) : Json(nullptr);
+  j["description"] = n.description;
+  if (n.handler) j["confidence"] = confidence_name(n.confidence);
+  if (n.kind == NodeKind::kEntry) j["entry"] = entry_json(n.meta);
+  if (!n.properties.empty()) {
+    Json p = Json::object();
+    for (const auto& [k, v] : n.properties) p[k] = v;
+    j["properties"] = p;
+  }
+  if (n.duplicate_of) j["duplicate_of"] = tree.at(*n.duplicate_of).locator;
+  Json prov = Json::array();
+  for (const auto& s : tree.provenance(n.id)) {
+    Json step;
+    step["handler"] = s.handler;
+    step["offset"] = s.offset;
+    step["length"] = s.length;
+    step["entry"] = s.entry;
+    step["origin"] = s.origin == ChildOrigin::kCarved ? "carved" : "decoded";
+    prov.push_back(step);
+  }
+  j["provenance"] = prov;
+  if (n.coverage) {
+    j["coverage"] = std::round(*n.coverage * 10000.0) / 10000.0;
+    Json unk = Json::array();
+    for (const auto& r : n.unknown) {
+      unk.push_back({{"offset", r.offset}, {"size", r.size}, {"entropy", std::round(r.entropy * 1000.0) / 1000.0},
+                     {"padding", r.padding}});
+    }
+    j["unknown_regions"] = unk;
+  }
+  Json d = Json::array();
+  for (const auto& diag : n.diagnostics) d.push_back(diag_json(diag));
+  j["diagnostics"] = d;
+  return j;
+}
+
+}  // namespace
+
+void write_json_report(const ReportDocument& doc, std::ostream& out) {
+  Json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["tool"] = {{"name", "fwscan"}, {"version", doc.tool_version}};
+  j["rules"] = {{"digest", doc.rules_digest}, {"count", doc.rules_count}, {"files", doc.rule_files}};
+  j["limits"] = {{"max_depth", doc.limits.max_depth},
+                 {"max_node_bytes", doc.limits.max_node_bytes},
+                 {"max_total_bytes", doc.limits.max_total_bytes},
+                 {"max_children_per_node", doc.limits.max_children_per_node},
+                 {"max_nodes", doc.limits.max_nodes},
+                 {"max_expansion_ratio", doc.limits.max_expansion_ratio}};
+  Json inputs = Json::array();
+  for (const auto& in : doc.inputs) {
+    inputs.push_back({{"name", in.name}, {"sha256", in.sha256}, {"size", in.size},
+                      {"root", in.root ? Json(doc.tree.at(*in.root).locator) : Json(nullptr)}});
+  }
+  j["inputs"] = inputs;
+  Json summary;
+  for (auto s : {RuleSeverity::kCritical, RuleSeverity::kHigh, RuleSeverity::kMedium, RuleSeverity::kLow, RuleSeverity::kInfo}) {
+    std::size_t n = 0;
+    for (const auto& f : doc.findings) n += f.severity == s ? 1 : 0;
+    summary[std::string(rule_severity_name(s))] = n;
+  }
+  j["summary"] = {{"findings", doc.findings.size()}, {"by_severity", summary}, {"nodes", doc.tree.size()}};
+  Json findings = Json::array();
+  for (const auto& f : doc.findings) {
+    Json jf;
+    jf["namespace"] = f.ns;
+    jf["rule"] = f.rule;
+    jf["severity"] = rule_severity_name(f.severity);
+    jf["description"] = f.meta.get_string("description");
+    jf["locator"] = f.locator;
+    jf["node"] = f.node;
+    jf["node_sha256"] = f.node_sha256;
+    Json strings = Json::array();
+    for (const auto& s : f.strings) {
+      strings.push_back({{"id", s.id}, {"offset", s.offset}, {"length", s.length},
+                         {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
+                         {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}});
+    }
+    jf["strings"] = strings;
+    jf["also_in"] = f.also_in;
+    jf["meta"] = meta_json(f.meta);
+    findings.push_back(jf);
+  }
+  j["findings"] = findings;
+  Json nodes = Json::array();
+  for (const auto& n : doc.tree.nodes()) nodes.push_back(node_json(doc.tree, n));
+  j["nodes"] = nodes;
+  Json diags = Json::array();
+  for (const auto& d : doc.diagnostics) diags.push_back(diag_json(d));
+  j["diagnostics"] = diags;
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace fwscan

@@ -1,0 +1,144 @@
+// Text report: findings by severity with locator, offset and decoded text; then the extraction
+// summary and the diagnostics. -v adds rule meta; -vv adds the extraction tree.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "core/hash.hpp"
+#include "formats/common/stream_handler.hpp"
+#include "report/document.hpp"
+
+namespace fwscan {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string short_text(const std::string& s, std::size_t max = 80) {
+  if (s.size() <= max) return s;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return s.substr(0, cut) + "…";
+}
+
+void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int indent) {
+  const Node& n = doc.tree.at(id);
+  std::string label;
+  if (n.kind == NodeKind::kRoot) label = n.locator;
+  else if (n.kind == NodeKind::kChunk) label = fmt::format("{}@{}", n.step.handler, hex_u64(n.step.offset));
+  else label = n.step.entry;
+  std::string extra;
+  if (n.kind == NodeKind::kEntry && n.meta.kind != EntryKind::kFile) {
+    extra = fmt::format(" [{}{}]", entry_kind_name(n.meta.kind), n.meta.link_target.empty() ? "" : " -> " + n.meta.link_target);
+  } else {
+    extra = fmt::format(" ({})", human_size(n.size()));
+  }
+  if (n.handler) extra += fmt::format("  {}: {}", *n.handler, n.description);
+  if (n.duplicate_of) extra += "  = " + doc.tree.at(*n.duplicate_of).locator;
+  out << std::string(static_cast<std::size_t>(indent) * 2, ' ') << label << extra << "\n";
+  if (n.coverage) {
+    for (const auto& r : n.unknown) {
+      out << std::string(static_cast<std::size_t>(indent + 1) * 2, ' ')
+          << fmt::format("unknown {}..{} ({}){}, entropy {:.2f}\n", hex_u64(r.offset), hex_u64(r.offset + r.size),
+                         human_size(r.size), r.padding ? " padding" : "", r.entropy);
+    }
+  }
+  for (NodeId c : n.children) write_tree(doc, out, c, indent + 1);
+}
+
+}  // namespace
+
+void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity) {
+  out << fmt::format("fwscan {} — {} rule(s), digest {}\n", doc.tool_version, doc.rules_count,
+                     doc.rules_digest.substr(0, 16));
+  for (const auto& in : doc.inputs) {
+    out << fmt::format("input: {} ({}, sha256 {})\n", in.name, human_size(in.size), in.sha256);
+  }
+  out << "\n";
+  if (doc.findings.empty()) {
+    out << "FINDINGS: none\n";
+  } else {
+    out << fmt::format("FINDINGS ({})\n", doc.findings.size());
+    std::string last_ns;
+    for (const auto& f : doc.findings) {
+      out << fmt::format("\n[{}] {}/{}\n", upper(rule_severity_name(f.severity)), f.ns, f.rule);
+      const std::string desc = f.meta.get_string("description");
+      if (!desc.empty()) out << "  " << desc << "\n";
+      out << "  at   " << f.locator << "\n";
+      for (const auto& s : f.strings) {
+        out << fmt::format("  {} @{}{}: \"{}\" ({})\n", s.id, hex_u64(s.offset),
+                           s.root_offset ? fmt::format(" (input offset {})", hex_u64(*s.root_offset)) : "",
+                           short_text(s.text), s.encoding);
+      }
+      for (const auto& a : f.also_in) out << "  same content also at " << a << "\n";
+      if (verbosity >= 1) {
+        for (const auto& [k, v] : f.meta.entries) {
+          if (k == "description") continue;
+          std::string value;
+          if (const auto* s = std::get_if<std::string>(&v)) value = *s;
+          else if (const auto* i = std::get_if<std::int64_t>(&v)) value = std::to_string(*i);
+          else value = std::get<bool>(v) ? "true" : "false";
+          out << fmt::format("  meta {} = {}\n", k, value);
+        }
+      }
+    }
+  }
+
+  // Extraction summary.
+  std::map<std::string, std::size_t> by_handler;
+  std::size_t entries = 0, chunks = 0, unknown = 0, dups = 0, not_files = 0;
+  for (const auto& n : doc.tree.nodes()) {
+    if (n.handler) ++by_handler[*n.handler];
+    if (n.kind == NodeKind::kEntry) ++entries;
+    if (n.kind == NodeKind::kChunk) ++chunks;
+    if (n.duplicate_of) ++dups;
+    if (!n.is_content()) ++not_files;
+    for (const auto& r : n.unknown) unknown += r.padding ? 0 : 1;
+  }
+  out << fmt::format("\nEXTRACTION: {} nodes ({} entries, {} carved chunks, {} non-file entries, {} duplicates), {} unknown data regions\n",
+                     doc.tree.size(), entries, chunks, not_files, dups, unknown);
+  std::string formats;
+  for (const auto& [h, c] : by_handler) formats += fmt::format("{}{} ×{}", formats.empty() ? "" : ", ", h, c);
+  if (!formats.empty()) out << "  formats: " << formats << "\n";
+  if (verbosity >= 2) {
+    out << "\nTREE\n";
+    for (NodeId r : doc.tree.roots()) write_tree(doc, out, r, 1);
+  }
+
+  std::size_t ndiag = doc.diagnostics.size();
+  for (const auto& n : doc.tree.nodes()) ndiag += n.diagnostics.size();
+  out << fmt::format("\nDIAGNOSTICS ({})\n", ndiag);
+  for (const auto& d : doc.diagnostics) {
+    out << fmt::format("  {} {}: {}\n", severity_name(d.severity), d.code, d.message);
+  }
+  for (const auto& n : doc.tree.nodes()) {
+    for (const auto& d : n.diagnostics) {
+      out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), d.code,
+                         d.handler.empty() ? "-" : d.handler, n.locator,
+                         d.offset ? " +" + hex_u64(*d.offset) : "", d.message);
+    }
+  }
+}
+
+void write_identify_tree(const ReportDocument& doc, std::ostream& out) {
+  for (NodeId r : doc.tree.roots()) {
+    const Node& root = doc.tree.at(r);
+    out << fmt::format("{}  {}  sha256 {}\n", root.locator, human_size(root.size()), root.sha256);
+    write_tree(doc, out, r, 1);
+    if (root.coverage) out << fmt::format("  coverage: {:.2f}% of non-padding bytes identified\n", *root.coverage * 100.0);
+  }
+  for (const auto& n : doc.tree.nodes()) {
+    for (const auto& d : n.diagnostics) {
+      out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), d.code,
+                         d.handler.empty() ? "-" : d.handler, n.locator,
+                         d.offset ? " +" + hex_u64(*d.offset) : "", d.message);
+    }
+  }
+}
+
+}  // namespace fwscan

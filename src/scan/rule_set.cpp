@@ -1,0 +1,235 @@
+#include "scan/rule_set.hpp"
+
+#include <yara.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/hash.hpp"
+
+namespace fwscan {
+namespace {
+
+constexpr std::size_t kMaxMatchBytes = 256;
+
+// yr_initialize / yr_finalize once per process.
+struct YaraRuntime {
+  int status;
+  YaraRuntime() : status(yr_initialize()) {}
+  ~YaraRuntime() {
+    if (status == ERROR_SUCCESS) yr_finalize();
+  }
+};
+
+bool yara_ready() {
+  static YaraRuntime runtime;
+  return runtime.status == ERROR_SUCCESS;
+}
+
+struct CompileSink {
+  std::vector<CompileMessage>* messages;
+  std::string current_file;
+};
+
+void compile_callback(int level, const char* file, int line, const YR_RULE*, const char* message, void* user) {
+  auto* sink = static_cast<CompileSink*>(user);
+  sink->messages->push_back({file != nullptr && *file != 0 ? std::string(file) : sink->current_file, line,
+                             message != nullptr ? message : "", level == YARA_ERROR_LEVEL_WARNING});
+}
+
+void define_externals(YR_COMPILER* c) {
+  yr_compiler_define_integer_variable(c, "fw_depth", 0);
+  yr_compiler_define_string_variable(c, "fw_handler", "");
+  yr_compiler_define_string_variable(c, "fw_locator", "");
+  yr_compiler_define_string_variable(c, "fw_name", "");
+  yr_compiler_define_boolean_variable(c, "fw_is_elf", 0);
+}
+
+// Adds one file; returns the number of errors.
+int add_file(YR_COMPILER* c, const std::filesystem::path& path, const std::string& ns, const std::string& rel) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return 1;
+  const int errors = yr_compiler_add_file(c, f, ns.c_str(), rel.c_str());
+  std::fclose(f);
+  return errors;
+}
+
+std::string namespace_of(const std::string& rel) {
+  const auto slash = rel.find_last_of('/');
+  return slash == std::string::npos ? std::string("default") : rel.substr(0, slash);
+}
+
+struct ScanSink {
+  std::vector<RuleMatch>* matches;
+  std::vector<Diagnostic>* diags;
+  bool failed = false;
+};
+
+int scan_callback(YR_SCAN_CONTEXT* context, int message, void* message_data, void* user) {
+  auto* sink = static_cast<ScanSink*>(user);
+  try {
+    if (message == CALLBACK_MSG_RULE_MATCHING) {
+      const auto* rule = static_cast<const YR_RULE*>(message_data);
+      RuleMatch m;
+      m.rule = rule->identifier;
+      m.ns = rule->ns->name;
+      const char* tag = nullptr;
+      yr_rule_tags_foreach(rule, tag) { m.tags.emplace_back(tag); }
+      const YR_META* meta = nullptr;
+      yr_rule_metas_foreach(rule, meta) {
+        MetaValue v;
+        if (meta->type == META_TYPE_INTEGER) v = static_cast<std::int64_t>(meta->integer);
+        else if (meta->type == META_TYPE_BOOLEAN) v = meta->integer != 0;
+        else v = std::string(meta->string != nullptr ? meta->string : "");
+        m.meta.entries.emplace_back(meta->identifier, std::move(v));
+      }
+      const YR_STRING* string = nullptr;
+      yr_rule_strings_foreach(rule, string) {
+        const YR_MATCH* match = nullptr;
+        yr_string_matches_foreach(context, string, match) {
+          StringMatch sm;
+          sm.id = string->identifier;
+          sm.offset = static_cast<std::uint64_t>(match->base + match->offset);
+          sm.length = static_cast<std::uint32_t>(match->match_length);
+          const auto n = static_cast<std::size_t>(std::min<std::int32_t>(match->data_length, kMaxMatchBytes));
+          sm.data.assign(match->data, match->data + n);
+          m.strings.push_back(std::move(sm));
+        }
+      }
+      std::sort(m.strings.begin(), m.strings.end(), [](const StringMatch& a, const StringMatch& b) {
+        return a.offset != b.offset ? a.offset < b.offset : a.id < b.id;
+      });
+      sink->matches->push_back(std::move(m));
+    } else if (message == CALLBACK_MSG_TOO_MANY_MATCHES) {
+      const auto* s = static_cast<const YR_STRING*>(message_data);
+      sink->diags->push_back({Severity::kWarning, "yara_too_many_matches",
+                              std::string("string ") + (s != nullptr ? s->identifier : "?") + " has too many matches; later ones dropped",
+                              "yara", std::nullopt});
+    }
+  } catch (...) {
+    sink->failed = true;
+    return CALLBACK_ERROR;
+  }
+  return CALLBACK_CONTINUE;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesystem::path& root) {
+  if (!yara_ready()) return make_error(Errc::kInternal, "yr_initialize failed");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) {
+    return make_error(Errc::kIo, "rules directory not found: " + root.string());
+  }
+  std::vector<std::string> files;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const auto ext = it->path().extension();
+    if (ext != ".yar" && ext != ".yara") continue;
+    files.push_back(std::filesystem::relative(it->path(), root).generic_string());
+  }
+  std::sort(files.begin(), files.end());
+
+  // Pass 1: each file in its own compiler, so every error of every file is reported.
+  std::vector<CompileMessage> messages;
+  CompileSink sink{&messages, ""};
+  int total_errors = 0;
+  for (const auto& rel : files) {
+    YR_COMPILER* c = nullptr;
+    if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
+    define_externals(c);
+    sink.current_file = rel;
+    yr_compiler_set_callback(c, compile_callback, &sink);
+    total_errors += add_file(c, root / rel, namespace_of(rel), rel);
+    yr_compiler_destroy(c);
+  }
+  std::vector<CompileMessage> errors, warnings;
+  for (auto& m : messages) (m.warning ? warnings : errors).push_back(m);
+  if (total_errors > 0 || !errors.empty()) {
+    std::ostringstream os;
+    os << "rules failed to compile:";
+    for (const auto& e : errors) os << "\n  " << e.file << ":" << e.line << ": " << e.message;
+    return make_error(Errc::kMalformed, os.str());
+  }
+
+  // Pass 2: everything in one compiler.
+  YR_COMPILER* c = nullptr;
+  if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
+  define_externals(c);
+  std::vector<CompileMessage> cross;
+  CompileSink sink2{&cross, ""};
+  yr_compiler_set_callback(c, compile_callback, &sink2);
+  std::string digest_input;
+  for (const auto& rel : files) {
+    sink2.current_file = rel;
+    if (add_file(c, root / rel, namespace_of(rel), rel) != 0) {
+      yr_compiler_destroy(c);
+      std::ostringstream os;
+      os << "rules failed to compile together:";
+      for (const auto& e : cross) if (!e.warning) os << "\n  " << e.file << ":" << e.line << ": " << e.message;
+      return make_error(Errc::kMalformed, os.str());
+    }
+    std::ifstream in(root / rel, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    digest_input += rel + '\0' + body.str() + '\0';
+  }
+  YR_RULES* rules = nullptr;
+  if (yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS) {
+    yr_compiler_destroy(c);
+    return make_error(Errc::kInternal, "yr_compiler_get_rules failed");
+  }
+  yr_compiler_destroy(c);
+  std::shared_ptr<RuleSet> set(new RuleSet());
+  set->rules_ = rules;
+  set->files_ = std::move(files);
+  set->warnings_ = std::move(warnings);
+  set->digest_ = sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(digest_input.data()), digest_input.size()));  // NOLINT
+  const YR_RULE* rule = nullptr;
+  yr_rules_foreach(rules, rule) { ++set->rule_count_; }
+  return std::shared_ptr<const RuleSet>(std::move(set));
+}
+
+RuleSet::~RuleSet() {
+  if (rules_ != nullptr) yr_rules_destroy(static_cast<YR_RULES*>(rules_));
+}
+
+ScanSession::ScanSession(std::shared_ptr<const RuleSet> rules, std::uint32_t timeout_seconds)
+    : rules_(std::move(rules)), timeout_(timeout_seconds) {
+  YR_SCANNER* s = nullptr;
+  if (yr_scanner_create(static_cast<YR_RULES*>(rules_->raw()), &s) == ERROR_SUCCESS) scanner_ = s;
+}
+
+ScanSession::~ScanSession() {
+  if (scanner_ != nullptr) yr_scanner_destroy(static_cast<YR_SCANNER*>(scanner_));
+}
+
+Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags) {
+  if (scanner_ == nullptr) return make_error(Errc::kInternal, "yr_scanner_create failed");
+  auto* s = static_cast<YR_SCANNER*>(scanner_);
+  std::vector<RuleMatch> matches;
+  ScanSink sink{&matches, &diags};
+  yr_scanner_set_callback(s, scan_callback, &sink);
+  yr_scanner_set_timeout(s, static_cast<int>(timeout_));
+  yr_scanner_set_flags(s, 0);
+  yr_scanner_define_integer_variable(s, "fw_depth", ctx.depth);
+  yr_scanner_define_string_variable(s, "fw_handler", ctx.handler.c_str());
+  yr_scanner_define_string_variable(s, "fw_locator", ctx.locator.c_str());
+  yr_scanner_define_string_variable(s, "fw_name", ctx.name.c_str());
+  yr_scanner_define_boolean_variable(s, "fw_is_elf", ctx.is_elf ? 1 : 0);
+  const int rc = yr_scanner_scan_mem(s, data.data(), data.size());
+  if (rc == ERROR_SCAN_TIMEOUT) {
+    diags.push_back({Severity::kWarning, "yara_timeout", "YARA scan timed out after " + std::to_string(timeout_) + " s; matches so far kept", "yara", std::nullopt});
+  } else if (rc != ERROR_SUCCESS || sink.failed) {
+    return make_error(Errc::kInternal, "YARA scan failed with code " + std::to_string(rc));
+  }
+  std::sort(matches.begin(), matches.end(), [](const RuleMatch& a, const RuleMatch& b) {
+    return a.ns != b.ns ? a.ns < b.ns : a.rule < b.rule;
+  });
+  return matches;
+}
+
+}  // namespace fwscan

@@ -1,0 +1,70 @@
+#pragma once
+// Compiled YARA rules (immutable, shared) and per-thread scan sessions. Only scan/ includes
+// <yara.h>; no YARA type appears in these headers.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/blob.hpp"
+#include "core/diagnostic.hpp"
+#include "core/result.hpp"
+#include "scan/rule_match.hpp"
+
+namespace fwscan {
+
+struct CompileMessage {
+  std::string file;   // relative to the rules root
+  int line = 0;
+  std::string message;
+  bool warning = false;
+};
+
+class RuleSet {
+ public:
+  // Compiles every *.yar / *.yara below `root`; namespace = relative folder ("default" at the
+  // top). On failure the error message lists every compile error as file:line: message.
+  static Result<std::shared_ptr<const RuleSet>> compile_dir(const std::filesystem::path& root);
+  ~RuleSet();
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+
+  const std::vector<std::string>& files() const { return files_; }  // relative, sorted
+  const std::vector<CompileMessage>& warnings() const { return warnings_; }
+  const std::string& digest() const { return digest_; }             // sha256 over names + contents
+  std::size_t rule_count() const { return rule_count_; }
+  void* raw() const { return rules_; }                              // YR_RULES*
+
+ private:
+  RuleSet() = default;
+  void* rules_ = nullptr;
+  std::vector<std::string> files_;
+  std::vector<CompileMessage> warnings_;
+  std::string digest_;
+  std::size_t rule_count_ = 0;
+};
+
+struct ScanContext {
+  int depth = 0;
+  std::string handler;   // handler of the node ("" when unidentified)
+  std::string locator;
+  std::string name;      // entry basename
+  bool is_elf = false;
+};
+
+class ScanSession {
+ public:
+  explicit ScanSession(std::shared_ptr<const RuleSet> rules, std::uint32_t timeout_seconds = 60);
+  ~ScanSession();
+  ScanSession(const ScanSession&) = delete;
+  ScanSession& operator=(const ScanSession&) = delete;
+  // Diagnostics (timeouts, too many matches) are appended to `diags`.
+  Result<std::vector<RuleMatch>> scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags);
+
+ private:
+  std::shared_ptr<const RuleSet> rules_;
+  void* scanner_ = nullptr;  // YR_SCANNER*
+  std::uint32_t timeout_;
+};
+
+}  // namespace fwscan

@@ -1,0 +1,36 @@
+#pragma once
+// The carver: magic hits → validated chunks with exact extents → unknown regions.
+#include <cstdint>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/limits.hpp"
+#include "unpack/handler.hpp"
+#include "unpack/registry.hpp"
+
+namespace fwscan {
+
+struct CarvedChunk {
+  std::size_t handler = 0;
+  Chunk chunk;
+};
+
+struct UnknownRegion {
+  std::uint64_t offset = 0, size = 0;
+  double entropy = 0.0;
+  bool padding = false;        // all 0x00 or all 0xFF
+};
+
+struct CarveResult {
+  std::vector<CarvedChunk> chunks;     // sorted by offset, non-overlapping
+  std::vector<UnknownRegion> unknown;  // every byte not in a chunk, split into padding/data runs
+  std::vector<Diagnostic> diagnostics;
+};
+
+CarveResult carve(ByteView node, const Registry& registry, const Limits& limits);
+
+// Splits [offset, offset+size) of `node` into padding runs (>= kMinPaddingRun bytes of 0x00
+// or 0xFF) and data runs.
+std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size);
+
+}  // namespace fwscan

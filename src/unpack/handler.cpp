@@ -1,0 +1,58 @@
+#include "unpack/handler.hpp"
+
+#include <algorithm>
+
+namespace fwscan {
+
+std::string_view category_name(Category c) {
+  switch (c) {
+    case Category::kArchive: return "archive";
+    case Category::kCompression: return "compression";
+    case Category::kFilesystem: return "filesystem";
+    case Category::kFirmware: return "firmware";
+    case Category::kExecutable: return "executable";
+  }
+  return "unknown";
+}
+
+std::string_view confidence_name(Confidence c) {
+  switch (c) {
+    case Confidence::kLow: return "low";
+    case Confidence::kMedium: return "medium";
+    case Confidence::kHigh: return "high";
+  }
+  return "low";
+}
+
+std::string_view entry_kind_name(EntryKind k) {
+  switch (k) {
+    case EntryKind::kFile: return "file";
+    case EntryKind::kDirectory: return "directory";
+    case EntryKind::kSymlink: return "symlink";
+    case EntryKind::kHardlink: return "hardlink";
+    case EntryKind::kCharDevice: return "char_device";
+    case EntryKind::kBlockDevice: return "block_device";
+    case EntryKind::kFifo: return "fifo";
+    case EntryKind::kSocket: return "socket";
+    case EntryKind::kOther: return "other";
+  }
+  return "other";
+}
+
+std::uint64_t Budget::max_output(std::uint64_t input_size) const {
+  constexpr std::uint64_t kSmallStreamAllowance = 1ULL << 20;  // tiny streams may expand to 1 MiB
+  const double by_ratio = static_cast<double>(input_size) * limits_.max_expansion_ratio;
+  std::uint64_t cap = by_ratio >= static_cast<double>(limits_.max_node_bytes)
+                          ? limits_.max_node_bytes
+                          : static_cast<std::uint64_t>(by_ratio);
+  cap = std::max(cap, std::min(kSmallStreamAllowance, limits_.max_node_bytes));
+  return std::min(cap, remaining_total_);
+}
+
+bool Budget::charge(std::uint64_t bytes) {
+  if (bytes > remaining_total_) return false;
+  remaining_total_ -= bytes;
+  return true;
+}
+
+}  // namespace fwscan

@@ -1,0 +1,118 @@
+#pragma once
+// The handler contract (DESIGN.md 4.3). A format is one handler file plus one line in
+// formats/formats.def. Handlers are stateless and const, never write files, never print,
+// never spawn processes and never touch globals.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/blob.hpp"
+#include "core/diagnostic.hpp"
+#include "core/limits.hpp"
+#include "core/result.hpp"
+
+namespace fwscan {
+
+enum class Category : std::uint8_t { kArchive, kCompression, kFilesystem, kFirmware, kExecutable };
+enum class Confidence : std::uint8_t { kLow, kMedium, kHigh };
+
+std::string_view category_name(Category c);
+std::string_view confidence_name(Confidence c);
+
+struct Magic {
+  std::string_view pattern;        // hex with ?? wildcards, e.g. "1f 8b 08"
+  std::uint32_t header_offset = 0; // where the pattern sits relative to the chunk start (tar: 257)
+  bool at_start_only = false;      // weak magics: only at node offset 0
+};
+
+struct HandlerInfo {
+  std::string_view id;             // unique, stable, [a-z0-9_]+
+  Category category;
+  std::string_view description;
+  std::span<const Magic> magics;
+  std::span<const std::string_view> references;
+  std::span<const std::string_view> limitations;
+};
+
+struct Chunk {
+  std::uint64_t offset = 0;        // in the node
+  std::uint64_t size = 0;          // exact extent
+  Confidence confidence = Confidence::kMedium;
+  std::string description;         // "uImage, ARM Linux kernel, gzip, 1.2 MiB"
+};
+
+enum class ChildOrigin : std::uint8_t { kCarved, kDecoded };
+enum class EntryKind : std::uint8_t { kFile, kDirectory, kSymlink, kHardlink, kCharDevice, kBlockDevice, kFifo, kSocket, kOther };
+
+std::string_view entry_kind_name(EntryKind k);
+
+struct EntryMeta {
+  EntryKind kind = EntryKind::kFile;
+  std::optional<std::uint32_t> mode;      // permission bits (and type bits where the format has them)
+  std::optional<std::uint32_t> uid, gid;
+  std::optional<std::int64_t> mtime;
+  std::string link_target;                // symlink / hardlink target, recorded never followed
+  std::optional<std::uint32_t> dev_major, dev_minor;
+};
+
+struct Child {
+  std::string name;                 // entry path inside the container; never empty
+  Blob data;                        // empty for non-file entries
+  ChildOrigin origin = ChildOrigin::kDecoded;
+  std::uint64_t offset = 0;         // for kCarved: offset of data in the chunk
+  EntryMeta meta;
+};
+
+struct Extraction {
+  std::vector<Child> children;
+  std::vector<Diagnostic> diagnostics;
+  bool complete = true;
+  std::string description;          // optional refinement of the chunk description
+  // Decoded header fields worth reporting ("language" = "2 (Chinese)"), in handler order.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+// Output budget for decoders and extractors (DESIGN.md 6.5).
+class Budget {
+ public:
+  explicit Budget(const Limits& limits) : limits_(limits), remaining_total_(limits.max_total_bytes) {}
+  // Most bytes one decoding of `input_size` encoded bytes may produce.
+  std::uint64_t max_output(std::uint64_t input_size) const;
+  // Records produced bytes; false (and nothing charged) when the run total would be exceeded.
+  bool charge(std::uint64_t bytes);
+  std::uint64_t remaining_total() const { return remaining_total_; }
+  const Limits& limits() const { return limits_; }
+
+ private:
+  const Limits& limits_;
+  std::uint64_t remaining_total_;
+};
+
+class ExtractContext {
+ public:
+  explicit ExtractContext(Budget& budget) : budget_(budget) {}
+  Budget& budget() { return budget_; }
+  const Limits& limits() const { return budget_.limits(); }
+
+ private:
+  Budget& budget_;
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual const HandlerInfo& info() const = 0;
+  // `start` is the candidate chunk start in `node` (magic hit minus its header_offset).
+  // Cheap; nullopt for "not mine"; must return the exact extent.
+  virtual std::optional<Chunk> identify(ByteView node, std::uint64_t start) const = 0;
+  // `chunk` is exactly the identified extent. May return a partial Extraction.
+  virtual Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const = 0;
+};
+
+using HandlerPtr = std::unique_ptr<const Handler>;
+
+}  // namespace fwscan

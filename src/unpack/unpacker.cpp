@@ -1,0 +1,192 @@
+#include "unpack/unpacker.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <set>
+
+#include "core/hash.hpp"
+
+namespace fwscan {
+
+Unpacker::Unpacker(const Registry& registry, Limits limits)
+    : registry_(registry), limits_(limits), budget_(limits_) {}
+
+NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree) {
+  Node root;
+  root.kind = NodeKind::kRoot;
+  root.step = {"root", 0, input.size(), std::string(name), ChildOrigin::kCarved};
+  root.locator = escape_locator_part(name);
+  root.root_offset = 0;
+  root.data = std::move(input);
+  const NodeId root_id = tree.add(std::move(root));
+  std::vector<NodeId> work{root_id};
+  while (!work.empty()) {
+    const NodeId id = work.back();
+    work.pop_back();
+    process(id, tree, work);
+  }
+  return root_id;
+}
+
+void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work) {
+  {
+    Node& node = tree.at(id);
+    if (!node.is_content()) return;
+    node.sha256 = sha256_hex(node.data.bytes());
+    node.entropy = shannon_entropy(node.data.bytes());
+    if (node.size() == 0) return;
+    if (node.kind != NodeKind::kChunk) {
+      auto [it, inserted] = seen_.emplace(node.sha256, id);
+      if (!inserted) {
+        node.duplicate_of = it->second;
+        return;
+      }
+    }
+    if (node.kind == NodeKind::kChunk) return;  // chunk nodes are extracted by their parent
+    if (node.depth >= limits_.max_depth) {
+      node.diagnostics.push_back({Severity::kWarning, "limit_depth",
+                                  "depth limit " + std::to_string(limits_.max_depth) +
+                                      " reached; not unpacked further",
+                                  "", std::nullopt});
+      return;
+    }
+  }
+
+  CarveResult carved = carve(tree.at(id).data.bytes(), registry_, limits_);
+  Node& node = tree.at(id);
+  node.diagnostics.insert(node.diagnostics.end(), carved.diagnostics.begin(), carved.diagnostics.end());
+  if (carved.chunks.empty()) return;
+
+  const bool whole = carved.chunks.size() == 1 && carved.chunks[0].chunk.offset == 0 &&
+                     carved.chunks[0].chunk.size == node.size();
+  if (whole) {
+    const CarvedChunk& c = carved.chunks[0];
+    const Handler& h = registry_.at(c.handler);
+    node.handler = std::string(h.info().id);
+    node.description = c.chunk.description;
+    node.confidence = c.chunk.confidence;
+    const std::string chunk_locator = node.locator + "/" + node.handler.value() + "@0x0";
+    run_extract(h, id, chunk_locator, node.root_offset, tree, work);
+    return;
+  }
+
+  // Several chunks, or one that does not cover the node: record unknown regions and coverage,
+  // and make each chunk an intermediate node.
+  std::uint64_t padding = 0, unknown_data = 0;
+  for (const auto& r : carved.unknown) (r.padding ? padding : unknown_data) += r.size;
+  const std::uint64_t meaningful = node.size() - padding;
+  node.unknown = std::move(carved.unknown);
+  node.coverage = meaningful == 0 ? 1.0
+                                  : static_cast<double>(meaningful - unknown_data) /
+                                        static_cast<double>(meaningful);
+  std::vector<NodeId> chunk_nodes;
+  for (const CarvedChunk& c : carved.chunks) {
+    if (tree.size() >= limits_.max_nodes) {
+      tree.at(id).diagnostics.push_back({Severity::kWarning, "limit_nodes", "node limit reached", "", c.chunk.offset});
+      break;
+    }
+    const Node& parent = tree.at(id);
+    const Handler& h = registry_.at(c.handler);
+    Node chunk;
+    chunk.parent = id;
+    chunk.depth = parent.depth + 1;
+    chunk.kind = NodeKind::kChunk;
+    chunk.step = {std::string(h.info().id), c.chunk.offset, c.chunk.size, "", ChildOrigin::kCarved};
+    chunk.locator = parent.locator + "/" + std::string(h.info().id) + "@" + hex_u64(c.chunk.offset);
+    if (parent.root_offset) chunk.root_offset = *parent.root_offset + c.chunk.offset;
+    chunk.data = *parent.data.slice(c.chunk.offset, c.chunk.size);
+    chunk.handler = std::string(h.info().id);
+    chunk.description = c.chunk.description;
+    chunk.confidence = c.chunk.confidence;
+    chunk.sha256 = sha256_hex(chunk.data.bytes());
+    chunk.entropy = shannon_entropy(chunk.data.bytes());
+    chunk_nodes.push_back(tree.add(std::move(chunk)));
+  }
+  for (NodeId cid : chunk_nodes) {
+    const Node& cn = tree.at(cid);
+    const Handler* h = registry_.find(*cn.handler);
+    if (cn.depth >= limits_.max_depth) {
+      tree.at(cid).diagnostics.push_back({Severity::kWarning, "limit_depth", "depth limit reached; not unpacked further", "", std::nullopt});
+      continue;
+    }
+    const std::string loc = cn.locator;
+    const auto ro = cn.root_offset;
+    run_extract(*h, cid, loc, ro, tree, work);
+  }
+}
+
+void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_locator,
+                           std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
+                           std::vector<NodeId>& work) {
+  const std::string hid(handler.info().id);
+  ExtractContext ctx(budget_);
+  std::optional<Result<Extraction>> result;
+  try {
+    result.emplace(handler.extract(tree.at(chunk_node).data, ctx));
+  } catch (const std::bad_alloc&) {
+    tree.at(chunk_node).diagnostics.push_back({Severity::kError, "internal_error", "out of memory during extraction", hid, std::nullopt});
+    return;
+  } catch (const std::exception& e) {
+    tree.at(chunk_node).diagnostics.push_back({Severity::kError, "internal_error", std::string("extract threw: ") + e.what(), hid, std::nullopt});
+    return;
+  } catch (...) {
+    tree.at(chunk_node).diagnostics.push_back({Severity::kError, "internal_error", "extract threw", hid, std::nullopt});
+    return;
+  }
+  if (!result->has_value()) {
+    tree.at(chunk_node).diagnostics.push_back(diagnostic_from_error(result->error(), hid));
+    return;
+  }
+  Extraction ex = std::move(*result).value();
+  {
+    Node& cn = tree.at(chunk_node);
+    for (auto& d : ex.diagnostics) {
+      if (d.handler.empty()) d.handler = hid;
+      cn.diagnostics.push_back(std::move(d));
+    }
+    if (!ex.description.empty()) cn.description = ex.description;
+    cn.properties = std::move(ex.properties);
+    if (!ex.complete && std::none_of(cn.diagnostics.begin(), cn.diagnostics.end(),
+                                     [](const Diagnostic& d) { return d.severity != Severity::kInfo; })) {
+      cn.diagnostics.push_back({Severity::kWarning, "incomplete", "extraction incomplete", hid, std::nullopt});
+    }
+  }
+  if (ex.children.size() > limits_.max_children_per_node) {
+    tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, "limit_children",
+        std::to_string(ex.children.size()) + " children; only the first " +
+            std::to_string(limits_.max_children_per_node) + " kept", hid, std::nullopt});
+    ex.children.resize(limits_.max_children_per_node);
+  }
+  std::set<std::string> used_locators;
+  std::vector<NodeId> created;
+  for (Child& child : ex.children) {
+    if (tree.size() >= limits_.max_nodes) {
+      tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, "limit_nodes", "node limit reached", hid, std::nullopt});
+      break;
+    }
+    if (child.name.empty()) child.name = "data";
+    std::string locator = chunk_locator + ":" + escape_locator_part(child.name);
+    for (int n = 2; used_locators.count(locator) != 0; ++n) {
+      locator = chunk_locator + ":" + escape_locator_part(child.name) + "#" + std::to_string(n);
+    }
+    used_locators.insert(locator);
+    const Node& parent = tree.at(chunk_node);
+    Node node;
+    node.parent = chunk_node;
+    node.depth = parent.depth + 1;
+    node.kind = NodeKind::kEntry;
+    node.step = {hid, child.origin == ChildOrigin::kCarved ? child.offset : 0, child.data.size(),
+                 child.name, child.origin};
+    node.locator = std::move(locator);
+    node.meta = std::move(child.meta);
+    if (child.origin == ChildOrigin::kCarved && chunk_root_offset) {
+      node.root_offset = *chunk_root_offset + child.offset;
+    }
+    node.data = std::move(child.data);
+    created.push_back(tree.add(std::move(node)));
+  }
+  // Depth-first, in the handler's order: push in reverse.
+  for (auto it = created.rbegin(); it != created.rend(); ++it) work.push_back(*it);
+}
+
+}  // namespace fwscan

@@ -1,0 +1,31 @@
+#pragma once
+// The unpacker: walks an input depth-first with an explicit work list (no recursion), carves
+// each node, extracts chunks, enforces the Limits, and deduplicates content by SHA-256.
+#include <map>
+#include <string>
+
+#include "core/limits.hpp"
+#include "unpack/extraction_tree.hpp"
+#include "unpack/registry.hpp"
+
+namespace fwscan {
+
+class Unpacker {
+ public:
+  Unpacker(const Registry& registry, Limits limits);
+  // Unpacks one input into `tree`; returns the root's id. Never fails: damage becomes diagnostics.
+  NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree);
+
+ private:
+  void process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work);
+  void run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_locator,
+                   std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
+                   std::vector<NodeId>& work);
+
+  const Registry& registry_;
+  Limits limits_;
+  Budget budget_;
+  std::map<std::string, NodeId> seen_;  // sha256 -> first node
+};
+
+}  // namespace fwscan
