@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/hash.hpp"
 #include "core/reader.hpp"
@@ -120,6 +121,7 @@ ReportDocument Pipeline::finish() {
       }
     }
   }
+  drop_findings_explained_by_descendants();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.locator != b.locator) return a.locator < b.locator;
@@ -127,6 +129,43 @@ ReportDocument Pipeline::finish() {
     return a.rule < b.rule;
   });
   return std::move(doc_);
+}
+
+void Pipeline::drop_findings_explained_by_descendants() {
+  // A container's match whose every matched string (id and bytes) also matched the same rule in
+  // a node extracted from it (a decoded file, where offsets cannot be mapped back) adds nothing:
+  // the descendant carries the precise provenance.
+  const ExtractionTree& tree = doc_.tree;
+  auto is_ancestor = [&](NodeId a, NodeId d) {
+    std::optional<NodeId> cur = tree.at(d).parent;
+    while (cur) {
+      if (*cur == a) return true;
+      cur = tree.at(*cur).parent;
+    }
+    return false;
+  };
+  auto keys = [](const Finding& f) {
+    std::set<std::pair<std::string, std::string>> k;
+    for (const auto& s : f.strings) k.emplace(s.id, s.hex);
+    return k;
+  };
+  std::vector<bool> drop(doc_.findings.size(), false);
+  for (std::size_t i = 0; i < doc_.findings.size(); ++i) {
+    const Finding& f = doc_.findings[i];
+    if (f.strings.empty()) continue;
+    const auto fk = keys(f);
+    for (std::size_t j = 0; j < doc_.findings.size() && !drop[i]; ++j) {
+      const Finding& g = doc_.findings[j];
+      if (i == j || g.ns != f.ns || g.rule != f.rule || !is_ancestor(f.node, g.node)) continue;
+      const auto gk = keys(g);
+      drop[i] = std::includes(gk.begin(), gk.end(), fk.begin(), fk.end());
+    }
+  }
+  std::vector<Finding> kept;
+  for (std::size_t i = 0; i < doc_.findings.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(doc_.findings[i]));
+  }
+  doc_.findings = std::move(kept);
 }
 
 ReportDocument scan_blob(Blob blob, const std::string& name, const ScanOptions& options) {

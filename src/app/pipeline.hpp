@@ -34,6 +34,7 @@ class Pipeline {
   ReportDocument finish();
 
  private:
+  void drop_findings_explained_by_descendants();
   ScanOptions options_;
   const Registry& registry_;
   ReportDocument doc_;

@@ -29,10 +29,13 @@ std::optional<Chunk> StreamHandler::identify(ByteView node, std::uint64_t start)
       return Chunk{start, r.consumed, Confidence::kHigh,
                    name + " stream, " + human_size(r.consumed) + " → " + human_size(r.produced)};
     case DecodeStatus::kTruncatedInput:
-      if (r.produced == 0) return std::nullopt;
+      // A strong header that runs out of input before its first output is still this format:
+      // report it (bzip2 emits nothing until a whole block has arrived).
+      if (weak_magic_ && (start != 0 || r.produced == 0)) return std::nullopt;
       return Chunk{start, at.size(), Confidence::kLow,
                    name + " stream, truncated (" + human_size(r.produced) + " recovered)"};
     case DecodeStatus::kOutputLimit:
+      if (weak_magic_ && start != 0) return std::nullopt;
       return Chunk{start, at.size(), Confidence::kLow,
                    name + " stream decoding to more than " + human_size(kIdentifyMaxOut)};
     case DecodeStatus::kCorrupt:
@@ -68,6 +71,7 @@ Result<Extraction> StreamHandler::extract(const Blob& chunk, ExtractContext& ctx
   if (!ctx.budget().charge(r.out.size())) {
     return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
   }
+  if (r.out.empty() && r.status != DecodeStatus::kComplete) return ex;  // nothing recovered
   Child child;
   child.name = name_ ? name_(chunk.bytes()) : std::string();
   if (child.name.empty()) child.name = "decompressed";

@@ -17,8 +17,11 @@ class StreamHandler : public Handler {
   // Name of the decoded child (e.g. gzip FNAME); empty = "decompressed".
   using ChildName = std::function<std::string(ByteView chunk)>;
 
-  StreamHandler(const HandlerInfo& info, Codec codec, HeaderCheck check, ChildName name = {})
-      : info_(info), codec_(codec), check_(std::move(check)), name_(std::move(name)) {}
+  // weak_magic: the magic is short or common, so a stream that does not decode to its end is
+  // only accepted at the start of a node.
+  StreamHandler(const HandlerInfo& info, Codec codec, HeaderCheck check, ChildName name = {},
+                bool weak_magic = false)
+      : info_(info), codec_(codec), check_(std::move(check)), name_(std::move(name)), weak_magic_(weak_magic) {}
 
   const HandlerInfo& info() const override { return info_; }
   std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override;
@@ -31,6 +34,7 @@ class StreamHandler : public Handler {
   Codec codec_;
   HeaderCheck check_;
   ChildName name_;
+  bool weak_magic_;
 };
 
 std::string human_size(std::uint64_t bytes);

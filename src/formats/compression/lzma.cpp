@@ -13,7 +13,7 @@ namespace {
 constexpr Magic kMagics[] = {{"5d 00 00"}};
 constexpr std::string_view kRefs[] = {"xz-utils doc/lzma-file-format.txt (LZMA_Alone)"};
 constexpr std::string_view kLimits[] = {"only properties byte 0x5d (lc=3 lp=0 pb=2) is searched for",
-                                        "streams that do not decode to their end are not carved"};
+                                        "away from offset 0, streams that do not decode to their end are not carved"};
 constexpr HandlerInfo kInfo{"lzma", Category::kCompression, "LZMA-alone stream", kMagics, kRefs, kLimits};
 
 bool check_header(ByteView at) {
@@ -33,7 +33,8 @@ bool check_header(ByteView at) {
 }  // namespace
 
 HandlerPtr make_lzma_handler() {
-  return std::make_unique<StreamHandler>(kInfo, Codec::kLzmaAlone, check_header);
+  return std::make_unique<StreamHandler>(kInfo, Codec::kLzmaAlone, check_header, StreamHandler::ChildName{},
+                                         /*weak_magic=*/true);
 }
 
 }  // namespace fwscan

@@ -12,6 +12,8 @@
 #include <sqfs/io.h>
 #include <sqfs/super.h>
 
+#include <lzo/lzo1x.h>
+
 #include <cstring>
 #include <memory>
 
@@ -73,6 +75,44 @@ sqfs_u64 mem_get_size(const sqfs_file_t* f) {
 int mem_truncate(sqfs_file_t*, sqfs_u64) { return SQFS_ERROR_IO; }
 void mem_destroy(sqfs_object_t*) {}
 
+// Debian's libsquashfs is built without LZO; this decompressor fills the gap through liblzo2.
+struct LzoDecompressor {
+  sqfs_compressor_t cmp;  // first member: libsquashfs sees only this
+  std::uint32_t block_size;
+};
+
+sqfs_s32 lzo_do_block(sqfs_compressor_t* cmp, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out, sqfs_u32 outsize) {
+  (void)cmp;
+  lzo_uint out_len = outsize;
+  const int r = lzo1x_decompress_safe(in, size, out, &out_len, nullptr);
+  if (r != LZO_E_OK && r != LZO_E_INPUT_NOT_CONSUMED) return SQFS_ERROR_COMPRESSOR;
+  return static_cast<sqfs_s32>(out_len);
+}
+void lzo_get_configuration(const sqfs_compressor_t* cmp, sqfs_compressor_config_t* cfg) {
+  const auto* self = reinterpret_cast<const LzoDecompressor*>(cmp);  // NOLINT: first member
+  std::memset(cfg, 0, sizeof *cfg);
+  cfg->id = SQFS_COMP_LZO;
+  cfg->block_size = self->block_size;
+  cfg->flags = SQFS_COMP_FLAG_UNCOMPRESS;
+}
+int lzo_write_options(sqfs_compressor_t*, sqfs_file_t*) { return SQFS_ERROR_UNSUPPORTED; }
+int lzo_read_options(sqfs_compressor_t*, sqfs_file_t*) { return 0; }  // options do not affect decoding
+void lzo_destroy(sqfs_object_t* obj) { delete reinterpret_cast<LzoDecompressor*>(obj); }  // NOLINT
+
+sqfs_compressor_t* make_lzo_decompressor(std::uint32_t block_size) {
+  static const bool ready = lzo_init() == LZO_E_OK;
+  if (!ready) return nullptr;
+  auto* d = new LzoDecompressor{};
+  d->cmp.base.destroy = lzo_destroy;
+  d->cmp.base.copy = nullptr;
+  d->cmp.get_configuration = lzo_get_configuration;
+  d->cmp.write_options = lzo_write_options;
+  d->cmp.read_options = lzo_read_options;
+  d->cmp.do_block = lzo_do_block;
+  d->block_size = block_size;
+  return &d->cmp;
+}
+
 struct SqfsDeleter {
   void operator()(void* p) const { sqfs_destroy(p); }
 };
@@ -121,11 +161,17 @@ class SquashfsHandler final : public Handler {
     }
     sqfs_compressor_config_t cfg{};
     if (int e = sqfs_compressor_config_init(&cfg, static_cast<SQFS_COMPRESSOR>(super.compression_id),
-                                            super.block_size, SQFS_COMP_FLAG_UNCOMPRESS); e != 0) {
+                                            super.block_size, SQFS_COMP_FLAG_UNCOMPRESS);
+        e != 0 && super.compression_id != SQFS_COMP_LZO) {
       return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
     }
     sqfs_compressor_t* cmp_raw = nullptr;
-    if (int e = sqfs_compressor_create(&cfg, &cmp_raw); e != 0 || cmp_raw == nullptr) {
+    int create_err = sqfs_compressor_create(&cfg, &cmp_raw);
+    if ((create_err != 0 || cmp_raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
+      cmp_raw = make_lzo_decompressor(super.block_size);
+      create_err = cmp_raw == nullptr ? SQFS_ERROR_COMPRESSOR : 0;
+    }
+    if (int e = create_err; e != 0 || cmp_raw == nullptr) {
       return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
     }
     std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp(cmp_raw);

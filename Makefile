@@ -1,0 +1,40 @@
+# fwscan: the two commands of the README.
+#   make demo   install dependencies, build, scan the bundled sample firmware
+#   make test   install dependencies, build (warnings are errors), run every test
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFWSCAN_WERROR=ON
+
+.PHONY: all deps configure build demo test bench corpus clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+configure: deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Exit status 1 means "findings at or above --fail-on", which is what the demo shows.
+demo: build
+	@echo "== fwscan scan corpus/firmware/hikvision_demo/digicap.dav"
+	@$(BUILD)/src/fwscan scan corpus/firmware/hikvision_demo/digicap.dav -o out/demo; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi
+	@echo "== reports written to out/demo/report.json and out/demo/report.txt"
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	bench/run.sh $(BUILD)
+
+# Regenerates corpus/ (needs the generator tools: scripts/install-deps --generator).
+corpus:
+	scripts/install-deps --generator
+	tools/gen_corpus.py
+
+clean:
+	rm -rf $(BUILD) out

@@ -1,0 +1,35 @@
+rule ETHN_CN_Minority_Uyghur_Attribute
+{
+    meta:
+        description = "Detects a 'whether ethnic minority' attribute (是否少数民族 / 非少数民族) whose values include 维族 (Uyghur) within 64 bytes, in the same encoding: the enum glossed in Hikvision's 2022 Chengmai contract"
+        author = "fwscan"
+        date = "2026-11-26"
+        severity = "high"
+        score = 80
+        category = "ethnicity_classification"
+        reference = "https://www.theregister.com/2023/07/31/beijing_hikvision_nvidia_uyghur/"
+        reference = "https://ipvm.com/reports/hikvision-minority"
+        evidence = "xref"
+        examples = "corpus/rules/ETHN_CN_Minority_Uyghur_Attribute/match"
+
+    strings:
+        // 是否少数民族 / 非少数民族
+        $minority_q_utf8     = { E6 98 AF E5 90 A6 E5 B0 91 E6 95 B0 E6 B0 91 E6 97 8F }
+        $minority_non_utf8   = { E9 9D 9E E5 B0 91 E6 95 B0 E6 B0 91 E6 97 8F }
+        $minority_q_gbk      = { CA C7 B7 F1 C9 D9 CA FD C3 F1 D7 E5 }
+        $minority_non_gbk    = { B7 C7 C9 D9 CA FD C3 F1 D7 E5 }
+        $minority_q_utf16le  = { 2F 66 26 54 11 5C 70 65 11 6C CF 65 }
+        $minority_non_utf16le = { 5E 97 11 5C 70 65 11 6C CF 65 }
+        // 维族 (short form; never enough alone)
+        $uyghur_utf8    = { E7 BB B4 E6 97 8F }
+        $uyghur_gbk     = { CE AC D7 E5 }
+        $uyghur_utf16le = { F4 7E CF 65 }
+
+    condition:
+        (for any i in (1..#minority_q_utf8) : ($uyghur_utf8 in (@minority_q_utf8[i] - 64 .. @minority_q_utf8[i] + 128))) or
+        (for any i in (1..#minority_non_utf8) : ($uyghur_utf8 in (@minority_non_utf8[i] - 64 .. @minority_non_utf8[i] + 128))) or
+        (for any i in (1..#minority_q_gbk) : ($uyghur_gbk in (@minority_q_gbk[i] - 64 .. @minority_q_gbk[i] + 128))) or
+        (for any i in (1..#minority_non_gbk) : ($uyghur_gbk in (@minority_non_gbk[i] - 64 .. @minority_non_gbk[i] + 128))) or
+        (for any i in (1..#minority_q_utf16le) : ($uyghur_utf16le in (@minority_q_utf16le[i] - 64 .. @minority_q_utf16le[i] + 128))) or
+        (for any i in (1..#minority_non_utf16le) : ($uyghur_utf16le in (@minority_non_utf16le[i] - 64 .. @minority_non_utf16le[i] + 128)))
+}

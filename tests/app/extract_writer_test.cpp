@@ -1,0 +1,77 @@
+#include <unistd.h>
+
+#include <set>
+
+#include "app/extract_writer.hpp"
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+namespace {
+std::set<std::string> files_under(const std::filesystem::path& dir) {
+  std::set<std::string> out;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir); it != std::filesystem::recursive_directory_iterator(); ++it) {
+    out.insert(std::filesystem::relative(it->path(), dir).generic_string() + (it->is_symlink() ? "@" : ""));
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("safe_components refuses escapes", "[app][extract]") {
+  REQUIRE(safe_components("a/./b//c").value() == std::vector<std::string>{"a", "b", "c"});
+  REQUIRE_FALSE(safe_components("../x"));
+  REQUIRE_FALSE(safe_components("a/../../x"));
+  REQUIRE_FALSE(safe_components("/etc/passwd"));
+  REQUIRE_FALSE(safe_components(""));
+  REQUIRE_FALSE(safe_components(std::string(300, 'a')));
+  REQUIRE_FALSE(safe_components(std::string("a\0b", 3)));
+}
+
+TEST_CASE("extract: dirtraversal.tar writes nothing outside its folder and reports refusals", "[app][extract]") {
+  const auto base = std::filesystem::temp_directory_path() / ("fwscan_extract_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  const auto out = base / "out";
+  ReportDocument doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
+  auto stats = write_extraction(doc, out);
+  REQUIRE(stats);
+  const std::set<std::string> expected = {
+      "dirtraversal.tar.extracted",
+      "dirtraversal.tar.extracted/tar@0x0",
+      "dirtraversal.tar.extracted/tar@0x0/ok",
+      "dirtraversal.tar.extracted/tar@0x0/ok/readme.txt",
+      "dirtraversal.tar.extracted/tar@0x0/evil_link",
+      "dirtraversal.tar.extracted/tar@0x0/evil_link/through_link.txt",
+  };
+  REQUIRE(files_under(out) == expected);            // no symlink ("@"), no escaped file
+  REQUIRE(std::filesystem::directory_iterator(base) != std::filesystem::directory_iterator());
+  REQUIRE(files_under(base).size() == expected.size() + 1);  // only "out" itself beside them
+  REQUIRE_FALSE(std::filesystem::exists("/tmp/fwscan_absolute.txt"));
+  REQUIRE(stats->refused == 3);
+  REQUIRE(stats->not_created == 4);  // two symlinks, the hard link and the device: recorded only
+  std::size_t refused = 0, recorded = 0;
+  for (const auto& n : doc.tree.nodes()) {
+    for (const auto& d : n.diagnostics) {
+      refused += d.code == "path_refused" ? 1 : 0;
+      recorded += d.code == "not_created" ? 1 : 0;
+    }
+  }
+  REQUIRE(refused == 3);
+  REQUIRE(recorded == 4);
+  std::filesystem::remove_all(base);
+}
+
+TEST_CASE("extract: a pre-planted symlink in the output folder is not followed", "[app][extract]") {
+  const auto base = std::filesystem::temp_directory_path() / ("fwscan_extract_link_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base / "out" / "dirtraversal.tar.extracted");
+  std::filesystem::create_directories(base / "elsewhere");
+  std::filesystem::create_directory_symlink(base / "elsewhere", base / "out" / "dirtraversal.tar.extracted" / "tar@0x0");
+  ReportDocument doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
+  auto stats = write_extraction(doc, base / "out");
+  REQUIRE(stats);
+  REQUIRE(std::filesystem::is_empty(base / "elsewhere"));
+  REQUIRE(stats->files == 0);
+  std::filesystem::remove_all(base);
+}

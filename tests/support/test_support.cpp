@@ -1,0 +1,176 @@
+#include "support/test_support.hpp"
+
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "core/hash.hpp"
+#include "scan/rule_set.hpp"
+
+namespace fwscan::test {
+
+std::filesystem::path corpus_dir() { return FWSCAN_CORPUS_DIR; }
+std::filesystem::path external_dir() { return FWSCAN_EXTERNAL_CORPUS_DIR; }
+std::filesystem::path rules_dir() { return FWSCAN_RULES_DIR; }
+
+std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  return scan_blob(Blob::copy_of({bytes.data(), bytes.size()}), name, ScanOptions{});
+}
+
+ReportDocument unpack_path(const std::filesystem::path& p) {
+  Pipeline pipe(ScanOptions{});
+  pipe.add_file(p);
+  return pipe.finish();
+}
+
+ReportDocument scan_path(const std::filesystem::path& p) {
+  static const std::shared_ptr<const RuleSet> rules = [] {
+    auto r = RuleSet::compile_dir(rules_dir());
+    if (!r) throw std::runtime_error(r.error().message);
+    return r.value();
+  }();
+  ScanOptions opts;
+  opts.rules = rules;
+  Pipeline pipe(opts);
+  pipe.add_file(p);
+  return pipe.finish();
+}
+
+std::vector<const Node*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix) {
+  std::vector<const Node*> out;
+  for (const Node& n : doc.tree.nodes()) {
+    if (n.locator.size() >= suffix.size() && n.locator.compare(n.locator.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.push_back(&n);
+    }
+  }
+  return out;
+}
+
+const Node* node_at(const ReportDocument& doc, std::string_view locator) { return doc.tree.find_locator(locator); }
+
+bool has_diagnostic(const ReportDocument& doc, std::string_view code) {
+  for (const Node& n : doc.tree.nodes()) {
+    for (const auto& d : n.diagnostics) {
+      if (d.code == code) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& in) {
+  z_stream zs{};
+  deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::vector<std::uint8_t> out(deflateBound(&zs, in.size()) + 64);
+  zs.next_in = const_cast<Bytef*>(in.data());
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = out.data();
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::vector<std::uint8_t> xz_bytes(const std::vector<std::uint8_t>& in) {
+  std::vector<std::uint8_t> out(lzma_stream_buffer_bound(in.size()));
+  std::size_t pos = 0;
+  lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, nullptr, in.data(), in.size(), out.data(), &pos, out.size());
+  out.resize(pos);
+  return out;
+}
+
+std::vector<std::uint8_t> lzma_alone_bytes(const std::vector<std::uint8_t>& in) {
+  lzma_options_lzma opt;
+  lzma_lzma_preset(&opt, 6);
+  lzma_stream s = LZMA_STREAM_INIT;
+  if (lzma_alone_encoder(&s, &opt) != LZMA_OK) return {};
+  std::vector<std::uint8_t> out(in.size() + in.size() / 2 + 1024);
+  s.next_in = in.data();
+  s.avail_in = in.size();
+  s.next_out = out.data();
+  s.avail_out = out.size();
+  while (lzma_code(&s, LZMA_FINISH) == LZMA_OK) {
+  }
+  out.resize(s.total_out);
+  lzma_end(&s);
+  return out;
+}
+
+std::vector<std::uint8_t> bzip2_bytes(const std::vector<std::uint8_t>& in) {
+  std::vector<std::uint8_t> out(in.size() + in.size() / 100 + 1024);
+  unsigned int len = static_cast<unsigned int>(out.size());
+  BZ2_bzBuffToBuffCompress(reinterpret_cast<char*>(out.data()), &len,
+                           const_cast<char*>(reinterpret_cast<const char*>(in.data())),
+                           static_cast<unsigned int>(in.size()), 9, 0, 0);
+  out.resize(len);
+  return out;
+}
+
+std::vector<std::uint8_t> zstd_bytes(const std::vector<std::uint8_t>& in) {
+  std::vector<std::uint8_t> out(ZSTD_compressBound(in.size()));
+  out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
+  return out;
+}
+
+std::vector<std::uint8_t> text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
+
+std::vector<std::uint8_t> pseudo_random(std::size_t n, std::uint32_t seed) {
+  std::vector<std::uint8_t> v(n);
+  std::uint32_t x = seed ? seed : 1;
+  for (auto& b : v) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    b = static_cast<std::uint8_t>(x);
+  }
+  return v;
+}
+
+std::vector<std::uint8_t> tar_header(const std::string& name, std::uint64_t size, char type, const std::string& link) {
+  ByteBuilder b;
+  b.fixed(name, 100);
+  b.fixed("0000644", 8).fixed("0000000", 8).fixed("0000000", 8);
+  char sz[16];
+  std::snprintf(sz, sizeof sz, "%011llo", static_cast<unsigned long long>(size));
+  b.fixed(sz, 12).fixed("14524770400", 12);  // mtime 1700000000
+  b.fill(' ', 8);
+  b.u8(static_cast<std::uint8_t>(type));
+  b.fixed(link, 100);
+  b.str(std::string_view("ustar\0" "00", 8));
+  b.fixed("root", 32).fixed("root", 32);
+  b.fixed("0000000", 8).fixed("0000000", 8);
+  b.pad_to(512);
+  unsigned sum = 0;
+  for (auto c : b.data()) sum += c;
+  char ck[8];
+  std::snprintf(ck, sizeof ck, "%06o", sum);
+  for (int i = 0; i < 6; ++i) b.data()[148 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ck[i]);
+  b.data()[154] = 0;
+  b.data()[155] = ' ';
+  return b.data();
+}
+
+std::vector<std::uint8_t> uimage_bytes(const std::vector<std::uint8_t>& payload, std::uint8_t type, std::uint8_t comp,
+                                       const std::string& name) {
+  ByteBuilder b;
+  b.u32be(0x27051956).u32be(0).u32be(1700000000).u32be(static_cast<std::uint32_t>(payload.size()));
+  b.u32be(0x80008000).u32be(0x80008000).u32be(crc32_ieee({payload.data(), payload.size()}));
+  b.u8(5).u8(2).u8(type).u8(comp).fixed(name, 32);
+  b.patch_u32be(4, crc32_ieee(b.view()));
+  b.bytes(payload);
+  return b.data();
+}
+
+}  // namespace fwscan::test

@@ -1,0 +1,73 @@
+#pragma once
+// Helpers shared by the tests: building binary inputs, locating corpora, running scans.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/pipeline.hpp"
+#include "core/blob.hpp"
+#include "report/document.hpp"
+
+namespace fwscan::test {
+
+class ByteBuilder {
+ public:
+  ByteBuilder& u8(std::uint8_t v) { b_.push_back(v); return *this; }
+  ByteBuilder& u16le(std::uint16_t v) { return u8(v & 0xFF).u8(v >> 8); }
+  ByteBuilder& u32le(std::uint32_t v) { return u16le(v & 0xFFFF).u16le(v >> 16); }
+  ByteBuilder& u64le(std::uint64_t v) { return u32le(static_cast<std::uint32_t>(v)).u32le(static_cast<std::uint32_t>(v >> 32)); }
+  ByteBuilder& u16be(std::uint16_t v) { return u8(v >> 8).u8(v & 0xFF); }
+  ByteBuilder& u32be(std::uint32_t v) { return u16be(v >> 16).u16be(v & 0xFFFF); }
+  ByteBuilder& str(std::string_view s) { b_.insert(b_.end(), s.begin(), s.end()); return *this; }
+  ByteBuilder& fixed(std::string_view s, std::size_t n) { str(s.substr(0, n)); return fill(0, n - std::min(n, s.size())); }
+  ByteBuilder& bytes(const std::vector<std::uint8_t>& v) { b_.insert(b_.end(), v.begin(), v.end()); return *this; }
+  ByteBuilder& fill(std::uint8_t v, std::size_t n) { b_.insert(b_.end(), n, v); return *this; }
+  ByteBuilder& pad_to(std::size_t n, std::uint8_t v = 0) { if (b_.size() < n) fill(v, n - b_.size()); return *this; }
+  ByteBuilder& align(std::size_t a, std::uint8_t v = 0) { while (b_.size() % a) b_.push_back(v); return *this; }
+  void patch_u32le(std::size_t off, std::uint32_t v) { for (int i = 0; i < 4; ++i) b_.at(off + i) = static_cast<std::uint8_t>(v >> (8 * i)); }
+  void patch_u32be(std::size_t off, std::uint32_t v) { for (int i = 0; i < 4; ++i) b_.at(off + i) = static_cast<std::uint8_t>(v >> (8 * (3 - i))); }
+  std::size_t size() const { return b_.size(); }
+  const std::vector<std::uint8_t>& data() const { return b_; }
+  std::vector<std::uint8_t>& data() { return b_; }
+  ByteView view() const { return {b_.data(), b_.size()}; }
+  Blob blob() const { return Blob::copy_of(view()); }
+
+ private:
+  std::vector<std::uint8_t> b_;
+};
+
+std::filesystem::path corpus_dir();
+std::filesystem::path external_dir();   // ../shared/corpus-external
+std::filesystem::path rules_dir();
+std::vector<std::uint8_t> read_file(const std::filesystem::path& p);
+
+// Unpack only (no rules).
+ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin");
+ReportDocument unpack_path(const std::filesystem::path& p);
+// Unpack and scan with the bundled rules.
+ReportDocument scan_path(const std::filesystem::path& p);
+
+// Nodes of a document whose locator ends with `suffix`.
+std::vector<const Node*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix);
+const Node* node_at(const ReportDocument& doc, std::string_view locator);
+bool has_diagnostic(const ReportDocument& doc, std::string_view code);
+
+// Compression helpers for building inputs.
+std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& in);
+std::vector<std::uint8_t> xz_bytes(const std::vector<std::uint8_t>& in);
+std::vector<std::uint8_t> lzma_alone_bytes(const std::vector<std::uint8_t>& in);
+std::vector<std::uint8_t> bzip2_bytes(const std::vector<std::uint8_t>& in);
+std::vector<std::uint8_t> zstd_bytes(const std::vector<std::uint8_t>& in);
+std::vector<std::uint8_t> text_bytes(std::string_view s);
+std::vector<std::uint8_t> pseudo_random(std::size_t n, std::uint32_t seed);
+
+// A tar header block for tests (ustar, checksum filled in).
+std::vector<std::uint8_t> tar_header(const std::string& name, std::uint64_t size, char type = '0',
+                                     const std::string& link = "");
+// A uImage with correct CRCs.
+std::vector<std::uint8_t> uimage_bytes(const std::vector<std::uint8_t>& payload, std::uint8_t type, std::uint8_t comp,
+                                       const std::string& name);
+
+}  // namespace fwscan::test

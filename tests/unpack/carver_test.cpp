@@ -1,0 +1,85 @@
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+#include "unpack/carver.hpp"
+#include "unpack/magic_index.hpp"
+#include "unpack/registry.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+TEST_CASE("magic index: wildcards, header offsets and start-only magics", "[unpack]") {
+  const CompiledMagic m = compile_magic("1f 8b ?? 08");
+  REQUIRE(m.bytes.size() == 4);
+  REQUIRE(m.mask[2] == 0);
+  REQUIRE(m.anchor == 0);
+  const CompiledMagic w = compile_magic("?? 71 c7");
+  REQUIRE(w.anchor == 1);
+  const auto& reg = Registry::builtin();
+  ByteBuilder b;
+  b.fill(0, 10).str("\x1f\x8b\x08").fill(0, 300);
+  const auto hits = reg.magic_index().find(b.view());
+  const Handler* gz = reg.find("gzip");
+  REQUIRE(gz != nullptr);
+  bool found = false;
+  for (const auto& h : hits) found = found || (&reg.at(h.handler) == gz && h.chunk_start == 10);
+  REQUIRE(found);
+  // tar's magic sits 257 bytes into the chunk: a hit at 257 yields chunk start 0.
+  ByteBuilder t;
+  t.bytes(tar_header("a", 0)).fill(0, 1024);
+  bool tar_at_0 = false;
+  for (const auto& h : reg.magic_index().find(t.view())) tar_at_0 = tar_at_0 || (reg.at(h.handler).info().id == "tar" && h.chunk_start == 0);
+  REQUIRE(tar_at_0);
+}
+
+TEST_CASE("carver: exact extents, padding and data gaps, coverage", "[unpack]") {
+  const auto gz = gzip_bytes(text_bytes("hello, firmware\n"));
+  const auto noise = pseudo_random(100, 7);
+  ByteBuilder b;
+  b.fill(0xFF, 256);                  // erase-block padding
+  const std::size_t gz_at = b.size();
+  b.bytes(gz);
+  const std::size_t noise_at = b.size();
+  b.bytes(noise);
+  const std::size_t xz_at = b.size();
+  const auto xz = xz_bytes(text_bytes("second stream"));
+  b.bytes(xz);
+  b.fill(0, 100);
+  const CarveResult r = carve(b.view(), Registry::builtin(), Limits{});
+  REQUIRE(r.chunks.size() == 2);
+  REQUIRE(r.chunks[0].chunk.offset == gz_at);
+  REQUIRE(r.chunks[0].chunk.size == gz.size());
+  REQUIRE(Registry::builtin().at(r.chunks[0].handler).info().id == "gzip");
+  REQUIRE(r.chunks[1].chunk.offset == xz_at);
+  REQUIRE(r.chunks[1].chunk.size == xz.size());
+  REQUIRE(r.unknown.size() == 3);
+  CHECK(r.unknown[0].offset == 0);
+  CHECK(r.unknown[0].padding);
+  CHECK(r.unknown[1].offset == noise_at);
+  CHECK(r.unknown[1].size == noise.size());
+  CHECK_FALSE(r.unknown[1].padding);
+  CHECK(r.unknown[1].entropy > 5.0);
+  CHECK(r.unknown[2].padding);
+}
+
+TEST_CASE("carver: long padding runs inside a gap are split out", "[unpack]") {
+  ByteBuilder b;
+  b.bytes(pseudo_random(50, 1)).fill(0xFF, 200).bytes(pseudo_random(30, 2));
+  const auto regions = classify_gap(b.view(), 0, b.size());
+  REQUIRE(regions.size() == 3);
+  CHECK_FALSE(regions[0].padding);
+  CHECK(regions[1].padding);
+  CHECK(regions[1].offset == 50);
+  CHECK(regions[1].size == 200);
+  CHECK_FALSE(regions[2].padding);
+}
+
+TEST_CASE("carver: hits inside an accepted chunk are skipped", "[unpack]") {
+  // A tar holding a gzip member: the gzip magic inside the tar is not a separate chunk.
+  const auto gz = gzip_bytes(text_bytes("inner"));
+  ByteBuilder b;
+  b.bytes(tar_header("x.gz", gz.size())).bytes(gz).align(512).fill(0, 1024);
+  const CarveResult r = carve(b.view(), Registry::builtin(), Limits{});
+  REQUIRE(r.chunks.size() == 1);
+  REQUIRE(Registry::builtin().at(r.chunks[0].handler).info().id == "tar");
+  REQUIRE(r.chunks[0].chunk.size == b.size());
+}

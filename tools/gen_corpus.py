@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Regenerates fwscan's committed corpus (deterministic; python3 stdlib only).
+
+External tools, for the generator only (CI never runs this): arm-linux-gnueabihf-gcc (Debian
+gcc-arm-linux-gnueabihf) builds the demo ELF, mksquashfs (squashfs-tools) builds the SquashFS
+images. `scripts/install-deps --generator` installs both.
+
+Usage: tools/gen_corpus.py [--out corpus]
+Writes:
+  corpus/firmware/hikvision_demo/digicap.dav   SWKH package: uImage kernel, SquashFS root,
+                                               SquashFS app image holding an ARM ELF with labels,
+                                               gzip'd tar web UI with a language pack
+  corpus/firmware/dahua_demo/dahua_demo.bin    DH zip of uImage-wrapped SquashFS images
+  corpus/malformed/*                           hostile and damaged inputs
+  corpus/rules/<rule>/{match,nomatch}/*        rule samples
+"""
+import argparse
+import gzip
+import io
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EPOCH = 1700000000  # fixed timestamps for reproducible images
+
+XOR_KEY = bytes([0xBA, 0xCD, 0xBC, 0xFE, 0xD6, 0xCA, 0xDD, 0xD3,
+                 0xBA, 0xB9, 0xA3, 0xAB, 0xBF, 0xCB, 0xB5, 0xBE])
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+# ---------------------------------------------------------------- building blocks
+
+def uimage(payload, name, os_=5, arch=2, type_=2, comp=0, load=0x80008000, ep=0x80008000):
+    """U-Boot legacy header (u-boot include/image.h), all big-endian."""
+    name_b = name.encode()[:32].ljust(32, b"\0")
+    dcrc = zlib.crc32(payload) & 0xFFFFFFFF
+    hdr = struct.pack(">IIIIIIIBBBB", 0x27051956, 0, EPOCH, len(payload), load, ep, dcrc,
+                      os_, arch, type_, comp) + name_b
+    hcrc = zlib.crc32(hdr) & 0xFFFFFFFF
+    return hdr[:4] + struct.pack(">I", hcrc) + hdr[8:] + payload
+
+
+def xor_header(plain):
+    return bytes(b ^ XOR_KEY[(i + (i >> 4)) & 0x0F] for i, b in enumerate(plain))
+
+
+def swkh(members, language=1, device_class=2, oem=1):
+    """Hikvision SWKH package (camera-formats.md 1.3): members = [(name, bytes)]."""
+    count = len(members)
+    hlen = 0x40 + 44 * count
+    table = b""
+    off = hlen
+    for name, data in members:
+        table += name.encode().ljust(32, b"\0") + struct.pack("<III", off, len(data), sum(data) & 0xFFFFFFFF)
+        off += len(data)
+    total = off
+    # 0x1c..0x3f: version area as in the R2 layout (opaque to readers).
+    gen = struct.pack("<III", 0x05040800, total, 0x00231126) + b"IPC_DEMO_5.4.8".ljust(24, b"\0")
+    body = struct.pack("<IIII", hlen, count, language, device_class) + struct.pack("<I", oem) + gen + table
+    # checksum covers decoded bytes [0x0c, hlen)
+    plain_wo_sum = b"SWKH" + b"\0\0\0\0" + body
+    checksum = sum(plain_wo_sum[0x0C:]) & 0xFFFFFFFF
+    plain = b"SWKH" + struct.pack("<I", checksum) + body
+    assert len(plain) == hlen, (len(plain), hlen)
+    return xor_header(plain) + b"".join(d for _, d in members)
+
+
+def mksquashfs(src_dir, comp="xz"):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "fs.img")
+        subprocess.run(["mksquashfs", src_dir, out, "-comp", comp, "-noappend", "-all-root",
+                        "-mkfs-time", str(EPOCH), "-all-time", str(EPOCH), "-no-progress",
+                        "-quiet", "-processors", "1", "-no-xattrs"], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(out, "rb") as f:
+            return f.read()
+
+
+def populate(root, files):
+    """files: {relpath: bytes | ('symlink', target) | ('dir',)}"""
+    for rel, content in sorted(files.items()):
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if isinstance(content, tuple) and content[0] == "symlink":
+            os.symlink(content[1], path)
+        elif isinstance(content, tuple) and content[0] == "dir":
+            os.makedirs(path, exist_ok=True)
+        else:
+            with open(path, "wb") as f:
+                f.write(content)
+            os.chmod(path, 0o755 if rel.endswith((".sh", "rcS")) or "bin/" in rel else 0o644)
+        os.utime(path, (EPOCH, EPOCH), follow_symlinks=False)
+
+
+def squashfs_of(files, comp="xz"):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        populate(root, files)
+        return mksquashfs(root, comp)
+
+
+def tar_of(entries):
+    """entries: list of TarInfo-ish dicts; deterministic."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tf:
+        for e in entries:
+            ti = tarfile.TarInfo(e["name"])
+            ti.mtime = EPOCH
+            ti.uid = ti.gid = 0
+            ti.uname = ti.gname = "root"
+            ti.mode = e.get("mode", 0o644)
+            kind = e.get("type", "file")
+            if kind == "file":
+                data = e["data"]
+                ti.size = len(data)
+                tf.addfile(ti, io.BytesIO(data))
+            else:
+                ti.type = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE,
+                           "chardev": tarfile.CHRTYPE, "fifo": tarfile.FIFOTYPE}[kind]
+                ti.linkname = e.get("target", "")
+                if kind == "chardev":
+                    ti.devmajor, ti.devminor = e.get("dev", (1, 3))
+                tf.addfile(ti)
+    return buf.getvalue()
+
+
+def gzip_of(data, name=None):
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename=name or "", mode="wb", fileobj=buf, mtime=EPOCH, compresslevel=9) as g:
+        g.write(data)
+    return buf.getvalue()
+
+
+def build_elf():
+    src = os.path.join(HERE, "src", "face_attr.c")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "face_attr")
+        subprocess.run(["arm-linux-gnueabihf-gcc", "-O2", "-fno-asynchronous-unwind-tables",
+                        "-Wl,--build-id=none", "-ffile-prefix-map=" + HERE + "=.", "-o", out, src], check=True)
+        with open(out, "rb") as f:
+            return f.read()
+
+
+# ---------------------------------------------------------------- text samples
+
+def enc(text, encoding):
+    return text.encode({"utf8": "utf-8", "gbk": "gbk", "utf16le": "utf-16-le"}[encoding])
+
+
+LANG_PACK = """{
+  "faceCapture": "人脸抓拍",
+  "faceAttr.gender": "性别",
+  "faceAttr.glasses": "眼镜",
+  "faceAttr.minority": "是否少数民族",
+  "faceAttr.minority.values": "未知，非少数民族，维族",
+  "alarm.uyghur": "维族人员实时预警",
+  "faceAttr.isUyghur": "是否是维族"
+}
+"""
+
+ID_CARD_TABLE = ("民族代码表（GB 3304）: 01 汉族, 02 蒙古族, 03 回族, 04 藏族, 05 维吾尔族, 06 苗族, "
+                 "07 彝族, 08 壮族, 09 布依族, 10 朝鲜族, 11 满族, 12 侗族, 13 瑶族, 14 白族, "
+                 "15 土家族, 16 哈尼族, 17 哈萨克族, 18 傣族 ... 56 基诺族\n"
+                 "身份证读卡器 IDCard.nation 字段\n")
+
+HR_FORM = "员工登记表\n姓名：\n性别：\n是否少数民族：是 / 否\n籍贯：新疆维吾尔自治区乌鲁木齐市\n"
+
+
+def rule_samples(out):
+    base = os.path.join(out, "rules")
+    samples = {
+        "ETHN_CN_Uyghur_Alert_Phrases": {
+            "match": {f"warning_{e}.txt": enc("告警类型：维族人员实时预警\n", e) for e in ("utf8", "gbk", "utf16le")}
+            | {f"is_uyghur_{e}.txt": enc("人脸属性：是否是维族\n", e) for e in ("utf8", "gbk", "utf16le")}
+            | {f"race_attr_{e}.txt": enc("支持分析人员目标的种族属性(如维族、汉族)\n", e) for e in ("utf8", "gbk", "utf16le")},
+            "nomatch": {f"id_card_table_{e}.txt": enc(ID_CARD_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
+            | {"hr_form_utf8.txt": enc(HR_FORM, "utf8")},
+        },
+        "ETHN_CN_Uyghur_Xinjiang_Label": {
+            "match": {f"dhnetsdk_{e}.h": enc("typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,  // 未知\n"
+                                            "    EM_NATION_TYPE_UYGUR,  // 维族(新疆)\n}EM_NATION_TYPE;\n", e)
+                      for e in ("utf8", "gbk", "utf16le")}
+            | {"fullwidth_bracket_utf8.txt": enc("民族：维族（新疆）\n", "utf8")},
+            "nomatch": {f"address_{e}.txt": enc("地址：新疆维吾尔自治区乌鲁木齐市天山区\n", e) for e in ("utf8", "gbk", "utf16le")}
+            | {"id_card_table_utf8.txt": enc(ID_CARD_TABLE, "utf8")},
+        },
+        "ETHN_CN_Minority_Uyghur_Attribute": {
+            "match": {f"contract_enum_{e}.txt": enc("是否少数民族：未知，非少数民族，维族\n", e) for e in ("utf8", "gbk", "utf16le")},
+            "nomatch": {f"hr_form_{e}.txt": enc(HR_FORM, e) for e in ("utf8", "gbk", "utf16le")}
+            | {"far_apart_utf8.txt": enc("是否少数民族：是 / 否\n" + "备注：" + "无" * 80 + "\n维族\n", "utf8")},
+        },
+        "ETHN_Dahua_NetSDK_NationType_Uyghur_Enum": {
+            "match": {"dhnetsdk_excerpt.h": b"typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,\n"
+                                            b"    EM_NATION_TYPE_UYGUR,\n    EM_NATION_TYPE_OTHER,\n"
+                                            b"    EM_NATION_TYPE_UNIDENTIFIED,\n}EM_NATION_TYPE;\n",
+                      "SDK_Enum_wide.bin": "class EM_NATION_TYPE(IntEnum):\n    UYGUR = 1\n    UNIDENTIFIED = 3\n"
+                                          "# EM_NATION_TYPE_UNIDENTIFIED\n".encode("utf-16-le")},
+            "nomatch": {"citizen_idcard.h": b"typedef enum tagEM_CITIZENIDCARD_ETHNICITY_TYPE\n{\n"
+                                            b"    EM_CITIZENIDCARD_ETHNICITY_Han,\n    EM_CITIZENIDCARD_ETHNICITY_Mongolian,\n"
+                                            b"    EM_CITIZENIDCARD_ETHNICITY_Uygur,\n}EM_CITIZENIDCARD_ETHNICITY_TYPE;\n"},
+        },
+    }
+    for rule, kinds in samples.items():
+        for kind, files in kinds.items():
+            for name, data in files.items():
+                write(os.path.join(base, rule, kind, name), data)
+
+
+# ---------------------------------------------------------------- firmware images
+
+def hikvision_demo(out, elf):
+    kernel_payload = gzip_of(b"Linux version 3.0.8 (fwscan corpus kernel stub) #1 PREEMPT\n" + bytes(4096))
+    kernel = uimage(kernel_payload, "Linux-3.0.8", type_=2, comp=1)
+    root = squashfs_of({
+        "etc/passwd": b"root:ToCOv8qxP13qs:0:0:root:/root/:/bin/psh\n",
+        "etc/init.d/rcS": b"#!/bin/sh\nmount -t proc proc /proc\n/home/app/start.sh &\n",
+        "bin/sh": ("symlink", "busybox"),
+        "bin/busybox": b"\x7fELF-stub (not a real busybox)\n",
+        "home": ("dir",),
+    })
+    web = gzip_of(tar_of([
+        {"name": "webs", "type": "dir", "mode": 0o755},
+        {"name": "webs/lang", "type": "dir", "mode": 0o755},
+        {"name": "webs/lang/zh_CN.json", "data": LANG_PACK.encode("utf-8")},
+        {"name": "webs/index.html", "data": b"<!doctype html><title>IPC</title>\n"},
+    ]), "webs.tar")
+    app = squashfs_of({
+        "davinci": elf,
+        "start.sh": b"#!/bin/sh\n/home/app/davinci &\n",
+        "lib/libc.so.6": ("symlink", "/lib/libc-2.31.so"),
+    })
+    upg_class = b"\x01\x00\x00\x00" + b"DS-2CD2xxx-DEMO".ljust(32, b"\0") * 4
+    members = [("_cfgUpgClass", upg_class), ("uImage", kernel), ("root.img", root),
+               ("app.img", app), ("webs.tar.gz", web)]
+    write(os.path.join(out, "firmware", "hikvision_demo", "digicap.dav"), swkh(members))
+    return members
+
+
+def dahua_demo(out):
+    romfs = squashfs_of({"etc/passwd": b"root:absxcfbgXtb3o:0:0:root:/:/bin/sh\n",
+                         "etc/init.d/rcS": b"#!/bin/sh\n"}, comp="gzip")
+    cfg = ("[FaceAttribute]\nNation=EM_NATION_TYPE_UYGUR\nNationLabel=维族(新疆)\n"
+           "Unidentified=设备未识别\n").encode("gbk")
+    user = squashfs_of({"usr/data/face_attr.cfg": cfg,
+                        "usr/data/readme.txt": b"face attribute configuration (GBK)\n"}, comp="xz")
+    members = [
+        ("Install", b"-- upgrade script\nInstall.Burn('romfs-x.squashfs.img')\nInstall.Burn('user-x.squashfs.img')\n"),
+        ("romfs-x.squashfs.img", uimage(romfs, "romfs", type_=7, comp=0, load=0x280000, ep=0xA80000)),
+        # Misleading suffix on purpose: the member holds SquashFS (identify by magic, not name).
+        ("user-x.cramfs.img", uimage(user, "user", type_=7, comp=0, load=0xA80000, ep=0x1280000)),
+    ]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            zi = zipfile.ZipInfo(name, date_time=(2023, 11, 14, 22, 13, 20))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    data = bytearray(buf.getvalue())
+    assert data[:4] == b"PK\x03\x04"
+    data[0:2] = b"DH"
+    write(os.path.join(out, "firmware", "dahua_demo", "dahua_demo.bin"), bytes(data))
+
+
+def malformed(out, hik_members):
+    base = os.path.join(out, "malformed")
+    # Path traversal and link tricks: nothing may be written outside the output folder.
+    write(os.path.join(base, "dirtraversal.tar"), tar_of([
+        {"name": "ok/readme.txt", "data": b"harmless\n"},
+        {"name": "../../escape_dotdot.txt", "data": b"should never be written\n"},
+        {"name": "/tmp/fwscan_absolute.txt", "data": b"should never be written\n"},
+        {"name": "ok/../../escape_middle.txt", "data": b"should never be written\n"},
+        {"name": "evil_link", "type": "symlink", "target": "../../../../../../tmp"},
+        {"name": "evil_link/through_link.txt", "data": b"must not land in /tmp\n"},
+        {"name": "passwd_link", "type": "symlink", "target": "/etc/passwd"},
+        {"name": "hard_passwd", "type": "hardlink", "target": "/etc/passwd"},
+        {"name": "dev_null", "type": "chardev", "dev": (1, 3)},
+    ]))
+    good = swkh(hik_members[:2])
+    # SWKH with a corrupted header checksum and a corrupted member byte.
+    plain = bytearray(xor_header(good[:0x40 + 44 * 2]))
+    plain[4] ^= 0xFF
+    bad_sum = bytes(xor_header(bytes(plain))) + good[0x40 + 44 * 2:]
+    bad_sum = bytearray(bad_sum)
+    bad_sum[-1] ^= 0x55
+    write(os.path.join(base, "swkh_bad_checksums.dav"), bytes(bad_sum))
+    write(os.path.join(base, "swkh_truncated.dav"), good[: len(good) // 2])
+    # SWKH whose second entry points back into the header.
+    plain = bytearray(xor_header(good[:0x40 + 44 * 2]))
+    struct.pack_into("<I", plain, 0x40 + 44 + 32, 0x10)
+    write(os.path.join(base, "swkh_self_reference.dav"), bytes(xor_header(bytes(plain))) + good[0x40 + 44 * 2:])
+    kernel = hik_members[1][1]
+    write(os.path.join(base, "uimage_truncated.bin"), kernel[:200])
+    k = bytearray(kernel)
+    k[100] ^= 0xFF
+    write(os.path.join(base, "uimage_bad_dcrc.bin"), bytes(k))
+    # A gzip bomb-shaped stream: 64 MiB of zeros (checked against the expansion budget).
+    write(os.path.join(base, "gzip_zeros_64m.gz"), gzip_of(bytes(64 << 20)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(HERE), "corpus"))
+    args = ap.parse_args()
+    for tool in ("arm-linux-gnueabihf-gcc", "mksquashfs"):
+        if shutil.which(tool) is None:
+            sys.exit(f"gen_corpus: {tool} not found (scripts/install-deps --generator)")
+    elf = build_elf()
+    write(os.path.join(args.out, "elf", "arm", "face_attr"), elf)
+    members = hikvision_demo(args.out, elf)
+    dahua_demo(args.out)
+    malformed(args.out, members)
+    rule_samples(args.out)
+    print("corpus regenerated in", args.out)
+
+
+if __name__ == "__main__":
+    main()
