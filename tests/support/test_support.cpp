@@ -30,6 +30,7 @@ ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::s
 }
 
 ReportDocument unpack_path(const std::filesystem::path& p) {
+  if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
   Pipeline pipe(ScanOptions{});
   pipe.add_file(p);
   return pipe.finish();
@@ -41,6 +42,7 @@ ReportDocument scan_path(const std::filesystem::path& p) {
     if (!r) throw std::runtime_error(r.error().message);
     return r.value();
   }();
+  if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
   ScanOptions opts;
   opts.rules = rules;
   Pipeline pipe(opts);
