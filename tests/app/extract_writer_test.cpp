@@ -30,8 +30,8 @@ TEST_CASE("safe_components refuses escapes", "[app][extract]") {
 }
 
 TEST_CASE("extract: dirtraversal.tar writes nothing outside its folder and reports refusals", "[app][extract]") {
-  const auto base = std::filesystem::temp_directory_path() / ("fwscan_extract_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(base);
+  const TempDir tmp("extract");
+  const auto& base = tmp.path();
   const auto out = base / "out";
   ReportDocument doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
   auto stats = write_extraction(doc, out);
@@ -59,12 +59,11 @@ TEST_CASE("extract: dirtraversal.tar writes nothing outside its folder and repor
   }
   REQUIRE(refused == 3);
   REQUIRE(recorded == 4);
-  std::filesystem::remove_all(base);
 }
 
 TEST_CASE("extract: a pre-planted symlink in the output folder is not followed", "[app][extract]") {
-  const auto base = std::filesystem::temp_directory_path() / ("fwscan_extract_link_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(base);
+  const TempDir tmp("extract_link");
+  const auto& base = tmp.path();
   std::filesystem::create_directories(base / "out" / "dirtraversal.tar.extracted");
   std::filesystem::create_directories(base / "elsewhere");
   std::filesystem::create_directory_symlink(base / "elsewhere", base / "out" / "dirtraversal.tar.extracted" / "tar@0x0");
@@ -73,5 +72,4 @@ TEST_CASE("extract: a pre-planted symlink in the output folder is not followed",
   REQUIRE(stats);
   REQUIRE(std::filesystem::is_empty(base / "elsewhere"));
   REQUIRE(stats->files == 0);
-  std::filesystem::remove_all(base);
 }

@@ -8,12 +8,6 @@ using namespace fwscan;
 using namespace fwscan::test;
 
 namespace {
-std::filesystem::path temp_rules(const std::string& tag) {
-  auto dir = std::filesystem::temp_directory_path() / ("fwscan_rules_" + tag + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 void put(const std::filesystem::path& p, const std::string& text) {
   std::filesystem::create_directories(p.parent_path());
   std::ofstream(p) << text;
@@ -21,7 +15,8 @@ void put(const std::filesystem::path& p, const std::string& text) {
 }  // namespace
 
 TEST_CASE("rule set: namespace is the folder, matches carry offsets and meta", "[scan]") {
-  const auto dir = temp_rules("ok");
+  const TempDir tmp("rules_ok");
+  const auto& dir = tmp.path();
   put(dir / "alpha/find_hello.yar",
       "rule find_hello { meta: severity = \"high\" score = 70 strings: $h = \"hello\" condition: $h }\n");
   put(dir / "top.yar", "rule top_level { condition: filesize > 0 }\n");
@@ -44,11 +39,11 @@ TEST_CASE("rule set: namespace is the folder, matches carry offsets and meta", "
   REQUIRE(hello.strings[1].offset == 12);
   REQUIRE(std::string(hello.strings[0].data.begin(), hello.strings[0].data.end()) == "hello");
   REQUIRE((*m)[1].ns == "default");
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("rule set: every compile error is reported with file:line", "[scan]") {
-  const auto dir = temp_rules("bad");
+  const TempDir tmp("rules_bad");
+  const auto& dir = tmp.path();
   put(dir / "a/one.yar", "rule one {\n  condition:\n    undefined_identifier\n}\n");
   put(dir / "b/two.yar", "rule two {\n  strings: $a = \"x\"\n  condition: $b\n}\n");
   put(dir / "c/fine.yar", "rule fine { condition: true }\n");
@@ -59,11 +54,11 @@ TEST_CASE("rule set: every compile error is reported with file:line", "[scan]") 
   REQUIRE(msg.find("a/one.yar:3:") != std::string::npos);
   REQUIRE(msg.find("b/two.yar:4: undefined string \"$b\"") != std::string::npos);
   REQUIRE(msg.find("fine.yar") == std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("rule set: external variables describe the node", "[scan]") {
-  const auto dir = temp_rules("ext");
+  const TempDir tmp("rules_ext");
+  const auto& dir = tmp.path();
   put(dir / "x/elf_only.yar", "rule elf_only { condition: fw_is_elf and fw_depth == 2 and fw_name == \"davinci\" }\n");
   auto rules = RuleSet::compile_dir(dir);
   REQUIRE(rules);
@@ -77,7 +72,6 @@ TEST_CASE("rule set: external variables describe the node", "[scan]") {
   REQUIRE(s.scan({data.data(), data.size()}, ctx, diags)->size() == 1);
   ctx.depth = 1;
   REQUIRE(s.scan({data.data(), data.size()}, ctx, diags)->empty());
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("rule set: a missing folder is an I/O error", "[scan]") {

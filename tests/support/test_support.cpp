@@ -5,6 +5,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -14,6 +16,19 @@
 #include "scan/rule_set.hpp"
 
 namespace fwscan::test {
+
+TempDir::TempDir(const std::string& tag) {
+  static int counter = 0;
+  path_ = std::filesystem::temp_directory_path() /
+          ("fwscan_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
 
 std::filesystem::path corpus_dir() { return FWSCAN_CORPUS_DIR; }
 std::filesystem::path external_dir() { return FWSCAN_EXTERNAL_CORPUS_DIR; }

@@ -38,6 +38,19 @@ class ByteBuilder {
   std::vector<std::uint8_t> b_;
 };
 
+// A fresh folder under the system temp dir, removed when the test ends, pass or fail.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 std::filesystem::path corpus_dir();
 std::filesystem::path external_dir();   // ../shared/corpus-external
 std::filesystem::path rules_dir();
