@@ -19,7 +19,8 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Exit status 1 means "findings at or above --fail-on", which is what the demo shows.
-demo: build
+demo: configure
+	cmake --build $(BUILD) -j $(JOBS) --target fwscan
 	@echo "== fwscan scan corpus/firmware/hikvision_demo/digicap.dav"
 	@$(BUILD)/src/fwscan scan corpus/firmware/hikvision_demo/digicap.dav -o out/demo; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi
