@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.parse
 import zipfile
 import zlib
 
@@ -156,9 +157,40 @@ def build_elf():
 
 # ---------------------------------------------------------------- text samples
 
-def enc(text, encoding):
-    return text.encode({"utf8": "utf-8", "gbk": "gbk", "utf16le": "utf-16-le"}[encoding])
+ENCODERS = {
+    "utf8": lambda s: s.encode("utf-8"),
+    "gbk": lambda s: s.encode("gbk", errors="replace"),
+    "utf16le": lambda s: s.encode("utf-16-le"),
+    "utf16be": lambda s: s.encode("utf-16-be"),
+    # escaped forms, decoded by fwscan's "unescaped" view
+    "jsesc": lambda s: "".join(f"\\u{ord(c):04x}" if ord(c) > 127 else c for c in s).encode(),
+    "jsescupper": lambda s: "".join(f"\\u{ord(c):04X}" if ord(c) > 127 else c for c in s).encode(),
+    "htmldec": lambda s: "".join(f"&#{ord(c)};" if ord(c) > 127 else c for c in s).encode(),
+    "htmlhex": lambda s: "".join(f"&#x{ord(c):x};" if ord(c) > 127 else c for c in s).encode(),
+    "percent": lambda s: urllib.parse.quote(s, safe=" :=,;/\n\"'{}()[]").encode(),
+}
+CJK_ENCODINGS = ["utf8", "gbk", "utf16le", "utf16be", "jsesc", "jsescupper", "htmldec", "htmlhex", "percent"]
 
+
+def enc(text, encoding):
+    return ENCODERS[encoding](text)
+
+
+def variants(stem, simplified, traditional, encodings=CJK_ENCODINGS):
+    """{file: bytes} for one text in every encoding; Big5 uses the traditional text."""
+    out = {f"{stem}_{e}.txt": enc(simplified, e) for e in encodings}
+    out[f"{stem}_big5.txt"] = traditional.encode("big5")
+    return out
+
+
+NATIONALITIES = ("汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 "
+                 "傣族 黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 "
+                 "羌族 布朗族 撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 "
+                 "德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族").split()
+NATIONALITIES_EN = ("Han Mongolian Hui Tibetan Uygur Miao Yi Zhuang Buyi Korean Manchu Dong Yao Bai Tujia Hani Kazak "
+                    "Dai Li Lisu Va She Gaoshan Lahu Shui Dongxiang Naxi Jingpo Kirgiz Tu Daur Mulam Qiang Blang "
+                    "Salar Maonan Gelao Xibe Achang Pumi Tajik Nu Uzbek Russian Ewenki Deang Bonan Yugur Jing Tatar "
+                    "Derung Oroqen Hezhen Monba Lhoba Jino").split()
 
 LANG_PACK = """{
   "faceCapture": "人脸抓拍",
@@ -171,46 +203,149 @@ LANG_PACK = """{
 }
 """
 
-ID_CARD_TABLE = ("民族代码表（GB 3304）: 01 汉族, 02 蒙古族, 03 回族, 04 藏族, 05 维吾尔族, 06 苗族, "
-                 "07 彝族, 08 壮族, 09 布依族, 10 朝鲜族, 11 满族, 12 侗族, 13 瑶族, 14 白族, "
-                 "15 土家族, 16 哈尼族, 17 哈萨克族, 18 傣族 ... 56 基诺族\n"
-                 "身份证读卡器 IDCard.nation 字段\n")
+LANG_JS = ("var L={" + ",".join(f'"{k}":"' + "".join(f"\\u{ord(c):04x}" for c in v) + '"' for k, v in (
+    ("cap", "人脸抓拍"), ("alarmUyghur", "维族人员实时预警"), ("gender", "性别"))) + "};").encode()
 
-HR_FORM = "员工登记表\n姓名：\n性别：\n是否少数民族：是 / 否\n籍贯：新疆维吾尔自治区乌鲁木齐市\n"
+ID_CARD_TABLE = "民族代码表（GB 3304，身份证读卡器 IDCard.nation）\n" + "\n".join(
+    f"{i + 1:02d} {n}" for i, n in enumerate(NATIONALITIES)) + "\n"
+
+ID_CARD_SDK_HEADER = ("// 身份证信息 (ID card reader SDK)\ntypedef enum tagEM_CITIZENIDCARD_ETHNICITY_TYPE\n{\n" + "".join(
+    f"    EM_CITIZENIDCARD_ETHNICITY_{e}, // {n}\n" for e, n in zip(NATIONALITIES_EN, NATIONALITIES)) +
+    "}EM_CITIZENIDCARD_ETHNICITY_TYPE;\n\ntypedef struct tagNET_DVR_ID_CARD_INFO\n{\n    BYTE byName[128];\n"
+    "    BYTE bySex; // 性别\n    BYTE byNation; // 民族\n    BYTE byAddr[280];\n}NET_DVR_ID_CARD_INFO;\n")
+
+HR_FORM = "员工登记表\n姓名：\n性别：\n是否少数民族：是 / 否\n民族：\n籍贯：新疆维吾尔自治区乌鲁木齐市\n"
+
+PROVINCE_TABLE = ("行政区划 / locale table\n11 北京市\n31 上海市\n44 广东省\n54 西藏自治区\n64 宁夏回族自治区\n"
+                  "65 新疆维吾尔自治区\n45 广西壮族自治区\n15 内蒙古自治区\nzh_CN 简体中文\nzh_TW 繁體中文\nug_CN ئۇيغۇرچە\n")
+
+GAT1400_NO_ETHNIC = ('{"FaceListObject":{"FaceObject":[{"FaceID":"650100000011900000010220171219100515999830000001",'
+                     '"GenderCode":"1","AgeUpLimit":40,"AgeLowerLimit":30,"HairStyle":"2","GlassStyle":"0",'
+                     '"IsDriver":0,"LeftTopX":100,"LeftTopY":120}]}}\n')
 
 
 def rule_samples(out):
     base = os.path.join(out, "rules")
+    shutil.rmtree(base, ignore_errors=True)
     samples = {
         "ETHN_CN_Uyghur_Alert_Phrases": {
-            "match": {f"warning_{e}.txt": enc("告警类型：维族人员实时预警\n", e) for e in ("utf8", "gbk", "utf16le")}
-            | {f"is_uyghur_{e}.txt": enc("人脸属性：是否是维族\n", e) for e in ("utf8", "gbk", "utf16le")}
-            | {f"race_attr_{e}.txt": enc("支持分析人员目标的种族属性(如维族、汉族)\n", e) for e in ("utf8", "gbk", "utf16le")},
+            "match": variants("warning", "告警类型：维族人员实时预警\n", "告警類型：維族人員實時預警\n")
+            | variants("is_uyghur", "人脸属性：是否是维族\n", "人臉屬性：是否是維族\n", ["utf8", "gbk", "utf16le"])
+            | variants("race_attr", "支持分析人员目标的种族属性(如维族、汉族)\n", "支援分析人員目標的種族屬性(如維族、漢族)\n", ["utf8", "utf16be"]),
             "nomatch": {f"id_card_table_{e}.txt": enc(ID_CARD_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
             | {"hr_form_utf8.txt": enc(HR_FORM, "utf8")},
         },
         "ETHN_CN_Uyghur_Xinjiang_Label": {
-            "match": {f"dhnetsdk_{e}.h": enc("typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,  // 未知\n"
-                                            "    EM_NATION_TYPE_UYGUR,  // 维族(新疆)\n}EM_NATION_TYPE;\n", e)
-                      for e in ("utf8", "gbk", "utf16le")}
+            "match": variants("dhnetsdk", "typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,  // 未知\n"
+                                          "    EM_NATION_TYPE_UYGUR,  // 维族(新疆)\n}EM_NATION_TYPE;\n",
+                              "typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,  // 未知\n"
+                              "    EM_NATION_TYPE_UYGUR,  // 維族(新疆)\n}EM_NATION_TYPE;\n")
             | {"fullwidth_bracket_utf8.txt": enc("民族：维族（新疆）\n", "utf8")},
-            "nomatch": {f"address_{e}.txt": enc("地址：新疆维吾尔自治区乌鲁木齐市天山区\n", e) for e in ("utf8", "gbk", "utf16le")}
+            "nomatch": {f"province_table_{e}.txt": enc(PROVINCE_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
             | {"id_card_table_utf8.txt": enc(ID_CARD_TABLE, "utf8")},
         },
         "ETHN_CN_Minority_Uyghur_Attribute": {
-            "match": {f"contract_enum_{e}.txt": enc("是否少数民族：未知，非少数民族，维族\n", e) for e in ("utf8", "gbk", "utf16le")},
-            "nomatch": {f"hr_form_{e}.txt": enc(HR_FORM, e) for e in ("utf8", "gbk", "utf16le")}
+            "match": variants("contract_enum", "是否少数民族：未知，非少数民族，维族\n", "是否少數民族：未知，非少數民族，維族\n"),
+            "nomatch": {f"hr_form_{e}.txt": enc(HR_FORM, e) for e in ("utf8", "gbk", "utf16le", "jsesc")}
             | {"far_apart_utf8.txt": enc("是否少数民族：是 / 否\n" + "备注：" + "无" * 80 + "\n维族\n", "utf8")},
+        },
+        "ETHN_CN_Uyghur_Token_FaceAnalytics_Context": {
+            "match": variants("face_event", "人脸抓拍事件 {属性: 性别, 年龄, 民族: 维族}\n", "人臉抓拍事件 {屬性: 性別, 年齡, 民族: 維族}\n"),
+            "nomatch": {"token_alone_utf8.txt": enc("备注：维族\n", "utf8"),
+                        "token_far_from_context_utf8.txt": enc("人脸抓拍设置\n" + "#" * 600 + "\n维族\n", "utf8"),
+                        "gbk_bytes_in_noise.bin": bytes(range(256)) + "维族".encode("gbk") + bytes(range(255, -1, -1))},
+        },
+        "ETHN_CN_Uyghur_FullForm_Alarm_Context": {
+            "match": variants("alarm_cfg", "布控告警：维吾尔族人员 人脸抓拍后预警\n", "佈控告警：維吾爾族人員 人臉抓拍後預警\n"),
+            "nomatch": {f"id_card_reader_{e}.txt": enc("身份证读卡 人脸抓拍比对 预警\n" + ID_CARD_TABLE, e) for e in ("utf8", "gbk")}
+            | {"province_utf8.txt": enc(PROVINCE_TABLE, "utf8")},
+        },
+        "ETHN_EN_Uyghur_Attribute_Identifier": {
+            "match": {"face_attr.json": b'{"faceAttr":{"gender":"male","age":35,"nation_uyghur":true}}\n',
+                      "alarm.js": b"function onEvent(e){if(e.isUyghur){raise(e)}}var uyghurAlarm=1;\n",
+                      "pinyin_flag.cfg": b"[Face]\nshifouShaoshuminzu=1\nweizu_alert=on\n",
+                      "wide_identifier.bin": "ethnicUighur\0".encode("utf-16-le")},
+            "nomatch": {"citizen_idcard.h": ID_CARD_SDK_HEADER.encode("utf-8"),
+                        "nationality_enum.java": ("public enum Ethnicity { " + ", ".join(n.upper() for n in NATIONALITIES_EN) +
+                                                  " }\n// UYGHUR is one of 56\n").encode()},
+        },
+        "ETHN_CN_Ramadan_Minority_Alert": {
+            "match": variants("campus_alert", "少数民族学生辅助分析：斋月期间异常就餐预警\n", "少數民族學生輔助分析：齋月期間異常就餐預警\n"),
+            "nomatch": {"calendar_utf8.txt": enc("节日日历：春节、中秋、斋月、圣诞\n", "utf8"),
+                        "hr_form_utf8.txt": enc(HR_FORM, "utf8")},
+        },
+        "ETHN_CN_Nationality_List_Benign": {
+            "match": {f"id_card_table_{e}.txt": enc(ID_CARD_TABLE, e) for e in ("utf8", "gbk", "utf16le")},
+            "nomatch": {"hr_form_utf8.txt": enc(HR_FORM, "utf8"),
+                        "province_utf8.txt": enc(PROVINCE_TABLE, "utf8")},
         },
         "ETHN_Dahua_NetSDK_NationType_Uyghur_Enum": {
             "match": {"dhnetsdk_excerpt.h": b"typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,\n"
                                             b"    EM_NATION_TYPE_UYGUR,\n    EM_NATION_TYPE_OTHER,\n"
                                             b"    EM_NATION_TYPE_UNIDENTIFIED,\n}EM_NATION_TYPE;\n",
                       "SDK_Enum_wide.bin": "class EM_NATION_TYPE(IntEnum):\n    UYGUR = 1\n    UNIDENTIFIED = 3\n"
-                                          "# EM_NATION_TYPE_UNIDENTIFIED\n".encode("utf-16-le")},
-            "nomatch": {"citizen_idcard.h": b"typedef enum tagEM_CITIZENIDCARD_ETHNICITY_TYPE\n{\n"
-                                            b"    EM_CITIZENIDCARD_ETHNICITY_Han,\n    EM_CITIZENIDCARD_ETHNICITY_Mongolian,\n"
-                                            b"    EM_CITIZENIDCARD_ETHNICITY_Uygur,\n}EM_CITIZENIDCARD_ETHNICITY_TYPE;\n"},
+                                          "# EM_NATION_TYPE_UNIDENTIFIED\n".encode("utf-16-le"),
+                      "SDK_Enum.pyc": b"\xe3\x00\x00\x00\xda\x0eEM_NATION_TYPE\xda\x05UYGURr\x01\x00\x00\x00\xda\x0cUNIDENTIFIEDr"},
+            "nomatch": {"citizen_idcard.h": ID_CARD_SDK_HEADER.encode("utf-8")},
+        },
+        "FACE_Dahua_Race_Complexion_Enums": {
+            "match": {"dhnetsdk_race.h": b"typedef enum tagEM_RACE_TYPE\n{\n    EM_RACE_UNKNOWN,\n    EM_RACE_NODISTI,\n"
+                                         b"    EM_RACE_YELLOW,\n    EM_RACE_BLACK,\n    EM_RACE_WHITE,\n}EM_RACE_TYPE;\n",
+                      "face_attr_ex_wide.bin": "EM_COMPLEXION_TYPE emComplexion;".encode("utf-16-le")},
+            "nomatch": {"dhnetsdk_benign.h": b"typedef struct tagNET_FACE_DATA {\n    EM_SEX_TYPE emSex;\n    int nAge;\n"
+                                             b"    EM_MASK_STATE_TYPE emMask;\n    EM_HAS_GLASS emGlass;\n} NET_FACE_DATA;\n"},
+        },
+        "FACE_Hikvision_HCNetSDK_Race_Ethnic_Fields": {
+            "match": {"HCNetSDK_excerpt.h": b"typedef struct tagNET_VCA_HUMAN_FEATURE\n{\n    BYTE byAgeGroup;\n    BYTE bySex;\n"
+                                            b"    BYTE byEyeGlass;\n    BYTE byAge;\n    BYTE byEthnic;\n    BYTE byMask;\n"
+                                            b"    BYTE bySmile;\n    BYTE byRace;\n}NET_VCA_HUMAN_FEATURE;\n"},
+            "nomatch": {"mmo_player.h": b"struct Player { BYTE byRace; BYTE byClass; BYTE byLevel; DWORD dwGold; };\n",
+                        "sanitised_sdk.h": b"typedef struct tagNET_VCA_HUMAN_FEATURE\n{\n    BYTE byAgeGroup;\n    BYTE bySex;\n"
+                                           b"    BYTE byEyeGlass;\n    BYTE byRes0;\n    BYTE byMask;\n    BYTE byRes2;\n}NET_VCA_HUMAN_FEATURE;\n"},
+        },
+        "FACE_GAT1400_EthicCode_SkinColor": {
+            "match": {"gat1400_person.json": b'{"PersonObject":{"GenderCode":"1","EthicCode":"01","SkinColor":"1","HairStyle":"2"}}\n',
+                      "gat1400_wide.bin": '<EthicCode>01</EthicCode><SkinColor>1</SkinColor>'.encode("utf-16-le")},
+            "nomatch": {"gat1400_face_no_ethnic.json": GAT1400_NO_ETHNIC.encode()},
+        },
+        "FACE_CN_Race_SkinColor_Labels": {
+            "match": variants("race_labels", "人种：黄种人 / 白人 / 黑人\n", "人種：黃種人 / 白人 / 黑人\n")
+            | {"skin_attr_utf8.txt": enc("支持人种肤色属性分析\n", "utf8")},
+            "nomatch": {"skin_beauty_utf8.txt": enc("美颜：肤色 美白 磨皮 / 白人 摄影 黑人 音乐\n", "utf8"),
+                        "hr_form_utf8.txt": enc(HR_FORM, "utf8")},
+        },
+        "BKDR_HiSilicon_XM_dvrbox_9530_Telnet": {
+            "match": {"dvrbox_strings.txt": b"OpenTelnet:OpenOnce\0randNum:%s\0verify:OK\0Telnet:OpenOnce\0macGuarder\0"},
+            "nomatch": {"telnet_docs.txt": b"To enable telnet, use the web UI: Maintenance > OpenTelnet is not a command here.\n"},
+        },
+        "BKDR_Dahua_Unauth_Config_Download_Paths": {
+            "match": {"httpd_paths.txt": b"/current_config/Sha1Account1\0/current_config/Account1\0/current_config/passwd\0"},
+            "nomatch": {"one_path.txt": b"/current_config/passwd is documented in the manual\n"},
+        },
+        "CRED_Camera_Vendor_Hardcoded_Root_Hash": {
+            "match": {"passwd_hik": b"root:ToCOv8qxP13qs:0:0:root:/root/:/bin/psh\n",
+                      "passwd_xm": b"root:absxcfbgXtb3o:0:0:root:/:/bin/sh\n"},
+            "nomatch": {"passwd_shadowed": b"root:x:0:0:root:/root:/bin/sh\n"},
+        },
+        "CRED_XMEye_Hidden_Default_Account": {
+            "match": {"xm_accounts.cfg": b"[Users]\nadmin=\ndefault=tluafed\n[NetWork.Nat]\nAddr=secu100.net\n"},
+            "nomatch": {"reversed_strings.txt": b"tluafed is 'default' reversed; a common string obfuscation\n"},
+        },
+        "TELEM_Hikvision_EZVIZ_Cloud_Endpoints": {
+            "match": {"ezviz.xml": b"<EZVIZ><enabled>true</enabled><hostName>litedev.hik-connect.com</hostName></EZVIZ>\n"},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "TELEM_Dahua_Imou_Cloud_Endpoints": {
+            "match": {"p2p.cfg": "www.easy4ipcloud.com:8800\0".encode("utf-16-le")},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "TELEM_XiongMai_XMEye_Cloud_Endpoints": {
+            "match": {"network.cfg": b"NetWork.Nat Addr=secu100.net\nNetWork.PMS push.umeye.cn\n"},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "TELEM_Uniview_Cloud_Endpoints": {
+            "match": {"cloud.cfg": b"CloudServer=en.ezcloud.uniview.com\n"},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
         },
     }
     for rule, kinds in samples.items():
@@ -236,6 +371,7 @@ def hikvision_demo(out, elf):
         {"name": "webs/lang", "type": "dir", "mode": 0o755},
         {"name": "webs/lang/zh_CN.json", "data": LANG_PACK.encode("utf-8")},
         {"name": "webs/index.html", "data": b"<!doctype html><title>IPC</title>\n"},
+        {"name": "webs/js/lang.min.js", "data": LANG_JS},
     ]), "webs.tar")
     app = squashfs_of({
         "davinci": elf,

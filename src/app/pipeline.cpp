@@ -1,12 +1,14 @@
 #include "app/pipeline.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <map>
 #include <set>
 
 #include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "report/text_encoding.hpp"
+#include "scan/text_views.hpp"
 #include "unpack/unpacker.hpp"
 
 namespace fwscan {
@@ -62,6 +64,62 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   doc_.inputs.push_back(std::move(in));
 }
 
+namespace {
+
+struct NodeScan {
+  const Node& node;
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& carved;
+  const std::vector<std::string>* duplicates;
+};
+
+bool inside_carved(const NodeScan& ns, std::uint64_t begin, std::uint64_t end) {
+  return std::any_of(ns.carved.begin(), ns.carved.end(),
+                     [&](const auto& r) { return begin >= r.first && end <= r.second; });
+}
+
+// Turns the matches of one scan of a node (its bytes, or a decoding view of them) into findings.
+void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const DecodedView* view,
+                  std::vector<Finding>& out) {
+  const ByteView node_bytes = ns.node.data.bytes();
+  const ByteView scanned = view != nullptr ? ByteView(view->bytes.data(), view->bytes.size()) : node_bytes;
+  for (RuleMatch& m : matches) {
+    Finding f;
+    f.ns = m.ns;
+    f.rule = m.rule;
+    f.severity = m.severity();
+    f.meta = m.meta;
+    f.node = ns.node.id;
+    f.locator = ns.node.locator;
+    f.node_sha256 = ns.node.sha256;
+    for (const StringMatch& s : m.strings) {
+      std::uint64_t begin = s.offset, end = s.offset + s.length;
+      if (view != nullptr) std::tie(begin, end) = view->original_range(s.offset, s.length);
+      if (inside_carved(ns, begin, end)) continue;  // a carved child reports it
+      EvidenceString e;
+      e.id = s.id;
+      e.offset = begin;
+      e.length = static_cast<std::uint32_t>(end - begin);
+      if (ns.node.root_offset) e.root_offset = *ns.node.root_offset + begin;
+      const ByteView bytes(s.data.data(), s.data.size());
+      DecodedText t = decode_match_text(s.id, bytes);
+      e.encoding = std::move(t.encoding);
+      e.text = std::move(t.text);
+      e.hex = to_hex(bytes);
+      e.context = context_text(scanned, s.offset, s.length, e.encoding);
+      if (view != nullptr) {
+        e.view = view->name;
+        e.source = std::string(as_chars(node_bytes.subspan(begin, std::min<std::uint64_t>(end - begin, 256))));
+      }
+      f.strings.push_back(std::move(e));
+    }
+    if (!m.strings.empty() && f.strings.empty()) continue;  // fully explained by carved children
+    if (ns.duplicates != nullptr) f.also_in = *ns.duplicates;
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
 ReportDocument Pipeline::finish() {
   ExtractionTree& tree = doc_.tree;
   if (options_.rules) {
@@ -77,48 +135,34 @@ ReportDocument Pipeline::finish() {
       ctx.depth = n.depth;
       ctx.handler = n.handler.value_or("");
       ctx.locator = n.locator;
-      ctx.name = basename_of(n.kind == NodeKind::kRoot ? n.step.entry : n.step.entry);
+      ctx.name = basename_of(n.step.entry);
       ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
       std::vector<Diagnostic> diags;
       auto matches = session.scan(n.data.bytes(), ctx, diags);
-      n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
       if (!matches) {
+        n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
         n.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
         continue;
       }
       const auto ranges = carved_child_ranges(tree, n);
-      for (RuleMatch& m : *matches) {
-        const bool had_strings = !m.strings.empty();
-        std::erase_if(m.strings, [&](const StringMatch& s) {
-          return std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) {
-            return s.offset >= r.first && s.offset + s.length <= r.second;
-          });
-        });
-        if (had_strings && m.strings.empty()) continue;  // fully explained by carved children
-        Finding f;
-        f.ns = m.ns;
-        f.rule = m.rule;
-        f.severity = m.severity();
-        f.meta = m.meta;
-        f.node = n.id;
-        f.locator = n.locator;
-        f.node_sha256 = n.sha256;
-        for (const StringMatch& s : m.strings) {
-          EvidenceString e;
-          e.id = s.id;
-          e.offset = s.offset;
-          e.length = s.length;
-          if (n.root_offset) e.root_offset = *n.root_offset + s.offset;
-          const ByteView bytes(s.data.data(), s.data.size());
-          DecodedText t = decode_match_text(s.id, bytes);
-          e.encoding = std::move(t.encoding);
-          e.text = std::move(t.text);
-          e.hex = to_hex(bytes);
-          f.strings.push_back(std::move(e));
-        }
-        if (auto it = duplicates.find(n.id); it != duplicates.end()) f.also_in = it->second;
-        doc_.findings.push_back(std::move(f));
+      auto dup = duplicates.find(n.id);
+      const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
+      add_findings(*matches, ns, nullptr, doc_.findings);
+      // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
+      if (ctx.is_elf) {
+        n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
+        continue;
       }
+      if (auto view = unescape_view(n.data.bytes())) {
+        auto vmatches = session.scan({view->bytes.data(), view->bytes.size()}, ctx, diags);
+        if (vmatches) {
+          std::set<std::string> raw_rules;
+          for (const auto& m : *matches) raw_rules.insert(m.ns + "/" + m.rule);
+          std::erase_if(*vmatches, [&](const RuleMatch& m) { return raw_rules.count(m.ns + "/" + m.rule) != 0; });
+          add_findings(*vmatches, ns, &*view, doc_.findings);
+        }
+      }
+      n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
     }
   }
   drop_findings_explained_by_descendants();

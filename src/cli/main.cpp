@@ -10,6 +10,8 @@
 
 #include "app/extract_writer.hpp"
 #include "app/pipeline.hpp"
+#include "app/rule_check.hpp"
+#include "scan/rule_lint.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "report/document.hpp"
 #include "unpack/registry.hpp"
@@ -100,11 +102,12 @@ int main(int argc, char** argv) {
 
   auto* formats = app.add_subcommand("formats", "list the formats this build understands");
 
-  std::string check_dir;
+  std::string check_dir, samples_dir;
   auto* rules = app.add_subcommand("rules", "rule tooling");
   rules->require_subcommand(1);
-  auto* rules_check = rules->add_subcommand("check", "compile a rule tree and report every error");
+  auto* rules_check = rules->add_subcommand("check", "compile and lint a rule tree, run its match/nomatch samples");
   rules_check->add_option("DIR", check_dir, "rules folder (default: bundled rules)");
+  rules_check->add_option("--samples", samples_dir, "samples folder <rule>/{match,nomatch}/ (default: DIR/../corpus/rules when present)");
 
   try {
     app.parse(argc, argv);
@@ -125,9 +128,24 @@ int main(int argc, char** argv) {
         std::cerr << set.error().message << "\n";
         return kExitError;
       }
-      for (const auto& w : (*set)->warnings()) std::cerr << w.file << ":" << w.line << ": warning: " << w.message << "\n";
-      std::cout << fmt::format("{}: {} rules in {} files compiled\n", dir, (*set)->rule_count(), (*set)->files().size());
-      return kExitClean;
+      std::vector<fwscan::LintIssue> issues = fwscan::lint_rule_tree(dir, **set);
+      std::string samples = samples_dir;
+      if (samples.empty()) {
+        const auto guess = std::filesystem::path(dir) / ".." / "corpus" / "rules";
+        if (std::filesystem::is_directory(guess)) samples = guess.lexically_normal().string();
+      }
+      fwscan::SampleStats stats;
+      if (!samples.empty()) {
+        auto more = fwscan::check_rule_samples(samples, *set, &stats);
+        issues.insert(issues.end(), more.begin(), more.end());
+      }
+      for (const auto& i : issues) std::cout << i.file << ":" << i.line << ": " << i.message << "\n";
+      std::cout << fmt::format("{}: {} rules in {} files compiled, linted{}; {} issue(s)\n", dir, (*set)->rule_count(),
+                               (*set)->files().size(),
+                               samples.empty() ? ", no samples"
+                                               : fmt::format(", {} match and {} nomatch samples run", stats.match_files, stats.nomatch_files),
+                               issues.size());
+      return issues.empty() ? kExitClean : kExitError;
     }
     if (identify->parsed()) {
       fwscan::Pipeline p({limits, nullptr});

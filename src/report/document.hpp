@@ -21,7 +21,10 @@ struct EvidenceString {
   std::optional<std::uint64_t> root_offset;  // in the input file, when the chain is all carved
   std::string encoding;                    // "utf-8", "gbk", "utf-16le", "ascii", "binary"
   std::string text;                        // decoded to UTF-8 (escaped when binary)
-  std::string hex;                         // matched bytes
+  std::string hex;                         // matched bytes (in the view, when there is one)
+  std::string context;                     // decoded text around the match, same encoding
+  std::string view;                        // "" = the node's bytes; "unescaped" = decoding view
+  std::string source;                      // with a view: the node's own bytes at the match (escaped text)
 };
 
 struct Finding {

@@ -139,7 +139,9 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
     for (const auto& s : f.strings) {
       strings.push_back({{"id", s.id}, {"offset", s.offset}, {"length", s.length},
                          {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
-                         {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}});
+                         {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
+                         {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
+                         {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}});
     }
     jf["strings"] = strings;
     jf["also_in"] = f.also_in;

@@ -15,6 +15,10 @@ struct DecodedText {
 
 DecodedText decode_match_text(std::string_view string_id, ByteView bytes);
 std::string to_hex(ByteView bytes);
+// Decoded text of the bytes around [offset, offset+length) in `encoding` (as returned by
+// decode_match_text), about `radius` bytes each side, newlines and controls shown as spaces.
+std::string context_text(ByteView data, std::uint64_t offset, std::uint64_t length, const std::string& encoding,
+                         std::size_t radius = 32);
 bool is_valid_utf8(std::string_view s);
 
 }  // namespace fwscan

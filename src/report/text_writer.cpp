@@ -63,27 +63,43 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
   if (doc.findings.empty()) {
     out << "FINDINGS: none\n";
   } else {
-    out << fmt::format("FINDINGS ({})\n", doc.findings.size());
-    std::string last_ns;
+    // Grouped by namespace (most severe namespace first), then by severity and locator.
+    std::map<std::string, RuleSeverity> worst;
     for (const auto& f : doc.findings) {
-      out << fmt::format("\n[{}] {}/{}\n", upper(rule_severity_name(f.severity)), f.ns, f.rule);
-      const std::string desc = f.meta.get_string("description");
-      if (!desc.empty()) out << "  " << desc << "\n";
-      out << "  at   " << f.locator << "\n";
-      for (const auto& s : f.strings) {
-        out << fmt::format("  {} @{}{}: \"{}\" ({})\n", s.id, hex_u64(s.offset),
-                           s.root_offset ? fmt::format(" (input offset {})", hex_u64(*s.root_offset)) : "",
-                           short_text(s.text), s.encoding);
-      }
-      for (const auto& a : f.also_in) out << "  same content also at " << a << "\n";
-      if (verbosity >= 1) {
-        for (const auto& [k, v] : f.meta.entries) {
-          if (k == "description") continue;
-          std::string value;
-          if (const auto* s = std::get_if<std::string>(&v)) value = *s;
-          else if (const auto* i = std::get_if<std::int64_t>(&v)) value = std::to_string(*i);
-          else value = std::get<bool>(v) ? "true" : "false";
-          out << fmt::format("  meta {} = {}\n", k, value);
+      auto [it, inserted] = worst.emplace(f.ns, f.severity);
+      if (!inserted && f.severity > it->second) it->second = f.severity;
+    }
+    std::vector<std::string> order;
+    for (const auto& [ns, sev] : worst) order.push_back(ns);
+    std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) { return worst[a] > worst[b]; });
+    out << fmt::format("FINDINGS ({})\n", doc.findings.size());
+    for (const auto& ns : order) {
+      std::size_t count = 0;
+      for (const auto& f : doc.findings) count += f.ns == ns ? 1 : 0;
+      out << fmt::format("\n== {} ({})\n", ns, count);
+      for (const auto& f : doc.findings) {
+        if (f.ns != ns) continue;
+        out << fmt::format("\n[{}] {}/{}\n", upper(rule_severity_name(f.severity)), f.ns, f.rule);
+        const std::string desc = f.meta.get_string("description");
+        if (!desc.empty()) out << "  " << desc << "\n";
+        out << "  at   " << f.locator << "\n";
+        for (const auto& s : f.strings) {
+          out << fmt::format("  {} @{}{}: \"{}\" ({}{})\n", s.id, hex_u64(s.offset),
+                             s.root_offset ? fmt::format(" (input offset {})", hex_u64(*s.root_offset)) : "",
+                             short_text(s.text), s.encoding, s.view.empty() ? "" : ", " + s.view + " view");
+          if (!s.source.empty()) out << "       source: " << short_text(s.source, 100) << "\n";
+          if (!s.context.empty() && s.context != s.text) out << "       context: " << short_text(s.context, 120) << "\n";
+        }
+        for (const auto& a : f.also_in) out << "  same content also at " << a << "\n";
+        if (verbosity >= 1) {
+          for (const auto& [k, v] : f.meta.entries) {
+            if (k == "description") continue;
+            std::string value;
+            if (const auto* str = std::get_if<std::string>(&v)) value = *str;
+            else if (const auto* i = std::get_if<std::int64_t>(&v)) value = std::to_string(*i);
+            else value = std::get<bool>(v) ? "true" : "false";
+            out << fmt::format("  meta {} = {}\n", k, value);
+          }
         }
       }
     }

@@ -189,7 +189,11 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
   set->warnings_ = std::move(warnings);
   set->digest_ = sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(digest_input.data()), digest_input.size()));  // NOLINT
   const YR_RULE* rule = nullptr;
-  yr_rules_foreach(rules, rule) { ++set->rule_count_; }
+  yr_rules_foreach(rules, rule) {
+    ++set->rule_count_;
+    set->rule_names_.emplace_back(rule->identifier);
+  }
+  std::sort(set->rule_names_.begin(), set->rule_names_.end());
   return std::shared_ptr<const RuleSet>(std::move(set));
 }
 

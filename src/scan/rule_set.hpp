@@ -33,6 +33,7 @@ class RuleSet {
   const std::vector<CompileMessage>& warnings() const { return warnings_; }
   const std::string& digest() const { return digest_; }             // sha256 over names + contents
   std::size_t rule_count() const { return rule_count_; }
+  const std::vector<std::string>& rule_names() const { return rule_names_; }  // identifiers, sorted
   void* raw() const { return rules_; }                              // YR_RULES*
 
  private:
@@ -42,6 +43,7 @@ class RuleSet {
   std::vector<CompileMessage> warnings_;
   std::string digest_;
   std::size_t rule_count_ = 0;
+  std::vector<std::string> rule_names_;
 };
 
 struct ScanContext {

@@ -1,0 +1,1 @@
+struct Player { BYTE byRace; BYTE byClass; BYTE byLevel; DWORD dwGold; };
