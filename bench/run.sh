@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks, run by hand (never in CI). Prints figures; compares with the tools users would
+# otherwise run, in the same run.
+#   bench/run.sh [BUILD_DIR] [MiB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build-bench}
+MIB=${2:-1024}
+scripts/install-deps --bench >/dev/null
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFWSCAN_BUILD_TESTS=OFF -DFWSCAN_BUILD_BENCH=ON >/dev/null
+cmake --build "$BUILD" --target fwscan fwscan_bench >/dev/null
+
+echo "== rule pack cost: YARA over ${MIB} MiB of mixed firmware content (best of 3)"
+"$BUILD"/bench/fwscan_bench rules rules "$MIB"
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+"$BUILD"/bench/fwscan_bench make-mixed "$TMP/mixed.bin" "$MIB"
+mapfile -t RULE_FILES < <(cd rules && find . -name '*.yar' | sort | sed 's|^\./||')
+ARGS=()
+for f in "${RULE_FILES[@]}"; do ARGS+=("$(dirname "$f"):rules/$f"); done
+DEFS=(-d fw_depth=0 -d fw_handler= -d fw_locator= -d fw_name= -d fw_is_elf=false)
+echo "== whole pipeline (hash, carve, unpack, YARA, views): fwscan scan with the pack vs an empty rule set"
+mkdir -p "$TMP/empty_rules"
+/usr/bin/time -f "%e" -o "$TMP/t_pack" "$BUILD"/src/fwscan scan "$TMP/mixed.bin" --rules rules --format json >/dev/null || true
+/usr/bin/time -f "%e" -o "$TMP/t_empty" "$BUILD"/src/fwscan scan "$TMP/mixed.bin" --rules "$TMP/empty_rules" --format json >/dev/null || true
+python3 - "$(cat "$TMP/t_pack")" "$(cat "$TMP/t_empty")" <<'PY'
+import sys
+p, e = map(float, sys.argv[1:])
+print(f"fwscan scan, pack : {p:7.2f} s")
+print(f"fwscan scan, empty: {e:7.2f} s")
+print(f"ratio pack/empty  : {p / e:.2f}x")
+PY
+echo "== the same file, the same pack: yara CLI vs fwscan scan"
+t0=$(date +%s.%N); yara -w "${DEFS[@]}" "${ARGS[@]}" "$TMP/mixed.bin" >/dev/null || true; t1=$(date +%s.%N)
+"$BUILD"/src/fwscan scan "$TMP/mixed.bin" --format json >/dev/null || true; t2=$(date +%s.%N)
+python3 - "$t0" "$t1" "$t2" <<'PY'
+import sys
+t0, t1, t2 = map(float, sys.argv[1:])
+print(f"yara CLI     : {t1 - t0:7.3f} s")
+print(f"fwscan scan  : {t2 - t1:7.3f} s")
+print(f"ratio fwscan/yara: {(t2 - t1) / (t1 - t0):.2f}x")
+PY
