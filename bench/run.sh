@@ -24,7 +24,7 @@ echo "== whole pipeline (hash, carve, unpack, YARA, views): fwscan scan with the
 mkdir -p "$TMP/empty_rules"
 /usr/bin/time -f "%e" -o "$TMP/t_pack" "$BUILD"/src/fwscan scan "$TMP/mixed.bin" --rules rules --format json >/dev/null || true
 /usr/bin/time -f "%e" -o "$TMP/t_empty" "$BUILD"/src/fwscan scan "$TMP/mixed.bin" --rules "$TMP/empty_rules" --format json >/dev/null || true
-python3 - "$(cat "$TMP/t_pack")" "$(cat "$TMP/t_empty")" <<'PY'
+python3 - "$(tail -n 1 "$TMP/t_pack")" "$(tail -n 1 "$TMP/t_empty")" <<'PY'
 import sys
 p, e = map(float, sys.argv[1:])
 print(f"fwscan scan, pack : {p:7.2f} s")
