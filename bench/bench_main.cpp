@@ -42,7 +42,7 @@ std::vector<std::uint8_t> make_mixed(std::size_t mib, const std::filesystem::pat
     elf.insert(elf.end(), bytes.begin(), bytes.end());
   }
   if (elf.empty()) std::fprintf(stderr, "warning: external corpus not found at %s; code blocks empty\n", ext.c_str());
-  const auto demo = read_all(corpus / "elf/arm/face_attr");
+  const auto demo = read_all(corpus / "elf/thumb/face_attr-O2-pic");
   std::size_t code_pos = 0;
   // A web UI language pack: a camera's usual vocabulary, face capture included, at the density
   // of a real zh_CN pack (one term per key).

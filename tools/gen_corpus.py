@@ -3,7 +3,8 @@
 
 External tools, for the generator only (CI never runs this): arm-linux-gnueabihf-gcc (Debian
 gcc-arm-linux-gnueabihf) builds the demo ELF, mksquashfs (squashfs-tools) builds the SquashFS
-images. `scripts/install-deps --generator` installs both.
+images. `scripts/install-deps --generator` installs both. The ELF matrix of corpus/elf/ is
+tools/gen_elf_corpus.py's.
 
 Usage: tools/gen_corpus.py [--out corpus]
 Writes:
@@ -149,8 +150,8 @@ def build_elf():
     src = os.path.join(HERE, "src", "face_attr.c")
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "face_attr")
-        subprocess.run(["arm-linux-gnueabihf-gcc", "-O2", "-fno-asynchronous-unwind-tables",
-                        "-Wl,--build-id=none", "-ffile-prefix-map=" + HERE + "=.", "-o", out, src], check=True)
+        subprocess.run(["arm-linux-gnueabihf-gcc", "-O2", "-mthumb", "-g0", "-fPIE", "-pie", "-Wl,--build-id=none",
+                        "-Wl,--hash-style=gnu", "-o", out, src], check=True, cwd=HERE)
         with open(out, "rb") as f:
             return f.read()
 
@@ -454,8 +455,7 @@ def main():
     for tool in ("arm-linux-gnueabihf-gcc", "mksquashfs"):
         if shutil.which(tool) is None:
             sys.exit(f"gen_corpus: {tool} not found (scripts/install-deps --generator)")
-    elf = build_elf()
-    write(os.path.join(args.out, "elf", "arm", "face_attr"), elf)
+    elf = build_elf()  # the same build as corpus/elf/thumb/face_attr-O2-pic (Debian armhf defaults)
     members = hikvision_demo(args.out, elf)
     dahua_demo(args.out)
     malformed(args.out, members)

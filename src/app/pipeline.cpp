@@ -7,6 +7,7 @@
 
 #include "core/hash.hpp"
 #include "core/reader.hpp"
+#include "elf/string_evidence.hpp"
 #include "report/text_encoding.hpp"
 #include "scan/text_views.hpp"
 #include "unpack/unpacker.hpp"
@@ -166,6 +167,7 @@ ReportDocument Pipeline::finish() {
     }
   }
   drop_findings_explained_by_descendants();
+  analyze_elves();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.locator != b.locator) return a.locator < b.locator;
@@ -173,6 +175,42 @@ ReportDocument Pipeline::finish() {
     return a.rule < b.rule;
   });
   return std::move(doc_);
+}
+
+void Pipeline::analyze_elves() {
+  constexpr std::size_t kMaxListedFunctions = 5000;
+  ExtractionTree& tree = doc_.tree;
+  std::map<NodeId, std::vector<Finding*>> wanting;  // ELF node -> findings that want code evidence
+  for (Finding& f : doc_.findings) {
+    const bool want = options_.evidence == EvidencePolicy::kAll ||
+                      (options_.evidence == EvidencePolicy::kRules && f.meta.get_string("evidence") == "xref");
+    if (want) wanting[f.node].push_back(&f);
+  }
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    Node& n = tree.at(static_cast<NodeId>(i));
+    if (!n.is_content() || n.duplicate_of || !elf::looks_like_elf(n.data.bytes())) continue;
+    auto it = wanting.find(n.id);
+    const bool sweep = it != wanting.end();
+    if (!sweep && !options_.elf_summaries) continue;
+    auto analysis = elf::ElfAnalysis::analyze(n.data.bytes(), sweep, options_.limits.max_instructions);
+    if (!analysis) {
+      n.diagnostics.push_back(diagnostic_from_error(analysis.error(), "elf"));
+      continue;
+    }
+    const auto& a = **analysis;
+    for (auto d : a.diagnostics()) {
+      d.handler = "elf";
+      n.diagnostics.push_back(std::move(d));
+    }
+    doc_.elf[n.id] = a.summary(kMaxListedFunctions);
+    if (!sweep) continue;
+    for (Finding* f : it->second) {
+      for (EvidenceString& s : f->strings) {
+        if (!s.view.empty()) continue;
+        s.elf = a.locate(s.offset, s.length, s.encoding);
+      }
+    }
+  }
 }
 
 void Pipeline::drop_findings_explained_by_descendants() {

@@ -15,9 +15,14 @@ namespace fwscan {
 
 class Unpacker;
 
+// Which findings get code evidence (functions that reference the matched strings).
+enum class EvidencePolicy : std::uint8_t { kNone, kRules, kAll };  // kRules: rules with meta evidence = "xref"
+
 struct ScanOptions {
   Limits limits;
   std::shared_ptr<const RuleSet> rules;  // null: unpack only
+  EvidencePolicy evidence = EvidencePolicy::kRules;
+  bool elf_summaries = true;             // architecture, symbols and functions of every ELF node
 };
 
 class Pipeline {
@@ -35,6 +40,7 @@ class Pipeline {
 
  private:
   void drop_findings_explained_by_descendants();
+  void analyze_elves();
   ScanOptions options_;
   const Registry& registry_;
   ReportDocument doc_;

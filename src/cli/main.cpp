@@ -84,7 +84,10 @@ int main(int argc, char** argv) {
   scan->add_option("--fail-on", fail_on, "exit 1 when a finding is at or above this severity")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))->capture_default_str();
   scan->add_option("--extract-to", extract_to, "also write every extracted file to this folder");
-  scan->add_flag("-v", verbosity, "more detail (-v: rule meta, -vv: extraction tree)");
+  scan->add_flag("-v", verbosity, "more detail (-v: rule meta, -vv: extraction tree and disassembly)");
+  std::string evidence = "rules";
+  scan->add_option("--evidence", evidence, "code evidence for matches in ELF files: all, rules (rules with evidence = \"xref\"), none")
+      ->check(CLI::IsMember({"all", "rules", "none"}))->capture_default_str();
   add_limits(scan);
 
   // extract
@@ -181,7 +184,10 @@ int main(int argc, char** argv) {
         std::cerr << "fwscan: " << set.error().message << "\n";
         return kExitError;
       }
-      fwscan::Pipeline p({limits, *set});
+      fwscan::ScanOptions opts{limits, *set};
+      opts.evidence = evidence == "all" ? fwscan::EvidencePolicy::kAll
+                      : evidence == "none" ? fwscan::EvidencePolicy::kNone : fwscan::EvidencePolicy::kRules;
+      fwscan::Pipeline p(opts);
       for (const auto& f : scan_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();
       if (!extract_to.empty()) {

@@ -13,6 +13,7 @@ struct Limits {
   double max_expansion_ratio = 1'000.0;          // decoded / encoded, per decompression
   std::uint32_t max_chunks_per_node = 10'000;    // carver output cap
   std::uint32_t yara_timeout_seconds = 60;
+  std::uint64_t max_instructions = 50'000'000;    // per ELF, for the code-reference sweep
 };
 
 }  // namespace fwscan

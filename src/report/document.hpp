@@ -1,6 +1,7 @@
 #pragma once
 // One report model, many writers (DESIGN.md 4.8). Writers are pure functions of the document.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -14,6 +15,46 @@ namespace fwscan {
 
 inline constexpr int kReportSchemaVersion = 1;
 
+// Code evidence for a string inside an ELF (DESIGN.md 4.7).
+struct CodeReference {
+  std::uint64_t insn_va = 0;
+  std::string function;                    // symbol name, or sub_<va>
+  std::uint64_t function_va = 0;
+  std::uint64_t function_offset = 0;
+  std::string function_source;             // symbol, eh_frame, call_target, prologue, ...
+  std::string kind;                        // adrp_add, literal_pool, lui_addiu, data_pointer, ...
+  std::optional<std::uint64_t> via_slot;   // data_pointer: the slot holding the string's address
+  std::vector<std::string> disasm;         // ±3 instructions, the referencing one marked "> "
+  std::vector<std::string> exported_via;   // shared objects: exported functions that reach it
+};
+
+struct ElfLocation {
+  std::uint64_t va = 0;                    // of the match
+  std::string section;                     // "" when no section headers
+  std::string segment;                     // "LOAD 0x10000 r-x"
+  std::uint64_t string_va = 0;             // start of the enclosing string
+  std::string string_text;                 // the whole enclosing string, decoded, bounded
+  std::vector<CodeReference> refs;
+};
+
+struct ElfFunction {
+  std::uint64_t va = 0, size = 0;
+  std::string name, source;
+};
+
+struct ElfSummary {
+  std::string arch, endian, type, interpreter, build_id;
+  int bits = 0;
+  std::uint64_t entry = 0;
+  bool stripped = true, pie = false;
+  std::vector<std::string> needed, exports;
+  std::size_t imports = 0;
+  std::vector<ElfFunction> functions;      // capped
+  std::size_t function_count = 0;
+  bool swept = false;                      // code references computed
+  std::uint64_t instructions = 0;
+};
+
 struct EvidenceString {
   std::string id;                          // "$label_gbk"
   std::uint64_t offset = 0;                // in the node
@@ -25,6 +66,7 @@ struct EvidenceString {
   std::string context;                     // decoded text around the match, same encoding
   std::string view;                        // "" = the node's bytes; "unescaped" = decoding view
   std::string source;                      // with a view: the node's own bytes at the match (escaped text)
+  std::optional<ElfLocation> elf;          // code evidence when the node is an ELF and evidence was asked for
 };
 
 struct Finding {
@@ -55,6 +97,7 @@ struct ReportDocument {
   ExtractionTree tree;
   std::vector<Finding> findings;           // sorted: severity desc, then locator, rule
   std::vector<Diagnostic> diagnostics;     // run-level (unreadable input, rules)
+  std::map<NodeId, ElfSummary> elf;        // ELF nodes: architecture, symbols, functions
 
   std::size_t count_at_or_above(RuleSeverity s) const;
 };

@@ -137,11 +137,23 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
     jf["node_sha256"] = f.node_sha256;
     Json strings = Json::array();
     for (const auto& s : f.strings) {
-      strings.push_back({{"id", s.id}, {"offset", s.offset}, {"length", s.length},
-                         {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
-                         {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
-                         {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
-                         {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}});
+      Json js = {{"id", s.id}, {"offset", s.offset}, {"length", s.length},
+                 {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
+                 {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
+                 {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
+                 {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}};
+      if (s.elf) {
+        Json refs = Json::array();
+        for (const auto& r : s.elf->refs) {
+          refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
+                          {"function_offset", r.function_offset}, {"function_source", r.function_source},
+                          {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
+                          {"disasm", r.disasm}, {"exported_via", r.exported_via}});
+        }
+        js["elf"] = {{"va", s.elf->va}, {"section", s.elf->section}, {"segment", s.elf->segment},
+                     {"string_va", s.elf->string_va}, {"string", s.elf->string_text}, {"refs", refs}};
+      }
+      strings.push_back(js);
     }
     jf["strings"] = strings;
     jf["also_in"] = f.also_in;
@@ -150,7 +162,20 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
   }
   j["findings"] = findings;
   Json nodes = Json::array();
-  for (const auto& n : doc.tree.nodes()) nodes.push_back(node_json(doc.tree, n));
+  for (const auto& n : doc.tree.nodes()) {
+    Json jn = node_json(doc.tree, n);
+    if (auto it = doc.elf.find(n.id); it != doc.elf.end()) {
+      const ElfSummary& e = it->second;
+      Json fns = Json::array();
+      for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});
+      jn["elf"] = {{"arch", e.arch}, {"bits", e.bits}, {"endian", e.endian}, {"type", e.type}, {"entry", e.entry},
+                   {"interpreter", e.interpreter}, {"build_id", e.build_id}, {"stripped", e.stripped}, {"pie", e.pie},
+                   {"needed", e.needed}, {"imports", e.imports}, {"exports", e.exports},
+                   {"function_count", e.function_count}, {"functions", fns}, {"code_swept", e.swept},
+                   {"instructions", e.instructions}};
+    }
+    nodes.push_back(jn);
+  }
   j["nodes"] = nodes;
   Json diags = Json::array();
   for (const auto& d : doc.diagnostics) diags.push_back(diag_json(d));

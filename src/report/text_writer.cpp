@@ -89,6 +89,24 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
                              short_text(s.text), s.encoding, s.view.empty() ? "" : ", " + s.view + " view");
           if (!s.source.empty()) out << "       source: " << short_text(s.source, 100) << "\n";
           if (!s.context.empty() && s.context != s.text) out << "       context: " << short_text(s.context, 120) << "\n";
+          if (s.elf) {
+            out << fmt::format("       in {} at va {}, string at {}\n", s.elf->section.empty() ? s.elf->segment : s.elf->section,
+                               hex_u64(s.elf->va), hex_u64(s.elf->string_va));
+            if (s.elf->refs.empty()) out << "       no code reference found\n";
+            for (const auto& r : s.elf->refs) {
+              out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", r.function, hex_u64(r.function_offset),
+                                 hex_u64(r.insn_va), r.kind, r.via_slot ? ", pointer at " + hex_u64(*r.via_slot) : "",
+                                 r.function_source);
+              if (!r.exported_via.empty()) {
+                std::string ex;
+                for (const auto& e : r.exported_via) ex += (ex.empty() ? "" : ", ") + e;
+                out << "         reached from exports: " << ex << "\n";
+              }
+              if (verbosity >= 2) {
+                for (const auto& line : r.disasm) out << "         " << line << "\n";
+              }
+            }
+          }
         }
         for (const auto& a : f.also_in) out << "  same content also at " << a << "\n";
         if (verbosity >= 1) {

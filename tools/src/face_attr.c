@@ -11,13 +11,12 @@
 #include <string.h>
 #include <uchar.h>
 
-typedef struct {
-    int id;
-    const char *label;
-} attr_value_t;
+/* Each label is used by exactly one function (noinline, noclone), so the expected code
+ * references are known by construction: see tools/gen_elf_corpus.py. */
+#define FACE_API __attribute__((noinline, noclone))
 
 /* Direct use: the attribute label is loaded by the function that formats it. */
-const char *face_attr_minority_label(void)
+FACE_API const char *face_attr_minority_label(void)
 {
     return "是否少数民族：未知，非少数民族，维族";
 }
@@ -30,7 +29,7 @@ static const char *const g_nation_labels_gbk[] = {
     "\xc9\xe8\xb1\xb8\xce\xb4\xca\xb6\xb1\xf0",  /* 设备未识别 */
 };
 
-const char *face_attr_nation_label_gbk(unsigned idx)
+FACE_API const char *face_attr_nation_label_gbk(unsigned idx)
 {
     if (idx >= sizeof g_nation_labels_gbk / sizeof g_nation_labels_gbk[0])
         return "";
@@ -48,7 +47,7 @@ static const alarm_def_t g_alarm_defs[] = {
     {7, u"维族人员实时预警"},
 };
 
-const char16_t *face_alarm_name(int type)
+FACE_API const char16_t *face_alarm_name(int type)
 {
     for (unsigned i = 0; i < sizeof g_alarm_defs / sizeof g_alarm_defs[0]; i++)
         if (g_alarm_defs[i].type == type)
@@ -57,7 +56,7 @@ const char16_t *face_alarm_name(int type)
 }
 
 /* printf-like call: the enum name reaches a log line. */
-void face_attr_log(int nation)
+FACE_API void face_attr_log(int nation)
 {
     if (nation == 1)
         printf("face attr: nation=%s (%d)\n", "EM_NATION_TYPE_UYGUR", nation);
@@ -66,7 +65,7 @@ void face_attr_log(int nation)
 }
 
 /* Benign neighbour: gender and glasses labels, which no rule may flag. */
-const char *face_attr_gender_label(int g)
+FACE_API const char *face_attr_gender_label(int g)
 {
     return g ? "性别：男" : "性别：女";
 }

@@ -1,0 +1,168 @@
+#include "elf/string_evidence.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "core/hash.hpp"
+#include "elf/functions.hpp"
+#include "report/text_encoding.hpp"
+
+namespace fwscan::elf {
+namespace {
+constexpr std::uint64_t kMaxStringWiden = 512;
+constexpr std::uint64_t kTableReach = 1024;  // a pointer slot belongs to a table starting at most this far before it
+constexpr int kCallerDepth = 4;
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+}  // namespace
+
+Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::analyze(ByteView bytes, bool sweep, std::uint64_t max_instructions) {
+  FWSCAN_ASSIGN_OR_RETURN(ElfImage img, load_elf(bytes));
+  auto a = std::unique_ptr<ElfAnalysis>(new ElfAnalysis());
+  a->bytes_ = bytes;
+  a->img_ = std::move(img);
+  a->diags_ = a->img_.diagnostics;
+  if (sweep) {
+    a->xref_ = XrefIndex::build(a->img_, bytes, max_instructions, a->diags_);
+    a->swept_ = true;
+  }
+  a->functions_ = discover_functions(a->img_, bytes, sweep ? &a->xref_ : nullptr);
+  return a;
+}
+
+ElfSummary ElfAnalysis::summary(std::size_t max_functions) const {
+  ElfSummary s;
+  s.arch = std::string(arch_name(img_.arch));
+  s.bits = img_.bits;
+  s.endian = img_.big_endian ? "big" : "little";
+  s.type = img_.pie ? (img_.interpreter.empty() && !img_.exports.empty() ? "shared_object" : "pie_executable") : "executable";
+  s.interpreter = img_.interpreter;
+  s.build_id = img_.build_id;
+  s.entry = img_.entry;
+  s.stripped = img_.stripped;
+  s.pie = img_.pie;
+  s.needed = img_.needed;
+  s.exports = img_.exports;
+  s.imports = img_.imports.size();
+  s.function_count = functions_.size();
+  for (const auto& f : functions_) {
+    if (s.functions.size() >= max_functions) break;
+    s.functions.push_back({f.addr, f.size, function_name(&f, f.addr), std::string(function_source_name(f.source))});
+  }
+  s.swept = swept_;
+  s.instructions = xref_.stats().instructions;
+  return s;
+}
+
+std::string ElfAnalysis::function_name(const FunctionSymbol* f, std::uint64_t va) const {
+  if (f == nullptr) return "sub_" + hex(va);
+  return f->name.empty() ? "sub_" + hex(f->addr) : f->name;
+}
+
+std::vector<std::string> ElfAnalysis::exported_callers(const FunctionSymbol* f) const {
+  std::vector<std::string> out;
+  if (f == nullptr) return out;
+  std::set<std::uint64_t> seen{f->addr};
+  std::vector<const FunctionSymbol*> frontier{f};
+  for (int depth = 0; depth <= kCallerDepth && !frontier.empty(); ++depth) {
+    std::vector<const FunctionSymbol*> next;
+    for (const FunctionSymbol* g : frontier) {
+      if (g->exported && !g->name.empty()) out.push_back(g->name);
+      for (const auto& c : xref_.calls()) {
+        if (c.target_va != g->addr) continue;
+        const FunctionSymbol* caller = containing_function(img_, functions_, c.insn_va);
+        if (caller != nullptr && seen.insert(caller->addr).second) next.push_back(caller);
+      }
+    }
+    frontier = std::move(next);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, const std::string& encoding) const {
+  ElfLocation loc;
+  auto va = img_.offset_to_va(offset);
+  if (!va) return loc;
+  loc.va = *va;
+  if (const SectionInfo* s = img_.section_at(*va)) loc.section = s->name;
+  if (const LoadSegment* g = img_.segment_at(*va)) {
+    loc.segment = "LOAD " + hex_u64(g->vaddr) + " r" + (g->write ? "w" : "-") + (g->exec ? "x" : "-");
+  }
+  // Widen to the enclosing string: back to the previous terminator, forward to the next.
+  const bool wide = encoding == "utf-16le" || encoding == "utf-16be";
+  const std::uint64_t unit = wide ? 2 : 1;
+  auto is_nul = [&](std::uint64_t o) { return wide ? (o + 1 < bytes_.size() && bytes_[o] == 0 && bytes_[o + 1] == 0) : bytes_[o] == 0; };
+  std::uint64_t start = offset;
+  while (start >= unit && offset - start < kMaxStringWiden && !is_nul(start - unit)) start -= unit;
+  std::uint64_t end = std::min<std::uint64_t>(offset + length, bytes_.size());
+  while (end + unit <= bytes_.size() && end - offset < kMaxStringWiden && !is_nul(end)) end += unit;
+  const std::string suffix = encoding == "gbk" ? "_gbk" : encoding == "big5" ? "_big5" : encoding == "utf-16le" ? "_utf16le"
+                             : encoding == "utf-16be" ? "_utf16be" : "";
+  loc.string_text = decode_match_text(suffix, bytes_.subspan(start, end - start)).text;
+  loc.string_va = *va - (offset - start);
+  if (!swept_) return loc;
+  const std::uint64_t match_end_va = *va + length;
+  auto add_ref = [&](const CodeRef& r, std::optional<std::uint64_t> via) {
+    const FunctionSymbol* f = containing_function(img_, functions_, r.insn_va);
+    CodeReference c;
+    c.insn_va = r.insn_va;
+    c.function = function_name(f, r.insn_va);
+    c.function_va = f != nullptr ? f->addr : r.insn_va;
+    c.function_offset = r.insn_va - c.function_va;
+    c.function_source = f != nullptr ? std::string(function_source_name(f->source)) : "none";
+    c.kind = std::string(ref_kind_name(via ? RefKind::kDataPointer : r.kind));
+    c.via_slot = via;
+    c.disasm = disassemble_around(img_, bytes_, r.insn_va, c.function_va, 3, 3);
+    c.exported_via = exported_callers(f);
+    loc.refs.push_back(std::move(c));
+  };
+  for (const CodeRef& r : xref_.refs_to(loc.string_va, match_end_va)) add_ref(r, std::nullopt);
+  // One more hop: pointers to the string stored in data, then the code that loads their table.
+  // The table is the data object (symbol) holding the slot; without symbols, the nearest
+  // code-referenced address below the slot, provided every word in between is a pointer (a pure
+  // pointer table), so neighbouring tables are never confused.
+  const int w = img_.bits / 8;
+  for (std::uint64_t slot : xref_.data_pointers_to(loc.string_va, match_end_va)) {
+    auto obj = std::upper_bound(img_.objects.begin(), img_.objects.end(), slot,
+                                [](std::uint64_t v, const DataObject& o) { return v < o.addr; });
+    if (obj != img_.objects.begin() && slot - std::prev(obj)->addr < std::prev(obj)->size) {
+      const DataObject& o = *std::prev(obj);
+      for (const CodeRef& r : xref_.refs_to(o.addr, o.addr + o.size)) add_ref(r, slot);
+      continue;
+    }
+    if (!img_.stripped) continue;  // a symbol table exists, but no object covers the slot
+    // GOT slots are one per address, loaded by the code that uses them (got_load): not tables.
+    if (const SectionInfo* sec = img_.section_at(slot); sec && sec->name.rfind(".got", 0) == 0) continue;
+    const std::uint64_t lo = slot > kTableReach ? slot - kTableReach : 0;
+    auto candidates = xref_.refs_to(lo, slot + 1);
+    if (candidates.empty()) continue;
+    const std::uint64_t base = candidates.back().target_va;
+    // Every word from the base to the slot must be a pointer or a small integer (an array of
+    // pointers or of small structs such as {int id; const char* label}).
+    bool pure = true;
+    for (std::uint64_t a = base; a < slot && pure; a += static_cast<std::uint64_t>(w)) {
+      const bool reloc = std::binary_search(img_.relocations.begin(), img_.relocations.end(), Relocation{a, 0},
+                                            [](const Relocation& x, const Relocation& y) { return x.slot < y.slot; });
+      auto v = img_.read_word(bytes_, a, w);
+      pure = reloc || (v && (img_.segment_at(*v) != nullptr || *v < 0x10000));
+    }
+    if (!pure) continue;
+    for (const CodeRef& r : candidates) {
+      if (r.target_va == base) add_ref(r, slot);
+    }
+  }
+  std::sort(loc.refs.begin(), loc.refs.end(), [](const CodeReference& a, const CodeReference& b) { return a.insn_va < b.insn_va; });
+  loc.refs.erase(std::unique(loc.refs.begin(), loc.refs.end(), [](const CodeReference& a, const CodeReference& b) {
+    return a.insn_va == b.insn_va;
+  }), loc.refs.end());
+  return loc;
+}
+
+}  // namespace fwscan::elf

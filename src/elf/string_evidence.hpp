@@ -1,0 +1,37 @@
+#pragma once
+// Attribution: from a YARA string match in an ELF to the functions whose code references it.
+#include <memory>
+#include <string>
+
+#include "core/limits.hpp"
+#include "elf/elf_image.hpp"
+#include "elf/xref/xref_index.hpp"
+#include "report/document.hpp"
+
+namespace fwscan::elf {
+
+class ElfAnalysis {
+ public:
+  // Parses the ELF (LIEF) and, when `sweep`, builds the code reference index (Capstone).
+  static Result<std::unique_ptr<ElfAnalysis>> analyze(ByteView bytes, bool sweep, std::uint64_t max_instructions);
+  ElfSummary summary(std::size_t max_functions) const;
+  // Evidence for the match [offset, offset+length) of the node's bytes, decoded as `encoding`.
+  ElfLocation locate(std::uint64_t offset, std::uint64_t length, const std::string& encoding) const;
+  bool swept() const { return swept_; }
+  const std::vector<Diagnostic>& diagnostics() const { return diags_; }
+  const ElfImage& image() const { return img_; }
+  const std::vector<FunctionSymbol>& functions() const { return functions_; }
+  const XrefIndex& index() const { return xref_; }
+
+ private:
+  std::string function_name(const FunctionSymbol* f, std::uint64_t va) const;
+  std::vector<std::string> exported_callers(const FunctionSymbol* f) const;
+  ByteView bytes_;
+  ElfImage img_;
+  XrefIndex xref_;
+  bool swept_ = false;
+  std::vector<FunctionSymbol> functions_;
+  std::vector<Diagnostic> diags_;
+};
+
+}  // namespace fwscan::elf

@@ -1,0 +1,373 @@
+#include "elf/xref/xref_index.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "core/checked_math.hpp"
+#include "core/reader.hpp"
+#include "elf/functions.hpp"
+#include "elf/xref/resolver.hpp"
+
+namespace fwscan::elf {
+namespace {
+
+struct CsDeleter {
+  void operator()(csh* h) const {
+    if (h != nullptr) {
+      cs_close(h);
+      delete h;
+    }
+  }
+};
+using Handle = std::unique_ptr<csh, CsDeleter>;
+
+struct Mode {
+  cs_arch arch;
+  int mode;
+  std::size_t align;  // skip width for an undecodable byte
+};
+
+std::optional<Mode> mode_for(const ElfImage& img, bool thumb) {
+  const int endian = img.big_endian ? CS_MODE_BIG_ENDIAN : CS_MODE_LITTLE_ENDIAN;
+  switch (img.arch) {
+    case Arch::kArm: return Mode{cs::kArchArm, (thumb ? CS_MODE_THUMB : CS_MODE_ARM) | endian, thumb ? 2U : 4U};
+    case Arch::kAarch64: return Mode{cs::kArchAarch64, CS_MODE_ARM | endian, 4};
+    case Arch::kMips: return Mode{cs::kArchMips, CS_MODE_MIPS32 | endian, 4};
+    case Arch::kX86: return Mode{cs::kArchX86, CS_MODE_32, 1};
+    case Arch::kX86_64: return Mode{cs::kArchX86, CS_MODE_64, 1};
+    case Arch::kPpc: return Mode{cs::kArchPpc, CS_MODE_32 | CS_MODE_BIG_ENDIAN, 4};
+    case Arch::kPpc64: return Mode{cs::kArchPpc, CS_MODE_64 | endian, 4};
+    case Arch::kUnknown: break;
+  }
+  return std::nullopt;
+}
+
+Handle open_handle(const Mode& m, bool detail) {
+  auto* h = new csh(0);
+  if (cs_open(m.arch, static_cast<cs_mode>(m.mode), h) != CS_ERR_OK) {
+    delete h;
+    return Handle(nullptr);
+  }
+  cs_option(*h, CS_OPT_DETAIL, detail ? CS_OPT_ON : CS_OPT_OFF);
+  return Handle(h);
+}
+
+std::unique_ptr<detail::Resolver> resolver_for(const ElfImage& img, bool thumb) {
+  switch (img.arch) {
+    case Arch::kArm: return detail::make_arm_resolver(thumb);
+    case Arch::kAarch64: return detail::make_aarch64_resolver();
+    case Arch::kMips: return detail::make_mips_resolver();
+    case Arch::kX86: return detail::make_x86_resolver(false);
+    case Arch::kX86_64: return detail::make_x86_resolver(true);
+    case Arch::kPpc: case Arch::kPpc64: return detail::make_ppc_resolver();
+    case Arch::kUnknown: break;
+  }
+  return nullptr;
+}
+
+struct Region {
+  std::uint64_t va, offset, size;
+  bool thumb;
+};
+
+// Code regions: executable sections (else executable PT_LOADs), split by ARM mapping symbols.
+// Share of a block's bytes that do not decode in the given ARM state.
+double decode_failure_ratio(const ElfImage& img, ByteView bytes, std::uint64_t offset, std::uint64_t size, bool thumb) {
+  auto mode = mode_for(img, thumb);
+  if (!mode || size == 0 || !range_fits(offset, size, bytes.size())) return 1.0;
+  Handle h = open_handle(*mode, false);
+  if (!h) return 1.0;
+  cs_insn* insn = cs_malloc(*h);
+  const std::uint8_t* code = bytes.data() + offset;
+  std::size_t left = size;
+  std::uint64_t addr = 0, failed = 0;
+  while (left > 0) {
+    if (cs_disasm_iter(*h, &code, &left, &addr, insn)) continue;
+    const std::size_t skip = std::min<std::size_t>(mode->align, left);
+    code += skip;
+    left -= skip;
+    addr += skip;
+    failed += skip;
+  }
+  cs_free(insn, 1);
+  return static_cast<double>(failed) / static_cast<double>(size);
+}
+
+// Stripped ARM without mapping or function symbols: split at strong function-start evidence
+// (the entry point, ARM "push {..., lr}" words) and call a block ARM when most of its words
+// carry the "always" condition (0xE in the top nibble), which Thumb code almost never does.
+std::vector<Region> classify_arm_blocks(const ElfImage& img, ByteView bytes, const Region& r) {
+  const Endian e = img.big_endian ? Endian::kBig : Endian::kLittle;
+  std::vector<std::uint64_t> cuts{r.va};
+  const std::uint64_t entry = img.entry & ~std::uint64_t{1};
+  if (entry > r.va && entry < r.va + r.size) cuts.push_back(entry);
+  for (std::uint64_t a = align_up(r.va, 4); a + 4 <= r.va + r.size; a += 4) {
+    auto w = load_u32(bytes, r.offset + (a - r.va), e);
+    if (!w) break;
+    if ((*w & 0xFFFF4000U) == 0xE92D4000U) cuts.push_back(a);  // push {..., lr}
+    // After a return (bx lr; pop {..., pc}; ldr pc, [sp], #4) the next function may switch state.
+    if (*w == 0xE12FFF1EU || (*w & 0xFFFF8000U) == 0xE8BD8000U || *w == 0xE49DF004U) cuts.push_back(a + 4);
+  }
+  for (std::uint64_t a = align_up(r.va, 2); a + 2 <= r.va + r.size; a += 2) {
+    auto h = load_u16(bytes, r.offset + (a - r.va), e);
+    if (h && (*h == 0x4770U || (*h & 0xFF00U) == 0xBD00U)) cuts.push_back(align_up(a + 2, 4));  // Thumb bx lr / pop {pc}
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::erase_if(cuts, [&](std::uint64_t c) { return c >= r.va + r.size; });
+  std::vector<Region> out;
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const std::uint64_t b = cuts[i], end = i + 1 < cuts.size() ? cuts[i + 1] : r.va + r.size;
+    std::uint64_t words = 0, al = 0;
+    for (std::uint64_t a = align_up(b, 4); a + 4 <= end; a += 4) {
+      auto w = load_u32(bytes, r.offset + (a - r.va), e);
+      if (!w) break;
+      ++words;
+      al += (*w >> 28) == 0xE ? 1 : 0;
+    }
+    bool thumb;
+    if (b == entry) {
+      thumb = (img.entry & 1U) != 0;
+    } else if (words == 0) {
+      thumb = true;
+    } else if (al * 2 >= words) {
+      thumb = false;                       // mostly "always" conditions: ARM
+    } else if (al * 5 >= words) {
+      // Ambiguous (conditional ARM code such as movwls/ldrls, or Thumb): keep the state of the
+      // block before it, unless only Thumb decodes cleanly.
+      const bool prev_thumb = out.empty() ? false : out.back().thumb;
+      const double arm_fail = decode_failure_ratio(img, bytes, r.offset + (b - r.va), end - b, false);
+      const double thumb_fail = decode_failure_ratio(img, bytes, r.offset + (b - r.va), end - b, true);
+      thumb = arm_fail > thumb_fail ? true : prev_thumb;
+    } else {
+      thumb = true;
+    }
+    if (!out.empty() && out.back().thumb == thumb && out.back().va + out.back().size == b) {
+      out.back().size += end - b;
+    } else {
+      out.push_back({b, r.offset + (b - r.va), end - b, thumb});
+    }
+  }
+  return out;
+}
+
+std::vector<Region> code_regions(const ElfImage& img, ByteView bytes) {
+  const std::uint64_t file_size = bytes.size();
+  std::vector<Region> base;
+  for (const auto& s : img.sections) {
+    if (s.exec && s.alloc && !s.nobits && s.size > 0 && range_fits(s.offset, s.size, file_size)) {
+      base.push_back({s.addr, s.offset, s.size, false});
+    }
+  }
+  if (base.empty()) {
+    for (const auto& s : img.segments) {
+      if (s.exec && range_fits(s.offset, s.filesz, file_size)) base.push_back({s.vaddr, s.offset, s.filesz, false});
+    }
+  }
+  if (img.arch != Arch::kArm) return base;
+  // Default ARM state: the entry point's Thumb bit, else the majority of function symbols.
+  std::size_t thumb_funcs = 0;
+  for (const auto& f : img.functions) thumb_funcs += f.thumb ? 1 : 0;
+  const bool default_thumb = img.functions.empty() ? (img.entry & 1U) != 0 : thumb_funcs * 2 >= img.functions.size();
+  std::vector<Region> out;
+  if (img.mapping.empty() && img.functions.empty()) {
+    for (const Region& r : base) {
+      auto blocks = classify_arm_blocks(img, bytes, r);
+      out.insert(out.end(), blocks.begin(), blocks.end());
+    }
+    return out;
+  }
+  for (const Region& r : base) {
+    // Boundaries: mapping symbols when present, else function symbols with their Thumb bit.
+    std::vector<std::pair<std::uint64_t, char>> marks;
+    if (!img.mapping.empty()) {
+      for (const auto& m : img.mapping) {
+        if (m.addr >= r.va && m.addr < r.va + r.size) marks.emplace_back(m.addr, m.kind);
+      }
+    } else {
+      for (const auto& f : img.functions) {
+        if (f.addr >= r.va && f.addr < r.va + r.size) marks.emplace_back(f.addr, f.thumb ? 't' : 'a');
+      }
+    }
+    std::sort(marks.begin(), marks.end());
+    char kind = default_thumb ? 't' : 'a';
+    std::uint64_t pos = r.va;
+    for (std::size_t i = 0; i <= marks.size(); ++i) {
+      const std::uint64_t end = i < marks.size() ? marks[i].first : r.va + r.size;
+      if (end > pos && kind != 'd') out.push_back({pos, r.offset + (pos - r.va), end - pos, kind == 't'});
+      if (i < marks.size()) {
+        pos = marks[i].first;
+        kind = marks[i].second;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view ref_kind_name(RefKind k) {
+  switch (k) {
+    case RefKind::kRipRelative: return "rip_relative";
+    case RefKind::kAbsolute: return "absolute";
+    case RefKind::kPcThunk: return "pc_thunk";
+    case RefKind::kAdrpAdd: return "adrp_add";
+    case RefKind::kAdr: return "adr";
+    case RefKind::kLiteralPool: return "literal_pool";
+    case RefKind::kMovwMovt: return "movw_movt";
+    case RefKind::kLuiAddiu: return "lui_addiu";
+    case RefKind::kLisAddi: return "lis_addi";
+    case RefKind::kGotLoad: return "got_load";
+    case RefKind::kDataPointer: return "data_pointer";
+  }
+  return "absolute";
+}
+
+XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions, std::vector<Diagnostic>& diags) {
+  XrefIndex x;
+  std::vector<std::uint64_t> starts;
+  for (const auto& f : img.functions) starts.push_back(f.addr);
+  for (std::uint64_t a : unwind_table_starts(img, bytes)) starts.push_back(img.arch == Arch::kArm ? (a & ~std::uint64_t{1}) : a);
+  std::sort(starts.begin(), starts.end());
+  detail::SweepContext ctx{img, bytes, x.refs_, x.calls_, x.prologues_, 0};
+  Handle handles[2];
+  for (const Region& r : code_regions(img, bytes)) {
+    auto mode = mode_for(img, r.thumb);
+    if (!mode) {
+      diags.push_back({Severity::kInfo, "unsupported", "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
+      break;
+    }
+    Handle& h = handles[r.thumb ? 1 : 0];
+    if (!h) h = open_handle(*mode, true);
+    if (!h) {
+      diags.push_back({Severity::kWarning, "internal_error", "cs_open failed", "elf", std::nullopt});
+      break;
+    }
+    auto resolver = resolver_for(img, r.thumb);
+    cs_insn* insn = cs_malloc(*h);
+    const std::uint8_t* code = bytes.data() + r.offset;
+    std::size_t size = r.size;
+    std::uint64_t addr = r.va;
+    auto next_start = std::lower_bound(starts.begin(), starts.end(), addr);
+    while (size > 0) {
+      if (ctx.index >= max_instructions) {
+        diags.push_back({Severity::kWarning, "limit_instructions", "instruction limit reached; later code not swept", "elf", addr});
+        size = 0;
+        break;
+      }
+      while (next_start != starts.end() && *next_start <= addr) {
+        if (*next_start == addr) resolver->reset();
+        ++next_start;
+      }
+      if (!cs_disasm_iter(*h, &code, &size, &addr, insn)) {
+        const std::size_t skip = std::min<std::size_t>(mode->align, size);
+        code += skip;
+        size -= skip;
+        addr += skip;
+        ++x.stats_.undecodable;
+        continue;
+      }
+      ++ctx.index;
+      resolver->on_insn(*insn, ctx);
+    }
+    cs_free(insn, 1);
+    x.stats_.bytes += r.size;
+  }
+  x.stats_.instructions = ctx.index;
+  std::sort(x.refs_.begin(), x.refs_.end(), [](const CodeRef& a, const CodeRef& b) {
+    return a.target_va != b.target_va ? a.target_va < b.target_va : a.insn_va < b.insn_va;
+  });
+  x.refs_.erase(std::unique(x.refs_.begin(), x.refs_.end(), [](const CodeRef& a, const CodeRef& b) {
+    return a.target_va == b.target_va && a.insn_va == b.insn_va;
+  }), x.refs_.end());
+  std::sort(x.calls_.begin(), x.calls_.end(), [](const CallEdge& a, const CallEdge& b) { return a.insn_va < b.insn_va; });
+  std::sort(x.prologues_.begin(), x.prologues_.end());
+  x.prologues_.erase(std::unique(x.prologues_.begin(), x.prologues_.end()), x.prologues_.end());
+
+  // Pointers in data: relocation slots, and aligned words of non-executable file-backed memory.
+  const int w = img.bits / 8;
+  for (const auto& r : img.relocations) {
+    if (ctx.valid(r.value)) x.data_ptrs_.emplace_back(r.value, r.slot);
+  }
+  // Data areas: non-executable allocated sections (.rodata may share an executable segment with
+  // .text in non-PIE layouts), else non-executable segments.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> areas;
+  for (const auto& s : img.sections) {
+    if (s.alloc && !s.exec && !s.nobits && s.size > 0) areas.emplace_back(s.addr, s.size);
+  }
+  if (areas.empty()) {
+    for (const auto& s : img.segments) {
+      if (!s.exec) areas.emplace_back(s.vaddr, s.filesz);
+    }
+  }
+  for (const auto& [va, size] : areas) {
+    const std::uint64_t first = align_up(va, static_cast<std::uint64_t>(w));
+    for (std::uint64_t a = first; a + static_cast<std::uint64_t>(w) <= va + size; a += static_cast<std::uint64_t>(w)) {
+      auto v = img.read_word(bytes, a, w);
+      if (v && *v != 0 && ctx.valid(*v)) x.data_ptrs_.emplace_back(*v, a);
+    }
+  }
+  std::sort(x.data_ptrs_.begin(), x.data_ptrs_.end());
+  x.data_ptrs_.erase(std::unique(x.data_ptrs_.begin(), x.data_ptrs_.end()), x.data_ptrs_.end());
+  return x;
+}
+
+std::span<const CodeRef> XrefIndex::refs_to(std::uint64_t va_begin, std::uint64_t va_end) const {
+  auto lo = std::lower_bound(refs_.begin(), refs_.end(), va_begin, [](const CodeRef& r, std::uint64_t v) { return r.target_va < v; });
+  auto hi = std::lower_bound(lo, refs_.end(), va_end, [](const CodeRef& r, std::uint64_t v) { return r.target_va < v; });
+  return {lo, hi};
+}
+
+std::vector<std::uint64_t> XrefIndex::data_pointers_to(std::uint64_t va_begin, std::uint64_t va_end) const {
+  std::vector<std::uint64_t> out;
+  auto it = std::lower_bound(data_ptrs_.begin(), data_ptrs_.end(), std::make_pair(va_begin, std::uint64_t{0}));
+  for (; it != data_ptrs_.end() && it->first < va_end; ++it) out.push_back(it->second);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> disassemble_around(const ElfImage& img, ByteView bytes, std::uint64_t va,
+                                            std::uint64_t function_start, int before, int after) {
+  std::vector<std::string> lines;
+  bool thumb = false;
+  if (img.arch == Arch::kArm) {
+    for (const Region& r : code_regions(img, bytes)) {
+      if (va >= r.va && va < r.va + r.size) thumb = r.thumb;
+    }
+  }
+  auto mode = mode_for(img, thumb);
+  if (!mode) return lines;
+  Handle h = open_handle(*mode, false);
+  if (!h) return lines;
+  // Fixed-width: start `before` instructions back; x86: decode forward from up to 64 bytes back.
+  const std::uint64_t back = mode->align == 1 ? 64 : static_cast<std::uint64_t>(before) * (thumb ? 4 : mode->align);
+  std::uint64_t start = va > back ? va - back : 0;
+  if (start < function_start && function_start <= va) start = function_start;
+  auto off = img.va_to_offset(start);
+  if (!off || *off >= bytes.size()) return lines;
+  const std::uint8_t* code = bytes.data() + *off;
+  std::size_t size = std::min<std::size_t>(bytes.size() - *off, static_cast<std::size_t>(va - start) + 16 * static_cast<std::size_t>(after + 1));
+  std::uint64_t addr = start;
+  cs_insn* insn = cs_malloc(*h);
+  std::vector<std::pair<std::uint64_t, std::string>> all;
+  while (size > 0 && cs_disasm_iter(*h, &code, &size, &addr, insn)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx: ", static_cast<unsigned long long>(insn->address));
+    all.emplace_back(insn->address, std::string(buf) + insn->mnemonic + " " + insn->op_str);
+    if (insn->address > va && all.size() > 64) break;
+  }
+  cs_free(insn, 1);
+  std::size_t at = all.size();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].first == va) at = i;
+  }
+  if (at == all.size()) return lines;
+  const std::size_t from = at >= static_cast<std::size_t>(before) ? at - static_cast<std::size_t>(before) : 0;
+  const std::size_t to = std::min(all.size(), at + static_cast<std::size_t>(after) + 1);
+  for (std::size_t i = from; i < to; ++i) lines.push_back((i == at ? "> " : "  ") + all[i].second);
+  return lines;
+}
+
+}  // namespace fwscan::elf

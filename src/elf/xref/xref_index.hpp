@@ -1,0 +1,71 @@
+#pragma once
+// Code references to data: a linear Capstone sweep over the executable code with one small
+// resolver per architecture (DESIGN.md 4.7), plus pointers stored in data.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/blob.hpp"
+#include "core/limits.hpp"
+#include "elf/elf_image.hpp"
+
+namespace fwscan::elf {
+
+enum class RefKind : std::uint8_t {
+  kRipRelative,   // x86-64 [rip + disp]
+  kAbsolute,      // i386 imm32 / disp32
+  kPcThunk,       // i386 PIC: get_pc_thunk + add + lea
+  kAdrpAdd,       // AArch64 ADRP + ADD/LDR
+  kAdr,           // ARM/AArch64 ADR (pc + imm)
+  kLiteralPool,   // ARM LDR rX, [pc, #imm] → pool word (+ pc for PIC)
+  kMovwMovt,      // ARM MOVW + MOVT
+  kLuiAddiu,      // MIPS LUI + ADDIU/ORI
+  kLisAddi,       // PowerPC lis + addi/ori
+  kGotLoad,       // load of a GOT/data slot holding the address (MIPS $gp, PPC r30, AArch64 LDR)
+  kDataPointer,   // a pointer in data, then the code that loads its table
+};
+std::string_view ref_kind_name(RefKind k);
+
+struct CodeRef {
+  std::uint64_t insn_va = 0;
+  std::uint64_t target_va = 0;
+  RefKind kind = RefKind::kAbsolute;
+};
+
+struct CallEdge {
+  std::uint64_t insn_va = 0, target_va = 0;
+};
+
+struct XrefStats {
+  std::uint64_t instructions = 0, bytes = 0, undecodable = 0;
+};
+
+class XrefIndex {
+ public:
+  // Sweeps every executable section (or PT_LOAD when there are no section headers).
+  static XrefIndex build(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions,
+                         std::vector<Diagnostic>& diags);
+  std::span<const CodeRef> refs_to(std::uint64_t va_begin, std::uint64_t va_end) const;
+  const std::vector<CodeRef>& refs() const { return refs_; }
+  const std::vector<CallEdge>& calls() const { return calls_; }
+  const std::vector<std::uint64_t>& prologues() const { return prologues_; }
+  // Data slots (pointer-sized words in non-executable memory, or relocation slots) whose value
+  // lies in [va_begin, va_end).
+  std::vector<std::uint64_t> data_pointers_to(std::uint64_t va_begin, std::uint64_t va_end) const;
+  const XrefStats& stats() const { return stats_; }
+
+ private:
+  std::vector<CodeRef> refs_;          // sorted by target
+  std::vector<CallEdge> calls_;        // sorted by insn
+  std::vector<std::uint64_t> prologues_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> data_ptrs_;  // (target, slot), sorted
+  XrefStats stats_;
+};
+
+// Disassembles a few instructions around `va` for display ("0x4012fd: adrp x0, #0x412000").
+std::vector<std::string> disassemble_around(const ElfImage& img, ByteView bytes, std::uint64_t va,
+                                            std::uint64_t function_start, int before, int after);
+
+}  // namespace fwscan::elf
