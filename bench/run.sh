@@ -10,6 +10,13 @@ scripts/install-deps --bench >/dev/null
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFWSCAN_BUILD_TESTS=OFF -DFWSCAN_BUILD_BENCH=ON >/dev/null
 cmake --build "$BUILD" --target fwscan fwscan_bench >/dev/null
 
+echo "== code evidence on a large ELF (x86-64, -O1, generated) vs a plain Capstone linear sweep (best of 3)"
+TMPX=$(mktemp -d)
+python3 bench/make_big_elf.py "$TMPX/big.c" 40000
+gcc -O1 -fno-inline -o "$TMPX/big" "$TMPX/big.c"
+"$BUILD"/bench/fwscan_bench xref "$TMPX/big"
+rm -rf "$TMPX"
+
 echo "== rule pack cost: YARA over ${MIB} MiB of mixed firmware content (best of 3)"
 "$BUILD"/bench/fwscan_bench rules rules "$MIB"
 

@@ -77,6 +77,13 @@ def main():
                     expected["binaries"][f"{target}/{variant}"] = {
                         "target": target, "opt": opt, "pic": pic == "pic", "stripped": variant.endswith("stripped"),
                         "functions": {k: hex(v) for k, v in sorted(entry.items())}}
+    # Shared objects (direct containment: the exported function that uses each label).
+    for target in ("x86_64", "thumb"):
+        cc, extra, _ = TARGETS[target]
+        so = os.path.join(OUT, target, "libface_attr.so")
+        subprocess.run([cc, "-O2", "-g0", "-shared", "-fPIC", "-Wl,--build-id=none", *extra, "-o", so, SRC], check=True, cwd=HERE)
+        subprocess.run([cc.replace("-gcc", "-strip"), "--strip-unneeded", so], check=True)
+        expected["shared_objects"] = expected.get("shared_objects", []) + [f"{target}/libface_attr.so"]
     with open(os.path.join(OUT, "expected_xrefs.json"), "w") as f:
         json.dump(expected, f, indent=1, ensure_ascii=False, sort_keys=True)
         f.write("\n")

@@ -1,0 +1,174 @@
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/reader.hpp"
+#include "elf/functions.hpp"
+#include "elf/string_evidence.hpp"
+#include "scan/rule_set.hpp"
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+namespace {
+std::uint64_t find_offset(const std::vector<std::uint8_t>& bytes, const std::string& text) {
+  const std::vector<std::uint8_t> needle(text.begin(), text.end());
+  auto it = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end());
+  REQUIRE(it != bytes.end());
+  return static_cast<std::uint64_t>(it - bytes.begin());
+}
+}  // namespace
+
+TEST_CASE("elf: the adapter fills the image model", "[elf]") {
+  const auto bytes = read_file(corpus_dir() / "elf/aarch64/face_attr-O2-pic");
+  auto img = elf::load_elf({bytes.data(), bytes.size()});
+  REQUIRE(img);
+  CHECK(img->arch == elf::Arch::kAarch64);
+  CHECK(img->bits == 64);
+  CHECK_FALSE(img->big_endian);
+  CHECK(img->pie);
+  CHECK_FALSE(img->stripped);
+  CHECK(img->interpreter == "/lib/ld-linux-aarch64.so.1");
+  CHECK(img->needed == std::vector<std::string>{"libc.so.6"});
+  CHECK(std::find(img->imports.begin(), img->imports.end(), "printf") != img->imports.end());
+  CHECK(std::any_of(img->functions.begin(), img->functions.end(), [](const elf::FunctionSymbol& f) { return f.name == "face_alarm_name"; }));
+  const auto stripped = read_file(corpus_dir() / "elf/mips/face_attr-O0-pic-stripped");
+  auto simg = elf::load_elf({stripped.data(), stripped.size()});
+  REQUIRE(simg);
+  CHECK(simg->arch == elf::Arch::kMips);
+  CHECK(simg->big_endian);
+  CHECK(simg->stripped);
+  CHECK(simg->mips_gp.has_value());
+}
+
+TEST_CASE("elf: stripped binaries get functions from unwind tables and calls, with their method", "[elf]") {
+  const auto bytes = read_file(corpus_dir() / "elf/x86_64/face_attr-O0-pic-stripped");
+  auto a = elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 1'000'000);
+  REQUIRE(a);
+  const auto expected = nlohmann::json::parse(std::ifstream(corpus_dir() / "elf/expected_xrefs.json"));
+  const auto& fns = expected["binaries"]["x86_64/face_attr-O0-pic-stripped"]["functions"];
+  for (const auto& [name, va] : fns.items()) {
+    const std::uint64_t addr = std::stoull(va.template get<std::string>(), nullptr, 16);
+    const auto* f = elf::containing_function((*a)->image(), (*a)->functions(), addr);
+    INFO(name);
+    REQUIRE(f != nullptr);
+    CHECK(f->addr == addr);
+    CHECK(f->source == elf::FunctionSource::kEhFrame);
+  }
+  const ElfSummary s = (*a)->summary(100);
+  CHECK(s.arch == "x86-64");
+  CHECK(s.stripped);
+  CHECK(s.function_count >= 5);
+}
+
+TEST_CASE("elf: evidence carries the enclosing string, the function and its disassembly", "[elf]") {
+  const auto bytes = read_file(corpus_dir() / "elf/thumb/face_attr-O2-pic");
+  auto a = elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 1'000'000);
+  REQUIRE(a);
+  const std::string label = "非少数民族";  // in the middle of the planted string
+  const auto off = find_offset(bytes, label);
+  const ElfLocation loc = (*a)->locate(off, label.size(), "utf-8");
+  CHECK(loc.section == ".rodata");
+  CHECK(loc.string_text == "是否少数民族：未知，非少数民族，维族");
+  CHECK(loc.string_va < loc.va);
+  REQUIRE(loc.refs.size() == 1);
+  const CodeReference& r = loc.refs[0];
+  CHECK(r.function == "face_attr_minority_label");
+  CHECK(r.function_source == "symbol");
+  CHECK(r.insn_va == r.function_va + r.function_offset);
+  REQUIRE(r.disasm.size() >= 2);
+  CHECK(std::count_if(r.disasm.begin(), r.disasm.end(), [](const std::string& l) { return l.rfind("> ", 0) == 0; }) == 1);
+}
+
+TEST_CASE("elf: a shared object's exported functions that reach the reference are listed", "[elf]") {
+  for (const char* so : {"elf/x86_64/libface_attr.so", "elf/thumb/libface_attr.so"}) {
+    INFO(so);
+    const auto bytes = read_file(corpus_dir() / so);
+    auto a = elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 1'000'000);
+    REQUIRE(a);
+    CHECK((*a)->summary(10).type == "shared_object");
+    const std::string label = "EM_NATION_TYPE_UYGUR";
+    const ElfLocation loc = (*a)->locate(find_offset(bytes, label), label.size(), "ascii");
+    REQUIRE_FALSE(loc.refs.empty());
+    CHECK(loc.refs[0].function == "face_attr_log");
+    CHECK(loc.refs[0].exported_via == std::vector<std::string>{"face_attr_log"});
+  }
+}
+
+TEST_CASE("elf: every ELF of the external corpus parses, with its architecture and functions", "[elf][external]") {
+  std::size_t n = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(external_dir()); it != std::filesystem::recursive_directory_iterator(); ++it) {
+    if (!it->is_regular_file()) continue;
+    const auto bytes = read_file(it->path());
+    if (!elf::looks_like_elf({bytes.data(), bytes.size()})) continue;
+    INFO(it->path());
+    auto a = elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 5'000'000);
+    REQUIRE(a);
+    const ElfSummary s = (*a)->summary(10);
+    CHECK(s.arch != "unknown");
+    // Every ELF with code lists functions (kernel-config modules carry data only).
+    const auto& secs = (*a)->image().sections;
+    const bool has_code = std::any_of(secs.begin(), secs.end(), [](const elf::SectionInfo& x) { return x.exec && x.size > 16; });
+    if (has_code) CHECK(s.function_count > 0);
+    ++n;
+  }
+  REQUIRE(n >= 20);
+}
+
+TEST_CASE("elf: malformed ELF headers end in an error, never a crash", "[elf]") {
+  auto bytes = read_file(corpus_dir() / "elf/arm/face_attr-O2-nopic");
+  SECTION("truncated") {
+    bytes.resize(100);
+    CHECK_FALSE(elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 1000));
+  }
+  SECTION("program headers past the end") {
+    bytes[0x1C] = 0xF0;  // e_phoff
+    bytes[0x1D] = 0xFF;
+    CHECK_FALSE(elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 1000));
+  }
+  SECTION("garbage after a valid header") {
+    auto junk = pseudo_random(bytes.size() - 0x34 - 32 * 9, 17);
+    std::copy(junk.begin(), junk.end(), bytes.begin() + 0x34 + 32 * 9);
+    auto a = elf::ElfAnalysis::analyze({bytes.data(), bytes.size()}, true, 100000);
+    if (a) CHECK((*a)->summary(10).arch == "arm");
+  }
+}
+
+TEST_CASE("evidence policy: xref rules get code evidence, others and --evidence=none do not", "[elf][scan]") {
+  auto rules = RuleSet::compile_dir(rules_dir());
+  REQUIRE(rules);
+  const auto path = corpus_dir() / "firmware/hikvision_demo/digicap.dav";
+  auto run = [&](EvidencePolicy p) {
+    ScanOptions o;
+    o.rules = *rules;
+    o.evidence = p;
+    Pipeline pipe(o);
+    pipe.add_file(path);
+    return pipe.finish();
+  };
+  const std::string elf = "digicap.dav/swkh@0x0:app.img/squashfs@0x0:davinci";
+  const ReportDocument with = run(EvidencePolicy::kRules);
+  bool any = false;
+  for (const auto& f : with.findings) {
+    if (f.locator != elf) continue;
+    for (const auto& s : f.strings) {
+      CHECK(s.elf.has_value() == (f.meta.get_string("evidence") == "xref"));
+      any = any || (s.elf && !s.elf->refs.empty());
+    }
+  }
+  CHECK(any);
+  const Node* n = node_at(with, elf);
+  REQUIRE(n != nullptr);
+  REQUIRE(with.elf.count(n->id) == 1);
+  CHECK(with.elf.at(n->id).arch == "arm");
+  CHECK(with.elf.at(n->id).swept);
+  const ReportDocument none = run(EvidencePolicy::kNone);
+  for (const auto& f : none.findings) {
+    for (const auto& s : f.strings) CHECK_FALSE(s.elf.has_value());
+  }
+  REQUIRE(none.elf.count(node_at(none, elf)->id) == 1);
+  CHECK_FALSE(none.elf.at(node_at(none, elf)->id).swept);
+}
