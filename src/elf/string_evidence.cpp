@@ -32,6 +32,9 @@ Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::analyze(ByteView bytes, bool s
     a->swept_ = true;
   }
   a->functions_ = discover_functions(a->img_, bytes, sweep ? &a->xref_ : nullptr);
+  a->calls_by_target_ = a->xref_.calls();
+  std::sort(a->calls_by_target_.begin(), a->calls_by_target_.end(),
+            [](const CallEdge& x, const CallEdge& y) { return x.target_va < y.target_va; });
   return a;
 }
 
@@ -73,9 +76,10 @@ std::vector<std::string> ElfAnalysis::exported_callers(const FunctionSymbol* f) 
     std::vector<const FunctionSymbol*> next;
     for (const FunctionSymbol* g : frontier) {
       if (g->exported && !g->name.empty()) out.push_back(g->name);
-      for (const auto& c : xref_.calls()) {
-        if (c.target_va != g->addr) continue;
-        const FunctionSymbol* caller = containing_function(img_, functions_, c.insn_va);
+      auto c = std::lower_bound(calls_by_target_.begin(), calls_by_target_.end(), g->addr,
+                                [](const CallEdge& e, std::uint64_t v) { return e.target_va < v; });
+      for (; c != calls_by_target_.end() && c->target_va == g->addr; ++c) {
+        const FunctionSymbol* caller = containing_function(img_, functions_, c->insn_va);
         if (caller != nullptr && seen.insert(caller->addr).second) next.push_back(caller);
       }
     }

@@ -31,6 +31,7 @@ class ElfAnalysis {
   XrefIndex xref_;
   bool swept_ = false;
   std::vector<FunctionSymbol> functions_;
+  std::vector<CallEdge> calls_by_target_;  // the sweep's call edges, sorted by target
   std::vector<Diagnostic> diags_;
 };
 

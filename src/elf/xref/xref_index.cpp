@@ -292,13 +292,18 @@ XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t ma
   }
   // Data areas: non-executable allocated sections (.rodata may share an executable segment with
   // .text in non-PIE layouts), else non-executable segments.
+  // Sizes come from hostile headers: only the file-backed part of each area is walked.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> areas;
+  auto add_area = [&](std::uint64_t va, std::uint64_t offset, std::uint64_t size) {
+    if (offset >= bytes.size()) return;
+    areas.emplace_back(va, std::min<std::uint64_t>(size, bytes.size() - offset));
+  };
   for (const auto& s : img.sections) {
-    if (s.alloc && !s.exec && !s.nobits && s.size > 0) areas.emplace_back(s.addr, s.size);
+    if (s.alloc && !s.exec && !s.nobits && s.size > 0) add_area(s.addr, s.offset, s.size);
   }
   if (areas.empty()) {
     for (const auto& s : img.segments) {
-      if (!s.exec) areas.emplace_back(s.vaddr, s.filesz);
+      if (!s.exec) add_area(s.vaddr, s.offset, s.filesz);
     }
   }
   for (const auto& [va, size] : areas) {
