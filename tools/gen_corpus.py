@@ -79,6 +79,37 @@ def swkh(members, language=1, device_class=2, oem=1):
     return xor_header(plain) + b"".join(d for _, d in members)
 
 
+def hk02(packages, platform="1140050031111110011"):
+    """Hikvision 02KH wrapper (camera-formats.md 1.5): packages = [(platform_id, bytes)]."""
+    n = len(packages)
+    size = 0x40 + 44 * n
+    table = b""
+    off = size
+    for pid, data in packages:
+        # platform id NUL-terminated, then garbage (as in real dumps)
+        table += (pid.encode() + b"\0" + b"\x5a" * 32)[:32] + struct.pack("<III", off, len(data), sum(data) & 0xFFFFFFFF)
+        off += len(data)
+    body = struct.pack("<IIII", size, 0, off, n) + b"\xff" * 20 + platform.encode().ljust(20, b"\0") + table
+    plain = b"02KH" + b"\0\0\0\0" + body
+    plain = b"02KH" + struct.pack("<I", sum(plain[0x0C:]) & 0xFFFFFFFF) + body
+    assert len(plain) == size
+    return xor_header(plain) + b"".join(d for _, d in packages)
+
+
+def hk03_stub(count=3):
+    """An 03KH package as fwscan sees one without its key: a 16-byte XOR prefix, then ciphertext
+    (pseudo-random bytes here; no real encrypted image is redistributed)."""
+    size = 0x10 + 0xF0 + 0x40 * count
+    prefix = b"03KH" + struct.pack("<III", 0, size, count)
+    rnd, x = bytearray(), 0x12345678
+    for _ in range(size - 16 + 4096):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        rnd.append(x & 0xFF)
+    return xor_header(prefix) + bytes(rnd)
+
+
 def mksquashfs(src_dir, comp="xz"):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "fs.img")
@@ -383,6 +414,11 @@ def hikvision_demo(out, elf):
     members = [("_cfgUpgClass", upg_class), ("uImage", kernel), ("root.img", root),
                ("app.img", app), ("webs.tar.gz", web)]
     write(os.path.join(out, "firmware", "hikvision_demo", "digicap.dav"), swkh(members))
+    # A G-series style image: 02KH wrapper around two SWKH packages and an encrypted 03KH one.
+    small = swkh([("_cfgUpgClass", members[0][1]), ("uImage", members[1][1])], language=2)
+    app_only = swkh([("app.img", members[3][1])])
+    write(os.path.join(out, "firmware", "hikvision_02kh", "digicap.dav"),
+          hk02([("1140050031111110011", small), ("1140050031111110012", app_only), ("2150080012345678901", hk03_stub())]))
     return members
 
 

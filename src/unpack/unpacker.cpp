@@ -146,8 +146,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
     }
     if (!ex.description.empty()) cn.description = ex.description;
     cn.properties = std::move(ex.properties);
-    if (!ex.complete && std::none_of(cn.diagnostics.begin(), cn.diagnostics.end(),
-                                     [](const Diagnostic& d) { return d.severity != Severity::kInfo; })) {
+    if (!ex.complete && ex.diagnostics.empty()) {  // incomplete, and the handler did not say why
       cn.diagnostics.push_back({Severity::kWarning, "incomplete", "extraction incomplete", hid, std::nullopt});
     }
   }

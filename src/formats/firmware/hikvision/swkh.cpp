@@ -11,14 +11,15 @@
 #include <cstdio>
 
 #include "core/reader.hpp"
+#include "formats/firmware/hikvision/hik_xor.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan {
 namespace {
 
-constexpr std::array<std::uint8_t, 16> kKey = {0xBA, 0xCD, 0xBC, 0xFE, 0xD6, 0xCA, 0xDD, 0xD3,
-                                               0xBA, 0xB9, 0xA3, 0xAB, 0xBF, 0xCB, 0xB5, 0xBE};
+using hikvision::byte_sum;
+using hikvision::xor_decode;
 constexpr std::uint32_t kFixedHeader = 0x40;
 constexpr std::uint32_t kEntrySize = 44;
 constexpr std::uint32_t kMaxFiles = 256;  // 32 in Hikvision's own struct; headroom for NVR images
@@ -29,17 +30,6 @@ constexpr std::string_view kLimits[] = {"02KH wrappers and AES-encrypted 03KH pa
                                         "_cfgUpgSecPls is not decrypted; members are checked by their byte-sums only"};
 constexpr HandlerInfo kInfo{"swkh", Category::kFirmware, "Hikvision digicap.dav (SWKH package)", kMagics, kRefs, kLimits};
 
-std::vector<std::uint8_t> xor_decode(ByteView raw) {
-  std::vector<std::uint8_t> out(raw.begin(), raw.end());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] ^= kKey[(i + (i >> 4)) & 0x0F];
-  return out;
-}
-
-std::uint32_t byte_sum(ByteView v) {
-  std::uint32_t s = 0;
-  for (std::uint8_t b : v) s += b;
-  return s;
-}
 
 struct Entry {
   std::string name;
