@@ -39,7 +39,7 @@ TEST_CASE("tenvis_pk2: the command script and both files, decoded", "[formats][t
   REQUIRE(doc.tree.at(0).handler == std::string("tenvis_pk2"));
   CHECK(text(node_at(doc, "test.pk2/tenvis_pk2@0x0:CMD")).rfind("echo \"fo", 0) == 0);
   CHECK(text(node_at(doc, "test.pk2/tenvis_pk2@0x0:foo")) == "foobar\n");
-  CHECK(text(node_at(doc, "test.pk2/tenvis_pk2@0x0:bar")) == "test123\n");
+  CHECK(text(node_at(doc, "test.pk2/tenvis_pk2@0x0:bar")) == "test\n1234\n");
   CHECK(doc.tree.at(0).diagnostics.empty());
 }
 
