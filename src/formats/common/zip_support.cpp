@@ -79,9 +79,13 @@ EntryKind kind_of(mode_t type) {
 }
 }  // namespace
 
-Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx) {
+Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format, ExtractContext& ctx) {
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
-  archive_read_support_format_zip(a.get());
+  switch (format) {
+    case ArchiveFormat::kZip: archive_read_support_format_zip(a.get()); break;
+    case ArchiveFormat::kSevenZip: archive_read_support_format_7zip(a.get()); break;
+    case ArchiveFormat::kIso9660: archive_read_support_format_iso9660(a.get()); break;
+  }
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
     return make_error(Errc::kMalformed, std::string("libarchive: ") + archive_error_string(a.get()));
   }
@@ -104,6 +108,7 @@ Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx) {
     Child c;
     const char* path = archive_entry_pathname(entry);
     c.name = path ? path : "";
+    if (c.name == "." || c.name == "./") continue;  // the archive's own root
     if (c.name.empty()) c.name = "entry" + std::to_string(n);
     c.origin = ChildOrigin::kDecoded;
     c.meta.kind = kind_of(archive_entry_filetype(entry));

@@ -16,7 +16,12 @@ struct ZipExtent {
 // `at` starts at a local file header (its signature is not checked: vendors patch it).
 std::optional<ZipExtent> find_zip_extent(ByteView at);
 
-// Extracts every entry of a zip held in `bytes` with libarchive.
-Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx);
+enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660 };
+
+// Extracts every entry of an archive held in `bytes` with libarchive.
+Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format, ExtractContext& ctx);
+inline Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx) {
+  return extract_archive_entries(bytes, ArchiveFormat::kZip, ctx);
+}
 
 }  // namespace fwscan

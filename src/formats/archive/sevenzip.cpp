@@ -1,0 +1,46 @@
+// 7-Zip archive. Signature header (32 bytes, little-endian):
+//   00 "7z" bc af 27 1c  06 version (major 0, minor)  08 start header CRC (of bytes 0c..1f)
+//   0c next header offset u64 (from byte 32)  14 next header size u64  1c next header CRC
+// The extent is 32 + next header offset + next header size. Entries are read by libarchive.
+#include "core/hash.hpp"
+#include "core/reader.hpp"
+#include "formats/common/stream_handler.hpp"
+#include "formats/common/zip_support.hpp"
+
+namespace fwscan {
+namespace {
+
+constexpr std::uint64_t kSig = 32;
+constexpr Magic kMagics[] = {{"37 7a bc af 27 1c"}};
+constexpr std::string_view kRefs[] = {"7-Zip DOC/7zFormat.txt"};
+constexpr std::string_view kLimits[] = {"encrypted archives are reported, not decrypted"};
+constexpr HandlerInfo kInfo{"sevenzip", Category::kArchive, "7-Zip archive", kMagics, kRefs, kLimits};
+
+class SevenZipHandler final : public Handler {
+ public:
+  const HandlerInfo& info() const override { return kInfo; }
+
+  std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
+    const ByteView at = node.subspan(start);
+    auto crc = load_le32(at, 8);
+    auto off = load_le64(at, 12);
+    auto size = load_le64(at, 20);
+    auto head = subview(at, 12, 20);
+    if (!crc || !off || !size || !head || crc32_ieee(*head) != *crc) return std::nullopt;
+    auto end = checked_add(kSig, *off);
+    if (end) end = checked_add(*end, *size);
+    if (!end) return std::nullopt;
+    if (*end > at.size()) return Chunk{start, at.size(), Confidence::kLow, "7-Zip archive, truncated"};
+    return Chunk{start, *end, Confidence::kHigh, "7-Zip archive, " + human_size(*end)};
+  }
+
+  Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
+    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kSevenZip, ctx);
+  }
+};
+
+}  // namespace
+
+HandlerPtr make_sevenzip_handler() { return std::make_unique<SevenZipHandler>(); }
+
+}  // namespace fwscan
