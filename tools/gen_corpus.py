@@ -18,6 +18,7 @@ Writes:
 import argparse
 import gzip
 import io
+import json
 import os
 import shutil
 import struct
@@ -448,6 +449,35 @@ def dahua_demo(out):
     write(os.path.join(out, "firmware", "dahua_demo", "dahua_demo.bin"), bytes(data))
 
 
+def xiongmai_demo(out):
+    """XiongMai-style .bin: a plain zip with InstallDesc and uImage-wrapped partitions whose load
+    and entry addresses are the flash start and end (camera-formats.md 3.1). The application
+    holds the strings of the dvrbox port-9530 backdoor and the XMEye cloud hosts."""
+    env = b"bootargs=mem=64M console=ttyAMA0,115200\0bootcmd=sf probe 0;sf read 0x82000000 0x50000 0x200000;bootm\0\0"
+    dvrhelper = (b"\x7fELF\x01\x01\x01" + bytes(9) + b"macGuarder: start\0OpenTelnet:OpenOnce\0randNum:%s\0"
+                 b"verify:OK\0Telnet:OpenOnce\0Open:OK\0/mnt/custom/TelnetOEMPasswd\0"
+                 b"NetWork.Nat Addr=secu100.net\0push.umeye.cn\0")
+    user = squashfs_of({"usr/bin/dvrHelper": dvrhelper, "usr/etc/Readme.txt": b"XM demo user partition\n"}, comp="xz")
+    install = json.dumps({
+        "UpgradeCommand": [{"Command": "Burn", "FileName": "u-boot.env.img"}, {"Command": "Burn", "FileName": "user-x.cramfs.img"}],
+        "SupportFlashType": [{"FlashID": "0xC22017"}],
+        "Hardware": "HI3516EV200_85H30AI_S38", "HardWareVersion": "V1", "DevID": "000559B0XXXXX000000000000",
+        "CompatibleVersion": 2, "Vendor": "General"}, indent=1).encode()
+    members = [
+        ("InstallDesc", install),
+        ("u-boot.env.img", uimage(env, "env", os_=17, type_=5, comp=0, load=0x30000, ep=0x40000)),
+        ("user-x.cramfs.img", uimage(user, "user", os_=5, type_=7, comp=0, load=0x250000, ep=0x750000)),
+        ("Readme.txt", b"XiongMai-style demo image for fwscan's corpus\n"),
+    ]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            zi = zipfile.ZipInfo(name, date_time=(2023, 11, 14, 22, 13, 20))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(zi, data)
+    write(os.path.join(out, "firmware", "xiongmai_demo", "General_HI3516EV200.bin"), buf.getvalue())
+
+
 def malformed(out, hik_members):
     base = os.path.join(out, "malformed")
     # Path traversal and link tricks: nothing may be written outside the output folder.
@@ -494,6 +524,7 @@ def main():
     elf = build_elf()  # the same build as corpus/elf/thumb/face_attr-O2-pic (Debian armhf defaults)
     members = hikvision_demo(args.out, elf)
     dahua_demo(args.out)
+    xiongmai_demo(args.out)
     malformed(args.out, members)
     rule_samples(args.out)
     print("corpus regenerated in", args.out)

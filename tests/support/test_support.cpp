@@ -143,6 +143,10 @@ std::vector<std::uint8_t> zstd_bytes(const std::vector<std::uint8_t>& in) {
 
 std::vector<std::uint8_t> text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
+std::uint32_t crc32_of(std::string_view s) {
+  return static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
+}
+
 std::vector<std::uint8_t> pseudo_random(std::size_t n, std::uint32_t seed) {
   std::vector<std::uint8_t> v(n);
   std::uint32_t x = seed ? seed : 1;

@@ -74,6 +74,7 @@ std::vector<std::uint8_t> lzma_alone_bytes(const std::vector<std::uint8_t>& in);
 std::vector<std::uint8_t> bzip2_bytes(const std::vector<std::uint8_t>& in);
 std::vector<std::uint8_t> zstd_bytes(const std::vector<std::uint8_t>& in);
 std::vector<std::uint8_t> text_bytes(std::string_view s);
+std::uint32_t crc32_of(std::string_view s);
 std::vector<std::uint8_t> pseudo_random(std::size_t n, std::uint32_t seed);
 
 // A tar header block for tests (ustar, checksum filled in).
