@@ -1,4 +1,5 @@
 // gzip, xz, lzma, bzip2, zstd: exact extents, trailing data, truncation, corruption.
+#include "core/hash.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "unpack/registry.hpp"
@@ -12,7 +13,7 @@ struct Case {
   std::vector<std::uint8_t> (*make)(const std::vector<std::uint8_t>&);
 };
 const Case kCases[] = {{"gzip", gzip_bytes}, {"xz", xz_bytes}, {"lzma", lzma_alone_bytes},
-                       {"bzip2", bzip2_bytes}, {"zstd", zstd_bytes}};
+                       {"bzip2", bzip2_bytes}, {"zstd", zstd_bytes}, {"zlib", zlib_bytes}, {"lz4", lz4_frame_bytes}};
 }  // namespace
 
 TEST_CASE("compression: each codec decodes and reports its exact extent", "[formats][compression]") {
@@ -100,4 +101,23 @@ TEST_CASE("xz: a stream-flags CRC mismatch rejects the magic", "[formats][xz]") 
   auto xz = xz_bytes(text_bytes("abc"));
   xz[8] ^= 0xFF;
   REQUIRE_FALSE(Registry::builtin().find("xz")->identify({xz.data(), xz.size()}, 0));
+}
+
+TEST_CASE("zlib: a stream embedded in a binary is carved at its exact extent; tiny ones are not", "[formats][zlib]") {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "config line " + std::to_string(i) + "\n";
+  const auto z = zlib_bytes(text_bytes(text));
+  ByteBuilder b;
+  b.bytes(pseudo_random(300, 1));
+  const std::size_t at = b.size();
+  b.bytes(z).bytes(pseudo_random(300, 2));
+  const ReportDocument doc = unpack_bytes(b.data(), "blob.bin");
+  const Node* chunk = node_at(doc, "blob.bin/zlib@" + hex_u64(at));
+  REQUIRE(chunk != nullptr);
+  CHECK(chunk->size() == z.size());
+  CHECK(std::string(as_chars(node_at(doc, "blob.bin/zlib@" + hex_u64(at) + ":decompressed")->data.bytes())) == text);
+  ByteBuilder tiny;
+  tiny.bytes(pseudo_random(100, 3)).bytes(zlib_bytes(text_bytes("short"))).bytes(pseudo_random(100, 4));
+  const ReportDocument t = unpack_bytes(tiny.data(), "tiny.bin");
+  for (const auto& n : t.tree.nodes()) CHECK(n.handler != std::string("zlib"));
 }

@@ -1,6 +1,7 @@
 #include "support/test_support.hpp"
 
 #include <bzlib.h>
+#include <lz4frame.h>
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -138,6 +139,20 @@ std::vector<std::uint8_t> bzip2_bytes(const std::vector<std::uint8_t>& in) {
 std::vector<std::uint8_t> zstd_bytes(const std::vector<std::uint8_t>& in) {
   std::vector<std::uint8_t> out(ZSTD_compressBound(in.size()));
   out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
+  return out;
+}
+
+std::vector<std::uint8_t> zlib_bytes(const std::vector<std::uint8_t>& in) {
+  uLongf n = compressBound(in.size());
+  std::vector<std::uint8_t> out(n);
+  compress2(out.data(), &n, in.data(), in.size(), 9);
+  out.resize(n);
+  return out;
+}
+
+std::vector<std::uint8_t> lz4_frame_bytes(const std::vector<std::uint8_t>& in) {
+  std::vector<std::uint8_t> out(LZ4F_compressFrameBound(in.size(), nullptr));
+  out.resize(LZ4F_compressFrame(out.data(), out.size(), in.data(), in.size(), nullptr));
   return out;
 }
 
