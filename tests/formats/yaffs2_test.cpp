@@ -1,0 +1,74 @@
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+#include "unpack/registry.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+namespace {
+// A small YAFFS2 image (512-byte pages, 16-byte spare): dir "etc" (obj 257) holding "motd"
+// (obj 258, two data chunks, the first rewritten with a newer sequence number).
+std::vector<std::uint8_t> build(bool be) {
+  ByteBuilder b;
+  auto u32 = [&](std::uint32_t v) { be ? b.u32be(v) : b.u32le(v); };
+  auto header = [&](std::uint32_t seq, std::uint32_t obj, std::uint32_t type, std::uint32_t parent, const std::string& name,
+                    std::uint32_t mode, std::uint32_t size) {
+    const std::size_t start = b.size();
+    u32(type); u32(parent); b.u16le(0xFFFF); b.fixed(name, 256); b.u16le(0xFFFF);
+    u32(mode); u32(0); u32(0); u32(0); u32(1700000000); u32(0); u32(size); u32(0xFFFFFFFF);
+    b.pad_to(start + 512, 0xFF);
+    u32(seq); u32(obj); u32(0); u32(0xFFFF);  // tags
+  };
+  auto data = [&](std::uint32_t seq, std::uint32_t obj, std::uint32_t chunk, const std::string& text) {
+    const std::size_t start = b.size();
+    b.str(text);
+    b.pad_to(start + 512, 0xFF);
+    u32(seq); u32(obj); u32(chunk); u32(static_cast<std::uint32_t>(text.size()));
+  };
+  header(0x1000, 257, 3, 1, "etc", 040755, 0);
+  header(0x1000, 258, 1, 257, "motd", 0100644, 512 + 5);
+  data(0x1000, 258, 1, std::string(512, 'o'));
+  data(0x1000, 258, 2, "world");
+  data(0x1001, 258, 1, std::string(512, 'n'));  // newer copy of chunk 1
+  b.fill(0xFF, 2 * (512 + 16));                 // erased pages
+  return b.data();
+}
+}  // namespace
+
+TEST_CASE("yaffs2: the binwalk vector", "[formats][yaffs2][external]") {
+  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/yaffs2.bin");
+  const Node* chunk = node_at(doc, "yaffs2.bin/yaffs2@0x0");
+  REQUIRE(chunk != nullptr);
+  const Node* h = node_at(doc, "yaffs2.bin/yaffs2@0x0:yutilsenv.h");
+  REQUIRE(h != nullptr);
+  CHECK(h->size() == 844);
+  CHECK(std::string(as_chars(h->data.bytes().subspan(0, 12))) == "/*\n * YAFFS:");
+  CHECK(h->meta.mode == 0664U);
+  std::size_t files = 0;
+  for (const auto& n : doc.tree.nodes()) files += (n.kind == NodeKind::kEntry && n.step.handler == "yaffs2") ? 1 : 0;
+  CHECK(files == 13);
+}
+
+TEST_CASE("yaffs2: both byte orders, newest chunk wins, geometry detected", "[formats][yaffs2]") {
+  for (bool be : {false, true}) {
+    SECTION(be ? "big-endian" : "little-endian") {
+      const ReportDocument doc = unpack_bytes(build(be), "nand.bin");
+      const Node* motd = node_at(doc, "nand.bin/yaffs2@0x0:etc/motd");
+      REQUIRE(motd != nullptr);
+      REQUIRE(motd->size() == 517);
+      CHECK(motd->data.bytes()[0] == 'n');
+      CHECK(std::string(as_chars(motd->data.bytes().subspan(512))) == "world");
+      CHECK(node_at(doc, "nand.bin/yaffs2@0x0:etc")->meta.kind == EntryKind::kDirectory);
+    }
+  }
+}
+
+TEST_CASE("yaffs2: truncated images and non-YAFFS data", "[formats][yaffs2]") {
+  auto img = build(false);
+  img.resize(512 + 16 + 600);
+  const ReportDocument doc = unpack_bytes(img, "cut.bin");
+  REQUIRE(node_at(doc, "cut.bin/yaffs2@0x0:etc") != nullptr);
+  auto noise = pseudo_random(4096, 5);
+  noise[0] = 1; noise[1] = noise[2] = noise[3] = 0; noise[4] = 1; noise[5] = noise[6] = noise[7] = 0; noise[8] = noise[9] = 0xFF;
+  CHECK_FALSE(Registry::builtin().find("yaffs2")->identify({noise.data(), noise.size()}, 0));
+}
