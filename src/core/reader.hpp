@@ -23,6 +23,7 @@ inline std::optional<std::uint32_t> load_le32(ByteView v, std::uint64_t o) { ret
 inline std::optional<std::uint64_t> load_le64(ByteView v, std::uint64_t o) { return load_u64(v, o, Endian::kLittle); }
 inline std::optional<std::uint16_t> load_be16(ByteView v, std::uint64_t o) { return load_u16(v, o, Endian::kBig); }
 inline std::optional<std::uint32_t> load_be32(ByteView v, std::uint64_t o) { return load_u32(v, o, Endian::kBig); }
+inline std::optional<std::uint64_t> load_be64(ByteView v, std::uint64_t o) { return load_u64(v, o, Endian::kBig); }
 // Sub-view [off, off+len); nullopt when out of range.
 std::optional<ByteView> subview(ByteView v, std::uint64_t off, std::uint64_t len);
 // True when v has `magic` at `off`.

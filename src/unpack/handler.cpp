@@ -11,6 +11,8 @@ std::string_view category_name(Category c) {
     case Category::kFilesystem: return "filesystem";
     case Category::kFirmware: return "firmware";
     case Category::kExecutable: return "executable";
+    case Category::kMedia: return "media";
+    case Category::kDisk: return "disk";
   }
   return "unknown";
 }

@@ -17,7 +17,7 @@
 
 namespace fwscan {
 
-enum class Category : std::uint8_t { kArchive, kCompression, kFilesystem, kFirmware, kExecutable };
+enum class Category : std::uint8_t { kArchive, kCompression, kFilesystem, kFirmware, kExecutable, kMedia, kDisk };
 enum class Confidence : std::uint8_t { kLow, kMedium, kHigh };
 
 std::string_view category_name(Category c);
