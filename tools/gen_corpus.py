@@ -478,6 +478,41 @@ def xiongmai_demo(out):
     write(os.path.join(out, "firmware", "xiongmai_demo", "General_HI3516EV200.bin"), buf.getvalue())
 
 
+def tiandy_demo(out, hik_members):
+    """Tiandy .box (camera-formats.md 3.5): 40-byte header, then records of target path[128],
+    size, size, data padded to 8."""
+    product = b"[start]\nProductModel=TC-NC9401S3E-2MP-E-I3\nHardID=0x41c30752\n[end]\n"
+    kernel = hik_members[1][1]  # the demo uImage kernel
+    records = b""
+    for path, data in (("/nvs/ProductModule", product), ("/dev/mtdblock1", kernel)):
+        rec = path.encode().ljust(128, b"\0") + struct.pack("<II", len(data), len(data)) + data
+        rec += b"\0" * (-len(rec) % 8)
+        records += rec
+    total = 40 + len(records)
+    header = (b"Tiandy".ljust(8, b"\0") + struct.pack("<I", total)[:3] + b"\0" + b"\x00\x00\x03\x00" +
+              b"\xff\xff\x1a\x00\x00\x00\x01\x00" + b"\x52\x07\xc3\x41" + b"\0" * 4 + struct.pack("<I", len(records)) + b"\0" * 4)
+    assert len(header) == 40
+    write(os.path.join(out, "firmware", "tiandy_demo", "TC-NC9401S3E.box"), header + records)
+
+
+def longse_demo(out, hik_members):
+    """Longse/Herospeed .FLS (camera-formats.md 3.6): 44-byte header and a raw flash dump laid out
+    on 64 KiB erase blocks with 0xff padding: boot loader stub, uImage kernel, SquashFS root."""
+    block = 0x10000
+    flash = bytearray(b"\xff" * (4 * block))
+    boot = b"U-Boot 2010.06 (fwscan corpus stub)\0" + bytes(range(256)) * 4
+    flash[0:len(boot)] = boot
+    kernel = hik_members[1][1]
+    flash[block:block + len(kernel)] = kernel
+    root = hik_members[2][1]  # the demo SquashFS root
+    flash[2 * block:2 * block + len(root)] = root
+    size = len(flash)
+    header = (b"N1-DEMO".ljust(8, b"\0") + b"IMX291".ljust(8, b"\0") + struct.pack("<I", size)[:3] + b"\0" +
+              b"\x01\0\0\0" + b"BURNER_BIN" + b"\0" * 10)
+    assert len(header) == 44
+    write(os.path.join(out, "firmware", "longse_demo", "N1-DEMO.FLS"), header + bytes(flash))
+
+
 def malformed(out, hik_members):
     base = os.path.join(out, "malformed")
     # Path traversal and link tricks: nothing may be written outside the output folder.
@@ -525,6 +560,8 @@ def main():
     members = hikvision_demo(args.out, elf)
     dahua_demo(args.out)
     xiongmai_demo(args.out)
+    tiandy_demo(args.out, members)
+    longse_demo(args.out, members)
     malformed(args.out, members)
     rule_samples(args.out)
     print("corpus regenerated in", args.out)
