@@ -61,7 +61,9 @@ void Pipeline::add_file(const std::filesystem::path& path) {
 
 void Pipeline::add_blob(Blob blob, const std::string& name) {
   ReportInput in{name, sha256_hex(blob.bytes()), blob.size(), std::nullopt};
-  in.root = unpacker_->unpack(std::move(blob), name, doc_.tree);
+  std::size_t same = 0;
+  for (const auto& other : doc_.inputs) same += other.name == name ? 1 : 0;
+  in.root = unpacker_->unpack(std::move(blob), name, doc_.tree, same == 0 ? "" : "#" + std::to_string(same + 1));
   doc_.inputs.push_back(std::move(in));
 }
 

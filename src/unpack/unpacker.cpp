@@ -11,11 +11,11 @@ namespace fwscan {
 Unpacker::Unpacker(const Registry& registry, Limits limits)
     : registry_(registry), limits_(limits), budget_(limits_) {}
 
-NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree) {
+NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree, std::string_view root_suffix) {
   Node root;
   root.kind = NodeKind::kRoot;
   root.step = {"root", 0, input.size(), std::string(name), ChildOrigin::kCarved};
-  root.locator = escape_locator_part(name);
+  root.locator = escape_locator_part(name) + std::string(root_suffix);
   root.root_offset = 0;
   root.data = std::move(input);
   const NodeId root_id = tree.add(std::move(root));

@@ -14,7 +14,8 @@ class Unpacker {
  public:
   Unpacker(const Registry& registry, Limits limits);
   // Unpacks one input into `tree`; returns the root's id. Never fails: damage becomes diagnostics.
-  NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree);
+  // `root_suffix` keeps locators unique when several inputs share a name ("#2").
+  NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree, std::string_view root_suffix = {});
 
  private:
   void process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work);

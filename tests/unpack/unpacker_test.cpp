@@ -103,3 +103,13 @@ TEST_CASE("unpacker: repeated entry names get #2 suffixes", "[unpack]") {
   REQUIRE(node_at(doc, "d.tar/tar@0x0:dup.txt") != nullptr);
   REQUIRE(node_at(doc, "d.tar/tar@0x0:dup.txt#2") != nullptr);
 }
+
+TEST_CASE("pipeline: inputs with the same name get distinct root locators", "[unpack]") {
+  Pipeline p(ScanOptions{});
+  p.add_blob(Blob::copy_of({reinterpret_cast<const std::uint8_t*>("one"), 3}), "digicap.dav");
+  p.add_blob(Blob::copy_of({reinterpret_cast<const std::uint8_t*>("two"), 3}), "digicap.dav");
+  const ReportDocument doc = p.finish();
+  REQUIRE(doc.inputs.size() == 2);
+  CHECK(doc.tree.at(*doc.inputs[0].root).locator == "digicap.dav");
+  CHECK(doc.tree.at(*doc.inputs[1].root).locator == "digicap.dav#2");
+}
