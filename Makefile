@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFWSCAN_WERROR=ON
 
-.PHONY: all deps configure build demo test bench corpus clean
+.PHONY: all deps configure build demo test test-asan bench corpus clean
 
 all: build
 
@@ -29,6 +29,12 @@ demo: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it after `test`).
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DFWSCAN_SANITIZE=address;undefined"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+
 bench: build
 	bench/run.sh $(BUILD)
 
@@ -38,4 +44,4 @@ corpus:
 	tools/gen_corpus.py
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) build-asan build-bench out
