@@ -59,4 +59,10 @@ std::string hex_u64(std::uint64_t value) {
   return buf;
 }
 
+std::string hex_u32_fixed(std::uint32_t value) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(value));
+  return buf;
+}
+
 }  // namespace fwscan

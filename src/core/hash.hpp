@@ -11,5 +11,6 @@ std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);
 std::string hex_u64(std::uint64_t value);  // "0x1f"
+std::string hex_u32_fixed(std::uint32_t value);  // "0x0000001f": checksums and header words
 
 }  // namespace fwscan

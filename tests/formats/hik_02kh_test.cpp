@@ -7,12 +7,6 @@ using namespace fwscan;
 using namespace fwscan::test;
 
 namespace {
-std::string prop(const Node& n, const std::string& key) {
-  for (const auto& [k, v] : n.properties) {
-    if (k == key) return v;
-  }
-  return {};
-}
 std::vector<std::uint8_t> xor_codec(std::vector<std::uint8_t> b, std::size_t n) {
   static const std::uint8_t key[16] = {0xBA, 0xCD, 0xBC, 0xFE, 0xD6, 0xCA, 0xDD, 0xD3, 0xBA, 0xB9, 0xA3, 0xAB, 0xBF, 0xCB, 0xB5, 0xBE};
   for (std::size_t i = 0; i < n && i < b.size(); ++i) b[i] ^= key[(i + (i >> 4)) & 15];

@@ -21,12 +21,6 @@ const std::vector<std::uint8_t> kSpecExample = {
     0xbd, 0xa3, 0xab, 0xbf, 0xcd, 0xb5, 0xbe, 0xba, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a, 0x00, 0x01,
     0x02, 0x03};
 
-std::string prop(const Node& n, const std::string& key) {
-  for (const auto& [k, v] : n.properties) {
-    if (k == key) return v;
-  }
-  return {};
-}
 }  // namespace
 
 TEST_CASE("swkh: the spec's worked example decodes to its two members", "[formats][swkh]") {

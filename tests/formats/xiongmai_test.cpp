@@ -5,12 +5,6 @@ using namespace fwscan;
 using namespace fwscan::test;
 
 namespace {
-std::string prop(const Node& n, const std::string& key) {
-  for (const auto& [k, v] : n.properties) {
-    if (k == key) return v;
-  }
-  return {};
-}
 const char* kImage = "firmware/xiongmai_demo/General_HI3516EV200.bin";
 }  // namespace
 

@@ -209,4 +209,11 @@ std::vector<std::uint8_t> uimage_bytes(const std::vector<std::uint8_t>& payload,
   return b.data();
 }
 
+std::string prop(const Node& n, std::string_view key) {
+  for (const auto& [k, v] : n.properties) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
 }  // namespace fwscan::test

@@ -66,6 +66,8 @@ ReportDocument scan_path(const std::filesystem::path& p);
 std::vector<const Node*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix);
 const Node* node_at(const ReportDocument& doc, std::string_view locator);
 bool has_diagnostic(const ReportDocument& doc, std::string_view code);
+// Value of a node property, or "" when the node has none by that name.
+std::string prop(const Node& n, std::string_view key);
 
 // Compression helpers for building inputs.
 std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& in);

@@ -7,6 +7,7 @@
 //              length, checksum (byte-sum of the sub-package)
 #include <cstdio>
 
+#include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "formats/firmware/hikvision/hik_xor.hpp"
@@ -69,12 +70,6 @@ std::optional<Header> parse(ByteView at) {
   return h;
 }
 
-std::string hex32(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
-
 class Hik02khHandler final : public Handler {
  public:
   const HandlerInfo& info() const override { return kInfo; }
@@ -102,10 +97,10 @@ class Hik02khHandler final : public Handler {
                      {"packages", std::to_string(h->count)},
                      {"total_size", std::to_string(h->total)},
                      {"platform_id", h->platform},
-                     {"header_checksum", hex32(h->checksum) + (h->checksum == h->computed ? " (ok)" : " (computed " + hex32(h->computed) + ")")}};
+                     {"header_checksum", hex_u32_fixed(h->checksum) + (h->checksum == h->computed ? " (ok)" : " (computed " + hex_u32_fixed(h->computed) + ")")}};
     if (h->checksum != h->computed) {
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "header checksum stored " + hex32(h->checksum) +
-                                ", computed " + hex32(h->computed), "", 4});
+      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "header checksum stored " + hex_u32_fixed(h->checksum) +
+                                ", computed " + hex_u32_fixed(h->computed), "", 4});
     }
     if (h->total != chunk.size()) {
       ex.diagnostics.push_back({Severity::kInfo, "size_mismatch", "header total size " + std::to_string(h->total) +
@@ -130,7 +125,7 @@ class Hik02khHandler final : public Handler {
         len = have;
       } else if (const std::uint32_t sum = hikvision::byte_sum(chunk.bytes().subspan(e.offset, len)); sum != e.checksum) {
         ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "package '" + name + "' byte-sum stored " +
-                                  hex32(e.checksum) + ", computed " + hex32(sum), "", field + 40});
+                                  hex_u32_fixed(e.checksum) + ", computed " + hex_u32_fixed(sum), "", field + 40});
       }
       ex.children.push_back({name, *chunk.slice(e.offset, len), ChildOrigin::kCarved, e.offset, {}});
     }

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdio>
 
+#include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/firmware/hikvision/hik_xor.hpp"
 #include "formats/common/stream_handler.hpp"
@@ -82,12 +83,6 @@ std::string printable(const std::string& s) {
   return out.empty() ? std::string("member") : out;
 }
 
-std::string hex32(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
-
 std::string language_name(std::uint32_t v) {
   switch (v) {
     case 1: return "1 (English/multi-language)";
@@ -123,7 +118,7 @@ class SwkhHandler final : public Handler {
     const bool sum_ok = h->computed_checksum == h->checksum;
     std::string desc = "Hikvision SWKH package, " + std::to_string(h->count) + " members, language " +
                        language_name(h->language) + ", device class " + device_class_name(h->device_class) +
-                       ", OEM " + hex32(h->oem);
+                       ", OEM " + hex_u32_fixed(h->oem);
     if (!sum_ok) desc += ", header checksum mismatch";
     if (truncated) desc += ", truncated";
     return Chunk{start, end, sum_ok && !truncated ? Confidence::kHigh : Confidence::kMedium, desc};
@@ -137,10 +132,10 @@ class SwkhHandler final : public Handler {
         {"magic", "SWKH"},
         {"header_length", std::to_string(h->length)},
         {"file_count", std::to_string(h->count)},
-        {"header_checksum", hex32(h->checksum) + (h->checksum == h->computed_checksum ? " (ok)" : " (computed " + hex32(h->computed_checksum) + ")")},
+        {"header_checksum", hex_u32_fixed(h->checksum) + (h->checksum == h->computed_checksum ? " (ok)" : " (computed " + hex_u32_fixed(h->computed_checksum) + ")")},
         {"language", language_name(h->language)},
         {"device_class", device_class_name(h->device_class)},
-        {"oem_code", hex32(h->oem)},
+        {"oem_code", hex_u32_fixed(h->oem)},
     };
     std::string opaque;
     for (std::size_t i = 0x1C; i < kFixedHeader; ++i) {
@@ -151,7 +146,7 @@ class SwkhHandler final : public Handler {
     ex.properties.emplace_back("generation_specific_1c_3f", opaque);
     if (h->checksum != h->computed_checksum) {
       ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch",
-                                "header checksum stored " + hex32(h->checksum) + ", computed " + hex32(h->computed_checksum), "", 4});
+                                "header checksum stored " + hex_u32_fixed(h->checksum) + ", computed " + hex_u32_fixed(h->computed_checksum), "", 4});
     }
     std::uint64_t prev_end = h->length;
     for (std::size_t k = 0; k < h->entries.size(); ++k) {
@@ -160,7 +155,7 @@ class SwkhHandler final : public Handler {
       const std::string name = printable(e.name);
       if (e.offset < h->length) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kError, "malformed", "member '" + name + "' offset " + hex32(e.offset) +
+        ex.diagnostics.push_back({Severity::kError, "malformed", "member '" + name + "' offset " + hex_u32_fixed(e.offset) +
                                   " points into the header", "", entry_off + 32});
         continue;
       }
@@ -179,7 +174,7 @@ class SwkhHandler final : public Handler {
         const std::uint32_t sum = byte_sum(chunk.bytes().subspan(e.offset, length));
         if (sum != e.checksum) {
           ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "member '" + name + "' byte-sum stored " +
-                                    hex32(e.checksum) + ", computed " + hex32(sum), "", entry_off + 40});
+                                    hex_u32_fixed(e.checksum) + ", computed " + hex_u32_fixed(sum), "", entry_off + 40});
         }
       }
       prev_end = std::max<std::uint64_t>(prev_end, e.offset + length);

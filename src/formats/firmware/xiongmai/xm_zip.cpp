@@ -5,6 +5,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "formats/common/zip_support.hpp"
@@ -20,12 +21,6 @@ constexpr HandlerInfo kInfo{"xiongmai_zip", Category::kFirmware, "XiongMai firmw
 bool has_install_desc(ByteView v) {
   static constexpr char kName[] = "InstallDesc";
   return memmem(v.data(), v.size(), kName, sizeof kName - 1) != nullptr;
-}
-
-std::string hex32(std::uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", v);
-  return buf;
 }
 
 class XmZipHandler final : public Handler {
@@ -49,7 +44,7 @@ class XmZipHandler final : public Handler {
       const ByteView b = c.data.bytes();
       if (!has_bytes_at(b, 0, "\x27\x05\x19\x56")) continue;
       auto load = load_be32(b, 0x10), ep = load_be32(b, 0x14);
-      if (load && ep) ex.properties.emplace_back("flash:" + c.name, "[" + hex32(*load) + ", " + hex32(*ep) + ")");
+      if (load && ep) ex.properties.emplace_back("flash:" + c.name, "[" + hex_u64(*load) + ", " + hex_u64(*ep) + ")");
     }
     return ex;
   }
