@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan::hextext {
@@ -56,6 +57,22 @@ inline std::string_view next_line(ByteView v, std::uint64_t& pos) {
   std::string_view line = as_chars(v.subspan(start, pos - start));
   while (pos < v.size() && (v[pos] == '\n' || v[pos] == '\r')) ++pos;
   return line;
+}
+
+// The extraction both handlers produce: one image.bin (budget-charged) plus its load address.
+inline Result<Extraction> image_extraction(const Image& image, std::vector<Diagnostic> diagnostics, bool complete,
+                                           std::uint64_t chunk_size, ExtractContext& ctx) {
+  Extraction ex;
+  ex.diagnostics = std::move(diagnostics);
+  ex.complete = complete;
+  std::vector<std::uint8_t> out;
+  if (!image.flatten(out, std::min(kMaxImage, ctx.budget().max_output(chunk_size * 4)))) {
+    return make_error(Errc::kLimitExceeded, "data spans more than the image cap");
+  }
+  if (!ctx.budget().charge(out.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
+  if (!image.runs.empty()) ex.properties.emplace_back("load_address", hex_u64(image.lo));
+  ex.children.push_back({"image.bin", Blob::own(std::move(out)), ChildOrigin::kDecoded, 0, {}});
+  return ex;
 }
 
 }  // namespace fwscan::hextext

@@ -63,17 +63,7 @@ class IhexHandler final : public Handler {
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
     const Parse p = parse(chunk.bytes());
-    Extraction ex;
-    ex.diagnostics = p.diagnostics;
-    ex.complete = p.eof;
-    std::vector<std::uint8_t> out;
-    if (!p.image.flatten(out, std::min(hextext::kMaxImage, ctx.budget().max_output(chunk.size() * 4)))) {
-      return make_error(Errc::kLimitExceeded, "data spans more than the image cap");
-    }
-    if (!ctx.budget().charge(out.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
-    if (!p.image.runs.empty()) ex.properties = {{"load_address", hex_u64(p.image.lo)}};
-    ex.children.push_back({"image.bin", Blob::own(std::move(out)), ChildOrigin::kDecoded, 0, {}});
-    return ex;
+    return hextext::image_extraction(p.image, p.diagnostics, p.eof, chunk.size(), ctx);
   }
 };
 

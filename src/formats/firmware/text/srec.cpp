@@ -70,17 +70,8 @@ class SrecHandler final : public Handler {
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
     const Parse p = parse(chunk.bytes());
-    Extraction ex;
-    ex.diagnostics = p.diagnostics;
-    ex.complete = p.terminated;
-    std::vector<std::uint8_t> out;
-    if (!p.image.flatten(out, std::min(hextext::kMaxImage, ctx.budget().max_output(chunk.size() * 4)))) {
-      return make_error(Errc::kLimitExceeded, "data spans more than the image cap");
-    }
-    if (!ctx.budget().charge(out.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
-    if (!p.header.empty()) ex.properties.emplace_back("header", p.header);
-    if (!p.image.runs.empty()) ex.properties.emplace_back("load_address", hex_u64(p.image.lo));
-    ex.children.push_back({"image.bin", Blob::own(std::move(out)), ChildOrigin::kDecoded, 0, {}});
+    auto ex = hextext::image_extraction(p.image, p.diagnostics, p.terminated, chunk.size(), ctx);
+    if (ex && !p.header.empty()) ex->properties.insert(ex->properties.begin(), {"header", p.header});
     return ex;
   }
 };
