@@ -48,3 +48,40 @@ print(f"yara CLI     : {t1 - t0:7.3f} s")
 print(f"fwscan scan  : {t2 - t1:7.3f} s")
 print(f"ratio fwscan/yara: {(t2 - t1) / (t1 - t0):.2f}x")
 PY
+
+echo "== SquashFS: extract a generated root filesystem (gzip) — unsquashfs and binwalk -Me vs fwscan extract"
+SQ_MIB=$(( MIB < 256 ? MIB : 256 ))
+python3 bench/make_tree.py "$TMP/tree" "$SQ_MIB"
+mksquashfs "$TMP/tree" "$TMP/root.sqfs" -comp gzip -noappend -quiet >/dev/null
+rm -rf "$TMP/tree"
+timed() {  # seconds, best of 3; the output folder is removed before each run
+  local best=""
+  for _ in 1 2 3; do
+    rm -rf "$TMP/out"
+    local a b; a=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; b=$(date +%s.%N)
+    best=$(python3 -c "import sys; v=float(sys.argv[2])-float(sys.argv[1]); b=sys.argv[3]; print(v if not b or v<float(b) else b)" "$a" "$b" "$best")
+  done
+  echo "$best"
+}
+T_UNSQ=$(timed unsquashfs -no-progress -d "$TMP/out" "$TMP/root.sqfs")
+N_UNSQ=$(find "$TMP/out" -type f | wc -l)
+T_UNSQ1=$(timed unsquashfs -p 1 -no-progress -d "$TMP/out" "$TMP/root.sqfs")  # one thread, as fwscan extract
+T_FW=$(timed "$BUILD"/src/fwscan extract "$TMP/root.sqfs" -o "$TMP/out")
+N_FW=$(find "$TMP/out" -type f | wc -l)
+T_FWS=$(timed "$BUILD"/src/fwscan scan "$TMP/root.sqfs" --format json)
+BW_ARGS=(-Me -q)
+[ "$(id -u)" = 0 ] && BW_ARGS+=(--run-as=root)  # binwalk refuses to extract as root without it
+mkdir -p "$TMP/bw" && a=$(date +%s.%N) && (cd "$TMP/bw" && binwalk "${BW_ARGS[@]}" "$TMP/root.sqfs" >/dev/null 2>&1 || true) && b=$(date +%s.%N)
+N_BW=$(find "$TMP/bw" -type f | wc -l)
+T_BW=$(python3 -c "import sys; print(float(sys.argv[2])-float(sys.argv[1]))" "$a" "$b")
+python3 - "$(stat -c %s "$TMP/root.sqfs")" "$T_UNSQ" "$N_UNSQ" "$T_FW" "$N_FW" "$T_FWS" "$T_BW" "$N_BW" "$T_UNSQ1" <<'PY'
+import sys
+size, tu, nu, tf, nf, ts, tb, nb, tu1 = sys.argv[1:]
+size, tu, tf, ts, tb, tu1 = int(size), float(tu), float(tf), float(ts), float(tb), float(tu1)
+print(f"image            : {size / 2**20:.1f} MiB")
+print(f"unsquashfs       : {tu:7.2f} s  ({nu} files)")
+print(f"unsquashfs -p 1  : {tu1:7.2f} s")
+print(f"fwscan extract   : {tf:7.2f} s  ({nf} files)   ratio fwscan/unsquashfs {tf / tu:.2f}x, /unsquashfs -p 1 {tf / tu1:.2f}x")
+print(f"fwscan scan      : {ts:7.2f} s  (unpack + all rules, in memory)")
+print(f"binwalk -Me      : {tb:7.2f} s  ({nb} files, one run)  ratio fwscan extract/binwalk {tf / tb:.2f}x")
+PY
