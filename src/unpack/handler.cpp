@@ -26,6 +26,19 @@ std::string_view confidence_name(Confidence c) {
   return "low";
 }
 
+EntryKind entry_kind_from_mode(std::uint64_t mode) {
+  switch (mode & 0170000) {
+    case 0100000: return EntryKind::kFile;
+    case 0040000: return EntryKind::kDirectory;
+    case 0120000: return EntryKind::kSymlink;
+    case 0020000: return EntryKind::kCharDevice;
+    case 0060000: return EntryKind::kBlockDevice;
+    case 0010000: return EntryKind::kFifo;
+    case 0140000: return EntryKind::kSocket;
+    default: return EntryKind::kOther;
+  }
+}
+
 std::string_view entry_kind_name(EntryKind k) {
   switch (k) {
     case EntryKind::kFile: return "file";

@@ -49,6 +49,8 @@ enum class ChildOrigin : std::uint8_t { kCarved, kDecoded };
 enum class EntryKind : std::uint8_t { kFile, kDirectory, kSymlink, kHardlink, kCharDevice, kBlockDevice, kFifo, kSocket, kOther };
 
 std::string_view entry_kind_name(EntryKind k);
+// Kind from the POSIX type bits of an st_mode-style word (cpio, cramfs, ...); kOther when unknown.
+EntryKind entry_kind_from_mode(std::uint64_t mode);
 
 struct EntryMeta {
   EntryKind kind = EntryKind::kFile;

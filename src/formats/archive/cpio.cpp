@@ -93,19 +93,6 @@ std::optional<Header> read_header(ByteView v, std::uint64_t pos, Variant var) {
   return h;
 }
 
-EntryKind kind_of(std::uint64_t mode) {
-  switch (mode & 0170000) {
-    case 0100000: return EntryKind::kFile;
-    case 0040000: return EntryKind::kDirectory;
-    case 0120000: return EntryKind::kSymlink;
-    case 0020000: return EntryKind::kCharDevice;
-    case 0060000: return EntryKind::kBlockDevice;
-    case 0010000: return EntryKind::kFifo;
-    case 0140000: return EntryKind::kSocket;
-    default: return EntryKind::kOther;
-  }
-}
-
 Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
   Walk w;
   auto var = detect(v);
@@ -123,7 +110,7 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
       w.extent = n > 0 ? pos : 0;
       return w;
     }
-    if (n == 0 && kind_of(h->mode) == EntryKind::kOther) return w;  // weak magic, implausible mode
+    if (n == 0 && entry_kind_from_mode(h->mode) == EntryKind::kOther) return w;  // weak magic, implausible mode
     const std::uint64_t name_off = pos + h->header_size;
     auto name_raw = subview(v, name_off, h->namesize);
     if (!name_raw) {
@@ -151,7 +138,7 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
     Entry e;
     e.name = name;
     e.mode = static_cast<std::uint32_t>(h->mode);
-    e.meta.kind = kind_of(h->mode);
+    e.meta.kind = entry_kind_from_mode(h->mode);
     e.meta.mode = static_cast<std::uint32_t>(h->mode & 07777);
     e.meta.uid = static_cast<std::uint32_t>(h->uid);
     e.meta.gid = static_cast<std::uint32_t>(h->gid);

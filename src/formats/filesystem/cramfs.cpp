@@ -52,19 +52,6 @@ std::optional<Inode> read_inode(ByteView v, std::uint64_t off, Endian e) {
 
 std::uint32_t bswap(std::uint32_t v) { return __builtin_bswap32(v); }
 
-EntryKind kind_of(std::uint32_t mode) {
-  switch (mode & 0170000) {
-    case 0100000: return EntryKind::kFile;
-    case 0040000: return EntryKind::kDirectory;
-    case 0120000: return EntryKind::kSymlink;
-    case 0020000: return EntryKind::kCharDevice;
-    case 0060000: return EntryKind::kBlockDevice;
-    case 0010000: return EntryKind::kFifo;
-    case 0140000: return EntryKind::kSocket;
-    default: return EntryKind::kOther;
-  }
-}
-
 struct Super {
   Endian endian;
   std::uint32_t size, flags, crc, edition, blocks, files;
@@ -127,7 +114,7 @@ class CramfsHandler final : public Handler {
       }
     }
     auto root = read_inode(v, 64, e);
-    if (!root || kind_of(root->mode) != EntryKind::kDirectory) return make_error(Errc::kMalformed, "root inode is not a directory", 64);
+    if (!root || entry_kind_from_mode(root->mode) != EntryKind::kDirectory) return make_error(Errc::kMalformed, "root inode is not a directory", 64);
     struct Dir { std::uint64_t offset, size; std::string path; };
     std::vector<Dir> stack{{root->offset, root->size, ""}};
     std::set<std::uint64_t> visited;
@@ -168,7 +155,7 @@ class CramfsHandler final : public Handler {
         Child c;
         c.name = path;
         c.origin = ChildOrigin::kDecoded;
-        c.meta.kind = kind_of(in->mode);
+        c.meta.kind = entry_kind_from_mode(in->mode);
         c.meta.mode = in->mode & 07777;
         c.meta.uid = in->uid;
         c.meta.gid = in->gid;
