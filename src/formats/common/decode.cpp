@@ -3,6 +3,7 @@
 #include <bzlib.h>
 #include <lz4frame.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -260,6 +261,7 @@ std::string_view codec_name(Codec c) {
   switch (c) {
     case Codec::kGzip: return "gzip";
     case Codec::kZlib: return "zlib";
+    case Codec::kDeflate: return "deflate";
     case Codec::kXz: return "xz";
     case Codec::kLzmaAlone: return "lzma";
     case Codec::kBzip2: return "bzip2";
@@ -273,6 +275,7 @@ DecodeResult decode_stream(Codec codec, ByteView in, std::uint64_t max_out, bool
   switch (codec) {
     case Codec::kGzip: return decode_zlib(in, max_out, discard, 16 + MAX_WBITS);
     case Codec::kZlib: return decode_zlib(in, max_out, discard, MAX_WBITS);
+    case Codec::kDeflate: return decode_zlib(in, max_out, discard, -MAX_WBITS);
     case Codec::kXz: return decode_lzma(in, max_out, discard, false);
     case Codec::kLzmaAlone: return decode_lzma(in, max_out, discard, true);
     case Codec::kBzip2: return decode_bzip2(in, max_out, discard);
@@ -280,6 +283,20 @@ DecodeResult decode_stream(Codec codec, ByteView in, std::uint64_t max_out, bool
     case Codec::kLz4Frame: return decode_lz4frame(in, max_out, discard);
   }
   return {};
+}
+
+}  // namespace fwscan
+
+namespace fwscan {
+
+std::optional<std::vector<std::uint8_t>> decode_lzo1x_block(ByteView in, std::size_t max_out) {
+  static const bool ready = lzo_init() == LZO_E_OK;
+  if (!ready) return std::nullopt;
+  std::vector<std::uint8_t> out(max_out);
+  lzo_uint n = max_out;
+  if (lzo1x_decompress_safe(in.data(), in.size(), out.data(), &n, nullptr) != LZO_E_OK) return std::nullopt;
+  out.resize(n);
+  return out;
 }
 
 }  // namespace fwscan

@@ -1,6 +1,7 @@
 #pragma once
 // In-process decompression with output caps (decompression bombs end in kOutputLimit).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,7 +9,8 @@
 
 namespace fwscan {
 
-enum class Codec : std::uint8_t { kGzip, kZlib, kXz, kLzmaAlone, kBzip2, kZstd, kLz4Frame };
+// kDeflate is a raw deflate stream (no zlib/gzip header), as UBIFS and the kernel crypto API write it.
+enum class Codec : std::uint8_t { kGzip, kZlib, kDeflate, kXz, kLzmaAlone, kBzip2, kZstd, kLz4Frame };
 
 std::string_view codec_name(Codec c);
 
@@ -30,5 +32,9 @@ struct DecodeResult {
 // Decodes one stream from the start of `in`. With `discard`, output is counted, not kept
 // (identify() uses this to find the extent without allocating in proportion to it).
 DecodeResult decode_stream(Codec codec, ByteView in, std::uint64_t max_out, bool discard = false);
+
+// One LZO1X block as the kernel writes it (JFFS2, UBIFS, SquashFS): no framing, so the caller
+// gives the most the block may decode to. nullopt when liblzo2 rejects the block.
+std::optional<std::vector<std::uint8_t>> decode_lzo1x_block(ByteView in, std::size_t max_out);
 
 }  // namespace fwscan

@@ -8,7 +8,6 @@
 // The newest version of every dirent and data range wins; a dirent with ino 0 deletes the name.
 // Compression: 0 none, 1 zero, 2 rtime, 6 zlib, 7 lzo, 8 lzma.
 #include <lzma.h>
-#include <lzo/lzo1x.h>
 #include <zlib.h>
 
 #include <map>
@@ -163,15 +162,7 @@ std::optional<std::vector<std::uint8_t>> decompress(const DataNode& d) {
       if (r.out.empty() && d.dsize != 0) return std::nullopt;
       return r.out;
     }
-    case 7: {
-      static const bool ready = lzo_init() == LZO_E_OK;
-      if (!ready) return std::nullopt;
-      std::vector<std::uint8_t> out(d.dsize);
-      lzo_uint n = d.dsize;
-      if (lzo1x_decompress_safe(d.data.data(), d.data.size(), out.data(), &n, nullptr) != LZO_E_OK) return std::nullopt;
-      out.resize(n);
-      return out;
-    }
+    case 7: return decode_lzo1x_block(d.data, d.dsize);
     case 8: {  // raw LZMA1, lc=0 lp=0 pb=0, 8 KiB dictionary (fs/jffs2/compr_lzma.c)
       lzma_options_lzma opt{};
       lzma_lzma_preset(&opt, 0);
