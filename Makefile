@@ -42,6 +42,7 @@ bench: build
 corpus:
 	scripts/install-deps --generator
 	tools/gen_corpus.py
+	tools/gen_fs_corpus.py
 
 clean:
 	rm -rf $(BUILD) build-asan build-bench out

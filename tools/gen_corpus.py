@@ -123,12 +123,15 @@ def mksquashfs(src_dir, comp="xz"):
 
 
 def populate(root, files):
-    """files: {relpath: bytes | ('symlink', target) | ('dir',)}"""
+    """files: {relpath: bytes | ('symlink', target) | ('hardlink', relpath) | ('dir',)}"""
+    links = []
     for rel, content in sorted(files.items()):
         path = os.path.join(root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if isinstance(content, tuple) and content[0] == "symlink":
             os.symlink(content[1], path)
+        elif isinstance(content, tuple) and content[0] == "hardlink":
+            links.append((os.path.join(root, content[1]), path))
         elif isinstance(content, tuple) and content[0] == "dir":
             os.makedirs(path, exist_ok=True)
         else:
@@ -136,6 +139,8 @@ def populate(root, files):
                 f.write(content)
             os.chmod(path, 0o755 if rel.endswith((".sh", "rcS")) or "bin/" in rel else 0o644)
         os.utime(path, (EPOCH, EPOCH), follow_symlinks=False)
+    for target, path in links:
+        os.link(target, path)
 
 
 def squashfs_of(files, comp="xz"):

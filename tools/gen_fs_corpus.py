@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Regenerates corpus/fs/: flash file system images built by the real tools (python3 stdlib +
+mtd-utils' mkfs.ubifs and ubinize; `scripts/install-deps --generator` installs them).
+
+Usage: tools/gen_fs_corpus.py [--out corpus]
+Writes:
+  corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
+                                  volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
+                                  UBIFS zstd), volume 2 "kernel" (static, raw bytes)
+  corpus/fs/ubi/config_lzo.ubifs  a UBIFS volume image on its own (LZO), with a hard link, a
+                                  symlink, device nodes from a device table, an empty file
+  corpus/fs/ubi/EXPECTED.json     what the images hold, written from the trees built here
+
+mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
+values and the CRCs recomputed, so the output is byte-for-byte reproducible.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gen_corpus import EPOCH, populate  # noqa: E402  (one way to lay out a source tree)
+
+FIXED_UUID = bytes(range(0x10, 0x20))
+MIN_IO, PEB = 512, 16 * 1024
+LEB = PEB - 2 * MIN_IO  # EC header and VID header each take one page
+
+
+def ubi_crc(b):
+    return zlib.crc32(b) ^ 0xFFFFFFFF
+
+
+def make_reproducible(img):
+    """Fixed superblock UUID (offset 108); every inode node's atime and ctime (which reading the
+    tree and building it move to "now") set to EPOCH, nanoseconds zeroed; node CRCs recomputed.
+    Index nodes address nodes by LEB, offset and length only, so they stay valid."""
+    img = bytearray(img)
+    img[108:124] = FIXED_UUID
+    struct.pack_into("<I", img, 4, ubi_crc(bytes(img[8:4096])))
+    for off in range(0, len(img) - 24, 8):
+        if img[off:off + 4] != b"\x31\x18\x10\x06" or img[off + 20] != 0:
+            continue
+        length = struct.unpack_from("<I", img, off + 16)[0]
+        node = img[off:off + length]
+        if length < 160 or struct.unpack_from("<I", node, 4)[0] != ubi_crc(bytes(node[8:])):
+            continue
+        struct.pack_into("<QQQIII", img, off + 56, EPOCH, EPOCH, EPOCH, 0, 0, 0)
+        struct.pack_into("<I", img, off + 4, ubi_crc(bytes(img[off + 8:off + length])))
+    return bytes(img)
+
+
+def mkfs_ubifs(files, comp, devtable=None):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        populate(root, files)
+        out = os.path.join(tmp, "fs.ubifs")
+        cmd = ["mkfs.ubifs", "-m", str(MIN_IO), "-e", str(LEB), "-c", "400", "-x", comp, "-U", "-r", root, "-o", out]
+        if devtable:
+            table = os.path.join(tmp, "devtable")
+            with open(table, "w") as f:
+                f.write(devtable)
+            cmd += ["-D", table]
+        subprocess.run(cmd, check=True, env=dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH)))
+        with open(out, "rb") as f:
+            return make_reproducible(f.read())
+
+
+def ubinize(volumes):
+    """volumes: list of (name, vol_id, type, bytes)"""
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = []
+        for name, vol_id, vtype, data in volumes:
+            path = os.path.join(tmp, name + ".bin")
+            with open(path, "wb") as f:
+                f.write(data)
+            cfg.append(f"[{name}]\nmode=ubi\nimage={path}\nvol_id={vol_id}\nvol_type={vtype}\nvol_name={name}\n")
+        with open(os.path.join(tmp, "ubi.cfg"), "w") as f:
+            f.write("\n".join(cfg))
+        out = os.path.join(tmp, "out.ubi")
+        subprocess.run(["ubinize", "-o", out, "-m", str(MIN_IO), "-p", str(PEB), "-s", str(MIN_IO), "-Q", str(0x1A2B3C4D),
+                        os.path.join(tmp, "ubi.cfg")], check=True)
+        with open(out, "rb") as f:
+            return f.read()
+
+
+def text_block(seed, n):
+    """Compressible but not trivially repetitive text of n bytes."""
+    words = ["camera", "stream", "channel", "osd", "motion", "alarm", "record", "snapshot", "rtsp", "onvif"]
+    out, i = [], seed
+    while sum(len(w) + 1 for w in out) < n:
+        i = (i * 1103515245 + 12345) & 0x7FFFFFFF
+        out.append(words[i % len(words)])
+    return (" ".join(out)).encode()[:n]
+
+
+def sha(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
+    args = ap.parse_args()
+    for tool in ("mkfs.ubifs", "ubinize"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} missing: scripts/install-deps --generator")
+    out = os.path.join(args.out, "fs", "ubi")
+    os.makedirs(out, exist_ok=True)
+
+    label_sample = os.path.join(HERE, "..", "corpus", "rules", "ETHN_CN_Minority_Uyghur_Attribute", "match", "contract_enum_utf8.txt")
+    with open(label_sample, "rb") as f:
+        label_json = f.read()
+    rootfs = {
+        "etc/passwd": b"root:x:0:0:root:/root:/bin/sh\nadmin:x:1000:1000::/home/admin:/bin/sh\n",
+        "etc/init.d/rcS": b"#!/bin/sh\nmount -a\n/app/bin/start.sh &\n",
+        "etc/version": b"V5.5.0 build 170725\n",
+        "usr/share/www/lang_en.txt": text_block(7, 20000),  # five data nodes
+        "var": ("dir",),
+    }
+    app = {
+        "bin/start.sh": b"#!/bin/sh\nexec /app/bin/analytics --config /app/cfg/face_attr.txt\n",
+        "cfg/face_attr.txt": label_json,
+        "lib/libanalytics.so.1": text_block(11, 9000),
+        "lib/libanalytics.so": ("symlink", "libanalytics.so.1"),
+    }
+    config = {
+        "network.conf": b"ip=192.168.1.64\nmask=255.255.255.0\ngw=192.168.1.1\n",
+        "users.conf": b"admin:12345\n",
+        "users.bak": ("hardlink", "users.conf"),
+        "empty.flag": b"",
+        "current": ("symlink", "network.conf"),
+        "sparse.bin": b"\0" * 8192 + b"tail after an 8 KiB hole\n",
+    }
+    devtable = "/dev d 755 0 0 - - - - -\n/dev/console c 600 0 0 5 1 - - -\n/dev/mtdblock3 b 640 0 0 31 3 - - -\n"
+    kernel = b"\x27\x05\x19\x56" + text_block(3, 30000)  # uImage-like bytes: a static volume is opaque
+
+    img_root = mkfs_ubifs(rootfs, "zlib")
+    img_app = mkfs_ubifs(app, "zstd")
+    ubi = ubinize([("rootfs", 0, "dynamic", img_root), ("app", 1, "dynamic", img_app), ("kernel", 2, "static", kernel)])
+    cfg = mkfs_ubifs(config, "lzo", devtable)
+    for name, data in (("camera_nand.ubi", ubi), ("config_lzo.ubifs", cfg)):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+    def files_of(tree):
+        return {k: sha(v) for k, v in tree.items() if isinstance(v, bytes)}
+
+    expected = {
+        "camera_nand.ubi": {
+            "peb_size": PEB, "leb_size": LEB, "image_seq": "0x1a2b3c4d",
+            "volumes": {"rootfs": {"id": 0, "type": "dynamic", "ubifs_compression": "zlib", "files": files_of(rootfs)},
+                        "app": {"id": 1, "type": "dynamic", "ubifs_compression": "zstd", "files": files_of(app),
+                                "symlinks": {"lib/libanalytics.so": "libanalytics.so.1"}},
+                        "kernel": {"id": 2, "type": "static", "sha256": sha(kernel), "size": len(kernel)}},
+        },
+        "config_lzo.ubifs": {
+            "compression": "lzo", "files": files_of(config),
+            "hardlinks": {"users.bak": "users.conf"}, "symlinks": {"current": "network.conf"},
+            "devices": {"dev/console": ["char", 5, 1], "dev/mtdblock3": ["block", 31, 3]},
+        },
+    }
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
+
+
+if __name__ == "__main__":
+    main()
