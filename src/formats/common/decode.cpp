@@ -299,4 +299,30 @@ std::optional<std::vector<std::uint8_t>> decode_lzo1x_block(ByteView in, std::si
   return out;
 }
 
+std::optional<std::vector<std::uint8_t>> decode_lzma1_raw(ByteView in, std::size_t max_out, const LzmaProperties& props,
+                                                         std::size_t* consumed) {
+  lzma_options_lzma opt{};
+  lzma_lzma_preset(&opt, 0);
+  opt.lc = props.lc;
+  opt.lp = props.lp;
+  opt.pb = props.pb;
+  opt.dict_size = std::max<std::uint32_t>(props.dict_size, LZMA_DICT_SIZE_MIN);
+  const lzma_filter filters[2] = {{LZMA_FILTER_LZMA1, &opt}, {LZMA_VLI_UNKNOWN, nullptr}};
+  lzma_stream strm = LZMA_STREAM_INIT;
+  if (lzma_raw_decoder(&strm, filters) != LZMA_OK) return std::nullopt;
+  std::vector<std::uint8_t> out(max_out);
+  strm.next_in = in.data();
+  strm.avail_in = in.size();
+  strm.next_out = out.data();
+  strm.avail_out = out.size();
+  lzma_ret r = LZMA_OK;
+  while (r == LZMA_OK && strm.avail_in > 0 && strm.avail_out > 0) r = lzma_code(&strm, LZMA_RUN);
+  const std::size_t produced = out.size() - strm.avail_out;
+  if (consumed != nullptr) *consumed = in.size() - strm.avail_in;
+  lzma_end(&strm);
+  if ((r != LZMA_OK && r != LZMA_STREAM_END) || produced == 0) return std::nullopt;
+  out.resize(produced);
+  return out;
+}
+
 }  // namespace fwscan

@@ -37,4 +37,13 @@ DecodeResult decode_stream(Codec codec, ByteView in, std::uint64_t max_out, bool
 // gives the most the block may decode to. nullopt when liblzo2 rejects the block.
 std::optional<std::vector<std::uint8_t>> decode_lzo1x_block(ByteView in, std::size_t max_out);
 
+// A raw LZMA1 stream (no header) with the given properties, as JFFS2 and vendor SquashFS store it.
+// Such streams often have no end marker: decoding stops at max_out or when the input is used up,
+// and what was produced is kept. `consumed` (optional) receives the input bytes used.
+struct LzmaProperties {
+  std::uint32_t lc = 3, lp = 0, pb = 2, dict_size = 1U << 23;
+};
+std::optional<std::vector<std::uint8_t>> decode_lzma1_raw(ByteView in, std::size_t max_out, const LzmaProperties& props,
+                                                         std::size_t* consumed = nullptr);
+
 }  // namespace fwscan

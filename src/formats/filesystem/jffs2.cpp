@@ -7,7 +7,6 @@
 //                  csize, dsize, compr, usercompr, flags u16, data_crc, node_crc, data[csize]
 // The newest version of every dirent and data range wins; a dirent with ino 0 deletes the name.
 // Compression: 0 none, 1 zero, 2 rtime, 6 zlib, 7 lzo, 8 lzma.
-#include <lzma.h>
 #include <zlib.h>
 
 #include <map>
@@ -163,21 +162,7 @@ std::optional<std::vector<std::uint8_t>> decompress(const DataNode& d) {
       return r.out;
     }
     case 7: return decode_lzo1x_block(d.data, d.dsize);
-    case 8: {  // raw LZMA1, lc=0 lp=0 pb=0, 8 KiB dictionary (fs/jffs2/compr_lzma.c)
-      lzma_options_lzma opt{};
-      lzma_lzma_preset(&opt, 0);
-      opt.lc = 0;
-      opt.lp = 0;
-      opt.pb = 0;
-      opt.dict_size = 0x2000;
-      lzma_filter filters[2] = {{LZMA_FILTER_LZMA1, &opt}, {LZMA_VLI_UNKNOWN, nullptr}};
-      std::vector<std::uint8_t> out(d.dsize);
-      std::size_t in_pos = 0, out_pos = 0;
-      const lzma_ret r = lzma_raw_buffer_decode(filters, nullptr, d.data.data(), &in_pos, d.data.size(), out.data(), &out_pos, out.size());
-      if (r != LZMA_OK && r != LZMA_STREAM_END && out_pos == 0) return std::nullopt;
-      out.resize(out_pos);
-      return out;
-    }
+    case 8: return decode_lzma1_raw(d.data, d.dsize, {0, 0, 0, 0x2000});  // fs/jffs2/compr_lzma.c: lc=0 lp=0 pb=0, 8 KiB dictionary
     default:
       return std::nullopt;
   }
