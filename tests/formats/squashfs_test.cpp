@@ -1,3 +1,5 @@
+#include <map>
+
 #include "core/reader.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
@@ -80,5 +82,94 @@ TEST_CASE("squashfs: damaged images end in diagnostics", "[formats][squashfs]") 
     std::copy(junk.begin(), junk.end(), bad.begin() + 96);
     const ReportDocument doc = unpack_bytes(bad, "junk.sqfs");
     REQUIRE(doc.tree.size() >= 1);
+  }
+}
+
+namespace {
+const std::filesystem::path kFactSquashfs = "vendor/fact_extractor/fact_extractor/plugins/unpacking/squashFS/test/data";
+}  // namespace
+
+TEST_CASE("squashfs: 2.x, 3.x and big-endian 4.0 vectors through the native reader", "[formats][squashfs][external]") {
+  // The same three files in every vector; their hashes come from the 4.0 LE xz vector (libsquashfs).
+  const ReportDocument ref = unpack_path(external_dir() / kFactSquashfs / "xz.sqfs");
+  const std::string t1 = node_at(ref, "xz.sqfs/squashfs@0x0:testfile1")->sha256;
+  const std::string t2 = node_at(ref, "xz.sqfs/squashfs@0x0:testfile2")->sha256;
+  struct Vector { const char* name; const char* version; const char* order; const char* compression; };
+  for (const Vector& v : {Vector{"zlib_le.sqfs3", "3.1", "little-endian", "zlib"}, Vector{"zlib_be.sqfs3", "3.1", "big-endian", "zlib"},
+                          Vector{"lzma1_le.sqfs3", "3.76", "little-endian", "raw lzma1 lc=3 lp=0 pb=2"},
+                          Vector{"lzma1_be.sqfs3", "3.76", "big-endian", "raw lzma1 lc=3 lp=0 pb=2"},
+                          Vector{"lzma_le.sqfs2", "2.76", "little-endian", "raw lzma1 lc=3 lp=0 pb=2"},
+                          Vector{"lzma_be.sqfs2", "2.76", "big-endian", "raw lzma1 lc=3 lp=0 pb=2"},
+                          Vector{"avm_be.sqfs4", "4.0", "big-endian", "xz"}}) {
+    INFO(v.name);
+    const ReportDocument doc = unpack_path(external_dir() / kFactSquashfs / v.name);
+    const Node* fs = node_at(doc, std::string(v.name) + "/squashfs@0x0");  // the image is followed by zero padding
+    REQUIRE(fs != nullptr);
+    const Node& root = *fs;
+    REQUIRE(root.handler == std::string("squashfs"));
+    CHECK(prop(root, "version") == v.version);
+    CHECK(prop(root, "byte_order") == v.order);
+    CHECK(prop(root, "compression") == v.compression);
+    const std::string base = std::string(v.name) + "/squashfs@0x0:";
+    const Node* t3 = node_at(doc, base + "generic folder/test file 3_.txt");
+    REQUIRE(t3 != nullptr);
+    CHECK(std::string(as_chars(t3->data.bytes())) == "The third test file!");
+    CHECK(node_at(doc, base + "testfile1")->sha256 == t1);
+    CHECK(node_at(doc, base + "testfile2")->sha256 == t2);
+    CHECK(node_at(doc, base + "generic folder")->meta.kind == EntryKind::kDirectory);
+    CHECK(root.diagnostics.empty());
+  }
+}
+
+TEST_CASE("squashfs: binwalk's 2.0 big-endian image with Broadcom LZMA matches unsquashfs's listing", "[formats][squashfs][external]") {
+  // `unsquashfs -lls` (squashfs-tools 4.5) lists this image (its metadata is zlib or stored) but cannot
+  // decompress its LZMA data blocks; the listing gives 429 entries: 263 files, 68 symlinks, 28
+  // directories, 36 block and 34 character devices, 1 FIFO.
+  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs_v2.bin");
+  const Node& root = doc.tree.at(0);
+  REQUIRE(root.handler == std::string("squashfs"));
+  CHECK(prop(root, "version") == "2.0");
+  CHECK(prop(root, "compression") == "lzma (5-byte header)");
+  std::map<EntryKind, int> kinds;
+  for (const NodeId id : root.children) ++kinds[doc.tree.at(id).meta.kind];
+  CHECK(kinds[EntryKind::kFile] == 263);
+  CHECK(kinds[EntryKind::kSymlink] == 68);
+  CHECK(kinds[EntryKind::kDirectory] == 28);
+  CHECK(kinds[EntryKind::kBlockDevice] == 36);
+  CHECK(kinds[EntryKind::kCharDevice] == 34);
+  CHECK(kinds[EntryKind::kFifo] == 1);
+  const Node* busybox = node_at(doc, "squashfs_v2.bin/squashfs@0x0:bin/busybox");
+  REQUIRE(busybox != nullptr);
+  CHECK(has_bytes_at(busybox->data.bytes(), 0, "\x7f" "ELF\x01\x02"));  // 32-bit big-endian
+  CHECK(load_be16(busybox->data.bytes(), 18) == 8);                    // EM_MIPS
+  CHECK(node_at(doc, "squashfs_v2.bin/squashfs@0x0:etc/adsl/adsl_phy.bin")->size() == 429824);
+  CHECK(node_at(doc, "squashfs_v2.bin/squashfs@0x0:linuxrc")->meta.link_target == "bin/busybox");
+  CHECK(root.diagnostics.empty());
+}
+
+TEST_CASE("squashfs: damaged 2.x/3.x/4.0-BE images end in diagnostics, never a crash", "[formats][squashfs][malformed]") {
+  for (const char* name : {"zlib_le.sqfs3", "lzma1_be.sqfs3", "lzma_le.sqfs2", "avm_be.sqfs4"}) {
+    INFO(name);
+    const auto good = read_file(external_dir() / kFactSquashfs / name);
+    SECTION(std::string("truncated inside the tables: ") + name) {
+      std::vector<std::uint8_t> cut(good.begin(), good.begin() + 0x120);
+      const ReportDocument doc = unpack_bytes(cut, "cut.sqfs");
+      REQUIRE(doc.tree.at(0).handler == std::string("squashfs"));
+      CHECK(doc.tree.at(0).confidence == Confidence::kLow);
+      bool diag = false;
+      for (const auto& n : doc.tree.nodes()) diag = diag || !n.diagnostics.empty();
+      CHECK(diag);
+    }
+    SECTION(std::string("mutated metadata: ") + name) {
+      // 300 single-byte mutations past the superblock: every run ends with a tree and no crash.
+      const auto noise = pseudo_random(600, 5);
+      for (std::size_t i = 0; i < 300; ++i) {
+        auto bad = good;
+        const std::size_t at = 64 + (noise[2 * i] | (noise[2 * i + 1] << 8)) % 0x1a0;
+        bad[at] ^= static_cast<std::uint8_t>(noise[i] | 1);
+        const ReportDocument doc = unpack_bytes(bad, "mut.sqfs");
+        REQUIRE(doc.tree.size() >= 1);
+      }
+    }
   }
 }

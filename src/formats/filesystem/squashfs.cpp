@@ -1,4 +1,5 @@
-// SquashFS 4.0, little-endian (camera-formats.md 4.3), read through libsquashfs from memory.
+// SquashFS (camera-formats.md 4.3). Little-endian 4.0 is read through libsquashfs from memory;
+// 2.x, 3.x and big-endian 4.0 through the native reader (squashfs_native.cpp).
 // Superblock (96 bytes): 00 magic "hsqs"  04 inodes  08 mkfs_time  0c block_size  10 fragments
 //   14 compression u16  16 block_log u16  18 flags u16  1a no_ids u16  1c s_major  1e s_minor
 //   20 root_inode u64  28 bytes_used u64  30.. table offsets
@@ -19,6 +20,7 @@
 
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
+#include "formats/filesystem/squashfs_native.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan {
@@ -26,10 +28,16 @@ namespace {
 
 constexpr std::uint64_t kSuperSize = 96;
 constexpr std::uint32_t kMaxEntries = 1'000'000;
-constexpr Magic kMagics[] = {{"68 73 71 73 ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? 04 00"}};
-constexpr std::string_view kRefs[] = {"linux fs/squashfs/squashfs_fs.h", "libsquashfs (squashfs-tools-ng)"};
-constexpr std::string_view kLimits[] = {"big-endian, v1-v3 and vendor-magic variants are not opened yet"};
-constexpr HandlerInfo kInfo{"squashfs", Category::kFilesystem, "SquashFS 4 (little-endian)", kMagics, kRefs, kLimits};
+#define FWSCAN_SQ_PAD "?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? "
+constexpr Magic kMagics[] = {{"68 73 71 73 " FWSCAN_SQ_PAD "04 00"}, {"68 73 71 73 " FWSCAN_SQ_PAD "03 00"},
+                             {"68 73 71 73 " FWSCAN_SQ_PAD "02 00"}, {"73 71 73 68 " FWSCAN_SQ_PAD "00 04"},
+                             {"73 71 73 68 " FWSCAN_SQ_PAD "00 03"}, {"73 71 73 68 " FWSCAN_SQ_PAD "00 02"}};
+#undef FWSCAN_SQ_PAD
+constexpr std::string_view kRefs[] = {"linux fs/squashfs/squashfs_fs.h", "libsquashfs (squashfs-tools-ng)",
+                                      "squashfs-tools squashfs_compat.h (2.x/3.x layouts)"};
+constexpr std::string_view kLimits[] = {"layout 1.x and the vendor magics (shsq, hsqt, sqlz, ...) are not opened",
+                                        "extended attributes are not reported"};
+constexpr HandlerInfo kInfo{"squashfs", Category::kFilesystem, "SquashFS 2.x, 3.x, 4.0 (both byte orders, vendor LZMA)", kMagics, kRefs, kLimits};
 
 std::string_view compressor_name(std::uint16_t id) {
   switch (id) {
@@ -126,6 +134,13 @@ class SquashfsHandler final : public Handler {
 
   std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
     const ByteView at = node.subspan(start);
+    if (auto p = squashfs_native_probe(at)) {
+      std::string desc = "SquashFS " + std::to_string(p->major) + "." + std::to_string(p->minor) + (p->big_endian ? " BE, " : " LE, ") +
+                         p->compression + ", " + std::to_string(p->inodes) + " inodes, block " + human_size(p->block_size);
+      if (p->bytes_used > at.size()) return Chunk{start, at.size(), Confidence::kLow, desc + ", truncated (bytes_used " + std::to_string(p->bytes_used) + ")"};
+      return Chunk{start, p->bytes_used, Confidence::kHigh, desc + ", " + human_size(p->bytes_used)};
+    }
+    if (!has_bytes_at(at, 0, "hsqs") || load_le16(at, 28) != 4) return std::nullopt;
     Reader r(at, Endian::kLittle);
     if (!r.seek(12)) return std::nullopt;
     auto block_size = load_le32(at, 12);
@@ -145,6 +160,7 @@ class SquashfsHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
+    if (squashfs_native_probe(chunk.bytes())) return squashfs_native_extract(chunk.bytes(), ctx);
     MemFile mf{};
     mf.file.base.destroy = mem_destroy;
     mf.file.base.copy = nullptr;
