@@ -72,3 +72,18 @@ TEST_CASE("yaffs2: truncated images and non-YAFFS data", "[formats][yaffs2]") {
   noise[0] = 1; noise[1] = noise[2] = noise[3] = 0; noise[4] = 1; noise[5] = noise[6] = noise[7] = 0; noise[8] = noise[9] = 0xFF;
   CHECK_FALSE(Registry::builtin().find("yaffs2")->identify({noise.data(), noise.size()}, 0));
 }
+
+TEST_CASE("yaffs2: mkyaffs2image vectors (tags after the bad-block marker) in both byte orders", "[formats][yaffs2][external]") {
+  for (const char* name : {"yaffs2_le.img", "yaffs2_be.img"}) {
+    INFO(name);
+    const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/yaffs/test/data" / name);
+    REQUIRE(doc.tree.at(0).handler == std::string("yaffs2"));
+    const std::string base = std::string(name) + "/yaffs2@0x0:";
+    const Node* t3 = node_at(doc, base + "generic folder/test file 3_.txt");
+    REQUIRE(t3 != nullptr);
+    CHECK(std::string(as_chars(t3->data.bytes())) == "The third test file!");
+    CHECK(node_at(doc, base + "testfile1")->size() == 62);
+    CHECK(node_at(doc, base + "testfile2")->size() == 28);
+    CHECK(doc.tree.at(0).diagnostics.empty());
+  }
+}

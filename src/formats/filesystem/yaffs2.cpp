@@ -4,7 +4,9 @@
 //   0a name[256]  10c mode  110 uid  114 gid  118 atime  11c mtime  120 ctime  124 file_size_low
 //   128 equiv_id  12c alias[160]  1cc rdev
 // Data chunks carry chunk_id >= 1 (file offset (chunk_id - 1) * page) and n_bytes. The newest
-// sequence number wins. Page size, spare size and byte order are detected from the first chunk.
+// sequence number wins. Page size, spare size, byte order and where the tags sit in the spare
+// (offset 0, or 2 after the bad-block marker as mkyaffs2image writes them) are detected from the
+// first chunks.
 #include <map>
 #include <set>
 
@@ -35,6 +37,7 @@ struct Tags {
 struct Geometry {
   std::uint64_t page = 0, spare = 0;
   Endian endian = Endian::kLittle;
+  std::uint64_t tags = 0;  // where the packed tags start in the spare area (2 after a bad-block marker)
 };
 
 std::optional<Tags> tags_at(ByteView v, std::uint64_t off, Endian e) {
@@ -73,16 +76,18 @@ std::optional<Geometry> detect(ByteView v) {
     if (!plausible_header(v, 0, e)) continue;
     for (std::uint64_t page : kPages) {
       for (std::uint64_t spare : kSpares) {
-        auto t = tags_at(v, page, e);
+       for (std::uint64_t tags : {0ULL, 2ULL}) {
+        auto t = tags_at(v, page + tags, e);
         if (!t || t->chunk != 0 || t->obj == 0 || t->obj > 0x3FFFF || t->seq == 0xFFFFFFFFU) continue;
         // The next chunk must be erased, a data chunk, or another header.
         const std::uint64_t next = page + spare;
         if (next + page + 16 <= v.size() && !erased(v, next, page + spare)) {
-          auto t2 = tags_at(v, next + page, e);
+          auto t2 = tags_at(v, next + page + tags, e);
           if (!t2 || t2->obj == 0 || t2->obj > 0x3FFFF || (t2->chunk != 0 && t2->nbytes > page)) continue;
           if (t2->chunk == 0 && !plausible_header(v, next, e)) continue;
         }
-        return Geometry{page, spare, e};
+        return Geometry{page, spare, e, tags};
+       }
       }
     }
   }
@@ -107,7 +112,7 @@ class Yaffs2Handler final : public Handler {
     std::uint64_t end = 0, chunks = 0;
     for (std::uint64_t off = 0; off + stride <= at.size() && chunks < kMaxChunks; off += stride) {
       if (erased(at, off, stride)) continue;
-      auto t = tags_at(at, off + g->page, g->endian);
+      auto t = tags_at(at, off + g->page + g->tags, g->endian);
       if (!t || t->obj == 0 || t->obj > 0x3FFFF) break;
       end = off + stride;
       ++chunks;
@@ -129,7 +134,7 @@ class Yaffs2Handler final : public Handler {
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> nbytes;
     for (std::uint64_t off = 0; off + stride <= v.size(); off += stride) {
       if (erased(v, off, stride)) continue;
-      auto t = tags_at(v, off + g->page, e);
+      auto t = tags_at(v, off + g->page + g->tags, e);
       if (!t || t->obj == 0) continue;
       if (t->chunk == 0) {
         Object o;
