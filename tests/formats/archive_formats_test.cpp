@@ -1,6 +1,7 @@
 // 7-Zip, ISO 9660 (libarchive entries, native extents) and ar (native).
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
+#include "formats/common/decode.hpp"
 #include "unpack/registry.hpp"
 
 using namespace fwscan;
@@ -78,4 +79,67 @@ TEST_CASE("ar: damaged members end in diagnostics", "[formats][ar]") {
   CHECK(chunk->size() == 8);
   CHECK(chunk->confidence == Confidence::kLow);
   CHECK(d.tree.at(0).unknown.size() == 1);
+}
+
+TEST_CASE("cab, rar, xar, lha: FACT vectors yield the standard set with the right bytes", "[formats][cab][rar][xar][lha][external]") {
+  // Reference bytes: the old-binary cpio vector holds the same three files.
+  const ReportDocument ref = unpack_path(fx("patool/test/data/test.cpio"));
+  const std::string t1 = node_at(ref, "test.cpio/cpio@0x0:get_files_test/testfile1")->sha256;
+  const std::string t2 = node_at(ref, "test.cpio/cpio@0x0:get_files_test/testfile2")->sha256;
+  struct Vector { std::filesystem::path path; std::string handler; };
+  for (const Vector& v : {Vector{fx("patool/test/data/test.cab"), "cab"},
+                          Vector{external_dir() / "fact_extractor/fact_extractor/test/data/container/test.cab", "cab"},
+                          Vector{fx("sevenz/test/data/test.rar"), "rar"}, Vector{fx("sevenz/test/data/test.xar"), "xar"},
+                          Vector{fx("patool/test/data/test.lha"), "lha"}}) {
+    INFO(v.path);
+    const ReportDocument doc = unpack_path(v.path);
+    const Node& root = doc.tree.at(0);
+    REQUIRE(root.handler == v.handler);
+    const std::string base = v.path.filename().string() + "/" + v.handler + "@0x0:get_files_test/";
+    CHECK(text(node_at(doc, base + "generic folder/test file 3_.txt")) == "The third test file!");
+    CHECK(node_at(doc, base + "testfile1")->sha256 == t1);  // xar: libarchive's padding cut to the TOC size
+    CHECK(node_at(doc, base + "testfile2")->sha256 == t2);
+    CHECK(root.diagnostics.empty());
+  }
+}
+
+TEST_CASE("cab, rar, xar, lha: exact extents, and truncation is low confidence", "[formats][cab][rar][xar][lha]") {
+  for (const auto& [rel, id] : std::vector<std::pair<std::string, std::string>>{
+           {"patool/test/data/test.cab", "cab"}, {"sevenz/test/data/test.rar", "rar"}, {"sevenz/test/data/test.xar", "xar"}, {"patool/test/data/test.lha", "lha"}}) {
+    INFO(rel);
+    auto bytes = read_file(fx(rel));
+    const std::size_t size = bytes.size();
+    bytes.resize(size + 300, 0xA5);  // trailing junk is not part of the archive
+    auto c = Registry::builtin().find(id)->identify({bytes.data(), bytes.size()}, 0);
+    REQUIRE(c);
+    CHECK(c->size == size);
+    CHECK(c->confidence == Confidence::kHigh);
+    bytes.resize(size - 20);
+    auto t = Registry::builtin().find(id)->identify({bytes.data(), bytes.size()}, 0);
+    if (t) CHECK(t->confidence != Confidence::kHigh);
+    const ReportDocument doc = unpack_bytes(bytes, "cut.bin");  // damaged: a tree and diagnostics, no crash
+    CHECK(doc.tree.size() >= 1);
+  }
+}
+
+TEST_CASE("lzip, lzop, compress: patool vectors decode to the bytes the bzip2 vector holds", "[formats][lzip][lzop][compress][external]") {
+  const ReportDocument ref = unpack_path(fx("patool/test/data/test.bz2"));
+  const std::string want = node_at(ref, "test.bz2/bzip2@0x0:decompressed")->sha256;
+  const ReportDocument lz = unpack_path(fx("patool/test/data/test.lz"));
+  CHECK(node_at(lz, "test.lz/lzip@0x0:decompressed")->sha256 == want);
+  const ReportDocument lzo = unpack_path(fx("patool/test/data/test.lzo"));
+  CHECK(node_at(lzo, "test.lzo/lzop@0x0:test.data")->sha256 == want);  // the name stored in the lzop header
+  for (const auto& [name, id] : std::vector<std::pair<std::string, std::string>>{{"test.tar.lz", "lzip"}, {"test.tar.Z", "compress"}}) {
+    INFO(name);
+    const ReportDocument t = unpack_path(fx("patool/test/data/" + name));
+    CHECK(text(node_at(t, name + "/" + id + "@0x0:decompressed/tar@0x0:get_files_test/generic folder/test file 3_.txt")) == "The third test file!");
+  }
+  // A flipped byte in an lzop block fails its checksum: the decoder says so, and no chunk is claimed.
+  auto bad = read_file(fx("patool/test/data/test.lzo"));
+  bad[bad.size() - 10] ^= 0x20;
+  const DecodeResult d = decode_stream(Codec::kLzop, {bad.data(), bad.size()}, 1 << 20);
+  CHECK(d.status == DecodeStatus::kCorrupt);
+  CHECK(d.message == "lzop block checksum mismatch");
+  const ReportDocument b = unpack_bytes(bad, "bad.lzo");
+  for (const auto& n : b.tree.nodes()) CHECK(n.handler != std::string("lzop"));
 }

@@ -1,5 +1,7 @@
 #include "formats/common/decode.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <bzlib.h>
 #include <lz4frame.h>
 #include <lzma.h>
@@ -11,6 +13,9 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <memory>
+
+#include "core/reader.hpp"
 
 namespace fwscan {
 namespace {
@@ -86,12 +91,16 @@ DecodeResult decode_zlib(ByteView in, std::uint64_t max_out, bool discard, int w
   return r;
 }
 
-DecodeResult decode_lzma(ByteView in, std::uint64_t max_out, bool discard, bool alone) {
+enum class LzmaContainer : std::uint8_t { kXz, kAlone, kLzip };
+
+DecodeResult decode_lzma(ByteView in, std::uint64_t max_out, bool discard, LzmaContainer container) {
   DecodeResult r;
   Sink sink(r, max_out, discard);
   lzma_stream ls = LZMA_STREAM_INIT;
   constexpr std::uint64_t kMemLimit = 512ULL << 20;
-  const lzma_ret init = alone ? lzma_alone_decoder(&ls, kMemLimit) : lzma_stream_decoder(&ls, kMemLimit, 0);
+  const lzma_ret init = container == LzmaContainer::kAlone  ? lzma_alone_decoder(&ls, kMemLimit)
+                        : container == LzmaContainer::kLzip ? lzma_lzip_decoder(&ls, kMemLimit, 0)
+                                                            : lzma_stream_decoder(&ls, kMemLimit, 0);
   if (init != LZMA_OK) {
     r.message = "lzma decoder init failed";
     return r;
@@ -255,6 +264,109 @@ DecodeResult decode_lz4frame(ByteView in, std::uint64_t max_out, bool discard) {
   return r;
 }
 
+// Unix compress through libarchive's "compress" filter over the "raw" format.
+DecodeResult decode_compress(ByteView in, std::uint64_t max_out, bool discard) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  struct Free { void operator()(archive* a) const { archive_read_free(a); } };
+  std::unique_ptr<archive, Free> a(archive_read_new());
+  archive_read_support_filter_compress(a.get());
+  archive_read_support_format_raw(a.get());
+  archive_entry* entry = nullptr;
+  if (archive_read_open_memory(a.get(), in.data(), in.size()) != ARCHIVE_OK || archive_read_next_header(a.get(), &entry) != ARCHIVE_OK ||
+      archive_filter_code(a.get(), 0) != ARCHIVE_FILTER_COMPRESS) {
+    r.message = "not a compress stream";
+    return r;
+  }
+  std::array<std::uint8_t, kBufSize> buf{};
+  r.status = DecodeStatus::kComplete;
+  while (true) {
+    const la_ssize_t got = archive_read_data(a.get(), buf.data(), buf.size());
+    if (got == 0) break;
+    if (got < 0) {
+      r.status = r.produced > 0 ? DecodeStatus::kTruncatedInput : DecodeStatus::kCorrupt;
+      const char* msg = archive_error_string(a.get());
+      r.message = msg ? msg : "compress stream damaged";
+      break;
+    }
+    if (!sink.put(buf.data(), static_cast<std::size_t>(got))) {
+      r.status = DecodeStatus::kOutputLimit;
+      break;
+    }
+  }
+  r.consumed = in.size();  // LZW has no end marker: the stream is the rest of the input
+  return r;
+}
+
+// lzop (lzop 1.04 source, lzop.c/header.c). Big-endian header: 9-byte magic, version, lib
+// version, [version needed >= 0x0940], method (1-3 LZO1X), [level], flags, [filter], mode,
+// mtime, [mtime high], name (u8 length), header checksum (Adler-32, or CRC-32 with F_H_CRC32).
+// Blocks: uncompressed size (0 ends the stream), compressed size, checksums as flagged, data
+// (stored when both sizes are equal).
+DecodeResult decode_lzop(ByteView in, std::uint64_t max_out, bool discard) {
+  DecodeResult r;
+  Sink sink(r, max_out, discard);
+  constexpr std::uint32_t kAdlerD = 0x1, kAdlerC = 0x2, kFilter = 0x800, kCrcD = 0x100, kCrcC = 0x200, kHCrc = 0x1000;
+  std::uint64_t p = 9;
+  auto u8 = [&](std::uint64_t& at) -> std::optional<std::uint8_t> { auto v = load_u8(in, at); at += 1; return v; };
+  auto u16 = [&](std::uint64_t& at) -> std::optional<std::uint16_t> { auto v = load_u16(in, at, Endian::kBig); at += 2; return v; };
+  auto u32 = [&](std::uint64_t& at) -> std::optional<std::uint32_t> { auto v = load_u32(in, at, Endian::kBig); at += 4; return v; };
+  auto version = u16(p);
+  (void)u16(p);
+  if (!version) { r.message = "lzop header truncated"; return r; }
+  if (*version >= 0x0940) (void)u16(p);
+  auto method = u8(p);
+  if (*version >= 0x0940) (void)u8(p);
+  auto flags = u32(p);
+  if (!method || !flags || *method < 1 || *method > 3) { r.message = "lzop: unsupported method"; return r; }
+  if (*flags & kFilter) (void)u32(p);
+  (void)u32(p);
+  (void)u32(p);
+  if (*version >= 0x0940) (void)u32(p);
+  auto name_len = u8(p);
+  if (!name_len) { r.message = "lzop header truncated"; return r; }
+  p += *name_len;
+  auto hsum = load_u32(in, p, Endian::kBig);
+  if (!hsum) { r.status = DecodeStatus::kTruncatedInput; r.message = "lzop header truncated"; return r; }
+  const ByteView header = in.subspan(0, p).subspan(9);
+  const std::uint32_t want = (*flags & kHCrc) ? static_cast<std::uint32_t>(crc32(0, header.data(), static_cast<uInt>(header.size())))
+                                              : static_cast<std::uint32_t>(adler32(1, header.data(), static_cast<uInt>(header.size())));
+  if (want != *hsum) { r.status = DecodeStatus::kCorrupt; r.message = "lzop header checksum mismatch"; return r; }
+  p += 4;
+  while (true) {
+    auto usize = u32(p);
+    if (!usize) { r.status = DecodeStatus::kTruncatedInput; r.message = "lzop stream ends before its end block"; break; }
+    if (*usize == 0) { r.status = DecodeStatus::kComplete; break; }
+    auto csize = u32(p);
+    if (!csize || *usize > (64U << 20) || *csize > *usize) { r.status = DecodeStatus::kCorrupt; r.message = "lzop block sizes invalid"; break; }
+    std::optional<std::uint32_t> adler_d, crc_d;
+    if (*flags & kAdlerD) adler_d = u32(p);
+    if (*flags & kCrcD) crc_d = u32(p);
+    if (*csize < *usize && (*flags & kAdlerC)) p += 4;  // checksums of the compressed bytes: the
+    if (*csize < *usize && (*flags & kCrcC)) p += 4;    // decompressed ones below cover the content
+    auto data = subview(in, p, *csize);
+    if (!data) { r.status = DecodeStatus::kTruncatedInput; r.message = "lzop block truncated"; break; }
+    p += *csize;
+    std::vector<std::uint8_t> block;
+    if (*csize == *usize) {
+      block.assign(data->begin(), data->end());
+    } else {
+      auto out = decode_lzo1x_block(*data, *usize);
+      if (!out || out->size() != *usize) { r.status = DecodeStatus::kCorrupt; r.message = "lzop block does not decompress"; break; }
+      block = std::move(*out);
+    }
+    const auto n = static_cast<uInt>(block.size());
+    if ((adler_d && adler32(1, block.data(), n) != *adler_d) || (crc_d && crc32(0, block.data(), n) != *crc_d)) {
+      r.status = DecodeStatus::kCorrupt;
+      r.message = "lzop block checksum mismatch";
+      break;
+    }
+    if (!sink.put(block.data(), block.size())) { r.status = DecodeStatus::kOutputLimit; break; }
+  }
+  r.consumed = std::min<std::uint64_t>(p, in.size());
+  return r;
+}
+
 }  // namespace
 
 std::string_view codec_name(Codec c) {
@@ -264,6 +376,9 @@ std::string_view codec_name(Codec c) {
     case Codec::kDeflate: return "deflate";
     case Codec::kXz: return "xz";
     case Codec::kLzmaAlone: return "lzma";
+    case Codec::kLzip: return "lzip";
+    case Codec::kCompress: return "compress";
+    case Codec::kLzop: return "lzop";
     case Codec::kBzip2: return "bzip2";
     case Codec::kZstd: return "zstd";
     case Codec::kLz4Frame: return "lz4";
@@ -276,8 +391,11 @@ DecodeResult decode_stream(Codec codec, ByteView in, std::uint64_t max_out, bool
     case Codec::kGzip: return decode_zlib(in, max_out, discard, 16 + MAX_WBITS);
     case Codec::kZlib: return decode_zlib(in, max_out, discard, MAX_WBITS);
     case Codec::kDeflate: return decode_zlib(in, max_out, discard, -MAX_WBITS);
-    case Codec::kXz: return decode_lzma(in, max_out, discard, false);
-    case Codec::kLzmaAlone: return decode_lzma(in, max_out, discard, true);
+    case Codec::kXz: return decode_lzma(in, max_out, discard, LzmaContainer::kXz);
+    case Codec::kLzmaAlone: return decode_lzma(in, max_out, discard, LzmaContainer::kAlone);
+    case Codec::kLzip: return decode_lzma(in, max_out, discard, LzmaContainer::kLzip);
+    case Codec::kCompress: return decode_compress(in, max_out, discard);
+    case Codec::kLzop: return decode_lzop(in, max_out, discard);
     case Codec::kBzip2: return decode_bzip2(in, max_out, discard);
     case Codec::kZstd: return decode_zstd(in, max_out, discard);
     case Codec::kLz4Frame: return decode_lz4frame(in, max_out, discard);

@@ -10,7 +10,9 @@
 namespace fwscan {
 
 // kDeflate is a raw deflate stream (no zlib/gzip header), as UBIFS and the kernel crypto API write it.
-enum class Codec : std::uint8_t { kGzip, kZlib, kDeflate, kXz, kLzmaAlone, kBzip2, kZstd, kLz4Frame };
+// kCompress is Unix compress (.Z, LZW): the stream has no end marker, so it runs to the end of the
+// input. kLzop is the lzop container of LZO1X blocks (checksums verified).
+enum class Codec : std::uint8_t { kGzip, kZlib, kDeflate, kXz, kLzmaAlone, kLzip, kBzip2, kZstd, kLz4Frame, kCompress, kLzop };
 
 std::string_view codec_name(Codec c);
 

@@ -85,6 +85,10 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     case ArchiveFormat::kZip: archive_read_support_format_zip(a.get()); break;
     case ArchiveFormat::kSevenZip: archive_read_support_format_7zip(a.get()); break;
     case ArchiveFormat::kIso9660: archive_read_support_format_iso9660(a.get()); break;
+    case ArchiveFormat::kCab: archive_read_support_format_cab(a.get()); break;
+    case ArchiveFormat::kRar: archive_read_support_format_rar(a.get()); archive_read_support_format_rar5(a.get()); break;
+    case ArchiveFormat::kXar: archive_read_support_format_xar(a.get()); break;
+    case ArchiveFormat::kLha: archive_read_support_format_lha(a.get()); break;
   }
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
     return make_error(Errc::kMalformed, std::string("libarchive: ") + archive_error_string(a.get()));
@@ -108,6 +112,7 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     Child c;
     const char* path = archive_entry_pathname(entry);
     c.name = path ? path : "";
+    for (std::size_t dup = c.name.find("//"); dup != std::string::npos; dup = c.name.find("//", dup)) c.name.erase(dup, 1);
     if (c.name == "." || c.name == "./") continue;  // the archive's own root
     if (c.name.empty()) c.name = "entry" + std::to_string(n);
     c.origin = ChildOrigin::kDecoded;
@@ -143,6 +148,11 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
         data.insert(data.end(), buf, buf + got);
       }
       if (failed) ex.complete = false;
+      // libarchive's xar reader pads some entries past their declared size: the header's size wins.
+      if (archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 &&
+          data.size() > static_cast<std::uint64_t>(archive_entry_size(entry))) {
+        data.resize(static_cast<std::size_t>(archive_entry_size(entry)));
+      }
       if (!ctx.budget().charge(data.size())) {
         ex.complete = false;
         ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});

@@ -16,7 +16,7 @@ struct ZipExtent {
 // `at` starts at a local file header (its signature is not checked: vendors patch it).
 std::optional<ZipExtent> find_zip_extent(ByteView at);
 
-enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660 };
+enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660, kCab, kRar, kXar, kLha };
 
 // Extracts every entry of an archive held in `bytes` with libarchive.
 Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format, ExtractContext& ctx);
