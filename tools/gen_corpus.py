@@ -132,6 +132,7 @@ def populate(root, files):
             os.symlink(content[1], path)
         elif isinstance(content, tuple) and content[0] == "hardlink":
             links.append((os.path.join(root, content[1]), path))
+            continue  # made below, once its target exists
         elif isinstance(content, tuple) and content[0] == "dir":
             os.makedirs(path, exist_ok=True)
         else:

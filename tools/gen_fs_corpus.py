@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Regenerates corpus/fs/: flash file system images built by the real tools (python3 stdlib +
-mtd-utils' mkfs.ubifs and ubinize; `scripts/install-deps --generator` installs them).
+mtd-utils' mkfs.ubifs and ubinize, e2fsprogs' mke2fs and debugfs, xz; `scripts/install-deps
+--generator` installs them).
 
 Usage: tools/gen_fs_corpus.py [--out corpus]
 Writes:
+  corpus/fs/ext/ext2_indirect.img.xz  ext2, 1 KiB blocks: a 280 KiB file (direct, single and double
+                                  indirect blocks), fast and slow symlinks, a hard link, device nodes
+  corpus/fs/ext/ext4_extents.img.xz   ext4 without journal: a sparse file of 10 extents (an extent
+                                  index node), an empty file, a 3-level directory
+  corpus/fs/ext/EXPECTED.json     what they hold
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -57,11 +63,20 @@ def make_reproducible(img):
     return bytes(img)
 
 
+def freeze_times(root):
+    """Every path under root (directories too, which creating their entries touched) to EPOCH."""
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        for n in filenames + dirnames:
+            os.utime(os.path.join(dirpath, n), (EPOCH, EPOCH), follow_symlinks=False)
+    os.utime(root, (EPOCH, EPOCH))
+
+
 def mkfs_ubifs(files, comp, devtable=None):
     with tempfile.TemporaryDirectory() as tmp:
         root = os.path.join(tmp, "root")
         os.makedirs(root)
         populate(root, files)
+        freeze_times(root)
         out = os.path.join(tmp, "fs.ubifs")
         cmd = ["mkfs.ubifs", "-m", str(MIN_IO), "-e", str(LEB), "-c", "400", "-x", comp, "-U", "-r", root, "-o", out]
         if devtable:
@@ -92,6 +107,37 @@ def ubinize(volumes):
             return f.read()
 
 
+def mke2fs(files, fstype, size_kib, devices=(), extra=()):
+    """An ext image built by mke2fs -d, then device nodes added with debugfs (no root needed).
+    Fixed UUID, hash seed and E2FSPROGS_FAKE_TIME make it reproducible; returned xz-compressed."""
+    env = dict(os.environ, E2FSPROGS_FAKE_TIME=str(EPOCH))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        populate(root, files)
+        freeze_times(root)
+        img = os.path.join(tmp, "fs.img")
+        subprocess.run(["mke2fs", "-q", "-F", "-t", fstype, "-b", "1024", "-N", "64", "-m", "0", "-U", "12345678-1234-5678-9abc-def012345678",
+                        "-E", "hash_seed=87654321-4321-8765-cba9-876543210fed,root_owner=0:0", *extra, "-d", root, img, str(size_kib)],
+                       check=True, env=env)
+        # Device nodes, then every inode's ctime/atime (mke2fs -d copies them from the build
+        # tree, where they are "now") set to EPOCH; debugfs recomputes the inode checksums.
+        cmds = []
+        for path, kind, major, minor in devices:  # debugfs makes the node in its current directory
+            cmds += [f"cd {os.path.dirname(path)}", f"mknod {os.path.basename(path)} {kind} {major} {minor}", "cd /"]
+        paths = ["/"] + ["/" + os.path.relpath(os.path.join(d, n), root) for d, dn, fn in os.walk(root) for n in sorted(dn + fn)]
+        paths += [path for path, _, _, _ in devices]
+        for p in paths:
+            cmds += [f"sif {p} ctime @{EPOCH}", f"sif {p} atime @{EPOCH}"]
+        with open(os.path.join(tmp, "cmds"), "w") as f:
+            f.write("\n".join(cmds) + "\n")
+        subprocess.run(["debugfs", "-w", "-f", os.path.join(tmp, "cmds"), img], check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["xz", "-9", "-k", "-T1", img], check=True)
+        with open(img + ".xz", "rb") as f:
+            return f.read()
+
+
 def text_block(seed, n):
     """Compressible but not trivially repetitive text of n bytes."""
     words = ["camera", "stream", "channel", "osd", "motion", "alarm", "record", "snapshot", "rtsp", "onvif"]
@@ -110,7 +156,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
-    for tool in ("mkfs.ubifs", "ubinize"):
+    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -167,6 +213,53 @@ def main():
             "hardlinks": {"users.bak": "users.conf"}, "symlinks": {"current": "network.conf"},
             "devices": {"dev/console": ["char", 5, 1], "dev/mtdblock3": ["block", 31, 3]},
         },
+    }
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
+    ext_corpus(os.path.join(args.out, "fs", "ext"))
+
+
+def ext_corpus(out):
+    os.makedirs(out, exist_ok=True)
+    big = text_block(21, 280 * 1024)  # 280 blocks: 12 direct, 256 single indirect, 12 double indirect
+    long_target = "usr/share/firmware/" + "x" * 70 + "/blob.bin"  # > 59 bytes: stored in a data block
+    ext2 = {
+        "dev": ("dir",),
+        "bin/recorder": big,
+        "etc/hostname": b"ipc-camera\n",
+        "etc/hostname.bak": ("hardlink", "etc/hostname"),
+        "lib/libc.so": ("symlink", "libc.so.0"),
+        "lib/libc.so.0": b"\x7fELF" + b"\0" * 60,
+        "var/long_link": ("symlink", long_target),
+    }
+    devices = [("/dev/console", "c", 5, 1), ("/dev/mtdblock2", "b", 31, 2)]
+    ext4 = {
+        "app/cfg/face_attr.txt": b"attributes=age,gender,glasses\n",
+        "app/empty": b"",
+        "app/deep/a/b/c/leaf.txt": b"three levels down\n",
+    }
+    # A sparse file: 10 one-block extents with holes between them, more than the 4 an inode holds.
+    sparse = bytearray(20 * 1024)
+    for k in range(10):
+        sparse[k * 2048:k * 2048 + 1024] = bytes([0x41 + k]) * 1024
+    ext4["app/sparse.bin"] = bytes(sparse)
+    img2 = mke2fs(ext2, "ext2", 400, devices)
+    img4 = mke2fs(ext4, "ext4", 256, (), ["-O", "^has_journal,extent"])
+    for name, data in (("ext2_indirect.img.xz", img2), ("ext4_extents.img.xz", img4)):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+    def files_of(tree):
+        return {k: sha(v) for k, v in tree.items() if isinstance(v, bytes)}
+
+    expected = {
+        "ext2_indirect.img.xz": {"files": files_of(ext2), "hardlinks": {"etc/hostname.bak": "etc/hostname"},
+                                 "symlinks": {"lib/libc.so": "libc.so.0", "var/long_link": long_target},
+                                 "devices": {"dev/console": ["char", 5, 1], "dev/mtdblock2": ["block", 31, 2]}},
+        "ext4_extents.img.xz": {"files": files_of(ext4)},
     }
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -55,7 +55,10 @@ std::string_view entry_kind_name(EntryKind k) {
 }
 
 std::uint64_t Budget::max_output(std::uint64_t input_size) const {
-  constexpr std::uint64_t kSmallStreamAllowance = 1ULL << 20;  // tiny streams may expand to 1 MiB
+  // Any stream may expand to 64 MiB whatever its ratio: compressed file system images are mostly
+  // free space and reach ratios of several thousand (FACT's ext3.img.xz: 3.4 KiB -> 10 MiB).
+  // Beyond that the ratio applies; the run total bounds everything.
+  constexpr std::uint64_t kSmallStreamAllowance = 64ULL << 20;
   const double by_ratio = static_cast<double>(input_size) * limits_.max_expansion_ratio;
   std::uint64_t cap = by_ratio >= static_cast<double>(limits_.max_node_bytes)
                           ? limits_.max_node_bytes
