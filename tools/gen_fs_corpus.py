@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates corpus/fs/: flash file system images built by the real tools (python3 stdlib +
-mtd-utils' mkfs.ubifs and ubinize, e2fsprogs' mke2fs and debugfs, xz; `scripts/install-deps
+mtd-utils' mkfs.ubifs and ubinize, e2fsprogs' mke2fs and debugfs, dosfstools' mkfs.fat, mtools,
+xz; `scripts/install-deps
 --generator` installs them).
 
 Usage: tools/gen_fs_corpus.py [--out corpus]
@@ -10,6 +11,9 @@ Writes:
   corpus/fs/ext/ext4_extents.img.xz   ext4 without journal: a sparse file of 10 extents (an extent
                                   index node), an empty file, a 3-level directory
   corpus/fs/ext/EXPECTED.json     what they hold
+  corpus/fs/fat/fat12_sd.img.xz   FAT12 (mkfs.fat, mtools): long UTF-8 names, a 3-cluster file, nested dirs
+  corpus/fs/fat/fat32_card.img.xz FAT32 (33 MiB, mostly free): a recording log and a nested config
+  corpus/fs/fat/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -156,7 +160,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
-    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz"):
+    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -220,6 +224,52 @@ def main():
     for name in sorted(os.listdir(out)):
         print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
     ext_corpus(os.path.join(args.out, "fs", "ext"))
+    fat_corpus(os.path.join(args.out, "fs", "fat"))
+
+
+def mkfs_fat(files, bits, size_kib):
+    """A FAT image by mkfs.fat (fixed volume id) with files copied in by mtools, xz-compressed.
+    mtools stamps entries with the time it runs; SOURCE_DATE_EPOCH pins it."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), TZ="UTC", MTOOLS_SKIP_CHECK="1")
+    with tempfile.TemporaryDirectory() as tmp:
+        img = os.path.join(tmp, "fs.img")
+        subprocess.run(["mkfs.fat", "--invariant", "-F", str(bits), "-i", "1a2b3c4d", "-n", "CAMERA", "-C", img, str(size_kib)], check=True,
+                       env=env, stdout=subprocess.DEVNULL)
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        populate(root, files)
+        freeze_times(root)
+        # One recursive copy: mcopy -m takes every file's and directory's time from the tree.
+        subprocess.run(["mcopy", "-s", "-m", "-i", img] + [os.path.join(root, n) for n in sorted(os.listdir(root))] + ["::"],
+                       check=True, env=env)
+        subprocess.run(["xz", "-9", "-k", "-T1", img], check=True)
+        with open(img + ".xz", "rb") as f:
+            return f.read()
+
+
+def fat_corpus(out):
+    os.makedirs(out, exist_ok=True)
+    fat12 = {
+        "DCIM/100CAMERA/事件记录_2024.txt": "人脸抓拍 08:15 通道1\n".encode() * 40,  # a long UTF-8 name, 3 clusters
+        "config/network settings.ini": b"[net]\nip=192.168.1.64\n",
+        "README.TXT": b"short 8.3 name\n",
+    }
+    fat32 = {
+        "record/2024-03-01/channel01.log": text_block(5, 12000),
+        "system/config/device.xml": b"<device><model>DS-2CD2T47G2</model></device>\n",
+    }
+    img12 = mkfs_fat(fat12, 12, 720)
+    img32 = mkfs_fat(fat32, 32, 34 * 1024)
+    for name, data in (("fat12_sd.img.xz", img12), ("fat32_card.img.xz", img32)):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    expected = {"fat12_sd.img.xz": {"fat_type": "FAT12", "files": {k: sha(v) for k, v in fat12.items()}},
+                "fat32_card.img.xz": {"fat_type": "FAT32", "files": {k: sha(v) for k, v in fat32.items()}}}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
 
 
 def ext_corpus(out):
