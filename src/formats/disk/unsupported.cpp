@@ -1,0 +1,115 @@
+// File systems and archives fwscan recognises but cannot read yet. Each is identified by its own
+// superblock signature so that the report says exactly what is there and that its contents were
+// not examined (an `unsupported` diagnostic), instead of leaving an anonymous unknown region.
+// Extents come from the superblock where one field gives them, else the rest of the node.
+//   btrfs "_BHRfS_M" @0x10040, total_bytes u64 @0x10070     xfs "XFSB" @0, blocksize u32 BE @4, dblocks u64 BE @8
+//   NTFS "NTFS    " @3, bytes/sector @11, total sectors @0x28 HFS+ "H+\0\4" / HFSX "HX\0\5" @0x400, blockSize @0x428, totalBlocks @0x42c (BE)
+//   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
+//   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400    UDF "BEA01" @0x8001 then "NSR02"/"NSR03" @0x8801
+//   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
+//   zoo "ZOO " @0 and 0xfdc4a7dc @20    lrzip "LRZI" @0    rzip "RZIP" @0    StuffIt X "StuffIt!" @0
+#include <cstring>
+
+#include "core/reader.hpp"
+#include "formats/common/stream_handler.hpp"
+#include "unpack/handler.hpp"
+
+namespace fwscan {
+namespace {
+
+constexpr Magic kMagics[] = {
+    {"5f 42 48 52 66 53 5f 4d", 0x10040},  // btrfs
+    {"58 46 53 42 00 00", 0, true},        // xfs (block size high bytes are zero)
+    {"4e 54 46 53 20 20 20 20", 3},        // NTFS
+    {"48 2b 00 04", 0x400},                // HFS+
+    {"48 58 00 05", 0x400},                // HFSX
+    {"52 65 49 73 45 72", 0x10034},        // ReiserFS
+    {"4a 46 53 31 01 00 00 00", 0x8000},   // JFS
+    {"10 20 f5 f2", 0x400},                // F2FS
+    {"42 45 41 30 31 01", 0x8001},         // UDF volume recognition sequence
+    {"7f 13", 0x410, true}, {"8f 13", 0x410, true}, {"68 24", 0x410, true}, {"78 24", 0x410, true},  // minix
+    {"5a 4f 4f 20", 0},                    // zoo
+    {"4c 52 5a 49", 0, true},              // lrzip
+    {"52 5a 49 50", 0, true},              // rzip
+    {"53 74 75 66 66 49 74 21", 0},        // StuffIt X
+};
+constexpr std::string_view kRefs[] = {"the superblock layouts of each format (linux fs/*/ headers, format documentation)"};
+constexpr std::string_view kLimits[] = {"recognised only: the contents of these formats are not read"};
+constexpr HandlerInfo kInfo{"unsupported", Category::kDisk, "recognised file systems and archives fwscan does not read yet", kMagics, kRefs, kLimits};
+
+struct Found {
+  std::string_view name;
+  std::optional<std::uint64_t> size;  // from the superblock
+};
+
+std::optional<Found> recognise(ByteView v) {
+  if (has_bytes_at(v, 0x10040, "_BHRfS_M")) return Found{"btrfs", load_le64(v, 0x10070)};
+  if (has_bytes_at(v, 0, "XFSB")) {
+    auto bs = load_be32(v, 4);
+    auto blocks = load_be64(v, 8);
+    if (bs && blocks && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0) return Found{"XFS", *bs * *blocks};
+    return std::nullopt;
+  }
+  if (has_bytes_at(v, 3, "NTFS    ")) {
+    auto bps = load_le16(v, 11);
+    auto sectors = load_le64(v, 0x28);
+    if (bps && sectors && *bps >= 256 && *bps <= 4096) return Found{"NTFS", (*sectors + 1) * *bps};  // + the backup boot sector
+    return std::nullopt;
+  }
+  if (has_bytes_at(v, 0x400, std::string_view("H+\0\4", 4)) || has_bytes_at(v, 0x400, std::string_view("HX\0\5", 4))) {
+    auto bs = load_be32(v, 0x428), blocks = load_be32(v, 0x42C);
+    if (bs && blocks && *bs >= 512) return Found{"HFS+", static_cast<std::uint64_t>(*bs) * *blocks};
+    return std::nullopt;
+  }
+  if (has_bytes_at(v, 0x10034, "ReIsEr")) {
+    auto blocks = load_le32(v, 0x10000);
+    auto bs = load_le16(v, 0x1002C);
+    if (blocks && bs && *bs >= 512) return Found{"ReiserFS", static_cast<std::uint64_t>(*blocks) * *bs};
+    return std::nullopt;
+  }
+  if (has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return Found{"JFS", std::nullopt};
+  if (has_bytes_at(v, 0x400, "\x10\x20\xf5\xf2")) return Found{"F2FS", std::nullopt};
+  if (has_bytes_at(v, 0x8001, "BEA01") && (has_bytes_at(v, 0x8801, "NSR02") || has_bytes_at(v, 0x8801, "NSR03"))) return Found{"UDF", std::nullopt};
+  if (auto m = load_le16(v, 0x410); m && (*m == 0x137F || *m == 0x138F || *m == 0x2468 || *m == 0x2478)) {
+    auto ninodes = load_le16(v, 0x400), first_zone = load_le16(v, 0x408), log_zone = load_le16(v, 0x40A);
+    if (ninodes && first_zone && log_zone && *ninodes > 0 && *first_zone > 0 && *log_zone == 0) return Found{"minix", std::nullopt};
+    return std::nullopt;
+  }
+  if (has_bytes_at(v, 0, "ZOO ") && load_le32(v, 20) == 0xFDC4A7DCU) return Found{"zoo archive", std::nullopt};
+  if (has_bytes_at(v, 0, "LRZI")) return Found{"lrzip stream", std::nullopt};
+  if (has_bytes_at(v, 0, "RZIP")) return Found{"rzip stream", std::nullopt};
+  if (has_bytes_at(v, 0, "StuffIt!")) return Found{"StuffIt X archive", std::nullopt};
+  return std::nullopt;
+}
+
+class UnsupportedHandler final : public Handler {
+ public:
+  const HandlerInfo& info() const override { return kInfo; }
+
+  std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
+    const ByteView at = node.subspan(start);
+    auto f = recognise(at);
+    if (!f) return std::nullopt;
+    const std::string d = std::string(f->name) + " (recognised, not read)";
+    if (!f->size || *f->size == 0) return Chunk{start, at.size(), Confidence::kLow, d + ", extent unknown: rest of the data"};
+    if (*f->size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
+    return Chunk{start, *f->size, Confidence::kMedium, d + ", " + human_size(*f->size)};
+  }
+
+  Result<Extraction> extract(const Blob& chunk, ExtractContext&) const override {
+    auto f = recognise(chunk.bytes());
+    Extraction ex;
+    ex.complete = false;
+    ex.description = std::string(f ? f->name : "unknown") + " (recognised, not read)";
+    ex.diagnostics.push_back({Severity::kWarning, "unsupported",
+                              std::string(f ? f->name : "this format") + " is recognised but fwscan has no reader for it: its contents were not examined",
+                              "", std::nullopt});
+    return ex;
+  }
+};
+
+}  // namespace
+
+HandlerPtr make_unsupported_handler() { return std::make_unique<UnsupportedHandler>(); }
+
+}  // namespace fwscan
