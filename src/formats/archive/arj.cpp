@@ -12,48 +12,111 @@ constexpr std::uint32_t kMaxHeaders = 100'000;
 constexpr std::uint16_t kMaxBasic = 2600;
 constexpr Magic kMagics[] = {{"60 ea"}};
 constexpr std::string_view kRefs[] = {"ARJ technical information (arj.txt, ARJ Software)"};
-constexpr std::string_view kLimits[] = {"members are carved with the archive, not decompressed"};
+constexpr std::string_view kLimits[] = {"only stored members (method 0) are extracted; methods 1-4 are listed, not decompressed"};
 constexpr HandlerInfo kInfo{"arj", Category::kArchive, "ARJ archive", kMagics, kRefs, kLimits};
+
+struct Member {
+  std::string name;
+  std::uint8_t method = 0, type = 0;
+  std::uint32_t csize = 0, osize = 0, crc = 0;
+  std::uint64_t data = 0;
+};
+
+// Walks the headers; nullopt when the first one is not an ARJ main header.
+std::optional<std::uint64_t> walk(ByteView v, std::vector<Member>* members) {
+  std::uint64_t pos = 0;
+  for (std::uint32_t n = 0; n < kMaxHeaders; ++n) {
+    if (!has_bytes_at(v, pos, "\x60\xea")) return std::nullopt;
+    auto size = load_le16(v, pos + 2);
+    if (!size || *size > kMaxBasic) return std::nullopt;
+    if (*size == 0) return n == 0 ? std::nullopt : std::optional<std::uint64_t>(pos + 4);
+    auto basic = subview(v, pos + 4, *size);
+    auto crc = load_le32(v, pos + 4 + *size);
+    if (!basic || !crc || crc32_ieee(*basic) != *crc) return std::nullopt;
+    std::uint64_t next = pos + 4 + *size + 4;
+    for (int x = 0; x < 16; ++x) {  // extended headers
+      auto ext = load_le16(v, next);
+      if (!ext) return std::nullopt;
+      next += 2;
+      if (*ext == 0) break;
+      next += *ext + 4ULL;
+    }
+    if (n > 0) {  // a file header: its data follows
+      auto csize = load_le32(*basic, 12);
+      if (!csize) return std::nullopt;
+      if (members != nullptr) {
+        Member m;
+        const std::uint8_t first = (*basic)[0];
+        m.method = (*basic)[5];
+        m.type = (*basic)[6];
+        m.csize = *csize;
+        m.osize = load_le32(*basic, 16).value_or(0);
+        m.crc = load_le32(*basic, 20).value_or(0);
+        m.data = next;
+        if (first < basic->size()) {
+          std::string_view name = as_chars(basic->subspan(first));
+          m.name = std::string(name.substr(0, name.find('\0')));
+          for (char& c : m.name) if (c == '\\') c = '/';
+        }
+        members->push_back(std::move(m));
+      }
+      next += *csize;
+    }
+    if (next > v.size()) return std::nullopt;
+    pos = next;
+  }
+  return std::nullopt;
+}
 
 class ArjHandler final : public Handler {
  public:
   const HandlerInfo& info() const override { return kInfo; }
   std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
-    const ByteView v = node.subspan(start);
-    std::uint64_t pos = 0;
-    std::uint32_t files = 0;
-    for (std::uint32_t n = 0; n < kMaxHeaders; ++n) {
-      if (!has_bytes_at(v, pos, "\x60\xea")) return std::nullopt;
-      auto size = load_le16(v, pos + 2);
-      if (!size || *size > kMaxBasic) return std::nullopt;
-      if (*size == 0) {
-        if (n == 0) return std::nullopt;
-        const std::uint64_t end = pos + 4;
-        return Chunk{start, end, Confidence::kHigh, "ARJ archive, " + std::to_string(files) + " file(s)"};
-      }
-      auto basic = subview(v, pos + 4, *size);
-      auto crc = load_le32(v, pos + 4 + *size);
-      if (!basic || !crc || crc32_ieee(*basic) != *crc) return std::nullopt;
-      std::uint64_t next = pos + 4 + *size + 4;
-      for (int x = 0; x < 16; ++x) {  // extended headers
-        auto ext = load_le16(v, next);
-        if (!ext) return std::nullopt;
-        next += 2;
-        if (*ext == 0) break;
-        next += *ext + 4ULL;
-      }
-      if (n > 0) {  // a file header: its data follows
-        auto csize = load_le32(*basic, 12);
-        if (!csize) return std::nullopt;
-        next += *csize;
-        ++files;
-      }
-      if (next > v.size()) return std::nullopt;
-      pos = next;
-    }
-    return std::nullopt;
+    std::vector<Member> members;
+    auto end = walk(node.subspan(start), &members);
+    if (!end) return std::nullopt;
+    return Chunk{start, *end, Confidence::kHigh, "ARJ archive, " + std::to_string(members.size()) + " file(s)"};
   }
-  Result<Extraction> extract(const Blob&, ExtractContext&) const override { return Extraction{}; }
+
+  // Stored members (method 0) are extracted and their CRC checked; compressed ones are listed
+  // with an `unsupported` diagnostic (the ARJ LZ/Huffman decoders are not implemented).
+  Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
+    std::vector<Member> members;
+    if (!walk(chunk.bytes(), &members)) return make_error(Errc::kMalformed, "ARJ headers", 0);
+    Extraction ex;
+    std::uint32_t compressed = 0;
+    for (const Member& m : members) {
+      const std::string name = m.name.empty() ? "member" + std::to_string(ex.children.size()) : m.name;
+      if (m.type == 3) {  // directory
+        Child c;
+        c.name = name;
+        c.meta.kind = EntryKind::kDirectory;
+        ex.children.push_back(std::move(c));
+        continue;
+      }
+      if (m.method != 0) {
+        ++compressed;
+        ex.properties.emplace_back("member " + name, "method " + std::to_string(m.method) + ", " + std::to_string(m.csize) + " -> " +
+                                                         std::to_string(m.osize) + " bytes, not decompressed");
+        continue;
+      }
+      Child c;
+      c.name = name;
+      c.origin = ChildOrigin::kCarved;
+      c.offset = m.data;
+      c.data = *chunk.slice(m.data, m.csize);
+      if (crc32_ieee(c.data.bytes()) != m.crc) {
+        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "'" + name + "': CRC-32 mismatch", "", m.data});
+      }
+      (void)ctx;
+      ex.children.push_back(std::move(c));
+    }
+    if (compressed > 0) {
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, "unsupported", std::to_string(compressed) + " ARJ member(s) use compression methods 1-4, which fwscan does not decode; listed in the properties", "", std::nullopt});
+    }
+    return ex;
+  }
 };
 
 }  // namespace

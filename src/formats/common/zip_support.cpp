@@ -126,6 +126,14 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     c.meta.gid = static_cast<std::uint32_t>(archive_entry_gid(entry));
     if (archive_entry_mtime_is_set(entry)) c.meta.mtime = archive_entry_mtime(entry);
     if (const char* t = archive_entry_symlink(entry)) c.meta.link_target = t;
+    if (c.meta.kind == EntryKind::kFile && archive_entry_is_data_encrypted(entry)) {
+      // No password is tried: the entry is listed, its content is not claimed.
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, "encrypted", "entry '" + c.name + "' is encrypted (no password known): content not examined", "", std::nullopt});
+      c.meta.kind = EntryKind::kOther;
+      ex.children.push_back(std::move(c));
+      continue;
+    }
     if (c.meta.kind == EntryKind::kFile) {
       const std::uint64_t cap = ctx.budget().max_output(bytes.size());
       std::vector<std::uint8_t> data;
