@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates corpus/fs/: flash file system images built by the real tools (python3 stdlib +
 mtd-utils' mkfs.ubifs and ubinize, e2fsprogs' mke2fs and debugfs, dosfstools' mkfs.fat, mtools,
-xz; `scripts/install-deps
+u-boot-tools' mkimage, device-tree-compiler's dtc, xz; `scripts/install-deps
 --generator` installs them).
 
 Usage: tools/gen_fs_corpus.py [--out corpus]
@@ -14,6 +14,10 @@ Writes:
   corpus/fs/fat/fat12_sd.img.xz   FAT12 (mkfs.fat, mtools): long UTF-8 names, a 3-cluster file, nested dirs
   corpus/fs/fat/fat32_card.img.xz FAT32 (33 MiB, mostly free): a recording log and a nested config
   corpus/fs/fat/EXPECTED.json
+  corpus/firmware/fit/camera.itb      FIT (mkimage from an .its): gzip kernel, cpio ramdisk, device
+                                      tree, each with crc32 + sha1 + sha256 hashes, a configuration
+  corpus/firmware/fit/camera_ext.itb  the same with external data (mkimage -E)
+  corpus/firmware/fit/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -160,7 +164,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
-    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd"):
+    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -225,6 +229,55 @@ def main():
         print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
     ext_corpus(os.path.join(args.out, "fs", "ext"))
     fat_corpus(os.path.join(args.out, "fs", "fat"))
+    fit_corpus(os.path.join(args.out, "firmware", "fit"))
+
+
+def fit_corpus(out):
+    """FIT images built by mkimage from an image tree source; SOURCE_DATE_EPOCH fixes the timestamp."""
+    import gzip as gz
+    os.makedirs(out, exist_ok=True)
+    kernel_raw = b"\x00\x00\xa0\xe1" * 64 + text_block(9, 6000)  # ARM nop sled + text: stands in for zImage
+    kernel = gz.compress(kernel_raw, mtime=0)
+    ramdisk = b"070701" + b"0" * 104 + b"TRAILER!!!\0"  # a minimal newc cpio trailer
+    dts = "/dts-v1/;\n/ { model = \"fwscan demo IPC\"; compatible = \"fwscan,ipc-demo\"; };\n"
+    expected = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data in (("kernel.gz", kernel), ("ramdisk.cpio", ramdisk)):
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(data)
+        with open(os.path.join(tmp, "board.dts"), "w") as f:
+            f.write(dts)
+        subprocess.run(["dtc", "-I", "dts", "-O", "dtb", "-o", os.path.join(tmp, "board.dtb"), os.path.join(tmp, "board.dts")], check=True)
+        with open(os.path.join(tmp, "board.dtb"), "rb") as f:
+            dtb = f.read()
+        hashes = "hash-1 { algo = \"crc32\"; }; hash-2 { algo = \"sha1\"; }; hash-3 { algo = \"sha256\"; };"
+        its = f"""/dts-v1/;
+/ {{
+  description = "fwscan demo camera FIT";
+  #address-cells = <1>;
+  images {{
+    kernel {{ description = "kernel"; data = /incbin/("kernel.gz"); type = "kernel"; arch = "arm"; os = "linux";
+              compression = "gzip"; load = <0x80008000>; entry = <0x80008000>; {hashes} }};
+    ramdisk {{ description = "initramfs"; data = /incbin/("ramdisk.cpio"); type = "ramdisk"; arch = "arm"; os = "linux";
+               compression = "none"; {hashes} }};
+    fdt-1 {{ description = "board"; data = /incbin/("board.dtb"); type = "flat_dt"; arch = "arm"; compression = "none"; {hashes} }};
+  }};
+  configurations {{ default = "conf-1"; conf-1 {{ kernel = "kernel"; ramdisk = "ramdisk"; fdt = "fdt-1"; }}; }};
+}};
+"""
+        with open(os.path.join(tmp, "camera.its"), "w") as f:
+            f.write(its)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+        for name, extra in (("camera.itb", []), ("camera_ext.itb", ["-E"])):
+            subprocess.run(["mkimage", *extra, "-f", os.path.join(tmp, "camera.its"), os.path.join(out, name)], check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+    expected = {"images": {"kernel": sha(kernel), "ramdisk": sha(ramdisk), "fdt-1": sha(dtb)}, "kernel_decompressed": sha(kernel_raw),
+                "default_configuration": "conf-1", "fdt_model": "fwscan demo IPC"}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
 
 
 def mkfs_fat(files, bits, size_kib):

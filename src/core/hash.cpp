@@ -7,14 +7,17 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <string>
 
 namespace fwscan {
 
-std::string sha256_hex(ByteView data) {
+std::string digest_hex(ByteView data, std::string_view algorithm) {
+  const EVP_MD* md = EVP_get_digestbyname(std::string(algorithm).c_str());
+  if (md == nullptr) return {};
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx, md, nullptr);
   EVP_DigestUpdate(ctx, data.data(), data.size());
   EVP_DigestFinal_ex(ctx, digest.data(), &len);
   EVP_MD_CTX_free(ctx);
@@ -27,6 +30,8 @@ std::string sha256_hex(ByteView data) {
   }
   return out;
 }
+
+std::string sha256_hex(ByteView data) { return digest_hex(data, "sha256"); }
 
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
   uLong crc = seed;

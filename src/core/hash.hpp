@@ -1,12 +1,15 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/blob.hpp"
 
 namespace fwscan {
 
 std::string sha256_hex(ByteView data);
+// Hex digest by OpenSSL name ("md5", "sha1", "sha256", "sha512"); "" for an unknown algorithm.
+std::string digest_hex(ByteView data, std::string_view algorithm);
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);
