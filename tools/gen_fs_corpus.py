@@ -18,6 +18,11 @@ Writes:
                                       tree, each with crc32 + sha1 + sha256 hashes, a configuration
   corpus/firmware/fit/camera_ext.itb  the same with external data (mkimage -E)
   corpus/firmware/fit/EXPECTED.json
+  corpus/firmware/flash_dump/nor_flash.bin.xz  a 2 MiB NOR dump, 64 KiB erase blocks, 0xff padding:
+                                      U-Boot (uImage, firmware) @0, environment @0x40000, kernel
+                                      uImage (gzip) @0x50000, SquashFS root @0x100000, JFFS2
+                                      config partition @0x1c0000; xz-compressed for storage
+  corpus/firmware/flash_dump/EXPECTED.json  the layout by construction (offsets, formats, sizes)
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -41,7 +46,7 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gen_corpus import EPOCH, populate  # noqa: E402  (one way to lay out a source tree)
+from gen_corpus import EPOCH, populate, squashfs_of, uimage  # noqa: E402  (shared builders)
 
 FIXED_UUID = bytes(range(0x10, 0x20))
 MIN_IO, PEB = 512, 16 * 1024
@@ -164,7 +169,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
-    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc"):
+    for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
+                 "mksquashfs"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -230,6 +236,75 @@ def main():
     ext_corpus(os.path.join(args.out, "fs", "ext"))
     fat_corpus(os.path.join(args.out, "fs", "fat"))
     fit_corpus(os.path.join(args.out, "firmware", "fit"))
+    flash_corpus(os.path.join(args.out, "firmware", "flash_dump"))
+
+
+def pseudo_random(n, seed):
+    out, x = bytearray(), seed
+    while len(out) < n:
+        x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+        out += (x >> 33).to_bytes(4, "little")
+    return bytes(out[:n])
+
+
+def flash_corpus(out):
+    """A NOR dump laid out like a HiSilicon camera's: every partition on an erase-block boundary."""
+    import gzip as gz
+    os.makedirs(out, exist_ok=True)
+    erase, size = 0x10000, 0x200000
+    parts = {"boot": (0x0, 0x40000), "env": (0x40000, 0x10000), "kernel": (0x50000, 0xB0000), "rootfs": (0x100000, 0xC0000),
+             "config": (0x1C0000, 0x40000)}
+    mtdparts = "mtdparts=hi_sfc:" + ",".join(f"{ln // 1024}K({n})" for n, (o, ln) in parts.items())
+    boot = uimage(pseudo_random(24 * 1024, 7) + b"U-Boot 2016.11 (Mar 01 2024 - 10:00:00 +0800) hi3516ev300\0", "u-boot", os_=17, type_=5)
+    env_vars = [("bootargs", "mem=64M console=ttyAMA0,115200 root=/dev/mtdblock3 rootfstype=squashfs " + mtdparts),
+                ("bootcmd", "sf probe 0; sf read 0x42000000 0x50000 0xb0000; bootm 0x42000000"), ("bootdelay", "1"),
+                ("baudrate", "115200"), ("ipaddr", "192.168.1.10"), ("serverip", "192.168.1.2"), ("ethaddr", "00:12:31:aa:bb:cc")]
+    env_data = b"".join(f"{k}={v}".encode() + b"\0" for k, v in env_vars) + b"\0"
+    env_body = env_data.ljust(erase - 4, b"\0")
+    env = struct.pack("<I", zlib.crc32(env_body)) + env_body
+    kernel = uimage(gz.compress(b"\x00\x00\xa0\xe1" * 1024 + text_block(13, 90000), mtime=0), "Linux-4.9.37", comp=1)
+    rootfs = squashfs_of({"etc/init.d/rcS": b"#!/bin/sh\ntelnetd &\n/usr/bin/app &\n", "etc/passwd": b"root:x:0:0::/root:/bin/sh\n",
+                          "usr/bin/app": b"\x7fELF" + pseudo_random(20000, 3), "etc/version": b"V5.7.1 build 240301\n"})
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "cfg")
+        os.makedirs(root)
+        populate(root, {"network.conf": b"dhcp=0\nip=192.168.1.64\n", "users.conf": b"admin:$1$abc$hash:0\n", "face/attr.cfg": b"age=1\ngender=1\n"})
+        freeze_times(root)
+        jimg = os.path.join(tmp, "cfg.jffs2")
+        subprocess.run(["mkfs.jffs2", "-l", "-e", hex(erase), "-p", hex(parts["config"][1]), "-d", root, "-o", jimg], check=True)
+        with open(jimg, "rb") as f:
+            config = f.read()
+    image = bytearray(b"\xff" * size)
+    placed = {"boot": boot, "env": env, "kernel": kernel, "rootfs": rootfs, "config": config}
+    for name, data in placed.items():
+        off, length = parts[name]
+        assert len(data) <= length, (name, len(data), length)
+        image[off:off + len(data)] = data
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "nor_flash.bin")
+        with open(raw, "wb") as f:
+            f.write(bytes(image))
+        subprocess.run(["xz", "-9", "-k", "-T1", raw], check=True)
+        with open(raw + ".xz", "rb") as f:
+            xz_bytes = f.read()
+    with open(os.path.join(out, "nor_flash.bin.xz"), "wb") as f:
+        f.write(xz_bytes)
+    fmt = {"boot": "uimage", "env": "uboot_env", "kernel": "uimage", "rootfs": "squashfs", "config": "jffs2"}
+    expected = {
+        "size": size, "erase_block": erase,
+        "chunks": [{"partition": n, "offset": parts[n][0], "format": fmt[n],
+                    "size": {"env": parts[n][1], "config": None, "rootfs": struct.unpack_from("<Q", rootfs, 40)[0]}.get(n, len(placed[n]))}
+                   for n in parts],
+        "members": {"squashfs:etc/passwd": sha(b"root:x:0:0::/root:/bin/sh\n"), "jffs2:network.conf": sha(b"dhcp=0\nip=192.168.1.64\n"),
+                    "jffs2:face/attr.cfg": sha(b"age=1\ngender=1\n")},
+        "bootargs": env_vars[0][1],
+        "min_coverage": 0.99,
+    }
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
 
 
 def fit_corpus(out):
