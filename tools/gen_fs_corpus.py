@@ -23,6 +23,11 @@ Writes:
                                       uImage (gzip) @0x50000, SquashFS root @0x100000, JFFS2
                                       config partition @0x1c0000; xz-compressed for storage
   corpus/firmware/flash_dump/EXPECTED.json  the layout by construction (offsets, formats, sizes)
+  corpus/firmware/vendor/instar_hd.bin   INSTAR HD: a ZIP with PK0307/PK0108/PK0509 signatures
+  corpus/firmware/vendor/reolink.pak     Reolink PAK (32-bit): 5 sections, partition table, CRC
+  corpus/firmware/vendor/tapo_enc.bin    TP-Link Tapo header (RSA-2048 code, signature-like bytes)
+                                         over a pseudo-random "ciphertext"
+  corpus/firmware/vendor/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -237,6 +242,64 @@ def main():
     fat_corpus(os.path.join(args.out, "fs", "fat"))
     fit_corpus(os.path.join(args.out, "firmware", "fit"))
     flash_corpus(os.path.join(args.out, "firmware", "flash_dump"))
+    vendor_corpus(os.path.join(args.out, "firmware", "vendor"))
+
+
+def vendor_corpus(out):
+    """Small vendor containers built from camera-formats.md (3.3, 3.4, 3.7)."""
+    import io
+    import zipfile as zf
+    os.makedirs(out, exist_ok=True)
+    expected = {}
+    # INSTAR HD: a stored ZIP, then every record signature changed.
+    members = {"update/linux.bin": uimage(b"\x00\x00\xa0\xe1" * 512, "Linux-3.4.35", comp=0),
+               "update/version.txt": b"INSTAR IN-8015 HD 2.1.0.27\n"}
+    buf = io.BytesIO()
+    with zf.ZipFile(buf, "w", zf.ZIP_STORED) as z:
+        for name, data in members.items():
+            info = zf.ZipInfo(name, date_time=(2024, 3, 1, 0, 0, 0))
+            z.writestr(info, data)
+    raw = bytearray(buf.getvalue())
+    for std, inst in ((b"PK\x03\x04", b"PK\x03\x07"), (b"PK\x01\x02", b"PK\x01\x08"), (b"PK\x05\x06", b"PK\x05\x09")):
+        raw = raw.replace(std, inst)  # stored members hold no PK bytes, so the replacement is exact here
+    with open(os.path.join(out, "instar_hd.bin"), "wb") as f:
+        f.write(raw)
+    expected["instar_hd.bin"] = {k: sha(v) for k, v in members.items()}
+    # Reolink PAK, 32-bit: header, sections, partition table, then the section data.
+    sections = [("uboot", "v2019.01", uimage(pseudo_random(8000, 5), "u-boot", os_=17, type_=5)),
+                ("kernel", "v4.9.129", uimage(b"\x00\x00\xa0\xe1" * 2000, "Linux-4.9.129", comp=0)),
+                ("fs", "v3.0.0.1", squashfs_of({"etc/passwd": b"root:x:0:0::/root:/bin/sh\n"})),
+                ("app", "v3.0.0.1", squashfs_of({"bin/netsrv": b"\x7fELF" + pseudo_random(3000, 8)})),
+                ("logo", "v1.0", b"\x00" * 512)]
+    n = len(sections)
+    header = 12 + 64 * n + 76 * n
+    table, parts, data = b"", b"", b""
+    flash = 0
+    for name, ver, blob in sections:
+        start = header + len(data)
+        table += name.encode().ljust(32, b"\0") + ver.encode().ljust(24, b"\0") + struct.pack("<II", start, len(blob))
+        parts += name.encode().ljust(32, b"\0") + struct.pack("<i", 0) + f"mtd{sections.index((name, ver, blob))}".encode().ljust(32, b"\0") + \
+            struct.pack("<II", flash, 0x100000)
+        flash += 0x100000
+        data += blob
+    ptype = 0x00002302
+    type_for_crc = bytearray(struct.pack("<I", ptype))
+    type_for_crc[1] = 0
+    crc = zlib.crc32(table, zlib.crc32(bytes(type_for_crc), zlib.crc32(data, 0xFFFFFFFF))) ^ 0xFFFFFFFF
+    pak = struct.pack("<III", 0x32725913, crc, ptype) + table + parts + data
+    with open(os.path.join(out, "reolink.pak"), "wb") as f:
+        f.write(pak)
+    expected["reolink.pak"] = {name: sha(blob) for name, _, blob in sections}
+    # Tapo: RSA-2048 code, a signature-like block, pseudo-random ciphertext.
+    tapo = struct.pack(">I", 0x200) + b"\0" * 28 + pseudo_random(256, 11) + pseudo_random(96 * 1024, 12)
+    with open(os.path.join(out, "tapo_enc.bin"), "wb") as f:
+        f.write(tapo)
+    expected["tapo_enc.bin"] = {"rsa": "2048 bits"}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
 
 
 def pseudo_random(n, seed):

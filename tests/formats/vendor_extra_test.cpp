@@ -1,0 +1,92 @@
+// INSTAR HD, Reolink PAK and TP-Link Tapo samples generated from camera-formats.md by
+// tools/gen_fs_corpus.py; EXPECTED.json holds the member hashes by construction.
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+#include "unpack/registry.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+namespace {
+nlohmann::json expected() {
+  std::ifstream in(corpus_dir() / "firmware/vendor/EXPECTED.json");
+  return nlohmann::json::parse(in);
+}
+}  // namespace
+
+TEST_CASE("instar_hd: the ZIP with changed signatures yields its members", "[formats][instar_hd][corpus]") {
+  const auto exp = expected()["instar_hd.bin"];
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/instar_hd.bin");
+  REQUIRE(doc.tree.at(0).handler == std::string("instar_hd"));
+  for (const auto& [name, sha] : exp.items()) {
+    INFO(name);
+    const Node* n = node_at(doc, "instar_hd.bin/instar_hd@0x0:" + name);
+    REQUIRE(n != nullptr);
+    CHECK(n->sha256 == sha.get<std::string>());
+  }
+  // A plain zip is not INSTAR HD, and a chain broken in the middle is not claimed.
+  auto bytes = read_file(corpus_dir() / "firmware/vendor/instar_hd.bin");
+  bytes[bytes.size() - 22 + 3] = 0x06;  // EOCD signature back to the standard one
+  CHECK_FALSE(Registry::builtin().find("instar_hd")->identify({bytes.data(), bytes.size()}, 0));
+}
+
+TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[formats][reolink_pak][corpus]") {
+  const auto exp = expected()["reolink.pak"];
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/reolink.pak");
+  const Node& root = doc.tree.at(0);
+  REQUIRE(root.handler == std::string("reolink_pak"));
+  CHECK(prop(root, "crc") == "ok");
+  CHECK(prop(root, "type") == "0x00002302");
+  CHECK(prop(root, "partition kernel") == "mtd1 [0x100000, 0x200000)");
+  CHECK(prop(root, "version fs") == "v3.0.0.1");
+  for (const auto& [name, sha] : exp.items()) {
+    INFO(name);
+    const Node* n = node_at(doc, "reolink.pak/reolink_pak@0x0:" + name);
+    REQUIRE(n != nullptr);
+    CHECK(n->sha256 == sha.get<std::string>());
+  }
+  CHECK(node_at(doc, "reolink.pak/reolink_pak@0x0:fs/squashfs@0x0:etc/passwd") != nullptr);
+  auto bytes = read_file(corpus_dir() / "firmware/vendor/reolink.pak");
+  SECTION("a changed data byte fails the CRC") {
+    auto bad = bytes;
+    bad[bad.size() - 600] ^= 0x01;
+    const ReportDocument b = unpack_bytes(bad, "bad.pak");
+    CHECK(has_diagnostic(b, "checksum_mismatch"));
+  }
+  SECTION("truncated: low confidence and a truncated section") {
+    std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 9000);
+    auto c = Registry::builtin().find("reolink_pak")->identify({cut.data(), cut.size()}, 0);
+    REQUIRE(c);
+    CHECK(c->confidence == Confidence::kLow);
+    CHECK(has_diagnostic(unpack_bytes(cut, "cut.pak"), "truncated"));
+  }
+  SECTION("a section table with no repeated name is not a PAK") {
+    auto bad = bytes;
+    const std::size_t parts = 12 + 64 * 5;
+    bad[parts] = 'X';  // the first partition entry no longer repeats "uboot"
+    CHECK_FALSE(Registry::builtin().find("reolink_pak")->identify({bad.data(), bad.size()}, 0));
+  }
+}
+
+TEST_CASE("tapo: a signed, encrypted image is reported as encrypted, never as empty", "[formats][tapo][corpus]") {
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/tapo_enc.bin");
+  const Node& root = doc.tree.at(0);
+  REQUIRE(root.handler == std::string("tapo"));
+  CHECK(prop(root, "rsa") == expected()["tapo_enc.bin"]["rsa"].get<std::string>());
+  CHECK(has_diagnostic(doc, "encrypted"));
+  CHECK(root.children.empty());
+  auto bytes = read_file(corpus_dir() / "firmware/vendor/tapo_enc.bin");
+  SECTION("low-entropy data after the header is not a Tapo image") {
+    auto plain = bytes;
+    std::fill(plain.begin() + 0x200, plain.end(), 0x41);
+    CHECK_FALSE(Registry::builtin().find("tapo")->identify({plain.data(), plain.size()}, 0));
+  }
+  SECTION("router-style images (fw-type: at 0x14) are not claimed") {
+    auto router = bytes;
+    std::copy_n("fw-type:", 8, router.begin() + 0x14);
+    CHECK_FALSE(Registry::builtin().find("tapo")->identify({router.data(), router.size()}, 0));
+  }
+}
