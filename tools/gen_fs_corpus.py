@@ -27,6 +27,8 @@ Writes:
   corpus/firmware/vendor/reolink.pak     Reolink PAK (32-bit): 5 sections, partition table, CRC
   corpus/firmware/vendor/tapo_enc.bin    TP-Link Tapo header (RSA-2048 code, signature-like bytes)
                                          over a pseudo-random "ciphertext"
+  corpus/firmware/vendor/digicap_secpls.dav  SWKH package whose _cfgUpgSecPls (AES-256-ECB, SHA-0
+                                         manifest) lists the other members
   corpus/firmware/vendor/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
@@ -51,7 +53,7 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gen_corpus import EPOCH, populate, squashfs_of, uimage  # noqa: E402  (shared builders)
+from gen_corpus import EPOCH, populate, squashfs_of, swkh, uimage  # noqa: E402  (shared builders)
 
 FIXED_UUID = bytes(range(0x10, 0x20))
 MIN_IO, PEB = 512, 16 * 1024
@@ -295,11 +297,60 @@ def vendor_corpus(out):
     with open(os.path.join(out, "tapo_enc.bin"), "wb") as f:
         f.write(tapo)
     expected["tapo_enc.bin"] = {"rsa": "2048 bits"}
+    # SWKH with an _cfgUpgSecPls manifest (camera-formats.md 1.7), encrypted with `openssl enc`.
+    kernel = uimage(b"\x00\x00\xa0\xe1" * 1500, "Linux-3.0.8", comp=0)
+    app = squashfs_of({"davinci": b"\x7fELF" + pseudo_random(5000, 21)})
+    listed = [("uImage", kernel), ("app.img", app)]
+    plain = bytearray(0xCC + 76 * len(listed))
+    plain[0:4] = b"35KH"
+    struct.pack_into("<I", plain, 0x1C, len(listed))
+    struct.pack_into("<I", plain, 0x3C, sum(len(d) for _, d in listed))
+    offset = 0
+    for i, (name, data) in enumerate(listed):
+        entry = name.encode().ljust(32, b"\0") + sha0(data) + struct.pack("<II", len(data), offset) + b"\0" * 16
+        plain[0xCC + 76 * i:0xCC + 76 * (i + 1)] = entry
+        offset += len(data)
+    plain[4:24] = sha0(bytes(plain[24:]))
+    passphrase, salt = b"h@k8807H$Z5998" + b"\0" * 17, b"HangZhou"
+    key, prev = b"", b""
+    while len(key) < 32:  # OpenSSL EVP_BytesToKey, MD5, 2 iterations
+        d = hashlib.md5(prev + passphrase + salt).digest()
+        d = hashlib.md5(d).digest()
+        key, prev = key + d, d
+    cipher = subprocess.run(["openssl", "enc", "-aes-256-ecb", "-K", key[:32].hex(), "-nosalt"], input=bytes(plain), check=True,
+                            capture_output=True).stdout
+    secpls = (struct.pack("<I", len(cipher)) + cipher).ljust(500, b"\0")
+    with open(os.path.join(out, "digicap_secpls.dav"), "wb") as f:
+        f.write(swkh([("_cfgUpgSecPls", secpls)] + listed))
+    expected["digicap_secpls.dav"] = {name: sha(data) for name, data in listed}
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
     for name in sorted(os.listdir(out)):
         print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
+
+
+def sha0(data):
+    """SHA-0 (FIPS 180, 1993): SHA-1 without the rotation in the message schedule."""
+    h = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
+    msg = data + b"\x80" + b"\0" * ((55 - len(data)) % 64) + struct.pack(">Q", len(data) * 8)
+    for i in range(0, len(msg), 64):
+        w = list(struct.unpack(">16I", msg[i:i + 64]))
+        for t in range(16, 80):
+            w.append(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16])
+        a, b, c, d, e = h
+        for t in range(80):
+            if t < 20:
+                f, k = (b & c) | (~b & d), 0x5A827999
+            elif t < 40:
+                f, k = b ^ c ^ d, 0x6ED9EBA1
+            elif t < 60:
+                f, k = (b & c) | (b & d) | (c & d), 0x8F1BBCDC
+            else:
+                f, k = b ^ c ^ d, 0xCA62C1D6
+            a, b, c, d, e = (((a << 5) | (a >> 27)) + f + e + k + w[t]) & 0xFFFFFFFF, a, ((b << 30) | (b >> 2)) & 0xFFFFFFFF, c, d
+        h = [(x + y) & 0xFFFFFFFF for x, y in zip(h, (a, b, c, d, e))]
+    return struct.pack(">5I", *h)
 
 
 def pseudo_random(n, seed):

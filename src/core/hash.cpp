@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +33,45 @@ std::string digest_hex(ByteView data, std::string_view algorithm) {
 }
 
 std::string sha256_hex(ByteView data) { return digest_hex(data, "sha256"); }
+
+std::string sha0_hex(ByteView data) {
+  std::uint32_t h[5] = {0x67452301U, 0xEFCDAB89U, 0x98BADCFEU, 0x10325476U, 0xC3D2E1F0U};
+  auto rotl = [](std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
+  auto block = [&](const std::uint8_t* p) {
+    std::uint32_t w[80];
+    for (int t = 0; t < 16; ++t) {
+      w[t] = (static_cast<std::uint32_t>(p[4 * t]) << 24) | (static_cast<std::uint32_t>(p[4 * t + 1]) << 16) |
+             (static_cast<std::uint32_t>(p[4 * t + 2]) << 8) | p[4 * t + 3];
+    }
+    for (int t = 16; t < 80; ++t) w[t] = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];  // no rotation: SHA-0
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (int t = 0; t < 80; ++t) {
+      const std::uint32_t f = t < 20 ? (b & c) | (~b & d) : t < 40 ? b ^ c ^ d : t < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
+      const std::uint32_t k = t < 20 ? 0x5A827999U : t < 40 ? 0x6ED9EBA1U : t < 60 ? 0x8F1BBCDCU : 0xCA62C1D6U;
+      const std::uint32_t tmp = rotl(a, 5) + f + e + k + w[t];
+      e = d;
+      d = c;
+      c = rotl(b, 30);
+      b = a;
+      a = tmp;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+  };
+  std::size_t i = 0;
+  for (; i + 64 <= data.size(); i += 64) block(data.data() + i);
+  std::uint8_t tail[128] = {};
+  const std::size_t rest = data.size() - i;
+  std::copy(data.begin() + static_cast<std::ptrdiff_t>(i), data.end(), tail);
+  tail[rest] = 0x80;
+  const std::size_t len = rest + 9 <= 64 ? 64 : 128;
+  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  for (int k = 0; k < 8; ++k) tail[len - 1 - k] = static_cast<std::uint8_t>(bits >> (8 * k));
+  block(tail);
+  if (len == 128) block(tail + 64);
+  std::string out;
+  for (std::uint32_t v : h) out += hex_u32_fixed(v).substr(2);
+  return out;
+}
 
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
   uLong crc = seed;

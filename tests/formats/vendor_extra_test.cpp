@@ -3,6 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/hash.hpp"
+#include "core/reader.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "unpack/registry.hpp"
@@ -88,5 +90,48 @@ TEST_CASE("tapo: a signed, encrypted image is reported as encrypted, never as em
     auto router = bytes;
     std::copy_n("fw-type:", 8, router.begin() + 0x14);
     CHECK_FALSE(Registry::builtin().find("tapo")->identify({router.data(), router.size()}, 0));
+  }
+}
+
+TEST_CASE("sha0: the FIPS 180 (1993) test vectors", "[core][hash]") {
+  CHECK(sha0_hex(text_bytes("abc")) == "0164b8a914cd2a5e74c4f7ff082c4d97f1edf880");
+  CHECK(sha0_hex(text_bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) == "d2516ee1acfa5baf33dfc1c471e438449ef134c8");
+  const std::vector<std::uint8_t> million(1000000, 'a');
+  CHECK(sha0_hex({million.data(), million.size()}) == "3232affa48628a26653b5aaa44541fd90d690603");
+}
+
+TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "[formats][swkh][corpus]") {
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/digicap_secpls.dav");
+  const Node& root = doc.tree.at(0);
+  REQUIRE(root.handler == std::string("swkh"));
+  CHECK(prop(root, "secpls") == "decrypted, self-hash ok, 2 members listed");
+  CHECK(prop(root, "secpls uImage") == "SHA-0 ok");
+  CHECK(prop(root, "secpls app.img") == "SHA-0 ok");
+  for (const auto& [name, sha] : expected()["digicap_secpls.dav"].items()) {
+    CHECK(node_at(doc, "digicap_secpls.dav/swkh@0x0:" + name)->sha256 == sha.get<std::string>());
+  }
+  auto bytes = read_file(corpus_dir() / "firmware/vendor/digicap_secpls.dav");
+  const Node* app = node_at(doc, "digicap_secpls.dav/swkh@0x0:app.img");
+  const Node* manifest = node_at(doc, "digicap_secpls.dav/swkh@0x0:_cfgUpgSecPls");
+  REQUIRE((app != nullptr && manifest != nullptr && app->root_offset && manifest->root_offset));
+  SECTION("a changed member fails its SHA-0") {
+    auto bad = bytes;
+    bad[*app->root_offset + 200] ^= 0x01;
+    const ReportDocument b = unpack_bytes(bad, "bad.dav");
+    CHECK(prop(b.tree.at(0), "secpls app.img") == "SHA-0 MISMATCH");
+    CHECK(prop(b.tree.at(0), "secpls uImage") == "SHA-0 ok");
+  }
+  SECTION("a damaged manifest is reported, the package still unpacks") {
+    auto bad = bytes;
+    bad[*manifest->root_offset + 40] ^= 0xFF;  // a middle ciphertext block: decrypts, but the self-hash fails
+    const ReportDocument b = unpack_bytes(bad, "bad.dav");
+    CHECK(prop(b.tree.at(0), "secpls").rfind("decrypted, self-hash MISMATCH", 0) == 0);
+    CHECK(node_at(b, "bad.dav/swkh@0x0:app.img") != nullptr);
+    auto worse = bytes;
+    const std::uint32_t enc_len = *load_le32({bytes.data(), bytes.size()}, *manifest->root_offset);
+    worse[*manifest->root_offset + 4 + enc_len - 1] ^= 0xFF;  // the last block: its padding no longer checks
+    const ReportDocument w = unpack_bytes(worse, "worse.dav");
+    CHECK(has_diagnostic(w, "malformed"));
+    CHECK(prop(w.tree.at(0), "secpls").empty());
   }
 }

@@ -7,13 +7,15 @@
 //   14 device_class  18 oem_code  1c..3f generation-specific (reported as hex)
 //   40 + 44*k: name[32], offset (from the header start), length, checksum (byte-sum of member)
 // Bytes after the last member (EZVIZ's 256-byte tail) are not part of the chunk.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
 #include "core/hash.hpp"
 #include "core/reader.hpp"
-#include "formats/firmware/hikvision/hik_xor.hpp"
 #include "formats/common/stream_handler.hpp"
+#include "formats/firmware/hikvision/hik_xor.hpp"
+#include "formats/firmware/hikvision/secpls.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan {
@@ -28,7 +30,7 @@ constexpr Magic kMagics[] = {{"e9 9a f7 b6"}};  // "SWKH" XOR key[0..3]
 constexpr std::string_view kRefs[] = {"renaudallard/hikvision_R2_firmware hikfw.py", "MatrixEditor/hiktools digicap.py",
                                       "camera-formats.md 1"};
 constexpr std::string_view kLimits[] = {"02KH wrappers and AES-encrypted 03KH packages are not opened yet",
-                                        "_cfgUpgSecPls is not decrypted; members are checked by their byte-sums only"};
+                                        "_cfgUpgSecPls signatures (RSA) are not verified; its SHA-0 member hashes are"};
 constexpr HandlerInfo kInfo{"swkh", Category::kFirmware, "Hikvision digicap.dav (SWKH package)", kMagics, kRefs, kLimits};
 
 
@@ -96,6 +98,34 @@ std::string device_class_name(std::uint32_t v) {
     case 1: return "1 (DS9000 DVR)";
     case 2: return "2 (IP camera)";
     default: return std::to_string(v);
+  }
+}
+
+// `_cfgUpgSecPls`, when present, lists SHA-0 hashes of the other members: check each one.
+void verify_manifest(Extraction& ex) {
+  const auto m = std::find_if(ex.children.begin(), ex.children.end(), [](const Child& c) { return c.name == "_cfgUpgSecPls"; });
+  if (m == ex.children.end()) return;
+  std::string error;
+  auto manifest = hikvision::decode_secpls(m->data.bytes(), error);
+  if (!manifest) {
+    ex.diagnostics.push_back({Severity::kWarning, "malformed", "_cfgUpgSecPls: " + error, "", m->offset});
+    return;
+  }
+  ex.properties.emplace_back("secpls", std::string(manifest->self_hash_ok ? "decrypted, self-hash ok" : "decrypted, self-hash MISMATCH") + ", " +
+                                           std::to_string(manifest->entries.size()) + " members listed");
+  if (!manifest->self_hash_ok) ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "_cfgUpgSecPls: its own SHA-0 does not match", "", m->offset});
+  for (const auto& e : manifest->entries) {
+    const auto c = std::find_if(ex.children.begin(), ex.children.end(), [&](const Child& k) { return k.name == e.name; });
+    if (c == ex.children.end()) {
+      ex.properties.emplace_back("secpls " + e.name, "listed, not in the package");
+      ex.diagnostics.push_back({Severity::kWarning, "missing", "_cfgUpgSecPls lists '" + e.name + "', which the package does not hold", "", std::nullopt});
+      continue;
+    }
+    const std::string got = sha0_hex(c->data.bytes());
+    ex.properties.emplace_back("secpls " + e.name, got == e.sha0 ? "SHA-0 ok" : "SHA-0 MISMATCH");
+    if (got != e.sha0) {
+      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "member '" + e.name + "': SHA-0 " + got + ", _cfgUpgSecPls says " + e.sha0, "", c->offset});
+    }
   }
 }
 
@@ -180,6 +210,7 @@ class SwkhHandler final : public Handler {
       prev_end = std::max<std::uint64_t>(prev_end, e.offset + length);
       ex.children.push_back({name, *chunk.slice(e.offset, length), ChildOrigin::kCarved, e.offset, {}});
     }
+    verify_manifest(ex);
     return ex;
   }
 };
