@@ -69,19 +69,30 @@ T_UNSQ1=$(timed unsquashfs -p 1 -no-progress -d "$TMP/out" "$TMP/root.sqfs")  # 
 T_FW=$(timed "$BUILD"/src/fwscan extract "$TMP/root.sqfs" -o "$TMP/out")
 N_FW=$(find "$TMP/out" -type f | wc -l)
 T_FWS=$(timed "$BUILD"/src/fwscan scan "$TMP/root.sqfs" --format json)
+T_FWI=$(timed "$BUILD"/src/fwscan identify "$TMP/root.sqfs")  # unpack to memory only: nothing written
 BW_ARGS=(-Me -q)
 [ "$(id -u)" = 0 ] && BW_ARGS+=(--run-as=root)  # binwalk refuses to extract as root without it
 mkdir -p "$TMP/bw" && a=$(date +%s.%N) && (cd "$TMP/bw" && binwalk "${BW_ARGS[@]}" "$TMP/root.sqfs" >/dev/null 2>&1 || true) && b=$(date +%s.%N)
 N_BW=$(find "$TMP/bw" -type f | wc -l)
 T_BW=$(python3 -c "import sys; print(float(sys.argv[2])-float(sys.argv[1]))" "$a" "$b")
-python3 - "$(stat -c %s "$TMP/root.sqfs")" "$T_UNSQ" "$N_UNSQ" "$T_FW" "$N_FW" "$T_FWS" "$T_BW" "$N_BW" "$T_UNSQ1" <<'PY'
+python3 - "$(stat -c %s "$TMP/root.sqfs")" "$T_UNSQ" "$N_UNSQ" "$T_FW" "$N_FW" "$T_FWS" "$T_BW" "$N_BW" "$T_UNSQ1" "$T_FWI" <<'PY'
 import sys
-size, tu, nu, tf, nf, ts, tb, nb, tu1 = sys.argv[1:]
-size, tu, tf, ts, tb, tu1 = int(size), float(tu), float(tf), float(ts), float(tb), float(tu1)
+size, tu, nu, tf, nf, ts, tb, nb, tu1, ti = sys.argv[1:]
+size, tu, tf, ts, tb, tu1, ti = int(size), float(tu), float(tf), float(ts), float(tb), float(tu1), float(ti)
 print(f"image            : {size / 2**20:.1f} MiB")
 print(f"unsquashfs       : {tu:7.2f} s  ({nu} files)")
 print(f"unsquashfs -p 1  : {tu1:7.2f} s")
 print(f"fwscan extract   : {tf:7.2f} s  ({nf} files)   ratio fwscan/unsquashfs {tf / tu:.2f}x, /unsquashfs -p 1 {tf / tu1:.2f}x")
+print(f"fwscan identify  : {ti:7.2f} s  (unpack to memory, nothing written)  ratio fwscan/unsquashfs {ti / tu:.2f}x")
 print(f"fwscan scan      : {ts:7.2f} s  (unpack + all rules, in memory)")
 print(f"binwalk -Me      : {tb:7.2f} s  ({nb} files, one run)  ratio fwscan extract/binwalk {tf / tb:.2f}x")
 PY
+
+echo "== SquashFS: the largest external sample unsquashfs can read (binwalk squashfs.bin, 4 KiB; process start dominates)"
+SMALL=../shared/corpus-external/binwalk/tests/inputs/squashfs.bin
+if [ -f "$SMALL" ]; then
+  T_U=$(timed unsquashfs -no-progress -d "$TMP/out" "$SMALL")
+  T_E=$(timed "$BUILD"/src/fwscan extract "$SMALL" -o "$TMP/out")
+  T_I=$(timed "$BUILD"/src/fwscan identify "$SMALL")
+  python3 -c "import sys; u,e,i=map(float,sys.argv[1:]); print(f'unsquashfs {u:.3f} s, fwscan extract {e:.3f} s ({e/u:.2f}x), fwscan identify {i:.3f} s ({i/u:.2f}x)')" "$T_U" "$T_E" "$T_I"
+fi

@@ -107,7 +107,8 @@ TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "
   CHECK(prop(root, "secpls") == "decrypted, self-hash ok, 2 members listed");
   CHECK(prop(root, "secpls uImage") == "SHA-0 ok");
   CHECK(prop(root, "secpls app.img") == "SHA-0 ok");
-  for (const auto& [name, sha] : expected()["digicap_secpls.dav"].items()) {
+  const auto exp = expected()["digicap_secpls.dav"];  // a copy: iterating a temporary's items() dangles
+  for (const auto& [name, sha] : exp.items()) {
     CHECK(node_at(doc, "digicap_secpls.dav/swkh@0x0:" + name)->sha256 == sha.get<std::string>());
   }
   auto bytes = read_file(corpus_dir() / "firmware/vendor/digicap_secpls.dav");
