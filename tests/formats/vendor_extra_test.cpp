@@ -136,3 +136,13 @@ TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "
     CHECK(prop(w.tree.at(0), "secpls").empty());
   }
 }
+
+TEST_CASE("arcadyan: binwalk's obfuscated image deobfuscates to an LZMA stream", "[formats][arcadyan][external]") {
+  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/arcadyan.bin");
+  const Node* out = node_at(doc, "arcadyan.bin/arcadyan@0x0:decompressed");
+  REQUIRE(out != nullptr);
+  CHECK(out->size() == 2813252);  // Python's lzma (FORMAT_ALONE) on the same deobfuscated bytes
+  auto bytes = read_file(external_dir() / "binwalk/tests/inputs/arcadyan.bin");
+  bytes[0x68 + 20] ^= 0x10;  // a scrambled header byte: no valid LZMA stream, no chunk
+  CHECK_FALSE(Registry::builtin().find("arcadyan")->identify({bytes.data(), bytes.size()}, 0));
+}
