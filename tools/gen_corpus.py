@@ -17,6 +17,7 @@ Writes:
 """
 import argparse
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -35,6 +36,23 @@ EPOCH = 1700000000  # fixed timestamps for reproducible images
 
 XOR_KEY = bytes([0xBA, 0xCD, 0xBC, 0xFE, 0xD6, 0xCA, 0xDD, 0xD3,
                  0xBA, 0xB9, 0xA3, 0xAB, 0xBF, 0xCB, 0xB5, 0xBE])
+
+
+# Expected trees by construction: sample path (relative to the output) -> {locator: SHA-256}.
+# Locators follow docs/locators.md; the content is what the builders placed, never fwscan's output.
+TREES = {}
+
+
+def expect(sample, locator, data):
+    TREES.setdefault(sample, {})[locator] = hashlib.sha256(data).hexdigest()
+
+
+def write_trees(out):
+    by_dir = {}
+    for sample, members in TREES.items():
+        by_dir.setdefault(os.path.dirname(sample), {})[os.path.basename(sample)] = members
+    for d, samples in by_dir.items():
+        write(os.path.join(out, d, "TREE.json"), (json.dumps(samples, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
 
 def write(path, data):
@@ -396,7 +414,8 @@ def rule_samples(out):
 # ---------------------------------------------------------------- firmware images
 
 def hikvision_demo(out, elf):
-    kernel_payload = gzip_of(b"Linux version 3.0.8 (fwscan corpus kernel stub) #1 PREEMPT\n" + bytes(4096))
+    kernel_raw = b"Linux version 3.0.8 (fwscan corpus kernel stub) #1 PREEMPT\n" + bytes(4096)
+    kernel_payload = gzip_of(kernel_raw)
     kernel = uimage(kernel_payload, "Linux-3.0.8", type_=2, comp=1)
     root = squashfs_of({
         "etc/passwd": b"root:ToCOv8qxP13qs:0:0:root:/root/:/bin/psh\n",
@@ -421,11 +440,26 @@ def hikvision_demo(out, elf):
     members = [("_cfgUpgClass", upg_class), ("uImage", kernel), ("root.img", root),
                ("app.img", app), ("webs.tar.gz", web)]
     write(os.path.join(out, "firmware", "hikvision_demo", "digicap.dav"), swkh(members))
+    t, base = "firmware/hikvision_demo/digicap.dav", "digicap.dav/swkh@0x0:"
+    for name, data in members:
+        expect(t, base + name, data)
+    expect(t, base + "uImage/uimage@0x0:Linux-3.0.8", kernel_raw)  # the handler decodes the gzip payload
+    expect(t, base + "root.img/squashfs@0x0:etc/passwd", b"root:ToCOv8qxP13qs:0:0:root:/root/:/bin/psh\n")
+    expect(t, base + "app.img/squashfs@0x0:davinci", elf)
+    expect(t, base + "webs.tar.gz/gzip@0x0:webs.tar/tar@0x0:webs/lang/zh_CN.json", LANG_PACK.encode("utf-8"))
+    expect(t, base + "webs.tar.gz/gzip@0x0:webs.tar/tar@0x0:webs/js/lang.min.js", LANG_JS)
     # A G-series style image: 02KH wrapper around two SWKH packages and an encrypted 03KH one.
     small = swkh([("_cfgUpgClass", members[0][1]), ("uImage", members[1][1])], language=2)
     app_only = swkh([("app.img", members[3][1])])
+    enc = hk03_stub()
     write(os.path.join(out, "firmware", "hikvision_02kh", "digicap.dav"),
-          hk02([("1140050031111110011", small), ("1140050031111110012", app_only), ("2150080012345678901", hk03_stub())]))
+          hk02([("1140050031111110011", small), ("1140050031111110012", app_only), ("2150080012345678901", enc)]))
+    t, base = "firmware/hikvision_02kh/digicap.dav", "digicap.dav/hik_02kh@0x0:"
+    expect(t, base + "1140050031111110011", small)
+    expect(t, base + "1140050031111110012", app_only)
+    expect(t, base + "2150080012345678901", enc)
+    expect(t, base + "1140050031111110011/swkh@0x0:uImage", members[1][1])
+    expect(t, base + "1140050031111110012/swkh@0x0:app.img/squashfs@0x0:davinci", elf)
     return members
 
 
@@ -453,6 +487,11 @@ def dahua_demo(out):
     assert data[:4] == b"PK\x03\x04"
     data[0:2] = b"DH"
     write(os.path.join(out, "firmware", "dahua_demo", "dahua_demo.bin"), bytes(data))
+    t, base = "firmware/dahua_demo/dahua_demo.bin", "dahua_demo.bin/dahua_zip@0x0:"
+    for name, blob in members:
+        expect(t, base + name, blob)
+    expect(t, base + "romfs-x.squashfs.img/uimage@0x0:romfs", romfs)
+    expect(t, base + "user-x.cramfs.img/uimage@0x0:user/squashfs@0x0:usr/data/face_attr.cfg", cfg)
 
 
 def xiongmai_demo(out):
@@ -482,6 +521,11 @@ def xiongmai_demo(out):
             zi.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(zi, data)
     write(os.path.join(out, "firmware", "xiongmai_demo", "General_HI3516EV200.bin"), buf.getvalue())
+    t, base = "firmware/xiongmai_demo/General_HI3516EV200.bin", "General_HI3516EV200.bin/xiongmai_zip@0x0:"
+    for name, blob in members:
+        expect(t, base + name, blob)
+    expect(t, base + "u-boot.env.img/uimage@0x0:env", env)
+    expect(t, base + "user-x.cramfs.img/uimage@0x0:user/squashfs@0x0:usr/bin/dvrHelper", dvrhelper)
 
 
 def tiandy_demo(out, hik_members):
@@ -499,6 +543,9 @@ def tiandy_demo(out, hik_members):
               b"\xff\xff\x1a\x00\x00\x00\x01\x00" + b"\x52\x07\xc3\x41" + b"\0" * 4 + struct.pack("<I", len(records)) + b"\0" * 4)
     assert len(header) == 40
     write(os.path.join(out, "firmware", "tiandy_demo", "TC-NC9401S3E.box"), header + records)
+    t, base = "firmware/tiandy_demo/TC-NC9401S3E.box", "TC-NC9401S3E.box/tiandy_box@0x0:"
+    expect(t, base + "nvs/ProductModule", product)
+    expect(t, base + "dev/mtdblock1", kernel)
 
 
 def longse_demo(out, hik_members):
@@ -517,6 +564,10 @@ def longse_demo(out, hik_members):
               b"\x01\0\0\0" + b"BURNER_BIN" + b"\0" * 10)
     assert len(header) == 44
     write(os.path.join(out, "firmware", "longse_demo", "N1-DEMO.FLS"), header + bytes(flash))
+    t, base = "firmware/longse_demo/N1-DEMO.FLS", "N1-DEMO.FLS/longse_fls@0x0:flash.bin"
+    expect(t, base, bytes(flash))
+    expect(t, base + f"/uimage@{hex(block)}", kernel)  # the carved chunk: exactly the uImage
+    expect(t, base + f"/squashfs@{hex(2 * block)}:etc/passwd", b"root:ToCOv8qxP13qs:0:0:root:/root/:/bin/psh\n")
 
 
 def malformed(out, hik_members):
@@ -569,6 +620,7 @@ def main():
     tiandy_demo(args.out, members)
     longse_demo(args.out, members)
     malformed(args.out, members)
+    write_trees(args.out)
     rule_samples(args.out)
     print("corpus regenerated in", args.out)
 
