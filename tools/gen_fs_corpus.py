@@ -29,6 +29,11 @@ Writes:
                                          over a pseudo-random "ciphertext"
   corpus/firmware/vendor/digicap_secpls.dav  SWKH package whose _cfgUpgSecPls (AES-256-ECB, SHA-0
                                          manifest) lists the other members
+  corpus/firmware/vendor/e3s_03kh.dav     Hikvision 03KH package of the E3S platform: XOR prefix, header
+                                         and members AES-256-ECB with the keys derived from the seeds
+                                         published in HaToan/Decrypt-Firmware-Hikvision
+  corpus/firmware/vendor/r6_03kh.dav      the same header under the published R6 header key, members
+                                         under an unpublished key
   corpus/firmware/vendor/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
@@ -53,7 +58,7 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gen_corpus import EPOCH, populate, squashfs_of, swkh, uimage  # noqa: E402  (shared builders)
+from gen_corpus import EPOCH, populate, squashfs_of, swkh, uimage, xor_header  # noqa: E402  (shared builders)
 
 FIXED_UUID = bytes(range(0x10, 0x20))
 MIN_IO, PEB = 512, 16 * 1024
@@ -323,6 +328,43 @@ def vendor_corpus(out):
     with open(os.path.join(out, "digicap_secpls.dav"), "wb") as f:
         f.write(swkh([("_cfgUpgSecPls", secpls)] + listed))
     expected["digicap_secpls.dav"] = {name: sha(data) for name, data in listed}
+    # 03KH, E3S keys (camera-formats.md 1.6).
+    def derive(seed):
+        return bytes((((i * i) & 0xFF) + ((c * c) & 0xFF) + ((c % 32) & 0xFF) + ((c * 32 * i) & 0xFF)) & 0xFF ^ c for i, c in enumerate(seed))
+    header_key = derive(bytes.fromhex("e5bf668f7d8cdb8d381fab7977bb72765d2d2ff2c9b4f71adec1f5743e42d08e"))
+    file_key = derive(bytes.fromhex("918da7b326690e5271942d6ccd1cd6821dd925515e988dd40d9875f1dad0b13d"))
+
+    def aes(key, data):
+        return subprocess.run(["openssl", "enc", "-aes-256-ecb", "-nopad", "-K", key.hex()], input=data, check=True, capture_output=True).stdout
+    files = [("_cfgUpgClass", b"\x01\x00\x00\x00" + b"DS-2CV1021G0-IDW1".ljust(32, b"\0") * 3),
+             ("LiteOS.bin", b"\x00\x00\xa0\xe1" * 700 + b"LiteOS V200R001 face_detect\0" + bytes(5))]  # 2833 bytes: a partial last block
+    count = len(files)
+    header_size = 0x100 + 0x40 * count
+    plain = bytearray(header_size)
+    plain[0:4] = b"03KH"
+    struct.pack_into("<II", plain, 8, header_size, count)
+    struct.pack_into("<III", plain, 0x10, 1, 2, 1)  # language, device class, oem
+    offset = header_size
+    blobs = b""
+    for i, (name, data) in enumerate(files):
+        padded = data + b"\xa5" * (-len(data) % 16)  # the tail block is encrypted whole; its extra bytes are not data
+        entry = name.encode().ljust(32, b"\0") + struct.pack("<IIII", offset, len(data), 0, sum(data) & 0xFFFFFFFF)
+        plain[0x100 + 0x40 * i:0x100 + 0x40 * i + len(entry)] = entry
+        blobs += aes(file_key, padded)
+        offset += len(padded)
+    struct.pack_into("<I", plain, 0x24, header_size + len(blobs))
+    struct.pack_into("<I", plain, 4, zlib.crc32(bytes(plain[12:])) ^ 0xFFFFFFFF)
+    pkg = xor_header(bytes(plain[:16])) + aes(header_key, bytes(plain[16:])) + blobs
+    with open(os.path.join(out, "e3s_03kh.dav"), "wb") as f:
+        f.write(pkg)
+    # The same package for R6: camera-formats.md publishes only the derived R6 header key, so the
+    # members are encrypted here with a key nobody has (fwscan must list them, not decrypt them).
+    r6_key = bytes.fromhex("ccdd2759dc69c36a1fbe3b457f223b05046ebb0abff667ed704a97599439870e")
+    r6 = xor_header(bytes(plain[:16])) + aes(r6_key, bytes(plain[16:])) + aes(pseudo_random(32, 99), blobs)
+    with open(os.path.join(out, "r6_03kh.dav"), "wb") as f:
+        f.write(r6)
+    # Members are 16-byte aligned by the public decryptors: a partial last block is left out.
+    expected["e3s_03kh.dav"] = {name: sha(data[:len(data) - len(data) % 16]) for name, data in files}
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

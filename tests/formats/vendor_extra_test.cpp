@@ -146,3 +146,28 @@ TEST_CASE("arcadyan: binwalk's obfuscated image deobfuscates to an LZMA stream",
   bytes[0x68 + 20] ^= 0x10;  // a scrambled header byte: no valid LZMA stream, no chunk
   CHECK_FALSE(Registry::builtin().find("arcadyan")->identify({bytes.data(), bytes.size()}, 0));
 }
+
+TEST_CASE("hik_03kh: E3S packages decrypted with the published seeds, R6 headers listed, others key unknown", "[formats][hik_03kh][corpus]") {
+  const auto exp = expected()["e3s_03kh.dav"];
+  const ReportDocument e3s = unpack_path(corpus_dir() / "firmware/vendor/e3s_03kh.dav");
+  const Node& root = e3s.tree.at(0);
+  REQUIRE(root.handler == std::string("hik_03kh"));
+  CHECK(prop(root, "encryption").find("E3S") != std::string::npos);
+  for (const auto& [name, sha] : exp.items()) {
+    INFO(name);
+    const Node* n = node_at(e3s, "e3s_03kh.dav/hik_03kh@0x0:" + name);
+    REQUIRE(n != nullptr);
+    CHECK(n->sha256 == sha.get<std::string>());
+  }
+  const ReportDocument r6 = unpack_path(corpus_dir() / "firmware/vendor/r6_03kh.dav");
+  CHECK(prop(r6.tree.at(0), "encryption").find("R6") != std::string::npos);
+  CHECK(prop(r6.tree.at(0), "member LiteOS.bin").find("encrypted (file key not published)") != std::string::npos);
+  CHECK(r6.tree.at(0).children.empty());
+  CHECK(has_diagnostic(r6, "encrypted"));
+  // A flipped header byte: no key gives the CRC any more, so the package is "key unknown".
+  auto bad = read_file(corpus_dir() / "firmware/vendor/e3s_03kh.dav");
+  bad[0x40] ^= 0x01;
+  const ReportDocument b = unpack_bytes(bad, "bad.dav");
+  CHECK(prop(b.tree.at(0), "encryption") == "AES-256-ECB, key unknown");
+  CHECK(b.tree.at(0).children.empty());
+}
