@@ -25,6 +25,7 @@ Writes:
   corpus/firmware/flash_dump/EXPECTED.json  the layout by construction (offsets, formats, sizes)
   corpus/firmware/vendor/instar_hd.bin   INSTAR HD: a ZIP with PK0307/PK0108/PK0509 signatures
   corpus/firmware/vendor/reolink.pak     Reolink PAK (32-bit): 5 sections, partition table, CRC
+  corpus/firmware/vendor/reolink_paks.pak Reolink PAKS variant: 3 inline sections
   corpus/firmware/vendor/tapo_enc.bin    TP-Link Tapo header (RSA-2048 code, signature-like bytes)
                                          over a pseudo-random "ciphertext"
   corpus/firmware/vendor/digicap_secpls.dav  SWKH package whose _cfgUpgSecPls (AES-256-ECB, SHA-0
@@ -297,6 +298,17 @@ def vendor_corpus(out):
     with open(os.path.join(out, "reolink.pak"), "wb") as f:
         f.write(pak)
     expected["reolink.pak"] = {name: sha(blob) for name, _, blob in sections}
+    # The PAKS variant: 104-byte header, sections inline behind 88-byte headers.
+    paks_sections = sections[:3]
+    body = b""
+    for name, ver, blob in paks_sections:
+        body += struct.pack("<II", 1, zlib.crc32(blob)) + name.encode().ljust(32, b"\0") + ver.encode().ljust(32, b"\0") + \
+            struct.pack("<IIII", len(blob), 0, 0, 0) + blob
+    paks = struct.pack("<IIIIIII", 0x50414B53, 0, 104 + len(body), 1, 0, 0x1234, 0) + b"IPC_523D8".ljust(32, b"\0") + \
+        b"v3.0.0.136_20121012".ljust(32, b"\0") + struct.pack("<III", len(body), len(paks_sections), 0) + body
+    with open(os.path.join(out, "reolink_paks.pak"), "wb") as f:
+        f.write(paks)
+    expected["reolink_paks.pak"] = {name: sha(blob) for name, _, blob in paks_sections}
     # Tapo: RSA-2048 code, a signature-like block, pseudo-random ciphertext.
     tapo = struct.pack(">I", 0x200) + b"\0" * 28 + pseudo_random(256, 11) + pseudo_random(96 * 1024, 12)
     with open(os.path.join(out, "tapo_enc.bin"), "wb") as f:

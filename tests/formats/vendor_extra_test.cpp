@@ -171,3 +171,23 @@ TEST_CASE("hik_03kh: E3S packages decrypted with the published seeds, R6 headers
   CHECK(prop(b.tree.at(0), "encryption") == "AES-256-ECB, key unknown");
   CHECK(b.tree.at(0).children.empty());
 }
+
+TEST_CASE("reolink_pak: the PAKS variant's inline sections", "[formats][reolink_pak][corpus]") {
+  const auto exp = expected()["reolink_paks.pak"];
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/reolink_paks.pak");
+  const Node& root = doc.tree.at(0);
+  REQUIRE(root.handler == std::string("reolink_pak"));
+  CHECK(prop(root, "variant") == "PAKS");
+  CHECK(prop(root, "firmware") == "v3.0.0.136_20121012");
+  for (const auto& [name, sha] : exp.items()) {
+    INFO(name);
+    const Node* n = node_at(doc, "reolink_paks.pak/reolink_pak@0x0:" + name);
+    REQUIRE(n != nullptr);
+    CHECK(n->sha256 == sha.get<std::string>());
+  }
+  auto bytes = read_file(corpus_dir() / "firmware/vendor/reolink_paks.pak");
+  std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 5000);
+  CHECK(has_diagnostic(unpack_bytes(cut, "cut.pak"), "truncated"));
+  bytes[104 + 8] = 0x01;  // a control character in the first section name: not a PAKS
+  CHECK_FALSE(Registry::builtin().find("reolink_pak")->identify({bytes.data(), bytes.size()}, 0));
+}

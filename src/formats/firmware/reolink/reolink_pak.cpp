@@ -6,6 +6,10 @@
 //   high words at 4, 12 and 20 are zero).
 // CRC (32-bit PAK): CRC-32 register from 0, no final XOR, over the section data (end of header to
 // end of file), then the type with its byte 1 zeroed, then the section table.
+// PAKS variant ("SKAP" on disk, u32 0x50414b53): a 104-byte header (magic, ?, file_size, 1, 0, bdid,
+// ?, hwver[32], fwver[32], data_size, section count, 0), then the sections inline, each behind an
+// 88-byte header (imgs, checksum, name[32], version[32], len, 3 unknown words). Its checksum
+// algorithm is not documented: reported, not verified.
 #include <algorithm>
 
 #include "core/hash.hpp"
@@ -16,9 +20,10 @@
 namespace fwscan {
 namespace {
 
-constexpr Magic kMagics[] = {{"13 59 72 32"}, {"23 59 72 32"}};
+constexpr Magic kMagics[] = {{"13 59 72 32"}, {"23 59 72 32"}, {"53 4b 41 50"}};
 constexpr std::string_view kRefs[] = {"camera-formats.md 3.3", "vmallet/pakler pakler/structure.py", "hn/reolink-camera unpack-novatek-firmware.pl"};
-constexpr std::string_view kLimits[] = {"PAK64: the CRC is not verified (its input order is not documented)", "the PAKS variant is not read"};
+constexpr std::string_view kLimits[] = {"PAK64: the CRC is not verified (its input order is not documented)",
+                                        "PAKS: section checksums are reported, not verified (algorithm undocumented)"};
 constexpr HandlerInfo kInfo{"reolink_pak", Category::kFirmware, "Reolink/Swann PAK firmware", kMagics, kRefs, kLimits};
 constexpr std::uint32_t kMaxSections = 64;
 
@@ -85,6 +90,37 @@ std::optional<Pak> parse(ByteView v) {
   return p;
 }
 
+struct PaksSection {
+  std::string name, version;
+  std::uint64_t data = 0, len = 0;
+  std::uint32_t checksum = 0;
+};
+struct Paks {
+  std::string hw, fw;
+  std::vector<PaksSection> sections;
+  std::uint64_t end = 0;
+};
+
+std::optional<Paks> parse_paks(ByteView v) {
+  if (!has_bytes_at(v, 0, "SKAP")) return std::nullopt;
+  auto count = load_le32(v, 96);
+  if (!count || *count == 0 || *count > kMaxSections || v.size() < 104) return std::nullopt;
+  Paks p;
+  p.hw = cstr(v.subspan(28, 32));
+  p.fw = cstr(v.subspan(60, 32));
+  std::uint64_t pos = 104;
+  for (std::uint32_t i = 0; i < *count; ++i) {
+    auto h = subview(v, pos, 88);
+    if (!h) return i == 0 ? std::nullopt : std::optional<Paks>(p);
+    PaksSection s{cstr(h->subspan(8, 32)), cstr(h->subspan(40, 32)), pos + 88, *load_le32(*h, 72), *load_le32(*h, 4)};
+    if (s.name.empty() || std::any_of(s.name.begin(), s.name.end(), [](char c) { return c < 0x20 || c > 0x7E; })) return std::nullopt;
+    pos = s.data + s.len;
+    p.sections.push_back(std::move(s));
+  }
+  p.end = pos;
+  return p;
+}
+
 std::uint32_t pak_crc(ByteView v, const Pak& p) {
   std::uint32_t c = crc32_ieee(v.subspan(p.header, p.end - p.header), 0xFFFFFFFFU);
   std::uint8_t type[4];
@@ -101,6 +137,13 @@ class ReolinkPakHandler final : public Handler {
 
   std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
     const ByteView at = node.subspan(start);
+    if (has_bytes_at(at, 0, "SKAP")) {
+      auto k = parse_paks(at);
+      if (!k) return std::nullopt;
+      const std::string d = "Reolink PAKS, " + std::to_string(k->sections.size()) + " sections";
+      if (k->end > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
+      return Chunk{start, k->end, Confidence::kHigh, d + ", " + human_size(k->end)};
+    }
     auto p = parse(at);
     if (!p) return std::nullopt;
     const std::string d = std::string(p->wide ? "Reolink PAK64" : "Reolink PAK") + ", " + std::to_string(p->sections.size()) + " sections";
@@ -110,6 +153,7 @@ class ReolinkPakHandler final : public Handler {
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext&) const override {
     const ByteView v = chunk.bytes();
+    if (has_bytes_at(v, 0, "SKAP")) return extract_paks(chunk);
     auto p = parse(v);
     if (!p) return make_error(Errc::kMalformed, "PAK header", 0);
     Extraction ex;
@@ -139,6 +183,29 @@ class ReolinkPakHandler final : public Handler {
       c.origin = ChildOrigin::kCarved;
       c.offset = s.start;
       c.data = *chunk.slice(s.start, s.len);
+      ex.children.push_back(std::move(c));
+    }
+    return ex;
+  }
+
+ private:
+  static Result<Extraction> extract_paks(const Blob& chunk) {
+    auto k = parse_paks(chunk.bytes());
+    if (!k) return make_error(Errc::kMalformed, "PAKS header", 0);
+    Extraction ex;
+    ex.properties = {{"variant", "PAKS"}, {"hardware", k->hw}, {"firmware", k->fw}};
+    for (const PaksSection& s : k->sections) {
+      ex.properties.emplace_back("section " + s.name, s.version + ", checksum " + hex_u32_fixed(s.checksum) + " (not verified)");
+      if (!range_fits(s.data, s.len, chunk.size())) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, "truncated", "section '" + s.name + "' runs past the data", "", s.data});
+        continue;
+      }
+      Child c;
+      c.name = s.name;
+      c.origin = ChildOrigin::kCarved;
+      c.offset = s.data;
+      c.data = *chunk.slice(s.data, s.len);
       ex.children.push_back(std::move(c));
     }
     return ex;
