@@ -73,7 +73,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("seeds", nargs="*")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     seeds = args.seeds or default_seeds()
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
