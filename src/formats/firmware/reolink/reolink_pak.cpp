@@ -172,23 +172,27 @@ class ReolinkPakHandler final : public Handler {
     }
     for (const Section& s : p->sections) {
       if (!s.version.empty()) ex.properties.emplace_back("version " + s.name, s.version);
-      if (s.len == 0) continue;
-      if (!range_fits(s.start, s.len, v.size())) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "section '" + s.name + "' runs past the data", "", s.start});
-        continue;
-      }
-      Child c;
-      c.name = s.name;
-      c.origin = ChildOrigin::kCarved;
-      c.offset = s.start;
-      c.data = *chunk.slice(s.start, s.len);
-      ex.children.push_back(std::move(c));
+      if (s.len != 0) add_section(ex, chunk, s.name, s.start, s.len);
     }
     return ex;
   }
 
  private:
+  // One section as a carved child, or a `truncated` diagnostic when it runs past the data.
+  static void add_section(Extraction& ex, const Blob& chunk, const std::string& name, std::uint64_t start, std::uint64_t len) {
+    if (!range_fits(start, len, chunk.size())) {
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, "truncated", "section '" + name + "' runs past the data", "", start});
+      return;
+    }
+    Child c;
+    c.name = name;
+    c.origin = ChildOrigin::kCarved;
+    c.offset = start;
+    c.data = *chunk.slice(start, len);
+    ex.children.push_back(std::move(c));
+  }
+
   static Result<Extraction> extract_paks(const Blob& chunk) {
     auto k = parse_paks(chunk.bytes());
     if (!k) return make_error(Errc::kMalformed, "PAKS header", 0);
@@ -196,17 +200,7 @@ class ReolinkPakHandler final : public Handler {
     ex.properties = {{"variant", "PAKS"}, {"hardware", k->hw}, {"firmware", k->fw}};
     for (const PaksSection& s : k->sections) {
       ex.properties.emplace_back("section " + s.name, s.version + ", checksum " + hex_u32_fixed(s.checksum) + " (not verified)");
-      if (!range_fits(s.data, s.len, chunk.size())) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "section '" + s.name + "' runs past the data", "", s.data});
-        continue;
-      }
-      Child c;
-      c.name = s.name;
-      c.origin = ChildOrigin::kCarved;
-      c.offset = s.data;
-      c.data = *chunk.slice(s.data, s.len);
-      ex.children.push_back(std::move(c));
+      add_section(ex, chunk, s.name, s.data, s.len);
     }
     return ex;
   }
