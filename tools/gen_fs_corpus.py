@@ -33,8 +33,7 @@ Writes:
   corpus/firmware/vendor/e3s_03kh.dav     Hikvision 03KH package of the E3S platform: XOR prefix, header
                                          and members AES-256-ECB with the keys derived from the seeds
                                          published in HaToan/Decrypt-Firmware-Hikvision
-  corpus/firmware/vendor/r6_03kh.dav      the same header under the published R6 header key, members
-                                         under an unpublished key
+  corpus/firmware/vendor/r6_03kh.dav      the same package under the R6 keys
   corpus/firmware/vendor/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
@@ -369,14 +368,18 @@ def vendor_corpus(out):
     pkg = xor_header(bytes(plain[:16])) + aes(header_key, bytes(plain[16:])) + blobs
     with open(os.path.join(out, "e3s_03kh.dav"), "wb") as f:
         f.write(pkg)
-    # The same package for R6: camera-formats.md publishes only the derived R6 header key, so the
-    # members are encrypted here with a key nobody has (fwscan must list them, not decrypt them).
-    r6_key = bytes.fromhex("ccdd2759dc69c36a1fbe3b457f223b05046ebb0abff667ed704a97599439870e")
-    r6 = xor_header(bytes(plain[:16])) + aes(r6_key, bytes(plain[16:])) + aes(pseudo_random(32, 99), blobs)
+    # The same package for R6 (seeds 0x780000/0x780001 of the parser the spec cites as [IDX-HK30];
+    # the derived header key equals the spec's cross-check value ccdd2759...870e).
+    r6_header = derive(bytes.fromhex("b64ec50866c49b757f1b2726a3755f2252abdfe9fbbb151e247d0d806ae425db"))
+    assert r6_header.hex() == "ccdd2759dc69c36a1fbe3b457f223b05046ebb0abff667ed704a97599439870e"
+    r6_files = derive(bytes.fromhex("bddc070b81fc4e47d03a7ed04c5b58d072e7215d4ad4634754b2e5b68732bd37"))
+    r6_blobs = b"".join(aes(r6_files, data + b"\xa5" * (-len(data) % 16)) for _, data in files)
+    r6 = xor_header(bytes(plain[:16])) + aes(r6_header, bytes(plain[16:])) + r6_blobs
     with open(os.path.join(out, "r6_03kh.dav"), "wb") as f:
         f.write(r6)
     # Members are 16-byte aligned by the public decryptors: a partial last block is left out.
     expected["e3s_03kh.dav"] = {name: sha(data[:len(data) - len(data) % 16]) for name, data in files}
+    expected["r6_03kh.dav"] = expected["e3s_03kh.dav"]
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

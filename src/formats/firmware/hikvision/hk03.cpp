@@ -7,10 +7,11 @@
 // then sit at header offset 0x100, 0x40 apart: name[32] (NUL, then garbage), offset, length.
 // Members are decrypted with the platform's file key, whole 16-byte blocks only.
 // Platforms and seeds: E3S (LiteOS) 0x850000 header / 0x850001 files, published in
-// HaToan/Decrypt-Firmware-Hikvision dec_hik.py; R6: only the derived header key is published in
-// camera-formats.md (its seeds are in a repository the spec cites but does not copy), so R6
-// headers are decrypted and listed, and R6 members stay encrypted. Other platforms (G0, newer E3)
-// use keys that are not public: those packages are reported encrypted, key unknown.
+// HaToan/Decrypt-Firmware-Hikvision dec_hik.py; R6 0x780000 header / 0x780001 files, published in
+// the parser camera-formats.md cites as [IDX-HK30] (the header key they derive equals the spec's
+// cross-check value, ccdd2759...870e). Other platforms (G0, newer E3) use keys that are not
+// public: those packages are reported encrypted, key unknown. A platform without a file key would
+// have its members listed, not decrypted.
 #include <openssl/evp.h>
 
 #include <array>
@@ -28,7 +29,8 @@ namespace {
 constexpr std::uint32_t kMaxHeader = 1U << 20;
 constexpr Magic kMagics[] = {{"8a fe f7 b6"}};  // "03KH" XOR key[0..3]
 constexpr std::string_view kRefs[] = {"camera-formats.md 1.6 ([HATOAN] dec_hik.py, [IDX-HK30])"};
-constexpr std::string_view kLimits[] = {"decrypted only for E3S (header and files) and R6 (header): other platform keys are not public"};
+constexpr std::string_view kLimits[] = {"decrypted only for E3S and R6, whose seeds are published: other platform keys are not public",
+                                        "a member's last partial AES block is left out, as the public decryptors do"};
 constexpr HandlerInfo kInfo{"hik_03kh", Category::kFirmware, "Hikvision 03KH package (AES-encrypted)", kMagics, kRefs, kLimits};
 
 using Key = std::array<std::uint8_t, 32>;
@@ -56,10 +58,11 @@ const std::vector<Platform>& platforms() {
                0x5D, 0x2D, 0x2F, 0xF2, 0xC9, 0xB4, 0xF7, 0x1A, 0xDE, 0xC1, 0xF5, 0x74, 0x3E, 0x42, 0xD0, 0x8E}),
        derive({0x91, 0x8D, 0xA7, 0xB3, 0x26, 0x69, 0x0E, 0x52, 0x71, 0x94, 0x2D, 0x6C, 0xCD, 0x1C, 0xD6, 0x82,
                0x1D, 0xD9, 0x25, 0x51, 0x5E, 0x98, 0x8D, 0xD4, 0x0D, 0x98, 0x75, 0xF1, 0xDA, 0xD0, 0xB1, 0x3D})},
-      {"R6 (seed 0x780000, header only)",
-       {0xcc, 0xdd, 0x27, 0x59, 0xdc, 0x69, 0xc3, 0x6a, 0x1f, 0xbe, 0x3b, 0x45, 0x7f, 0x22, 0x3b, 0x05,
-        0x04, 0x6e, 0xbb, 0x0a, 0xbf, 0xf6, 0x67, 0xed, 0x70, 0x4a, 0x97, 0x59, 0x94, 0x39, 0x87, 0x0e},
-       std::nullopt},
+      {"R6 (seeds 0x780000/0x780001)",
+       derive({0xB6, 0x4E, 0xC5, 0x08, 0x66, 0xC4, 0x9B, 0x75, 0x7F, 0x1B, 0x27, 0x26, 0xA3, 0x75, 0x5F, 0x22,
+               0x52, 0xAB, 0xDF, 0xE9, 0xFB, 0xBB, 0x15, 0x1E, 0x24, 0x7D, 0x0D, 0x80, 0x6A, 0xE4, 0x25, 0xDB}),
+       derive({0xBD, 0xDC, 0x07, 0x0B, 0x81, 0xFC, 0x4E, 0x47, 0xD0, 0x3A, 0x7E, 0xD0, 0x4C, 0x5B, 0x58, 0xD0,
+               0x72, 0xE7, 0x21, 0x5D, 0x4A, 0xD4, 0x63, 0x47, 0x54, 0xB2, 0xE5, 0xB6, 0x87, 0x32, 0xBD, 0x37})},
   };
   return p;
 }
