@@ -1,7 +1,9 @@
 // File systems and archives fwscan recognises but cannot read yet. Each is identified by its own
 // superblock signature so that the report says exactly what is there and that its contents were
 // not examined (an `unsupported` diagnostic), instead of leaving an anonymous unknown region.
-// Extents come from the superblock where one field gives them, else the rest of the node.
+// For file systems only the superblock area is claimed, so the carver still searches the rest
+// (files stored contiguously inside an unread file system keep being found); archives and streams
+// are claimed to the end of their node.
 //   btrfs "_BHRfS_M" @0x10040, total_bytes u64 @0x10070     xfs "XFSB" @0, blocksize u32 BE @4, dblocks u64 BE @8
 //   NTFS "NTFS    " @3, bytes/sector @11, total sectors @0x28 HFS+ "H+\0\4" / HFSX "HX\0\5" @0x400, blockSize @0x428, totalBlocks @0x42c (BE)
 //   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
@@ -44,39 +46,40 @@ constexpr HandlerInfo kInfo{"unsupported", Category::kDisk, "recognised file sys
 struct Found {
   std::string_view name;
   std::optional<std::uint64_t> size;  // from the superblock
+  std::uint64_t header = 0;           // file systems: the superblock area only is claimed
 };
 
 std::optional<Found> recognise(ByteView v) {
-  if (has_bytes_at(v, 0x10040, "_BHRfS_M")) return Found{"btrfs", load_le64(v, 0x10070)};
+  if (has_bytes_at(v, 0x10040, "_BHRfS_M")) return Found{"btrfs", load_le64(v, 0x10070), 0x11000};
   if (has_bytes_at(v, 0, "XFSB")) {
     auto bs = load_be32(v, 4);
     auto blocks = load_be64(v, 8);
-    if (bs && blocks && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0) return Found{"XFS", *bs * *blocks};
+    if (bs && blocks && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0) return Found{"XFS", *bs * *blocks, 512};
     return std::nullopt;
   }
   if (has_bytes_at(v, 3, "NTFS    ")) {
     auto bps = load_le16(v, 11);
     auto sectors = load_le64(v, 0x28);
-    if (bps && sectors && *bps >= 256 && *bps <= 4096) return Found{"NTFS", (*sectors + 1) * *bps};  // + the backup boot sector
+    if (bps && sectors && *bps >= 256 && *bps <= 4096) return Found{"NTFS", (*sectors + 1) * *bps, *bps};  // + the backup boot sector
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x400, std::string_view("H+\0\4", 4)) || has_bytes_at(v, 0x400, std::string_view("HX\0\5", 4))) {
     auto bs = load_be32(v, 0x428), blocks = load_be32(v, 0x42C);
-    if (bs && blocks && *bs >= 512) return Found{"HFS+", static_cast<std::uint64_t>(*bs) * *blocks};
+    if (bs && blocks && *bs >= 512) return Found{"HFS+", static_cast<std::uint64_t>(*bs) * *blocks, 0x600};
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x10034, "ReIsEr")) {
     auto blocks = load_le32(v, 0x10000);
     auto bs = load_le16(v, 0x1002C);
-    if (blocks && bs && *bs >= 512) return Found{"ReiserFS", static_cast<std::uint64_t>(*blocks) * *bs};
+    if (blocks && bs && *bs >= 512) return Found{"ReiserFS", static_cast<std::uint64_t>(*blocks) * *bs, 0x11000};
     return std::nullopt;
   }
-  if (has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return Found{"JFS", std::nullopt};
-  if (has_bytes_at(v, 0x400, "\x10\x20\xf5\xf2")) return Found{"F2FS", std::nullopt};
-  if (has_bytes_at(v, 0x8001, "BEA01") && (has_bytes_at(v, 0x8801, "NSR02") || has_bytes_at(v, 0x8801, "NSR03"))) return Found{"UDF", std::nullopt};
+  if (has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return Found{"JFS", std::nullopt, 0x9000};
+  if (has_bytes_at(v, 0x400, "\x10\x20\xf5\xf2")) return Found{"F2FS", std::nullopt, 0x1000};
+  if (has_bytes_at(v, 0x8001, "BEA01") && (has_bytes_at(v, 0x8801, "NSR02") || has_bytes_at(v, 0x8801, "NSR03"))) return Found{"UDF", std::nullopt, 0x9000};
   if (auto m = load_le16(v, 0x410); m && (*m == 0x137F || *m == 0x138F || *m == 0x2468 || *m == 0x2478)) {
     auto ninodes = load_le16(v, 0x400), first_zone = load_le16(v, 0x408), log_zone = load_le16(v, 0x40A);
-    if (ninodes && first_zone && log_zone && *ninodes > 0 && *first_zone > 0 && *log_zone == 0) return Found{"minix", std::nullopt};
+    if (ninodes && first_zone && log_zone && *ninodes > 0 && *first_zone > 0 && *log_zone == 0) return Found{"minix", std::nullopt, 0x800};
     return std::nullopt;
   }
   if (has_bytes_at(v, 0, "ZOO ") && load_le32(v, 20) == 0xFDC4A7DCU) return Found{"zoo archive", std::nullopt};
@@ -101,6 +104,12 @@ class UnsupportedHandler final : public Handler {
     auto f = recognise(at);
     if (!f) return std::nullopt;
     const std::string d = std::string(f->name) + " (recognised, not read)";
+    if (f->header != 0) {
+      // A file system: only its superblock area is claimed, so the carver still looks at the rest
+      // (contiguous files inside an unread file system are found by their own signatures).
+      const std::string total = f->size && *f->size != 0 ? ", " + human_size(*f->size) + " file system" : "";
+      return Chunk{start, std::min<std::uint64_t>(f->header, at.size()), Confidence::kMedium, d + total + "; superblock area claimed, the rest carved"};
+    }
     if (!f->size || *f->size == 0) return Chunk{start, at.size(), Confidence::kLow, d + ", extent unknown: rest of the data"};
     if (*f->size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
     return Chunk{start, *f->size, Confidence::kMedium, d + ", " + human_size(*f->size)};

@@ -13,12 +13,17 @@ constexpr std::string_view kRefs[] = {"ITU-T T.81 (JPEG), JFIF 1.02"};
 constexpr std::string_view kLimits[] = {"the image itself is not decoded"};
 constexpr HandlerInfo kInfo{"jpeg", Category::kMedia, "JPEG image", kMagics, kRefs, kLimits};
 
+// An image needs a frame header (SOFn) and a scan (SOS) before EOI: "ff d8 ff d9" inside a byte
+// table is not a JPEG.
 std::optional<std::uint64_t> extent(ByteView v) {
   std::uint64_t pos = 2;
+  bool frame = false, scan = false;
   for (std::uint32_t n = 0; n < kMaxSegments; ++n) {
     auto ff = load_u8(v, pos), m = load_u8(v, pos + 1);
     if (!ff || !m || *ff != 0xFF) return std::nullopt;
-    if (*m == 0xD9) return pos + 2;
+    if (*m == 0xD9) return frame && scan ? std::optional<std::uint64_t>(pos + 2) : std::nullopt;
+    if (*m >= 0xC0 && *m <= 0xCF && *m != 0xC4 && *m != 0xC8 && *m != 0xCC) frame = true;
+    if (*m == 0xDA) scan = true;
     if (*m == 0xFF) { ++pos; continue; }             // fill byte
     if (*m == 0x01 || (*m >= 0xD0 && *m <= 0xD7)) { pos += 2; continue; }
     auto len = load_be16(v, pos + 2);
