@@ -68,6 +68,7 @@ def main():
     STD = "standard unpack set (fact_extractor/FACT unpacker tests); hashes from patool/test.tar via Python tarfile"
     for rel, kind in [
         ("android_simg/test/data/simg.img", "filesystem"), ("generic_fs/test/data/romfs.img", "filesystem"),
+        ("generic_fs/test/data/minix.img.xz", "filesystem"),
         ("jffs2/test/data/jffs2_be.img", "filesystem"), ("jffs2/test/data/jffs2_le.img", "filesystem"),
         ("patool/test/data/test.cab", "archive"), ("patool/test/data/test.cpio", "archive"), ("patool/test/data/test.deb", "archive"),
         ("patool/test/data/test.jar", "archive"), ("patool/test/data/test.lha", "archive"), ("patool/test/data/test.tar", "archive"),
@@ -148,7 +149,6 @@ def main():
         ("generic_fs/test/data/btrfs.img.xz", "btrfs: no reader", "unsupported"),
         ("generic_fs/test/data/f2fs.img.xz", "F2FS: no reader", "unsupported"),
         ("generic_fs/test/data/jfs.img.xz", "JFS: no reader", "unsupported"),
-        ("generic_fs/test/data/minix.img.xz", "minix: no reader", "unsupported"),
         ("generic_fs/test/data/reiserfs.img.xz", "ReiserFS: no reader", "unsupported"),
         ("generic_fs/test/data/udf.img.xz", "UDF: no reader", "unsupported"),
         ("generic_fs/test/data/xfs.img.xz", "XFS: no reader", "unsupported"),

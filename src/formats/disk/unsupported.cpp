@@ -11,6 +11,7 @@
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
 //   zoo "ZOO " @0 and 0xfdc4a7dc @20    lrzip "LRZI" @0    rzip "RZIP" @0    StuffIt X "StuffIt!" @0
 //   ZPAQ "7kSt" @0    ARC 0x1a, method 1-9, NUL-terminated 8.3 name @2
+#include <algorithm>
 #include <cstring>
 
 #include "core/reader.hpp"
@@ -64,8 +65,14 @@ std::optional<Found> recognise(ByteView v) {
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x400, std::string_view("H+\0\4", 4)) || has_bytes_at(v, 0x400, std::string_view("HX\0\5", 4))) {
-    auto bs = load_be32(v, 0x428), blocks = load_be32(v, 0x42C);
-    if (bs && blocks && *bs >= 512) return Found{"HFS+", static_cast<std::uint64_t>(*bs) * *blocks, 0x600};
+    // Volume header: lastMountedVersion (4 printable bytes) @0x408, blockSize (power of two,
+    // 512..64 KiB) @0x428, totalBlocks @0x42c, freeBlocks <= totalBlocks @0x430.
+    auto bs = load_be32(v, 0x428), blocks = load_be32(v, 0x42C), free = load_be32(v, 0x430);
+    auto mounted = subview(v, 0x408, 4);
+    const bool printable = mounted && std::all_of(mounted->begin(), mounted->end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7F; });
+    if (bs && blocks && free && printable && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0 && *blocks > 0 && *free <= *blocks) {
+      return Found{"HFS+", static_cast<std::uint64_t>(*bs) * *blocks, 0x600};
+    }
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x10034, "ReIsEr")) {
@@ -75,7 +82,9 @@ std::optional<Found> recognise(ByteView v) {
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return Found{"JFS", std::nullopt, 0x9000};
-  if (has_bytes_at(v, 0x400, "\x10\x20\xf5\xf2")) return Found{"F2FS", std::nullopt, 0x1000};
+  if (has_bytes_at(v, 0x400, "\x10\x20\xf5\xf2") && load_le32(v, 0x408) == 9U && load_le32(v, 0x410) == 12U) {
+    return Found{"F2FS", std::nullopt, 0x1000};  // log_sectorsize 9 and log_blocksize 12, as every F2FS has
+  }
   if (has_bytes_at(v, 0x8001, "BEA01") && (has_bytes_at(v, 0x8801, "NSR02") || has_bytes_at(v, 0x8801, "NSR03"))) return Found{"UDF", std::nullopt, 0x9000};
   if (auto m = load_le16(v, 0x410); m && (*m == 0x137F || *m == 0x138F || *m == 0x2468 || *m == 0x2478)) {
     auto ninodes = load_le16(v, 0x400), first_zone = load_le16(v, 0x408), log_zone = load_le16(v, 0x40A);
