@@ -21,7 +21,7 @@ constexpr std::uint32_t kEntry = 44;
 constexpr std::uint32_t kMaxPackages = 64;
 constexpr Magic kMagics[] = {{"8a ff f7 b6"}};  // "02KH" XOR key[0..3]
 constexpr std::string_view kRefs[] = {"camera-formats.md 1.5 ([IDX-BLOG] dumps, [IDX-HK30])"};
-constexpr std::string_view kLimits[] = {"sub-packages are identified by magic (SWKH, 03KH); 03KH content stays encrypted"};
+constexpr std::string_view kLimits[] = {"sub-packages are identified by magic (SWKH, 03KH); see hik_03kh for which 03KH keys are known"};
 constexpr HandlerInfo kInfo{"hik_02kh", Category::kFirmware, "Hikvision 02KH multi-package wrapper", kMagics, kRefs, kLimits};
 
 struct Entry {

@@ -29,7 +29,7 @@ constexpr std::uint32_t kMaxFiles = 256;  // 32 in Hikvision's own struct; headr
 constexpr Magic kMagics[] = {{"e9 9a f7 b6"}};  // "SWKH" XOR key[0..3]
 constexpr std::string_view kRefs[] = {"renaudallard/hikvision_R2_firmware hikfw.py", "MatrixEditor/hiktools digicap.py",
                                       "camera-formats.md 1"};
-constexpr std::string_view kLimits[] = {"02KH wrappers and AES-encrypted 03KH packages are not opened yet",
+constexpr std::string_view kLimits[] = {"the EZVIZ 256-byte tail after the last member is left outside the chunk",
                                         "_cfgUpgSecPls signatures (RSA) are not verified; its SHA-0 member hashes are"};
 constexpr HandlerInfo kInfo{"swkh", Category::kFirmware, "Hikvision digicap.dav (SWKH package)", kMagics, kRefs, kLimits};
 
