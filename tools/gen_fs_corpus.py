@@ -23,18 +23,18 @@ Writes:
                                       uImage (gzip) @0x50000, SquashFS root @0x100000, JFFS2
                                       config partition @0x1c0000; xz-compressed for storage
   corpus/firmware/flash_dump/EXPECTED.json  the layout by construction (offsets, formats, sizes)
-  corpus/firmware/vendor/instar_hd.bin   INSTAR HD: a ZIP with PK0307/PK0108/PK0509 signatures
-  corpus/firmware/vendor/reolink.pak     Reolink PAK (32-bit): 5 sections, partition table, CRC
-  corpus/firmware/vendor/reolink_paks.pak Reolink PAKS variant: 3 inline sections
-  corpus/firmware/vendor/tapo_enc.bin    TP-Link Tapo header (RSA-2048 code, signature-like bytes)
+  corpus/firmware/containers/instar_hd.bin   INSTAR HD: a ZIP with PK0307/PK0108/PK0509 signatures
+  corpus/firmware/containers/reolink.pak     Reolink PAK (32-bit): 5 sections, partition table, CRC
+  corpus/firmware/containers/reolink_paks.pak Reolink PAKS variant: 3 inline sections
+  corpus/firmware/containers/tapo_enc.bin    TP-Link Tapo header (RSA-2048 code, signature-like bytes)
                                          over a pseudo-random "ciphertext"
-  corpus/firmware/vendor/digicap_secpls.dav  SWKH package whose _cfgUpgSecPls (AES-256-ECB, SHA-0
+  corpus/firmware/containers/digicap_secpls.dav  SWKH package whose _cfgUpgSecPls (AES-256-ECB, SHA-0
                                          manifest) lists the other members
-  corpus/firmware/vendor/e3s_03kh.dav     Hikvision 03KH package of the E3S platform: XOR prefix, header
+  corpus/firmware/containers/e3s_03kh.dav     Hikvision 03KH package of the E3S platform: XOR prefix, header
                                          and members AES-256-ECB with the keys derived from the seeds
                                          published in HaToan/Decrypt-Firmware-Hikvision
-  corpus/firmware/vendor/r6_03kh.dav      the same package under the R6 keys
-  corpus/firmware/vendor/EXPECTED.json
+  corpus/firmware/containers/r6_03kh.dav      the same package under the R6 keys
+  corpus/firmware/containers/EXPECTED.json
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -249,10 +249,10 @@ def main():
     fat_corpus(os.path.join(args.out, "fs", "fat"))
     fit_corpus(os.path.join(args.out, "firmware", "fit"))
     flash_corpus(os.path.join(args.out, "firmware", "flash_dump"))
-    vendor_corpus(os.path.join(args.out, "firmware", "vendor"))
+    containers_corpus(os.path.join(args.out, "firmware", "containers"))
 
 
-def vendor_corpus(out):
+def containers_corpus(out):
     """Small vendor containers built from camera-formats.md (3.3, 3.4, 3.7)."""
     import io
     import zipfile as zf

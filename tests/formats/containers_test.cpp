@@ -14,14 +14,14 @@ using namespace fwscan::test;
 
 namespace {
 nlohmann::json expected() {
-  std::ifstream in(corpus_dir() / "firmware/vendor/EXPECTED.json");
+  std::ifstream in(corpus_dir() / "firmware/containers/EXPECTED.json");
   return nlohmann::json::parse(in);
 }
 }  // namespace
 
 TEST_CASE("instar_hd: the ZIP with changed signatures yields its members", "[formats][instar_hd][corpus]") {
   const auto exp = expected()["instar_hd.bin"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/instar_hd.bin");
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/instar_hd.bin");
   REQUIRE(doc.tree.at(0).handler == std::string("instar_hd"));
   for (const auto& [name, sha] : exp.items()) {
     INFO(name);
@@ -30,14 +30,14 @@ TEST_CASE("instar_hd: the ZIP with changed signatures yields its members", "[for
     CHECK(n->sha256 == sha.get<std::string>());
   }
   // A plain zip is not INSTAR HD, and a chain broken in the middle is not claimed.
-  auto bytes = read_file(corpus_dir() / "firmware/vendor/instar_hd.bin");
+  auto bytes = read_file(corpus_dir() / "firmware/containers/instar_hd.bin");
   bytes[bytes.size() - 22 + 3] = 0x06;  // EOCD signature back to the standard one
   CHECK_FALSE(Registry::builtin().find("instar_hd")->identify({bytes.data(), bytes.size()}, 0));
 }
 
 TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[formats][reolink_pak][corpus]") {
   const auto exp = expected()["reolink.pak"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/reolink.pak");
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/reolink.pak");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("reolink_pak"));
   CHECK(prop(root, "crc") == "ok");
@@ -51,7 +51,7 @@ TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[fo
     CHECK(n->sha256 == sha.get<std::string>());
   }
   CHECK(node_at(doc, "reolink.pak/reolink_pak@0x0:fs/squashfs@0x0:etc/passwd") != nullptr);
-  auto bytes = read_file(corpus_dir() / "firmware/vendor/reolink.pak");
+  auto bytes = read_file(corpus_dir() / "firmware/containers/reolink.pak");
   SECTION("a changed data byte fails the CRC") {
     auto bad = bytes;
     bad[bad.size() - 600] ^= 0x01;
@@ -74,13 +74,13 @@ TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[fo
 }
 
 TEST_CASE("tapo: a signed, encrypted image is reported as encrypted, never as empty", "[formats][tapo][corpus]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/tapo_enc.bin");
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/tapo_enc.bin");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("tapo"));
   CHECK(prop(root, "rsa") == expected()["tapo_enc.bin"]["rsa"].get<std::string>());
   CHECK(has_diagnostic(doc, "encrypted"));
   CHECK(root.children.empty());
-  auto bytes = read_file(corpus_dir() / "firmware/vendor/tapo_enc.bin");
+  auto bytes = read_file(corpus_dir() / "firmware/containers/tapo_enc.bin");
   SECTION("low-entropy data after the header is not a Tapo image") {
     auto plain = bytes;
     std::fill(plain.begin() + 0x200, plain.end(), 0x41);
@@ -101,7 +101,7 @@ TEST_CASE("sha0: the FIPS 180 (1993) test vectors", "[core][hash]") {
 }
 
 TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "[formats][swkh][corpus]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/digicap_secpls.dav");
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/digicap_secpls.dav");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("swkh"));
   CHECK(prop(root, "secpls") == "decrypted, self-hash ok, 2 members listed");
@@ -111,7 +111,7 @@ TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "
   for (const auto& [name, sha] : exp.items()) {
     CHECK(node_at(doc, "digicap_secpls.dav/swkh@0x0:" + name)->sha256 == sha.get<std::string>());
   }
-  auto bytes = read_file(corpus_dir() / "firmware/vendor/digicap_secpls.dav");
+  auto bytes = read_file(corpus_dir() / "firmware/containers/digicap_secpls.dav");
   const Node* app = node_at(doc, "digicap_secpls.dav/swkh@0x0:app.img");
   const Node* manifest = node_at(doc, "digicap_secpls.dav/swkh@0x0:_cfgUpgSecPls");
   REQUIRE((app != nullptr && manifest != nullptr && app->root_offset && manifest->root_offset));
@@ -149,7 +149,7 @@ TEST_CASE("arcadyan: binwalk's obfuscated image deobfuscates to an LZMA stream",
 
 TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, others key unknown", "[formats][hik_03kh][corpus]") {
   const auto exp = expected()["e3s_03kh.dav"];
-  const ReportDocument e3s = unpack_path(corpus_dir() / "firmware/vendor/e3s_03kh.dav");
+  const ReportDocument e3s = unpack_path(corpus_dir() / "firmware/containers/e3s_03kh.dav");
   const Node& root = e3s.tree.at(0);
   REQUIRE(root.handler == std::string("hik_03kh"));
   CHECK(prop(root, "encryption").find("E3S") != std::string::npos);
@@ -159,7 +159,7 @@ TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, oth
     REQUIRE(n != nullptr);
     CHECK(n->sha256 == sha.get<std::string>());
   }
-  const ReportDocument r6 = unpack_path(corpus_dir() / "firmware/vendor/r6_03kh.dav");
+  const ReportDocument r6 = unpack_path(corpus_dir() / "firmware/containers/r6_03kh.dav");
   CHECK(prop(r6.tree.at(0), "encryption").find("R6") != std::string::npos);
   const auto r6_exp = expected()["r6_03kh.dav"];  // a copy: items() of a temporary would dangle
   for (const auto& [name, sha] : r6_exp.items()) {
@@ -169,7 +169,7 @@ TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, oth
     CHECK(n->sha256 == sha.get<std::string>());
   }
   // A flipped header byte: no key gives the CRC any more, so the package is "key unknown".
-  auto bad = read_file(corpus_dir() / "firmware/vendor/e3s_03kh.dav");
+  auto bad = read_file(corpus_dir() / "firmware/containers/e3s_03kh.dav");
   bad[0x40] ^= 0x01;
   const ReportDocument b = unpack_bytes(bad, "bad.dav");
   CHECK(prop(b.tree.at(0), "encryption") == "AES-256-ECB, key unknown");
@@ -178,7 +178,7 @@ TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, oth
 
 TEST_CASE("reolink_pak: the PAKS variant's inline sections", "[formats][reolink_pak][corpus]") {
   const auto exp = expected()["reolink_paks.pak"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/vendor/reolink_paks.pak");
+  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/reolink_paks.pak");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("reolink_pak"));
   CHECK(prop(root, "variant") == "PAKS");
@@ -189,7 +189,7 @@ TEST_CASE("reolink_pak: the PAKS variant's inline sections", "[formats][reolink_
     REQUIRE(n != nullptr);
     CHECK(n->sha256 == sha.get<std::string>());
   }
-  auto bytes = read_file(corpus_dir() / "firmware/vendor/reolink_paks.pak");
+  auto bytes = read_file(corpus_dir() / "firmware/containers/reolink_paks.pak");
   std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 5000);
   CHECK(has_diagnostic(unpack_bytes(cut, "cut.pak"), "truncated"));
   bytes[104 + 8] = 0x01;  // a control character in the first section name: not a PAKS
