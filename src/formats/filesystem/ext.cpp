@@ -15,6 +15,7 @@
 #include <set>
 
 #include "core/reader.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
@@ -272,16 +273,12 @@ class ExtHandler final : public Handler {
           const std::string name(as_chars(b.subspan(p + 8, name_len)));
           p += rec_len;
           if (ino == 0 || name.empty() || name == "." || name == "..") continue;
-          if (++count > kMaxEntries) {
-            ex.complete = false;
-            ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+          if (!walk::count_entry(count, kMaxEntries, ex)) {
             stack.clear();
             break;
           }
-          const std::string path = item.path.empty() ? name : item.path + "/" + name;
-          Child c;
-          c.name = path;
-          c.origin = ChildOrigin::kDecoded;
+          const std::string path = walk::join(item.path, name);
+          Child c = walk::entry(path);
           auto in = fs.inode(ino);
           if (!in) {
             ++bad_inodes;
@@ -323,10 +320,7 @@ class ExtHandler final : public Handler {
             }
             case EntryKind::kFile: {
               if (in->links > 1) {
-                auto [fp, fresh] = first_path.emplace(ino, path);
-                if (!fresh) {
-                  c.meta.kind = EntryKind::kHardlink;
-                  c.meta.link_target = fp->second;
+                if (walk::link_to_first(first_path, ino, path, c.meta)) {
                   break;
                 }
               }
@@ -336,11 +330,7 @@ class ExtHandler final : public Handler {
                 ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "file '" + path + "' (" + human_size(size) + ") is over the output budget; cut", "", std::nullopt});
                 size = cap;
               }
-              if (!ctx.budget().charge(size)) {
-                ex.complete = false;
-                ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
-                return ex;
-              }
+              if (!walk::charge(ctx, ex, size)) return ex;
               c.data = Blob::own(read_data(*in, size));
               break;
             }

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/reader.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
@@ -241,16 +242,12 @@ class FatHandler final : public Handler {
       }
       std::vector<Item> subdirs;
       for (DirEntry& de : parse_dir(listing)) {
-        if (++count > kMaxEntries) {
-          ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+        if (!walk::count_entry(count, kMaxEntries, ex)) {
           stack.clear();
           break;
         }
-        const std::string path = item.path.empty() ? de.name : item.path + "/" + de.name;
-        Child c;
-        c.name = path;
-        c.origin = ChildOrigin::kDecoded;
+        const std::string path = walk::join(item.path, de.name);
+        Child c = walk::entry(path);
         c.meta.mtime = de.mtime;
         c.meta.mode = (de.attr & 0x01) ? 0555 : 0755;
         if (de.attr & 0x10) {
@@ -263,11 +260,7 @@ class FatHandler final : public Handler {
         } else {
           c.meta.kind = EntryKind::kFile;
           const std::uint64_t size = std::min<std::uint64_t>(de.size, cap);
-          if (!ctx.budget().charge(size)) {
-            ex.complete = false;
-            ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
-            return ex;
-          }
+          if (!walk::charge(ctx, ex, size)) return ex;
           bool bad = false;
           std::vector<std::uint8_t> data = size == 0 ? std::vector<std::uint8_t>{} : fat.chain(de.cluster, size, bad);
           if (bad || data.size() < size) {

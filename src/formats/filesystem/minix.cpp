@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/reader.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
@@ -174,16 +175,12 @@ class MinixHandler final : public Handler {
         std::string_view raw(reinterpret_cast<const char*>(listing.data() + p + 2), s->name_len);  // NOLINT
         const std::string name(raw.substr(0, raw.find('\0')));
         if (ino == 0 || name.empty() || name == "." || name == "..") continue;
-        if (++count > kMaxEntries) {
-          ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+        if (!walk::count_entry(count, kMaxEntries, ex)) {
           stack.clear();
           break;
         }
-        const std::string path = item.path.empty() ? name : item.path + "/" + name;
-        Child c;
-        c.name = path;
-        c.origin = ChildOrigin::kDecoded;
+        const std::string path = walk::join(item.path, name);
+        Child c = walk::entry(path);
         auto in = fs.inode(ino);
         if (!in) {
           ++bad;
@@ -205,20 +202,13 @@ class MinixHandler final : public Handler {
           c.meta.dev_minor = dev & 0xFF;
         } else if (c.meta.kind == EntryKind::kSymlink || c.meta.kind == EntryKind::kFile) {
           if (c.meta.kind == EntryKind::kFile && in->nlinks > 1) {
-            auto [fp, fresh] = first_path.emplace(ino, path);
-            if (!fresh) {
-              c.meta.kind = EntryKind::kHardlink;
-              c.meta.link_target = fp->second;
+            if (walk::link_to_first(first_path, ino, path, c.meta)) {
               ex.children.push_back(std::move(c));
               continue;
             }
           }
           const std::uint64_t size = std::min<std::uint64_t>({in->size, kMaxFile, ctx.budget().max_output(chunk.size())});
-          if (!ctx.budget().charge(size)) {
-            ex.complete = false;
-            ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
-            return ex;
-          }
+          if (!walk::charge(ctx, ex, size)) return ex;
           bool zone_bad = false;
           auto data = fs.read(*in, size, zone_bad);
           if (zone_bad) ++bad;

@@ -26,6 +26,7 @@
 
 #include "core/reader.hpp"
 #include "formats/common/decode.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 
 namespace fwscan {
@@ -615,16 +616,12 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
     stack.pop_back();
     std::vector<Item> subdirs;
     for (const DirEntry& de : read_dir(s, dirs, item.dir, dir_damaged)) {
-      if (++count > kMaxEntries) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+      if (!walk::count_entry(count, kMaxEntries, ex)) {
         stack.clear();
         break;
       }
-      const std::string path = item.path.empty() ? de.name : item.path + "/" + de.name;
-      Child c;
-      c.name = path;
-      c.origin = ChildOrigin::kDecoded;
+      const std::string path = walk::join(item.path, de.name);
+      Child c = walk::entry(path);
       auto in = inode_at(de.block, de.offset);
       if (!in) {
         fail("'" + path + "': inode reference to nothing readable", s.inode_table);
@@ -649,10 +646,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
         case kBlk: case kChr: c.meta.dev_major = in->rdev_major; c.meta.dev_minor = in->rdev_minor; break;
         case kReg: {
           if (in->nlink > 1) {
-            auto [fp, fresh] = first_path.emplace(std::make_pair(de.block, de.offset), path);
-            if (!fresh) {
-              c.meta.kind = EntryKind::kHardlink;
-              c.meta.link_target = fp->second;
+            if (walk::link_to_first(first_path, std::make_pair(de.block, de.offset), path, c.meta)) {
               break;
             }
           }

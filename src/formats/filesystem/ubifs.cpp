@@ -16,6 +16,7 @@
 #include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/decode.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
@@ -368,10 +369,8 @@ class UbifsHandler final : public Handler {
       std::vector<Dent> entries = it->second;  // the index orders them by name hash: list by name
       std::sort(entries.begin(), entries.end(), [](const Dent& a, const Dent& b) { return a.name < b.name; });
       for (const Dent& d : entries) {
-        const std::string path = item.path.empty() ? d.name : item.path + "/" + d.name;
-        Child c;
-        c.name = path;
-        c.origin = ChildOrigin::kDecoded;
+        const std::string path = walk::join(item.path, d.name);
+        Child c = walk::entry(path);
         c.meta.kind = kind_of(d.type);
         auto ino = t.inodes.find(static_cast<std::uint32_t>(d.target));
         if (d.target > 0xFFFFFFFFULL || ino == t.inodes.end()) {
@@ -407,10 +406,7 @@ class UbifsHandler final : public Handler {
             break;
           case EntryKind::kFile: {
             if (in.nlink > 1) {
-              auto [fp, fresh] = first_path.emplace(inum, path);
-              if (!fresh) {
-                c.meta.kind = EntryKind::kHardlink;
-                c.meta.link_target = fp->second;
+              if (walk::link_to_first(first_path, inum, path, c.meta)) {
                 break;
               }
             }
@@ -431,11 +427,7 @@ class UbifsHandler final : public Handler {
               const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(block->size(), size - at));
               std::copy_n(block->begin(), n, data.begin() + static_cast<std::ptrdiff_t>(at));
             }
-            if (!ctx.budget().charge(data.size())) {
-              ex.complete = false;
-              ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
-              return ex;
-            }
+            if (!walk::charge(ctx, ex, data.size())) return ex;
             c.data = Blob::own(std::move(data));
             break;
           }
