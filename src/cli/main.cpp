@@ -148,6 +148,10 @@ int main(int argc, char** argv) {
                                samples.empty() ? ", no samples"
                                                : fmt::format(", {} match and {} nomatch samples run", stats.match_files, stats.nomatch_files),
                                issues.size());
+      // What the pack costs a scan, without timing it (scan/atom_quality.hpp).
+      const auto profile = (*set)->profile(fwscan::ByteView());
+      std::cout << fmt::format("{}: the automaton leaves its root on {} byte values (fewer is faster; see {})\n", dir,
+                               profile.root_bytes.size(), fwscan::kAtomPreferencesFile);
       return issues.empty() ? kExitClean : kExitError;
     }
     if (identify->parsed()) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/hash.hpp"
+#include "scan/atom_quality.hpp"
 
 namespace fwscan {
 namespace {
@@ -59,6 +60,26 @@ int add_file(YR_COMPILER* c, const std::filesystem::path& path, const std::strin
 std::string namespace_of(const std::string& rel) {
   const auto slash = rel.find_last_of('/');
   return slash == std::string::npos ? std::string("default") : rel.substr(0, slash);
+}
+
+// The preferences of the compile in progress on this thread (YARA's quality callback carries no
+// user pointer).
+thread_local const AtomPreferences* t_atom_prefs = nullptr;
+
+int atom_quality_callback(YR_ATOMS_CONFIG*, YR_ATOM* atom) {
+  static const AtomPreferences kNone;
+  const AtomPreferences& prefs = t_atom_prefs != nullptr ? *t_atom_prefs : kNone;
+  return prefs.quality(atom->bytes, atom->mask, atom->length);
+}
+
+// The bytes on which the automaton leaves its root state.
+std::vector<std::uint8_t> root_bytes(const YR_RULES* rules) {
+  std::vector<std::uint8_t> out;
+  const YR_AC_TRANSITION* t = rules->ac_transition_table;
+  for (int b = 0; b < 256; ++b) {
+    if (!YR_AC_INVALID_TRANSITION(t[b + 1], static_cast<YR_AC_TRANSITION>(b + 1))) out.push_back(static_cast<std::uint8_t>(b));
+  }
+  return out;
 }
 
 struct ScanSink {
@@ -158,34 +179,74 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     return make_error(Errc::kMalformed, os.str());
   }
 
-  // Pass 2: everything in one compiler.
-  YR_COMPILER* c = nullptr;
-  if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
-  define_externals(c);
-  std::vector<CompileMessage> cross;
-  CompileSink sink2{&cross, ""};
-  yr_compiler_set_callback(c, compile_callback, &sink2);
+  // Pass 2: everything in one compiler, with fwscan's atom choice (atom_quality.hpp). The choice
+  // is settled by a few compiles: each one marks the root bytes the previous automaton already
+  // has as paid, so strings move onto them; the cheapest automaton is kept.
+  auto loaded = AtomPreferences::load(root / kAtomPreferencesFile);
+  if (!loaded) return loaded.error();
+  AtomPreferences prefs = std::move(*loaded);
+  t_atom_prefs = &prefs;
+  struct Reset {
+    ~Reset() { t_atom_prefs = nullptr; }
+  } reset;
   std::string digest_input;
   for (const auto& rel : files) {
-    sink2.current_file = rel;
-    if (add_file(c, root / rel, namespace_of(rel), rel) != 0) {
-      yr_compiler_destroy(c);
-      std::ostringstream os;
-      os << "rules failed to compile together:";
-      for (const auto& e : cross) if (!e.warning) os << "\n  " << e.file << ":" << e.line << ": " << e.message;
-      return make_error(Errc::kMalformed, os.str());
-    }
     std::ifstream in(root / rel, std::ios::binary);
     std::ostringstream body;
     body << in.rdbuf();
     digest_input += rel + '\0' + body.str() + '\0';
   }
-  YR_RULES* rules = nullptr;
-  if (yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS) {
-    yr_compiler_destroy(c);
-    return make_error(Errc::kInternal, "yr_compiler_get_rules failed");
+  if (prefs.word_count() > 0) {
+    std::ifstream in(root / kAtomPreferencesFile, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    digest_input += std::string(kAtomPreferencesFile) + '\0' + body.str() + '\0';
   }
-  yr_compiler_destroy(c);
+  auto compile_all = [&]() -> Result<YR_RULES*> {
+    YR_COMPILER* c = nullptr;
+    if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
+    define_externals(c);
+    c->atoms_config.get_atom_quality = atom_quality_callback;
+    c->atoms_config.quality_warning_threshold = 0;  // slow strings were reported by pass 1 (stock heuristic)
+    std::vector<CompileMessage> cross;
+    CompileSink sink2{&cross, ""};
+    yr_compiler_set_callback(c, compile_callback, &sink2);
+    for (const auto& rel : files) {
+      sink2.current_file = rel;
+      if (add_file(c, root / rel, namespace_of(rel), rel) != 0) {
+        yr_compiler_destroy(c);
+        std::ostringstream os;
+        os << "rules failed to compile together:";
+        for (const auto& e : cross) if (!e.warning) os << "\n  " << e.file << ":" << e.line << ": " << e.message;
+        return make_error(Errc::kMalformed, os.str());
+      }
+    }
+    YR_RULES* compiled = nullptr;
+    const int status = yr_compiler_get_rules(c, &compiled);
+    yr_compiler_destroy(c);
+    if (status != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_get_rules failed");
+    return compiled;
+  };
+  constexpr int kSettleCompiles = 4;
+  YR_RULES* rules = nullptr;
+  double best_cost = 0;
+  for (int round = 0; round < kSettleCompiles; ++round) {
+    auto compiled = compile_all();
+    if (!compiled) {
+      if (rules != nullptr) yr_rules_destroy(rules);
+      return compiled.error();
+    }
+    const std::vector<std::uint8_t> roots = root_bytes(*compiled);
+    const double cost = AtomPreferences::root_cost(roots);
+    if (rules == nullptr || cost < best_cost) {
+      if (rules != nullptr) yr_rules_destroy(rules);
+      rules = *compiled;
+      best_cost = cost;
+    } else {
+      yr_rules_destroy(*compiled);
+    }
+    if (!prefs.mark_paid(roots)) break;  // nothing new: settled
+  }
   std::shared_ptr<RuleSet> set(new RuleSet());
   set->rules_ = rules;
   set->files_ = std::move(files);
@@ -198,6 +259,33 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
   }
   std::sort(set->rule_names_.begin(), set->rule_names_.end());
   return std::shared_ptr<const RuleSet>(std::move(set));
+}
+
+AutomatonProfile RuleSet::profile(ByteView sample) const {
+  AutomatonProfile p;
+  const auto* rules = static_cast<const YR_RULES*>(rules_);
+  const YR_AC_TRANSITION* t = rules->ac_transition_table;
+  p.root_bytes = root_bytes(rules);
+  // The scan loop of libyara's _yr_scanner_scan_mem_block, without the matching: follow
+  // transitions, fall back along failure links, count the steps that leave the root.
+  std::uint64_t leaves = 0;
+  std::uint32_t state = YR_AC_ROOT_STATE;
+  for (const std::uint8_t byte : sample) {
+    const auto index = static_cast<YR_AC_TRANSITION>(byte + 1);
+    YR_AC_TRANSITION tr = t[state + index];
+    while (YR_AC_INVALID_TRANSITION(tr, index) && state != YR_AC_ROOT_STATE) {
+      state = YR_AC_NEXT_STATE(t[state]);
+      tr = t[state + index];
+    }
+    const std::uint32_t next = YR_AC_INVALID_TRANSITION(tr, index) ? YR_AC_ROOT_STATE : YR_AC_NEXT_STATE(tr);
+    if (state == YR_AC_ROOT_STATE && next != YR_AC_ROOT_STATE) {
+      ++leaves;
+      ++p.leaves_by_byte[byte];
+    }
+    state = next;
+  }
+  p.leave_root_rate = sample.empty() ? 0.0 : static_cast<double>(leaves) / static_cast<double>(sample.size());
+  return p;
 }
 
 RuleSet::~RuleSet() {

@@ -20,6 +20,18 @@ struct CompileMessage {
   bool warning = false;
 };
 
+// The rules tree's atom preferences (scan/atom_quality.hpp), at its top.
+inline constexpr const char* kAtomPreferencesFile = "atom-preferences.txt";
+
+// What the compiled automaton costs, independent of timing noise: the bytes that leave its root
+// state, and how often a sample of content makes the scan leave it (the scan's extra cost over
+// an empty rule set grows with that rate; see atom_quality.hpp).
+struct AutomatonProfile {
+  std::vector<std::uint8_t> root_bytes;
+  double leave_root_rate = 0.0;  // per input byte
+  std::vector<std::uint64_t> leaves_by_byte = std::vector<std::uint64_t>(256);  // the byte that left it
+};
+
 class RuleSet {
  public:
   // Compiles every *.yar / *.yara below `root`; namespace = relative folder ("default" at the
@@ -35,6 +47,7 @@ class RuleSet {
   std::size_t rule_count() const { return rule_count_; }
   const std::vector<std::string>& rule_names() const { return rule_names_; }  // identifiers, sorted
   void* raw() const { return rules_; }                              // YR_RULES*
+  AutomatonProfile profile(ByteView sample) const;
 
  private:
   RuleSet() = default;

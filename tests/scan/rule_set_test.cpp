@@ -7,19 +7,12 @@
 using namespace fwscan;
 using namespace fwscan::test;
 
-namespace {
-void put(const std::filesystem::path& p, const std::string& text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
-}  // namespace
-
 TEST_CASE("rule set: namespace is the folder, matches carry offsets and meta", "[scan]") {
   const TempDir tmp("rules_ok");
   const auto& dir = tmp.path();
-  put(dir / "alpha/find_hello.yar",
+  write_text(dir / "alpha/find_hello.yar",
       "rule find_hello { meta: severity = \"high\" score = 70 strings: $h = \"hello\" condition: $h }\n");
-  put(dir / "top.yar", "rule top_level { condition: filesize > 0 }\n");
+  write_text(dir / "top.yar", "rule top_level { condition: filesize > 0 }\n");
   auto rules = RuleSet::compile_dir(dir);
   REQUIRE(rules);
   REQUIRE((*rules)->rule_count() == 2);
@@ -44,9 +37,9 @@ TEST_CASE("rule set: namespace is the folder, matches carry offsets and meta", "
 TEST_CASE("rule set: every compile error is reported with file:line", "[scan]") {
   const TempDir tmp("rules_bad");
   const auto& dir = tmp.path();
-  put(dir / "a/one.yar", "rule one {\n  condition:\n    undefined_identifier\n}\n");
-  put(dir / "b/two.yar", "rule two {\n  strings: $a = \"x\"\n  condition: $b\n}\n");
-  put(dir / "c/fine.yar", "rule fine { condition: true }\n");
+  write_text(dir / "a/one.yar", "rule one {\n  condition:\n    undefined_identifier\n}\n");
+  write_text(dir / "b/two.yar", "rule two {\n  strings: $a = \"x\"\n  condition: $b\n}\n");
+  write_text(dir / "c/fine.yar", "rule fine { condition: true }\n");
   auto rules = RuleSet::compile_dir(dir);
   REQUIRE_FALSE(rules);
   const std::string& msg = rules.error().message;
@@ -59,7 +52,7 @@ TEST_CASE("rule set: every compile error is reported with file:line", "[scan]") 
 TEST_CASE("rule set: external variables describe the node", "[scan]") {
   const TempDir tmp("rules_ext");
   const auto& dir = tmp.path();
-  put(dir / "x/elf_only.yar", "rule elf_only { condition: fw_is_elf and fw_depth == 2 and fw_name == \"davinci\" }\n");
+  write_text(dir / "x/elf_only.yar", "rule elf_only { condition: fw_is_elf and fw_depth == 2 and fw_name == \"davinci\" }\n");
   auto rules = RuleSet::compile_dir(dir);
   REQUIRE(rules);
   ScanSession s(*rules);

@@ -156,6 +156,11 @@ std::vector<std::uint8_t> lz4_frame_bytes(const std::vector<std::uint8_t>& in) {
   return out;
 }
 
+void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
 std::vector<std::uint8_t> text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
 std::uint32_t crc32_of(std::string_view s) {

@@ -78,6 +78,8 @@ std::vector<std::uint8_t> zstd_bytes(const std::vector<std::uint8_t>& in);
 std::vector<std::uint8_t> zlib_bytes(const std::vector<std::uint8_t>& in);
 std::vector<std::uint8_t> lz4_frame_bytes(const std::vector<std::uint8_t>& in);
 std::vector<std::uint8_t> text_bytes(std::string_view s);
+// Writes a text file, creating its folders.
+void write_text(const std::filesystem::path& p, const std::string& text);
 std::uint32_t crc32_of(std::string_view s);
 std::vector<std::uint8_t> pseudo_random(std::size_t n, std::uint32_t seed);
 
