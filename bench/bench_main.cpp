@@ -1,6 +1,11 @@
 // fwscan_bench: figures for the notes, printed, never asserted.
 //   fwscan_bench rules  RULES_DIR [MiB]   YARA scan of mixed firmware content: pack vs empty rule set
 //   fwscan_bench make-mixed FILE [MiB]    writes the same mixed content to FILE (for `yara -r` runs)
+//   fwscan_bench rules-each RULES_DIR [MiB]  the same, one rule file at a time (where the cost is)
+//   fwscan_bench rules-loo RULES_DIR [MiB]   the pack without each rule file in turn (its marginal cost)
+//   fwscan_bench rules-atoms RULES_DIR [MiB] the automaton's cost, without timing: root bytes and
+//                                            how often the mixed content leaves the root, per rule
+//                                            file (with the tree's atom preferences) and for the pack
 #include <lzma.h>
 
 #include <algorithm>
@@ -178,6 +183,129 @@ int bench_xref(const char* path) {
   return 0;
 }
 
+// Each rule file compiled alone (in its namespace folder), or the pack without it (leave one
+// out), against the empty set: the extra time of each as a ratio, so the expensive rules stand
+// out. Best of 5; the empty set is timed again between rules and its best time is the base, as
+// timings on a shared machine drift.
+int bench_rules_each(const std::filesystem::path& dir, std::size_t mib, const std::filesystem::path& corpus, bool leave_one_out) {
+  const auto tmp = std::filesystem::temp_directory_path() / "fwscan_bench_one_rule";
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp / "empty");
+  auto empty = fwscan::RuleSet::compile_dir(tmp / "empty");
+  if (!empty) return 2;
+  const auto data = make_mixed(mib, corpus);
+  fwscan::ScanSession s_empty(*empty, 600);
+  std::size_t m = 0;
+  double t_empty = best_of(5, s_empty, data, m);
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".yar") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  auto time_set = [&](const std::vector<std::filesystem::path>& set, double& secs) {
+    std::filesystem::remove_all(tmp / "set");
+    for (const auto& f : set) {
+      const auto ns = tmp / "set" / f.parent_path().filename();
+      std::filesystem::create_directories(ns);
+      std::filesystem::copy_file(f, ns / f.filename());
+    }
+    auto rs = fwscan::RuleSet::compile_dir(tmp / "set");
+    if (!rs) return false;
+    fwscan::ScanSession s(*rs, 600);
+    secs = best_of(5, s, data, m);
+    t_empty = std::min(t_empty, best_of(1, s_empty, data, m));
+    return true;
+  };
+  double t_all = 0;
+  if (leave_one_out && !time_set(files, t_all)) return 2;
+  std::vector<std::pair<std::string, double>> rows;
+  for (const auto& f : files) {
+    std::vector<std::filesystem::path> set;
+    if (leave_one_out) {
+      for (const auto& g : files) if (g != f) set.push_back(g);
+    } else {
+      set.push_back(f);
+    }
+    double t = 0;
+    if (!time_set(set, t)) {
+      std::printf("%-50s compile failed\n", f.stem().c_str());
+      continue;
+    }
+    rows.emplace_back(f.stem().string(), t);
+  }
+  std::printf("empty rule set: %7.3f s (best)\n", t_empty);
+  if (leave_one_out) std::printf("whole pack    : %7.3f s  %5.2fx\n", t_all, t_all / t_empty);
+  for (const auto& [name, t] : rows) {
+    if (leave_one_out) {
+      std::printf("%-50s without: %7.3f s  %5.2fx   its cost: %+6.3f s\n", name.c_str(), t, t / t_empty, t_all - t);
+    } else {
+      std::printf("%-50s %7.3f s  %5.2fx\n", name.c_str(), t, t / t_empty);
+    }
+  }
+  std::filesystem::remove_all(tmp);
+  return 0;
+}
+
+int bench_rules_atoms(const std::filesystem::path& dir, std::size_t mib, const std::filesystem::path& corpus) {
+  const auto data = make_mixed(mib, corpus);
+  const fwscan::ByteView sample(data.data(), data.size());
+  auto pack = fwscan::RuleSet::compile_dir(dir);
+  if (!pack) {
+    std::fprintf(stderr, "%s\n", pack.error().message.c_str());
+    return 2;
+  }
+  auto show = [](const char* name, const fwscan::AutomatonProfile& p) {
+    std::string bytes;
+    for (const auto b : p.root_bytes) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%02x ", b);
+      bytes += hex;
+    }
+    std::printf("%-46s %3zu root bytes  leaves root %.4f/byte  %s\n", name, p.root_bytes.size(), p.leave_root_rate, bytes.c_str());
+  };
+  const auto tmp = std::filesystem::temp_directory_path() / "fwscan_bench_atoms";
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".yar") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  const double whole = (*pack)->profile(sample).leave_root_rate;
+  auto compile_set = [&](const std::vector<std::filesystem::path>& set) {
+    std::filesystem::remove_all(tmp);
+    for (const auto& g : set) {
+      std::filesystem::create_directories(tmp / g.parent_path().filename());
+      std::filesystem::copy_file(g, tmp / g.parent_path().filename() / g.filename());
+    }
+    if (std::filesystem::exists(dir / fwscan::kAtomPreferencesFile)) {
+      std::filesystem::copy_file(dir / fwscan::kAtomPreferencesFile, tmp / fwscan::kAtomPreferencesFile);
+    }
+    return fwscan::RuleSet::compile_dir(tmp);
+  };
+  std::printf("per rule file: alone, and what the pack saves without it\n");
+  for (const auto& f : files) {
+    auto one = compile_set({f});
+    std::vector<std::filesystem::path> others;
+    for (const auto& g : files) if (g != f) others.push_back(g);
+    auto rest = compile_set(others);
+    if (!one || !rest) continue;
+    const auto p = (*one)->profile(sample);
+    std::printf("  saves %.4f  ", whole - (*rest)->profile(sample).leave_root_rate);
+    show(f.stem().c_str(), p);
+  }
+  std::filesystem::remove_all(tmp);
+  const auto all = (*pack)->profile(sample);
+  show("whole pack", all);
+  std::vector<int> order(256);
+  for (int b = 0; b < 256; ++b) order[b] = b;
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return all.leaves_by_byte[a] > all.leaves_by_byte[b]; });
+  std::printf("costliest root bytes (share of the sample's bytes):");
+  for (int k = 0; k < 16 && all.leaves_by_byte[order[k]] > 0; ++k) {
+    std::printf(" %02x %.4f", order[k], static_cast<double>(all.leaves_by_byte[order[k]]) / static_cast<double>(data.size()));
+  }
+  std::printf("\n");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: fwscan_bench rules RULES_DIR [MiB] | make-mixed FILE [MiB] | xref ELF\n");
@@ -192,6 +320,9 @@ int main(int argc, char** argv) {
     std::ofstream(argv[2], std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
     return 0;
   }
+  if (cmd == "rules-atoms") return bench_rules_atoms(argv[2], mib, corpus);
+  if (cmd == "rules-each") return bench_rules_each(argv[2], mib, corpus, false);
+  if (cmd == "rules-loo") return bench_rules_each(argv[2], mib, corpus, true);
   if (cmd != "rules") return 2;
   auto pack = fwscan::RuleSet::compile_dir(argv[2]);
   const auto empty_dir = std::filesystem::temp_directory_path() / "fwscan_bench_empty_rules";
