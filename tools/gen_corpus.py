@@ -313,7 +313,10 @@ def rule_samples(out):
                         "gbk_bytes_in_noise.bin": bytes(range(256)) + "维族".encode("gbk") + bytes(range(255, -1, -1))},
         },
         "ETHN_CN_Uyghur_FullForm_Alarm_Context": {
-            "match": variants("alarm_cfg", "布控告警：维吾尔族人员 人脸抓拍后预警\n", "佈控告警：維吾爾族人員 人臉抓拍後預警\n"),
+            "match": variants("alarm_cfg", "布控告警：维吾尔族人员 人脸抓拍后预警\n", "佈控告警：維吾爾族人員 人臉抓拍後預警\n")
+            # an ID-card table elsewhere in the same file does not hide the alarm: the list test is
+            # made at each occurrence of 维吾尔
+            | {"idcard_table_then_alarm_utf8.txt": enc(ID_CARD_TABLE + "\n" + "布控告警：维吾尔族人员 人脸抓拍后预警\n", "utf8")},
             "nomatch": {f"id_card_reader_{e}.txt": enc("身份证读卡 人脸抓拍比对 预警\n" + ID_CARD_TABLE, e) for e in ("utf8", "gbk")}
             | {"province_utf8.txt": enc(PROVINCE_TABLE, "utf8")},
         },

@@ -1,7 +1,7 @@
 rule ETHN_EN_Uyghur_Attribute_Identifier
 {
     meta:
-        description = "Detects romanised identifiers that tie a face/person attribute or alarm to Uyghurs (nation_uyghur, ethnicUighur, raceUygur, isUyghur, uyghurAlarm, weizu_alert, shaoshuminzu flags), unless the file is an ID-card or 56-nationality enum"
+        description = "Detects romanised identifiers that tie a face/person attribute or alarm to Uyghurs (nation_uyghur, ethnicUighur, raceUygur, isUyghur, uyghurAlarm, weizu_alert, shaoshuminzu flags), unless it sits in an ID-card or 56-nationality enum (an ID-card name or three other group names within 200 bytes)"
         author = "fwscan"
         date = "2026-11-26"
         severity = "high"
@@ -17,16 +17,16 @@ rule ETHN_EN_Uyghur_Attribute_Identifier
         $is_uyghur    = /(is|has|b)_?(uyghur|uighur|uygur|weizu)[^a-z]/ nocase ascii wide
         $uyghur_alarm = /(uyghur|uighur|uygur|weizu)_?(alarm|alert|warn|detect|recogn|attr|flag)/ nocase ascii wide
         $pinyin_flag  = /(shifou|is_?)shaoshuminzu/ nocase ascii wide
-        // ID-card and generic 56-nationality enums are benign
-        $idcard       = "CITIZENIDCARD" nocase ascii wide
-        $idcard2      = "IdCard" nocase ascii wide
-        $grp_mongol   = "Mongol" nocase ascii wide
-        $grp_zhuang   = "Zhuang" nocase ascii wide
-        $grp_tibetan  = "Tibetan" nocase ascii wide
-        $grp_kazak    = "Kazak" nocase ascii wide
-        $grp_hui      = "_Hui" nocase ascii wide
+        // ID-card and generic 56-nationality enums are benign: an ID-card type name or other group
+        // names within 200 bytes of the Uyghur word (searched through the Uyghur word's atom)
+        $near_idcard   = /(citizen_?)?id_?card.{0,200}(uyghur|uighur|uygur|weizu|weiwuer)|(uyghur|uighur|uygur|weizu|weiwuer).{0,200}(citizen_?)?id_?card/s nocase ascii wide
+        $near_mongol   = /mongol.{0,200}(uyghur|uighur|uygur|weizu|weiwuer)|(uyghur|uighur|uygur|weizu|weiwuer).{0,200}mongol/s nocase ascii wide
+        $near_zhuang   = /zhuang.{0,200}(uyghur|uighur|uygur|weizu|weiwuer)|(uyghur|uighur|uygur|weizu|weiwuer).{0,200}zhuang/s nocase ascii wide
+        $near_tibetan  = /tibetan.{0,200}(uyghur|uighur|uygur|weizu|weiwuer)|(uyghur|uighur|uygur|weizu|weiwuer).{0,200}tibetan/s nocase ascii wide
+        $near_kazak    = /kaza(k|kh).{0,200}(uyghur|uighur|uygur|weizu|weiwuer)|(uyghur|uighur|uygur|weizu|weiwuer).{0,200}kaza(k|kh)/s nocase ascii wide
+        $near_hui      = /[^a-z]hui[^a-z].{0,200}(uyghur|uighur|uygur|weizu|weiwuer)|(uyghur|uighur|uygur|weizu|weiwuer).{0,200}[^a-z]hui[^a-z]/s nocase ascii wide
 
     condition:
         any of ($attr_uyghur, $is_uyghur, $uyghur_alarm, $pinyin_flag) and
-        not ($idcard or $idcard2) and not (3 of ($grp_*))
+        not $near_idcard and not (3 of ($near_mongol, $near_zhuang, $near_tibetan, $near_kazak, $near_hui))
 }
