@@ -11,6 +11,7 @@
 #include "app/extract_writer.hpp"
 #include "app/pipeline.hpp"
 #include "app/rule_check.hpp"
+#include "scan/atom_quality.hpp"
 #include "scan/rule_lint.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "report/document.hpp"
@@ -111,6 +112,11 @@ int main(int argc, char** argv) {
   auto* rules_check = rules->add_subcommand("check", "compile and lint a rule tree, run its match/nomatch samples");
   rules_check->add_option("DIR", check_dir, "rules folder (default: bundled rules)");
   rules_check->add_option("--samples", samples_dir, "samples folder <rule>/{match,nomatch}/ (default: DIR/../corpus/rules when present)");
+  std::string table_dir, table_out;
+  auto* rules_table = rules->add_subcommand(
+      "atom-table", "write the tree's avoided words as an atom quality table for `yara --atom-quality-table`");
+  rules_table->add_option("DIR", table_dir, "rules folder (default: bundled rules)");
+  rules_table->add_option("-o,--output", table_out, "table file to write")->required();
 
   try {
     app.parse(argc, argv);
@@ -122,6 +128,22 @@ int main(int argc, char** argv) {
   try {
     if (formats->parsed()) {
       print_formats(std::cout);
+      return kExitClean;
+    }
+    if (rules_table->parsed()) {
+      const std::filesystem::path dir = table_dir.empty() ? default_rules_dir() : table_dir;
+      auto prefs = fwscan::AtomPreferences::load(dir / fwscan::kAtomPreferencesFile);
+      if (!prefs) {
+        std::cerr << prefs.error().message << "\n";
+        return kExitError;
+      }
+      const std::string table = prefs->yara_quality_table();
+      if (!write_file(table_out, table)) {
+        std::cerr << "fwscan: cannot write " << table_out << "\n";
+        return kExitError;
+      }
+      std::cout << fmt::format("{}: {} atoms of the avoided words; use: yara --atom-quality-table={} ...\n", table_out,
+                               table.size() / 5, table_out);
       return kExitClean;
     }
     if (rules_check->parsed()) {

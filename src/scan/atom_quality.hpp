@@ -49,6 +49,13 @@ class AtomPreferences {
   // "any", other values for partly known bytes (YARA's masks). Higher is better.
   int quality(const std::uint8_t* bytes, const std::uint8_t* mask, int length) const;
 
+  // The avoided words as an atom quality table for the `yara` command (--atom-quality-table):
+  // every 4-byte window of every form (ASCII words in lower, upper and capitalised case, narrow
+  // and wide) with a low quality, sorted; 5 bytes per entry, libyara's
+  // YR_ATOM_QUALITY_TABLE_ENTRY. With it, `yara` searches context strings through their labels
+  // too; it cannot express the first-byte preferences.
+  std::string yara_quality_table() const;
+
   // Expected frequency class of a byte in firmware content (0 = rare .. 100 = 00/FF padding).
   static int byte_frequency(std::uint8_t b);
   // Expected cost of an automaton whose root leaves on these bytes (sum of their frequencies).
@@ -67,6 +74,7 @@ class AtomPreferences {
   int score(const std::uint8_t* bytes, const std::uint8_t* mask, int length) const;
   void note_paid_root(const Form& form);
   std::vector<Form> prefer_, avoid_;
+  std::vector<std::string> avoid_words_;  // as written (UTF-8 or ASCII)
   std::array<bool, 256> paid_{};       // root bytes the automaton is known to have
   std::array<bool, 256> word_paid_{};  // of which: the first bytes of the preferred words' atoms
   std::size_t words_ = 0;

@@ -141,7 +141,7 @@ int scan_callback(YR_SCAN_CONTEXT* context, int message, void* message_data, voi
 
 }  // namespace
 
-Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesystem::path& root) {
+Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesystem::path& root, AtomChoice atoms) {
   if (!yara_ready()) return make_error(Errc::kInternal, "yr_initialize failed");
   std::error_code ec;
   if (!std::filesystem::is_directory(root, ec)) {
@@ -206,8 +206,10 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     YR_COMPILER* c = nullptr;
     if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
     define_externals(c);
-    c->atoms_config.get_atom_quality = atom_quality_callback;
-    c->atoms_config.quality_warning_threshold = 0;  // slow strings were reported by pass 1 (stock heuristic)
+    if (atoms == AtomChoice::kSteered) {
+      c->atoms_config.get_atom_quality = atom_quality_callback;
+      c->atoms_config.quality_warning_threshold = 0;  // slow strings were reported by pass 1 (stock heuristic)
+    }
     std::vector<CompileMessage> cross;
     CompileSink sink2{&cross, ""};
     yr_compiler_set_callback(c, compile_callback, &sink2);
@@ -227,7 +229,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     if (status != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_get_rules failed");
     return compiled;
   };
-  constexpr int kSettleCompiles = 4;
+  const int kSettleCompiles = atoms == AtomChoice::kSteered ? 4 : 1;
   YR_RULES* rules = nullptr;
   double best_cost = 0;
   for (int round = 0; round < kSettleCompiles; ++round) {

@@ -32,11 +32,16 @@ struct AutomatonProfile {
   std::vector<std::uint64_t> leaves_by_byte = std::vector<std::uint64_t>(256);  // the byte that left it
 };
 
+// Which atoms YARA searches the strings through: fwscan's choice (scan/atom_quality.hpp), or
+// libyara's own heuristic, as the `yara` command uses (for comparisons in benchmarks).
+enum class AtomChoice { kSteered, kYaraStock };
+
 class RuleSet {
  public:
   // Compiles every *.yar / *.yara below `root`; namespace = relative folder ("default" at the
   // top). On failure the error message lists every compile error as file:line: message.
-  static Result<std::shared_ptr<const RuleSet>> compile_dir(const std::filesystem::path& root);
+  static Result<std::shared_ptr<const RuleSet>> compile_dir(const std::filesystem::path& root,
+                                                            AtomChoice atoms = AtomChoice::kSteered);
   ~RuleSet();
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;

@@ -133,3 +133,34 @@ TEST_CASE("rule pack: its automaton leaves the root on few byte values, none of 
   REQUIRE_FALSE(has(roots, 0xFF));
   REQUIRE_FALSE(has(roots, 0x20));
 }
+
+TEST_CASE("atom preferences: the avoided words as a quality table for the yara command", "[scan][atoms]") {
+  auto p = AtomPreferences::parse("prefer 维族 維族\navoid 人脸 人臉\navoid idcard\n", "p");
+  REQUIRE(p);
+  const std::string table = p->yara_quality_table();
+  REQUIRE(table.size() % 5 == 0);
+  std::vector<std::string> atoms;
+  for (std::size_t i = 0; i < table.size(); i += 5) {
+    REQUIRE(static_cast<std::uint8_t>(table[i + 4]) < 128);  // low quality
+    atoms.push_back(table.substr(i, 4));
+  }
+  // Sorted by unsigned bytes, as libyara's binary search needs, without duplicates.
+  REQUIRE(std::is_sorted(atoms.begin(), atoms.end(), [](const std::string& a, const std::string& b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                        [](char x, char y) { return static_cast<std::uint8_t>(x) < static_cast<std::uint8_t>(y); });
+  }));
+  REQUIRE(std::adjacent_find(atoms.begin(), atoms.end()) == atoms.end());
+  auto in = [&](const std::string& a) { return std::find(atoms.begin(), atoms.end(), a) != atoms.end(); };
+  REQUIRE(in("\xC8\xCB\xC1\xB3"));                   // 人脸 GBK
+  REQUIRE(in("\xA4\x48\xC1\x79"));                   // 人臉 Big5
+  REQUIRE(in(std::string("\xBA\x4E\x38\x81", 4)));  // 人脸 UTF-16LE
+  REQUIRE(in("\xBA\xBA\xE8\x84"));                   // inside 人脸 UTF-8
+  REQUIRE(in("idca"));
+  REQUIRE(in("IDCA"));
+  REQUIRE(in("Idca"));
+  REQUIRE(in(std::string("d\0c\0", 4)));
+  REQUIRE_FALSE(in("\xCE\xAC\xD7\xE5"));  // 维族 is preferred, not avoided
+  // 人脸: 3 windows of its 6 UTF-8 bytes + 1 of each 4-byte form = 7. idcard: lower and upper case
+  // give 3 narrow + 9 wide windows each; "Idcard" adds only its first narrow and first wide window.
+  REQUIRE(atoms.size() == 7 + 2 * (3 + 9) + 2);
+}
