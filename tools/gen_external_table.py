@@ -54,8 +54,10 @@ def main():
 
     samples = []
 
-    def add(rel, kind, source, members=None, gap=None, diagnostic=None, min_files=None):
+    def add(rel, kind, source, members=None, gap=None, diagnostic=None, min_files=None, passwords=None):
         e = {"path": rel, "kind": kind, "source": source}
+        if passwords is not None:
+            e["passwords"] = passwords
         if members is not None:
             e["members"] = members
         if min_files is not None:
@@ -110,6 +112,13 @@ def main():
 
     for rel in ["FACT_core/src/test/data/vfp_test.zip", "binwalk/tests/inputs/zip.bin", "fact_extractor/fact_extractor/test/data/trailing_data.zip"]:
         add(rel, "archive", "Python zipfile", members=zip_members(rel))
+    # Encrypted (PKWARE) with the password "test": Python zipfile decrypts it and checks each
+    # member's CRC; the members are the standard unpack set.
+    rel = FX + "sevenz/test/data/test_password.zip"
+    with zipfile.ZipFile(path(rel)) as zf:
+        members = {i.filename.split("get_files_test/", 1)[1]: sha(zf.read(i, pwd=b"test")) for i in zf.infolist() if not i.is_dir()}
+    assert members == std, "test_password.zip is the standard unpack set"
+    add(rel, "archive", "Python zipfile with the password 'test' (CRC-checked)", members=members, passwords=["test"])
     add("binwalk/tests/inputs/gzip.bin", "compression", "Python gzip", members={"*": sha(gzip.open(path("binwalk/tests/inputs/gzip.bin")).read())})
     for rel in ["binwalk/tests/inputs/bzip2.bin", "fact_extractor/fact_extractor/test/data/trailing_data.bz2"]:
         add(rel, "compression", "Python bz2 (first stream)", members={"*": sha(bz2.BZ2Decompressor().decompress(open(path(rel), "rb").read()))})
@@ -161,8 +170,7 @@ def main():
         ("patool/test/data/test.rz", "rzip: no decoder", "unsupported"),
         ("patool/test/data/test.lrz", "lrzip: no decoder", "unsupported"),
         ("stuffit/test/data/test.sitx", "StuffIt X: no decoder", "unsupported"),
-        ("sevenz/test/data/test_password.7z", "encrypted; no password is tried", "encrypted"),
-        ("sevenz/test/data/test_password.zip", "encrypted; no password is tried", "encrypted"),
+        ("sevenz/test/data/test_password.7z", "7z AES: libarchive cannot decrypt it, even with its password", "encrypted"),
     ]:
         add(FX + rel, "archive" if "patool" in rel or "stuffit" in rel or "password" in rel else "filesystem", "gap", gap=why, diagnostic=diag)
     add("binwalk/tests/inputs/arj.bin", "archive", "gap", gap="ARJ compression methods 1-4 are not decoded", diagnostic="unsupported")

@@ -69,8 +69,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   fwscan::Limits limits;
+  std::vector<std::string> password_files;
   auto add_limits = [&](CLI::App* sub) {
     sub->add_option("--max-depth", limits.max_depth, "nesting depth limit")->capture_default_str();
+    sub->add_option("--password", limits.passwords, "a password to try on encrypted archive entries (repeatable)");
+    sub->add_option("--password-file", password_files, "a file of passwords to try, one per line")->check(CLI::ExistingFile);
   };
 
   // scan
@@ -126,6 +129,16 @@ int main(int argc, char** argv) {
   }
 
   try {
+    for (const auto& f : password_files) {  // appended after the --password ones, in file order
+      std::ifstream in(f);
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) limits.passwords.push_back(line);
+      }
+    }
+    if (limits.passwords.size() > fwscan::Limits::kMaxPasswords) {
+      std::cerr << "fwscan: " << limits.passwords.size() << " passwords given; the first " << fwscan::Limits::kMaxPasswords << " are tried\n";
+    }
     if (formats->parsed()) {
       print_formats(std::cout);
       return kExitClean;

@@ -1,3 +1,6 @@
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "unpack/registry.hpp"
@@ -56,4 +59,83 @@ TEST_CASE("zip: a bare local-header magic in noise is not a chunk", "[formats][z
   b.bytes(pseudo_random(100, 1)).str("PK\x03\x04").bytes(pseudo_random(100, 2));
   const ReportDocument doc = unpack_bytes(b.data(), "n.bin");
   for (const auto& n : doc.tree.nodes()) REQUIRE(n.handler != std::string("zip"));
+}
+
+namespace {
+
+// An encrypted zip written by libarchive (the writer of the library the handler reads with).
+std::vector<std::uint8_t> encrypted_zip(const char* encryption, const std::string& password, const std::string& name,
+                                        const std::string& content) {
+  std::vector<std::uint8_t> out(64 * 1024);
+  std::size_t used = 0;
+  archive* w = archive_write_new();
+  archive_write_set_format_zip(w);
+  REQUIRE(archive_write_set_options(w, (std::string("zip:encryption=") + encryption).c_str()) == ARCHIVE_OK);
+  REQUIRE(archive_write_set_passphrase(w, password.c_str()) == ARCHIVE_OK);
+  REQUIRE(archive_write_open_memory(w, out.data(), out.size(), &used) == ARCHIVE_OK);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, name.c_str());
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+  REQUIRE(archive_write_header(w, e) == ARCHIVE_OK);
+  REQUIRE(archive_write_data(w, content.data(), content.size()) == static_cast<la_ssize_t>(content.size()));
+  archive_entry_free(e);
+  archive_write_close(w);
+  archive_write_free(w);
+  out.resize(used);
+  return out;
+}
+
+ReportDocument unpack_with(const std::vector<std::uint8_t>& bytes, std::vector<std::string> passwords) {
+  Limits limits;
+  limits.passwords = std::move(passwords);
+  Pipeline pipe(ScanOptions{limits, nullptr});
+  pipe.add_blob(Blob::copy_of({bytes.data(), bytes.size()}), "update.zip");
+  return pipe.finish();
+}
+
+}  // namespace
+
+TEST_CASE("zip: encrypted entries are opened with a given password, listed without one", "[formats][zip][password]") {
+  const std::string secret = "isUyghur=1; face attribute config of a vendor update package\n";
+  for (const char* enc : {"zipcrypt", "aes256"}) {
+    INFO(enc);
+    const auto zip = encrypted_zip(enc, "hk123456", "cfg/face.ini", secret);
+    // No password: listed, not claimed.
+    const ReportDocument none = unpack_with(zip, {});
+    const Node* listed = node_at(none, "update.zip/zip@0x0:cfg/face.ini");
+    REQUIRE(listed != nullptr);
+    REQUIRE(listed->meta.kind == EntryKind::kOther);
+    REQUIRE(listed->size() == 0);
+    REQUIRE(has_diagnostic(none, "encrypted"));
+    // Wrong passwords: still listed only, and the diagnostic says how many were tried.
+    const ReportDocument wrong = unpack_with(zip, {"admin", "12345"});
+    REQUIRE(node_at(wrong, "update.zip/zip@0x0:cfg/face.ini")->meta.kind == EntryKind::kOther);
+    bool counted = false;
+    for (const auto& n : wrong.tree.nodes()) {
+      for (const auto& d : n.diagnostics) counted = counted || (d.code == "encrypted" && d.message.find("none of the 2 password(s)") != std::string::npos);
+    }
+    REQUIRE(counted);
+    // The right one among others: the content, and an info diagnostic.
+    const ReportDocument right = unpack_with(zip, {"admin", "hk123456"});
+    const Node* opened = node_at(right, "update.zip/zip@0x0:cfg/face.ini");
+    REQUIRE(opened != nullptr);
+    REQUIRE(opened->meta.kind == EntryKind::kFile);
+    REQUIRE(std::string(as_chars(opened->data.bytes())) == secret);
+    REQUIRE(has_diagnostic(right, "decrypted"));
+    REQUIRE_FALSE(has_diagnostic(right, "encrypted"));
+  }
+}
+
+TEST_CASE("zip: fact_extractor's password sample opens with its password", "[formats][zip][password][external]") {
+  const auto p = external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/test_password.zip";
+  Limits limits;
+  limits.passwords = {"test"};
+  const ReportDocument doc = unpack_path(p, limits);
+  const Node* f3 = node_at(doc, "test_password.zip/zip@0x0:get_files_test/generic folder/test file 3_.txt");
+  REQUIRE(f3 != nullptr);
+  REQUIRE(std::string(as_chars(f3->data.bytes())) == "The third test file!");
+  const ReportDocument locked = unpack_path(p);
+  REQUIRE(node_at(locked, "test_password.zip/zip@0x0:get_files_test/generic folder/test file 3_.txt")->meta.kind == EntryKind::kOther);
 }

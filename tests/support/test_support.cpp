@@ -45,9 +45,9 @@ ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::s
   return scan_blob(Blob::copy_of({bytes.data(), bytes.size()}), name, ScanOptions{});
 }
 
-ReportDocument unpack_path(const std::filesystem::path& p) {
+ReportDocument unpack_path(const std::filesystem::path& p, const Limits& limits) {
   if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
-  Pipeline pipe(ScanOptions{});
+  Pipeline pipe(ScanOptions{limits, nullptr});
   pipe.add_file(p);
   return pipe.finish();
 }

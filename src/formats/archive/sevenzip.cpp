@@ -13,7 +13,7 @@ namespace {
 constexpr std::uint64_t kSig = 32;
 constexpr Magic kMagics[] = {{"37 7a bc af 27 1c"}};
 constexpr std::string_view kRefs[] = {"7-Zip DOC/7zFormat.txt"};
-constexpr std::string_view kLimits[] = {"encrypted archives are reported, not decrypted"};
+constexpr std::string_view kLimits[] = {"encrypted (AES) entries are listed, not decrypted: libarchive cannot decrypt 7z, even with the password"};
 constexpr HandlerInfo kInfo{"sevenzip", Category::kArchive, "7-Zip archive", kMagics, kRefs, kLimits};
 
 class SevenZipHandler final : public Handler {

@@ -11,7 +11,7 @@ namespace {
 
 constexpr Magic kMagics[] = {{"50 4b 03 04"}};
 constexpr std::string_view kRefs[] = {"PKWARE APPNOTE.TXT 6.3.10"};
-constexpr std::string_view kLimits[] = {"encrypted entries are reported, not decrypted",
+constexpr std::string_view kLimits[] = {"encrypted entries (PKWARE, WinZip AES) are opened with the passwords given (--password, --password-file); without the right one they are listed, not examined",
                                         "without an end-of-central-directory the extent ends at the last whole local entry"};
 constexpr HandlerInfo kInfo{"zip", Category::kArchive, "ZIP archive", kMagics, kRefs, kLimits};
 

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -90,6 +91,9 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     case ArchiveFormat::kXar: archive_read_support_format_xar(a.get()); break;
     case ArchiveFormat::kLha: archive_read_support_format_lha(a.get()); break;
   }
+  const auto& passwords = ctx.limits().passwords;
+  const std::size_t tried = std::min(passwords.size(), Limits::kMaxPasswords);
+  for (std::size_t i = 0; i < tried; ++i) archive_read_add_passphrase(a.get(), passwords[i].c_str());
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
     return make_error(Errc::kMalformed, std::string("libarchive: ") + archive_error_string(a.get()));
   }
@@ -126,10 +130,11 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     c.meta.gid = static_cast<std::uint32_t>(archive_entry_gid(entry));
     if (archive_entry_mtime_is_set(entry)) c.meta.mtime = archive_entry_mtime(entry);
     if (const char* t = archive_entry_symlink(entry)) c.meta.link_target = t;
-    if (c.meta.kind == EntryKind::kFile && archive_entry_is_data_encrypted(entry)) {
-      // No password is tried: the entry is listed, its content is not claimed.
+    const bool encrypted = c.meta.kind == EntryKind::kFile && archive_entry_is_data_encrypted(entry);
+    if (encrypted && tried == 0) {
+      // No password given: the entry is listed, its content is not claimed.
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "encrypted", "entry '" + c.name + "' is encrypted (no password known): content not examined", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, "encrypted", "entry '" + c.name + "' is encrypted (no password given: --password): content not examined", "", std::nullopt});
       c.meta.kind = EntryKind::kOther;
       ex.children.push_back(std::move(c));
       continue;
@@ -145,7 +150,13 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
         if (got < 0) {
           failed = true;
           const char* msg = archive_error_string(a.get());
-          ex.diagnostics.push_back({Severity::kError, "malformed", "entry '" + c.name + "': " + (msg ? msg : "read error"), "", std::nullopt});
+          if (encrypted) {
+            // A wrong password, or an encryption libarchive cannot undo (7z AES): listed only.
+            ex.diagnostics.push_back({Severity::kWarning, "encrypted", "entry '" + c.name + "' is encrypted and none of the " + std::to_string(tried) +
+                                      " password(s) given opens it (libarchive: " + (msg ? msg : "read error") + "): content not examined", "", std::nullopt});
+          } else {
+            ex.diagnostics.push_back({Severity::kError, "malformed", "entry '" + c.name + "': " + (msg ? msg : "read error"), "", std::nullopt});
+          }
           break;
         }
         if (data.size() + static_cast<std::uint64_t>(got) > cap) {
@@ -156,6 +167,14 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
         data.insert(data.end(), buf, buf + got);
       }
       if (failed) ex.complete = false;
+      if (encrypted && failed) {
+        c.meta.kind = EntryKind::kOther;
+        ex.children.push_back(std::move(c));
+        continue;
+      }
+      if (encrypted) {
+        ex.diagnostics.push_back({Severity::kInfo, "decrypted", "entry '" + c.name + "' decrypted with a given password (libarchive checked it)", "", std::nullopt});
+      }
       // libarchive's xar reader pads some entries past their declared size: the header's size wins.
       if (archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 &&
           data.size() > static_cast<std::uint64_t>(archive_entry_size(entry))) {
