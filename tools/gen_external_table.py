@@ -8,13 +8,14 @@ in ../shared/corpus-external must yield. The expectations never come from fwscan
     Python's tarfile.
   * members of tar, zip, gzip, bzip2, xz/lzma samples: read with Python's tarfile, zipfile, gzip,
     bz2 and lzma modules here;
+  * binwalk's ARJ sample: the `arj` program;
   * SquashFS samples libsquashfs-free tools can read: `unsquashfs -lls` (squashfs-tools) for
     names/sizes, `unsquashfs -d` for content where it can decompress;
   * single-file compressions of patool's test file (lz, lz4, lzo, zst): the same 128 bytes as its
     test.bz2, read with Python's bz2;
   * gaps: the reason, and the diagnostic code fwscan must emit for it.
 
-Usage: tools/gen_external_table.py [--shared ../shared/corpus-external]   (python3 stdlib, unsquashfs)
+Usage: tools/gen_external_table.py [--shared ../shared/corpus-external]   (python3 stdlib, unsquashfs, arj)
 """
 import argparse
 import bz2
@@ -173,7 +174,17 @@ def main():
         ("sevenz/test/data/test_password.7z", "7z AES: libarchive cannot decrypt it, even with its password", "encrypted"),
     ]:
         add(FX + rel, "archive" if "patool" in rel or "stuffit" in rel or "password" in rel else "filesystem", "gap", gap=why, diagnostic=diag)
-    add("binwalk/tests/inputs/arj.bin", "archive", "gap", gap="ARJ compression methods 1-4 are not decoded", diagnostic="unsupported")
+    # binwalk's ARJ (method 1) at 0xD of its data, as its SOURCES entry says: members from the
+    # `arj` program itself (x the carved archive; it checks each member's CRC).
+    rel = "binwalk/tests/inputs/arj.bin"
+    with tempfile.TemporaryDirectory() as d:
+        with open(path(rel), "rb") as f:
+            carved = f.read()[0xD:]
+        with open(os.path.join(d, "a.arj"), "wb") as f:
+            f.write(carved)
+        subprocess.run(["arj", "e", "-y", "a.arj"], cwd=d, check=True, stdout=subprocess.DEVNULL)
+        members = {n: sha(open(os.path.join(d, n), "rb").read()) for n in sorted(os.listdir(d)) if n != "a.arj"}
+    add(rel, "archive", "the arj program (arj e, CRC-checked) on the archive at 0xD", members=members)
 
     # Damaged on purpose: nothing may be claimed as content without a diagnostic saying it is damaged.
     for rel in [FX + "generic_carver/test/data/fake_7z.7z", FX + "generic_carver/test/data/fake_gz.gz", FX + "generic_carver/test/data/fake_tar.tar",

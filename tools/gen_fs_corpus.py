@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates corpus/fs/: flash file system images built by the real tools (python3 stdlib +
 mtd-utils' mkfs.ubifs and ubinize, e2fsprogs' mke2fs and debugfs, dosfstools' mkfs.fat, mtools,
-u-boot-tools' mkimage, device-tree-compiler's dtc, xz; `scripts/install-deps
+u-boot-tools' mkimage, device-tree-compiler's dtc, xz, arj; `scripts/install-deps
 --generator` installs them).
 
 Usage: tools/gen_fs_corpus.py [--out corpus]
@@ -41,6 +41,9 @@ Writes:
   corpus/fs/ubi/config_lzo.ubifs  a UBIFS volume image on its own (LZO), with a hard link, a
                                   symlink, device nodes from a device table, an empty file
   corpus/fs/ubi/EXPECTED.json     what the images hold, written from the trees built here
+  corpus/archives/arj/method{1,2,3,4}.arj  ARJ (the `arj` tool) of a 117 KiB text (several Huffman
+                                  blocks) and a small config, one archive per compression method
+  corpus/archives/arj/EXPECTED.json   the members' SHA-256, from the files archived
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -182,7 +185,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs"):
+                 "mksquashfs", "arj"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -250,6 +253,59 @@ def main():
     fit_corpus(os.path.join(args.out, "firmware", "fit"))
     flash_corpus(os.path.join(args.out, "firmware", "flash_dump"))
     containers_corpus(os.path.join(args.out, "firmware", "containers"))
+    arj_corpus(os.path.join(args.out, "archives", "arj"))
+
+
+def arj_fix_times(data, dos_time=0x5B6E6E0A):
+    """The arj tool stamps the archive's creation time and each file's access time, and a random
+    "password modifier" byte (+7, used only by garbled members) in every header: fix them and
+    recompute each header's CRC-32, so the archive is reproducible."""
+    data = bytearray(data)
+    pos, first = 0, True
+    while data[pos:pos + 2] == b"\x60\xea":
+        size = struct.unpack_from("<H", data, pos + 2)[0]
+        if size == 0:
+            break
+        basic = pos + 4
+        fields = [8, 12] if first else ([0x22, 0x26] if data[basic] >= 0x2E else [])
+        for off in fields:
+            struct.pack_into("<I", data, basic + off, dos_time)
+        data[basic + 7] = 0
+        struct.pack_into("<I", data, basic + size, zlib.crc32(bytes(data[basic:basic + size])))
+        nxt = basic + size + 4
+        while True:  # extended headers
+            ext = struct.unpack_from("<H", data, nxt)[0]
+            nxt += 2
+            if ext == 0:
+                break
+            nxt += ext + 4
+        if not first:
+            nxt += struct.unpack_from("<I", data, basic + 12)[0]  # compressed size
+        pos, first = nxt, False
+    return bytes(data)
+
+
+def arj_corpus(out):
+    os.makedirs(out, exist_ok=True)
+    files = {"notes.txt": text_block(5, 120000), "small.cfg": b"isUyghur=1\nface.attr=on\n" * 3}
+    expected = {"members": {k: sha(v) for k, v in files.items()}, "archives": {}}
+    with tempfile.TemporaryDirectory() as d:
+        for name, data in files.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(d, name), (EPOCH, EPOCH))
+        for method in (1, 2, 3, 4):
+            arc = os.path.join(d, f"m{method}.arj")
+            subprocess.run(["arj", "a", f"-m{method}", "-y", arc] + sorted(files), cwd=d, check=True, stdout=subprocess.DEVNULL)
+            with open(arc, "rb") as f:
+                data = arj_fix_times(f.read())
+            name = f"method{method}.arj"
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(data)
+            expected["archives"][name] = {"method": method}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def containers_corpus(out):

@@ -3,6 +3,7 @@
 // until a zero size; file headers are followed by their compressed data.
 #include "core/hash.hpp"
 #include "core/reader.hpp"
+#include "formats/archive/arj_decode.hpp"
 #include "formats/common/stream_handler.hpp"
 
 namespace fwscan {
@@ -12,12 +13,13 @@ constexpr std::uint32_t kMaxHeaders = 100'000;
 constexpr std::uint16_t kMaxBasic = 2600;
 constexpr Magic kMagics[] = {{"60 ea"}};
 constexpr std::string_view kRefs[] = {"ARJ technical information (arj.txt, ARJ Software)"};
-constexpr std::string_view kLimits[] = {"only stored members (method 0) are extracted; methods 1-4 are listed, not decompressed"};
+constexpr std::string_view kLimits[] = {"garbled (password-protected) members are listed, not decoded",
+                                        "multi-volume archives: each volume's members alone"};
 constexpr HandlerInfo kInfo{"arj", Category::kArchive, "ARJ archive", kMagics, kRefs, kLimits};
 
 struct Member {
   std::string name;
-  std::uint8_t method = 0, type = 0;
+  std::uint8_t method = 0, type = 0, flags = 0;
   std::uint32_t csize = 0, osize = 0, crc = 0;
   std::uint64_t data = 0;
 };
@@ -47,6 +49,7 @@ std::optional<std::uint64_t> walk(ByteView v, std::vector<Member>* members) {
       if (members != nullptr) {
         Member m;
         const std::uint8_t first = (*basic)[0];
+        m.flags = (*basic)[4];
         m.method = (*basic)[5];
         m.type = (*basic)[6];
         m.csize = *csize;
@@ -78,42 +81,60 @@ class ArjHandler final : public Handler {
     return Chunk{start, *end, Confidence::kHigh, "ARJ archive, " + std::to_string(members.size()) + " file(s)"};
   }
 
-  // Stored members (method 0) are extracted and their CRC checked; compressed ones are listed
-  // with an `unsupported` diagnostic (the ARJ LZ/Huffman decoders are not implemented).
+  // Members are extracted (stored, or decoded for methods 1-4) and their CRC-32 checked.
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
     std::vector<Member> members;
     if (!walk(chunk.bytes(), &members)) return make_error(Errc::kMalformed, "ARJ headers", 0);
     Extraction ex;
-    std::uint32_t compressed = 0;
     for (const Member& m : members) {
       const std::string name = m.name.empty() ? "member" + std::to_string(ex.children.size()) : m.name;
+      Child c;
+      c.name = name;
       if (m.type == 3) {  // directory
-        Child c;
-        c.name = name;
         c.meta.kind = EntryKind::kDirectory;
         ex.children.push_back(std::move(c));
         continue;
       }
-      if (m.method != 0) {
-        ++compressed;
-        ex.properties.emplace_back("member " + name, "method " + std::to_string(m.method) + ", " + std::to_string(m.csize) + " -> " +
-                                                         std::to_string(m.osize) + " bytes, not decompressed");
+      auto packed = chunk.slice(m.data, m.csize);
+      if (!packed) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kError, "malformed", "'" + name + "': data past the archive", "", m.data});
         continue;
       }
-      Child c;
-      c.name = name;
-      c.origin = ChildOrigin::kCarved;
-      c.offset = m.data;
-      c.data = *chunk.slice(m.data, m.csize);
+      if ((m.flags & 0x01) != 0) {  // GARBLED: encrypted with a password
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, "encrypted", "'" + name + "' is garbled (password-protected): content not examined", "", m.data});
+        c.meta.kind = EntryKind::kOther;
+        ex.children.push_back(std::move(c));
+        continue;
+      }
+      if (m.method == 0) {
+        c.origin = ChildOrigin::kCarved;
+        c.offset = m.data;
+        c.data = *packed;
+      } else {
+        if (m.osize > ctx.budget().max_output(m.csize) || !ctx.budget().charge(m.osize)) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "'" + name + "': " + std::to_string(m.osize) + " bytes exceed the output budget", "", m.data});
+          continue;
+        }
+        auto out = arj::decode(packed->bytes(), m.method, m.osize);
+        if (!out) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kError, out.error().code == Errc::kUnsupported ? "unsupported" : "malformed",
+                                    "'" + name + "' (method " + std::to_string(m.method) + "): " + out.error().message, "", m.data});
+          continue;
+        }
+        c.origin = ChildOrigin::kDecoded;
+        c.data = Blob::own(std::move(*out));
+        ex.properties.emplace_back("member " + name, "method " + std::to_string(m.method) + ", " + std::to_string(m.csize) + " -> " +
+                                                         std::to_string(m.osize) + " bytes");
+      }
       if (crc32_ieee(c.data.bytes()) != m.crc) {
+        ex.complete = false;
         ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "'" + name + "': CRC-32 mismatch", "", m.data});
       }
-      (void)ctx;
       ex.children.push_back(std::move(c));
-    }
-    if (compressed > 0) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "unsupported", std::to_string(compressed) + " ARJ member(s) use compression methods 1-4, which fwscan does not decode; listed in the properties", "", std::nullopt});
     }
     return ex;
   }
