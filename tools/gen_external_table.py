@@ -8,14 +8,14 @@ in ../shared/corpus-external must yield. The expectations never come from fwscan
     Python's tarfile.
   * members of tar, zip, gzip, bzip2, xz/lzma samples: read with Python's tarfile, zipfile, gzip,
     bz2 and lzma modules here;
-  * binwalk's ARJ sample: the `arj` program;
+  * binwalk's ARJ sample: the `arj` program; patool's ARC sample: the `arc` program;
   * SquashFS samples libsquashfs-free tools can read: `unsquashfs -lls` (squashfs-tools) for
     names/sizes, `unsquashfs -d` for content where it can decompress;
   * single-file compressions of patool's test file (lz, lz4, lzo, zst): the same 128 bytes as its
     test.bz2, read with Python's bz2;
   * gaps: the reason, and the diagnostic code fwscan must emit for it.
 
-Usage: tools/gen_external_table.py [--shared ../shared/corpus-external]   (python3 stdlib, unsquashfs, arj)
+Usage: tools/gen_external_table.py [--shared ../shared/corpus-external]   (python3 stdlib, unsquashfs, arj, arc)
 """
 import argparse
 import bz2
@@ -24,6 +24,7 @@ import hashlib
 import json
 import lzma
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -165,7 +166,6 @@ def main():
         ("generic_fs/test/data/mbr.img.xz", "its first partition is NTFS (no reader); the ext partitions are read", "unsupported"),
         ("sevenz/test/data/hfs.img.xz", "HFS+: no reader", "unsupported"),
         ("sevenz/test/data/ntfs.img.xz", "NTFS: no reader", "unsupported"),
-        ("patool/test/data/test.arc", "ARC: no decoder", "unsupported"),
         ("patool/test/data/test.zoo", "zoo: no decoder", "unsupported"),
         ("patool/test/data/test.zpaq", "ZPAQ: no decoder", "unsupported"),
         ("patool/test/data/test.rz", "rzip: no decoder", "unsupported"),
@@ -174,6 +174,16 @@ def main():
         ("sevenz/test/data/test_password.7z", "7z AES: libarchive cannot decrypt it, even with its password", "encrypted"),
     ]:
         add(FX + rel, "archive" if "patool" in rel or "stuffit" in rel or "password" in rel else "filesystem", "gap", gap=why, diagnostic=diag)
+    # patool's ARC (a crunched and a stored member): members from the `arc` program (arc x; it
+    # checks each member's CRC).
+    rel = FX + "patool/test/data/test.arc"
+    with tempfile.TemporaryDirectory() as d:
+        shutil.copy(path(rel), os.path.join(d, "t.arc"))
+        subprocess.run(["arc", "x", "t.arc"], cwd=d, check=True, stdout=subprocess.DEVNULL)
+        members = {n: sha(open(os.path.join(d, n), "rb").read()) for n in sorted(os.listdir(d)) if n != "t.arc"}
+    assert members["testfile1"] == std["testfile1"], "the ARC's testfile1 is the standard set's"
+    add(rel, "archive", "the arc program (arc x, CRC-checked)", members=members)
+
     # binwalk's ARJ (method 1) at 0xD of its data, as its SOURCES entry says: members from the
     # `arj` program itself (x the carved archive; it checks each member's CRC).
     rel = "binwalk/tests/inputs/arj.bin"

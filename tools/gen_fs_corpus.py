@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates corpus/fs/: flash file system images built by the real tools (python3 stdlib +
 mtd-utils' mkfs.ubifs and ubinize, e2fsprogs' mke2fs and debugfs, dosfstools' mkfs.fat, mtools,
-u-boot-tools' mkimage, device-tree-compiler's dtc, xz, arj; `scripts/install-deps
+u-boot-tools' mkimage, device-tree-compiler's dtc, xz, arj, arc; `scripts/install-deps
 --generator` installs them).
 
 Usage: tools/gen_fs_corpus.py [--out corpus]
@@ -44,6 +44,10 @@ Writes:
   corpus/archives/arj/method{1,2,3,4}.arj  ARJ (the `arj` tool) of a 117 KiB text (several Huffman
                                   blocks) and a small config, one archive per compression method
   corpus/archives/arj/EXPECTED.json   the members' SHA-256, from the files archived
+  corpus/archives/arc/mixed.arc   ARC (the `arc` program, which picks the method per file): stored,
+                                  packed (RLE), squeezed (Huffman), crunched (LZW 12 bits) members
+  corpus/archives/arc/squashed.arc    the same text squashed (LZW 13 bits, `arc aq`)
+  corpus/archives/arc/EXPECTED.json   each member's method and SHA-256, from the files archived
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -185,7 +189,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj"):
+                 "mksquashfs", "arj", "arc"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -254,6 +258,42 @@ def main():
     flash_corpus(os.path.join(args.out, "firmware", "flash_dump"))
     containers_corpus(os.path.join(args.out, "firmware", "containers"))
     arj_corpus(os.path.join(args.out, "archives", "arj"))
+    arc_corpus(os.path.join(args.out, "archives", "arc"))
+
+
+def arc_corpus(out):
+    """arc chooses each member's method; these files make it choose each one (checked below from
+    the method bytes it wrote). arc writes nothing time-dependent but the files' own dates."""
+    os.makedirs(out, exist_ok=True)
+    rng = pseudo_random(2000, 7)
+    skew = bytes(b"aaaaaaaabbbbccde"[x % 16] for x in pseudo_random(3000, 11))
+    files = {"noise.bin": rng, "packme.bin": b"AB" + b"\0" * 30 + b"CD" + b"\x01" * 25 + b"E",
+             "skew.bin": skew, "notes.txt": text_block(9, 60000), "tiny.txt": b"isUyghur=1\n"}
+    want = {"noise.bin": 2, "packme.bin": 3, "skew.bin": 4, "notes.txt": 8, "tiny.txt": 2}
+    expected = {"mixed.arc": {}, "squashed.arc": {}}
+    with tempfile.TemporaryDirectory() as d:
+        for name, data in files.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(d, name), (EPOCH, EPOCH))
+        for arc_name, cmd, members in (("mixed.arc", "a", sorted(files)), ("squashed.arc", "aq", ["notes.txt"])):
+            subprocess.run(["arc", cmd, arc_name] + members, cwd=d, check=True, stdout=subprocess.DEVNULL)
+            with open(os.path.join(d, arc_name), "rb") as f:
+                data = f.read()
+            pos = 0
+            while data[pos] == 0x1A and data[pos + 1] != 0:  # record the method arc chose for each member
+                method = data[pos + 1]
+                name = data[pos + 2:pos + 15].split(b"\0")[0].decode().lower()
+                size = struct.unpack_from("<I", data, pos + 15)[0]
+                expected[arc_name][name] = {"method": method, "sha256": sha(files[name])}
+                pos += (25 if method == 1 else 29) + size
+            with open(os.path.join(out, arc_name), "wb") as f:
+                f.write(data)
+    assert {k: v["method"] for k, v in expected["mixed.arc"].items()} == want, expected
+    assert expected["squashed.arc"]["notes.txt"]["method"] == 9
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def arj_fix_times(data, dos_time=0x5B6E6E0A):

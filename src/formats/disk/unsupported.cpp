@@ -10,7 +10,7 @@
 //   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400    UDF "BEA01" @0x8001 then "NSR02"/"NSR03" @0x8801
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
 //   zoo "ZOO " @0 and 0xfdc4a7dc @20    lrzip "LRZI" @0    rzip "RZIP" @0    StuffIt X "StuffIt!" @0
-//   ZPAQ "7kSt" @0    ARC 0x1a, method 1-9, NUL-terminated 8.3 name @2
+//   ZPAQ "7kSt" @0
 #include <algorithm>
 #include <cstring>
 
@@ -37,8 +37,6 @@ constexpr Magic kMagics[] = {
     {"52 5a 49 50", 0, true},              // rzip
     {"53 74 75 66 66 49 74 21", 0},        // StuffIt X
     {"37 6b 53 74", 0, true},              // ZPAQ locator tag
-    {"1a 01", 0, true}, {"1a 02", 0, true}, {"1a 03", 0, true}, {"1a 04", 0, true}, {"1a 05", 0, true},  // ARC, by method;
-    {"1a 06", 0, true}, {"1a 07", 0, true}, {"1a 08", 0, true}, {"1a 09", 0, true},                     // name checked below
 };
 constexpr std::string_view kRefs[] = {"the superblock layouts of each format (linux fs/*/ headers, format documentation)"};
 constexpr std::string_view kLimits[] = {"recognised only: the contents of these formats are not read"};
@@ -96,11 +94,6 @@ std::optional<Found> recognise(ByteView v) {
   if (has_bytes_at(v, 0, "RZIP")) return Found{"rzip stream", std::nullopt};
   if (has_bytes_at(v, 0, "StuffIt!")) return Found{"StuffIt X archive", std::nullopt};
   if (has_bytes_at(v, 0, "7kSt")) return Found{"ZPAQ archive", std::nullopt};
-  if (v.size() > 29 && v[0] == 0x1A && v[1] >= 1 && v[1] <= 9) {  // ARC: method, 13-byte name, sizes
-    std::size_t n = 0;
-    while (n < 13 && v[2 + n] >= 0x21 && v[2 + n] < 0x7F) ++n;
-    if (n > 0 && n < 13 && v[2 + n] == 0) return Found{"ARC archive", std::nullopt};
-  }
   return std::nullopt;
 }
 
