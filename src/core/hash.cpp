@@ -73,6 +73,15 @@ std::string sha0_hex(ByteView data) {
   return out;
 }
 
+std::uint16_t crc16_arc(ByteView data) {
+  std::uint16_t crc = 0;
+  for (const std::uint8_t b : data) {
+    crc ^= b;
+    for (int k = 0; k < 8; ++k) crc = static_cast<std::uint16_t>((crc & 1U) ? (crc >> 1) ^ 0xA001U : crc >> 1);
+  }
+  return crc;
+}
+
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
   uLong crc = seed;
   std::size_t pos = 0;

@@ -13,6 +13,8 @@ std::string digest_hex(ByteView data, std::string_view algorithm);
 // SHA-0 (FIPS 180, 1993: SHA-1 without the one-bit rotation in the message schedule). OpenSSL 3
 // no longer has it; Hikvision's _cfgUpgSecPls manifest still uses it.
 std::string sha0_hex(ByteView data);
+// CRC-16/ARC (polynomial 0xA001 reflected, initial 0): ARC and zoo archives.
+std::uint16_t crc16_arc(ByteView data);
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);

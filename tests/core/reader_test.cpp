@@ -99,6 +99,7 @@ TEST_CASE("hash: sha256, crc32 and entropy known values", "[core]") {
           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   const auto nine = fwscan::test::text_bytes("123456789");
   REQUIRE(crc32_ieee({nine.data(), nine.size()}) == 0xCBF43926U);
+  REQUIRE(crc16_arc({nine.data(), nine.size()}) == 0xBB3DU);  // CRC-16/ARC check value
   std::vector<std::uint8_t> zeros(100, 0);
   REQUIRE(shannon_entropy({zeros.data(), zeros.size()}) == 0.0);
   std::vector<std::uint8_t> all(256);

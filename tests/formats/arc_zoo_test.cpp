@@ -3,6 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/hash.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 
@@ -72,14 +73,7 @@ TEST_CASE("arc: damage ends in diagnostics; no end marker is a truncation", "[fo
 
 namespace {
 
-std::uint16_t crc16(std::string_view s) {
-  std::uint16_t crc = 0;
-  for (const char ch : s) {
-    crc ^= static_cast<std::uint8_t>(ch);
-    for (int k = 0; k < 8; ++k) crc = static_cast<std::uint16_t>((crc & 1U) ? (crc >> 1) ^ 0xA001U : crc >> 1);
-  }
-  return crc;
-}
+std::uint16_t crc16(std::string_view s) { return crc16_arc({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}); }  // NOLINT
 
 struct ZooMember {
   std::string dir, name, data;

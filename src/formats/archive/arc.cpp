@@ -4,6 +4,7 @@
 // followed by the data; "1A 00" ends the archive. Methods: 1, 2 stored; 3 packed (RLE 0x90);
 // 4 squeezed (Huffman + RLE); 8 crunched (dynamic LZW, 9-12 bits, like Unix compress, + RLE);
 // 9 squashed (dynamic LZW, 9-13 bits). The CRC is CRC-16/ARC of the original bytes.
+#include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/decode.hpp"
 #include "formats/common/stream_handler.hpp"
@@ -67,15 +68,6 @@ std::optional<Walked> walk(ByteView v) {
   }
   if (w.entries.empty()) return std::nullopt;
   return w;
-}
-
-std::uint16_t crc16_arc(ByteView data) {
-  std::uint16_t crc = 0;
-  for (const std::uint8_t b : data) {
-    crc ^= b;
-    for (int k = 0; k < 8; ++k) crc = static_cast<std::uint16_t>((crc & 1U) ? (crc >> 1) ^ 0xA001U : crc >> 1);
-  }
-  return crc;
 }
 
 // ARC's run-length stage: 0x90 n repeats the previous byte to n copies in all; 0x90 0 is 0x90.

@@ -6,6 +6,7 @@
 //   +30 deleted flag  +38 8.3 name[13]; type 2 adds +51 variable part length, +56 variable part:
 //   long-name length, directory length, long name, directory name, ...
 // An entry whose `next` is 0 ends the chain. Deleted entries stay in the chain and are skipped.
+#include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
@@ -88,15 +89,6 @@ std::optional<Walked> walk(ByteView v) {
     pos = next;
   }
   return std::nullopt;
-}
-
-std::uint16_t crc16_arc(ByteView data) {
-  std::uint16_t crc = 0;
-  for (const std::uint8_t b : data) {
-    crc ^= b;
-    for (int k = 0; k < 8; ++k) crc = static_cast<std::uint16_t>((crc & 1U) ? (crc >> 1) ^ 0xA001U : crc >> 1);
-  }
-  return crc;
 }
 
 class ZooHandler final : public Handler {
