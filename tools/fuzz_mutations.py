@@ -22,7 +22,7 @@ ROOT = os.path.join(HERE, "..")
 
 def default_seeds():
     seeds = []
-    for sub in ("corpus/fs", "corpus/firmware/fit", "corpus/firmware/containers", "corpus/firmware/flash_dump"):
+    for sub in ("corpus/fs", "corpus/firmware/fit", "corpus/firmware/containers", "corpus/firmware/flash_dump", "corpus/archives"):
         for d, _, fs in os.walk(os.path.join(ROOT, sub)):
             seeds += [os.path.join(d, f) for f in fs if not f.endswith(".json")]
     ext = os.path.join(ROOT, "..", "shared", "corpus-external", "fact_extractor", "fact_extractor", "plugins", "unpacking")
