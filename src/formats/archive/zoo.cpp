@@ -34,11 +34,12 @@ struct Walked {
   std::uint64_t end = 0;
 };
 
-std::string text_field(ByteView v, std::uint64_t pos, std::uint64_t max) {
-  auto f = subview(v, pos, std::min<std::uint64_t>(max, v.size() > pos ? v.size() - pos : 0));
-  if (!f) return {};
-  std::string s(as_chars(*f));
-  return s.substr(0, s.find('\0'));
+// A NUL-padded name field of the entry at `pos` (inside bounds the caller has checked).
+std::string text_field(ByteView v, std::uint64_t pos, std::size_t len) {
+  Reader r(v, Endian::kLittle);
+  if (!r.seek(pos)) return {};
+  auto s = r.fixed_string(len);
+  return s ? std::string(*s) : std::string();
 }
 
 std::optional<Walked> walk(ByteView v) {

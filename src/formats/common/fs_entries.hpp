@@ -3,6 +3,7 @@
 // format: entry paths, the entry limit, the output budget and hard links, each with the same
 // diagnostics everywhere.
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +23,17 @@ inline Child entry(std::string path) {
   c.name = std::move(path);
   c.origin = ChildOrigin::kDecoded;
   return c;
+}
+
+// A Unix inode's type (from its mode), permission bits, owner and, when the format keeps one,
+// modification time.
+inline void unix_meta(EntryMeta& meta, std::uint32_t mode, std::uint32_t uid, std::uint32_t gid,
+                      std::optional<std::int64_t> mtime = std::nullopt) {
+  meta.kind = entry_kind_from_mode(mode);
+  meta.mode = mode & 07777;
+  meta.uid = uid;
+  meta.gid = gid;
+  if (mtime) meta.mtime = mtime;
 }
 
 // Counts one more entry; past `limit` it marks the extraction incomplete, says so, and returns

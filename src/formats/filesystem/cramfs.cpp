@@ -12,6 +12,7 @@
 
 #include "core/hash.hpp"
 #include "core/reader.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/decode.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
@@ -155,10 +156,7 @@ class CramfsHandler final : public Handler {
         Child c;
         c.name = path;
         c.origin = ChildOrigin::kDecoded;
-        c.meta.kind = entry_kind_from_mode(in->mode);
-        c.meta.mode = in->mode & 07777;
-        c.meta.uid = in->uid;
-        c.meta.gid = in->gid;
+        walk::unix_meta(c.meta, in->mode, in->uid, in->gid);
         if (c.meta.kind == EntryKind::kDirectory) {
           if (in->offset != 0 && in->size != 0) subdirs.push_back({in->offset, in->size, path});
         } else if (c.meta.kind == EntryKind::kFile || c.meta.kind == EntryKind::kSymlink) {

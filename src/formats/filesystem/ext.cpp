@@ -178,7 +178,6 @@ class Fs {
   const Super& s_;
 };
 
-EntryKind kind_of_mode(std::uint32_t mode) { return entry_kind_from_mode(mode); }
 
 class ExtHandler final : public Handler {
  public:
@@ -286,11 +285,7 @@ class ExtHandler final : public Handler {
             ex.children.push_back(std::move(c));
             continue;
           }
-          c.meta.kind = kind_of_mode(in->mode);
-          c.meta.mode = in->mode & 07777;
-          c.meta.uid = in->uid;
-          c.meta.gid = in->gid;
-          c.meta.mtime = in->mtime;
+          walk::unix_meta(c.meta, in->mode, in->uid, in->gid, in->mtime);
           switch (c.meta.kind) {
             case EntryKind::kDirectory:
               if (visited.insert(ino).second) subdirs.push_back({ino, path});

@@ -188,11 +188,7 @@ class MinixHandler final : public Handler {
           ex.children.push_back(std::move(c));
           continue;
         }
-        c.meta.kind = entry_kind_from_mode(in->mode);
-        c.meta.mode = in->mode & 07777;
-        c.meta.uid = in->uid;
-        c.meta.gid = in->gid;
-        c.meta.mtime = in->mtime;
+        walk::unix_meta(c.meta, in->mode, in->uid, in->gid, in->mtime);
         if (c.meta.kind == EntryKind::kDirectory) {
           if (visited.insert(ino).second) subdirs.push_back({ino, path});
           else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(ino) + " reached twice ('" + path + "')", "", std::nullopt});
