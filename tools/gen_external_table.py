@@ -13,9 +13,11 @@ in ../shared/corpus-external must yield. The expectations never come from fwscan
     names/sizes, `unsquashfs -d` for content where it can decompress;
   * single-file compressions of patool's test file (lz, lz4, lzo, zst): the same 128 bytes as its
     test.bz2, read with Python's bz2;
+  * NTFS inside an MBR disk: 7-Zip (p7zip-full: `7z x` of the disk, then of each partition), an
+    implementation independent of libntfs-3g and of fwscan;
   * gaps: the reason, and the diagnostic code fwscan must emit for it.
 
-Usage: tools/gen_external_table.py [--shared ../shared/corpus-external]   (python3 stdlib, unsquashfs, arj, arc)
+Usage: tools/gen_external_table.py [--shared ../shared/corpus-external]   (python3 stdlib, unsquashfs, arj, arc, 7z)
 """
 import argparse
 import bz2
@@ -36,6 +38,31 @@ FX = "fact_extractor/fact_extractor/plugins/unpacking/"
 
 def sha(b):
     return hashlib.sha256(b).hexdigest()
+
+
+def seven_zip_files(image, nested=(".ntfs", ".img", ".hfs", ".hfsx", ".udf", ".iso")):
+    """Regular files 7-Zip extracts from a disk image, descending into the partition images it
+    writes (names ending in `nested`); the metadata files it shows under [SYSTEM]/ or [SYS]/ are
+    left out. {name: sha256}."""
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "image")
+        with open(src, "wb") as f:
+            f.write(image)
+        x = os.path.join(d, "x")
+        subprocess.run(["7z", "x", "-y", "-o" + x, src], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # 7z exits 2 on a short last partition
+        for dirpath, _, files in os.walk(x):
+            for n in files:
+                p = os.path.join(dirpath, n)
+                rel = os.path.relpath(p, x)
+                if os.path.islink(p) or rel.startswith("[SYS"):
+                    continue
+                data = open(p, "rb").read()
+                if os.path.dirname(rel) == "" and n.endswith(nested):
+                    out.update(seven_zip_files(data, ()))
+                else:
+                    out[rel] = sha(data)
+    return out
 
 
 def main():
@@ -79,7 +106,7 @@ def main():
         ("patool/test/data/test.tar.Z", "archive"), ("patool/test/data/test.tar.bz2", "archive"), ("patool/test/data/test.tar.lz", "archive"),
         ("sevenz/test/data/cramfs.img", "filesystem"), ("sevenz/test/data/ext2.img.xz", "filesystem"),
         ("sevenz/test/data/ext3.img.xz", "filesystem"), ("sevenz/test/data/ext4.img.xz", "filesystem"),
-        ("sevenz/test/data/fat.img.xz", "filesystem"), ("sevenz/test/data/test.7z", "archive"), ("sevenz/test/data/test.arj", "archive"),
+        ("sevenz/test/data/fat.img.xz", "filesystem"), ("sevenz/test/data/ntfs.img.xz", "filesystem"), ("sevenz/test/data/test.7z", "archive"), ("sevenz/test/data/test.arj", "archive"),
         ("sevenz/test/data/test.iso", "filesystem"), ("sevenz/test/data/test.rar", "archive"), ("sevenz/test/data/test.xar", "archive"),
         ("ubi/test/data/test.ubifs", "filesystem"), ("ubi/test/data/ubi.img", "filesystem"),
         ("yaffs/test/data/yaffs2_be.img", "filesystem"), ("yaffs/test/data/yaffs2_le.img", "filesystem"),
@@ -155,6 +182,12 @@ def main():
     add(FX + "avm_sqfs_fake/test/data/fake.sqfs", "filesystem", "fact_extractor avm_sqfs_fake test: payload 'Test File'",
         members={"image.ext2": sha(b"Test File")})
 
+    # An MBR disk with an NTFS and three ext partitions (the last one cut short): 7-Zip's view.
+    rel = FX + "generic_fs/test/data/mbr.img.xz"
+    members = seven_zip_files(lzma.open(path(rel)).read())
+    assert {"test_data_file.bin", "yara_test_file", "testfile1"} <= set(members), members
+    add(rel, "filesystem", "7-Zip (7z x of the disk, then of each partition)", members=members)
+
     # Gaps: not read; each must carry the diagnostic named.
     for rel, why, diag in [
         ("generic_fs/test/data/btrfs.img.xz", "btrfs: no reader", "unsupported"),
@@ -163,9 +196,7 @@ def main():
         ("generic_fs/test/data/reiserfs.img.xz", "ReiserFS: no reader", "unsupported"),
         ("generic_fs/test/data/udf.img.xz", "UDF: no reader", "unsupported"),
         ("generic_fs/test/data/xfs.img.xz", "XFS: no reader", "unsupported"),
-        ("generic_fs/test/data/mbr.img.xz", "its first partition is NTFS (no reader); the ext partitions are read", "unsupported"),
         ("sevenz/test/data/hfs.img.xz", "HFS+: no reader", "unsupported"),
-        ("sevenz/test/data/ntfs.img.xz", "NTFS: no reader", "unsupported"),
         ("patool/test/data/test.zpaq", "ZPAQ: no decoder", "unsupported"),
         ("patool/test/data/test.rz", "rzip: no decoder", "unsupported"),
         ("patool/test/data/test.lrz", "lrzip: no decoder", "unsupported"),

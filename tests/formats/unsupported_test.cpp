@@ -6,18 +6,17 @@ using namespace fwscan;
 using namespace fwscan::test;
 
 TEST_CASE("unsupported: an unread file system is named, and the carver still searches its data", "[formats][unsupported]") {
-  // An NTFS boot sector, then a gzip stream stored contiguously, as files often are.
+  // A JFS superblock, then a gzip stream stored contiguously, as files often are.
   ByteBuilder b;
-  b.u8(0xEB).u8(0x52).u8(0x90).str("NTFS    ").u16le(512).u8(8).fill(0, 0x28 - 14).u32le(0x4000).u32le(0);
-  b.pad_to(510).u8(0x55).u8(0xAA);
+  b.pad_to(0x8000).str("JFS1").u32le(1);
   b.pad_to(0x10000);
   const std::size_t at = b.size();
-  b.bytes(gzip_bytes(text_bytes("config of a camera stored on an NTFS stick\n")));
+  b.bytes(gzip_bytes(text_bytes("config of a camera stored on a JFS volume\n")));
   b.pad_to(0x20000);
   const ReportDocument doc = unpack_bytes(b.data(), "stick.img");
   const Node* fs = node_at(doc, "stick.img/unsupported@0x0");
   REQUIRE(fs != nullptr);
-  CHECK(fs->description.rfind("NTFS (recognised, not read)", 0) == 0);
+  CHECK(fs->description.rfind("JFS (recognised, not read)", 0) == 0);
   CHECK(has_diagnostic(doc, "unsupported"));
   CHECK(node_at(doc, "stick.img/gzip@" + std::string("0x10000")) != nullptr);
   CHECK(at == 0x10000);

@@ -5,7 +5,7 @@
 // (files stored contiguously inside an unread file system keep being found); archives and streams
 // are claimed to the end of their node.
 //   btrfs "_BHRfS_M" @0x10040, total_bytes u64 @0x10070     xfs "XFSB" @0, blocksize u32 BE @4, dblocks u64 BE @8
-//   NTFS "NTFS    " @3, bytes/sector @11, total sectors @0x28 HFS+ "H+\0\4" / HFSX "HX\0\5" @0x400, blockSize @0x428, totalBlocks @0x42c (BE)
+//   HFS+ "H+\0\4" / HFSX "HX\0\5" @0x400, blockSize @0x428, totalBlocks @0x42c (BE)
 //   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
 //   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400    UDF "BEA01" @0x8001 then "NSR02"/"NSR03" @0x8801
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
@@ -24,7 +24,6 @@ namespace {
 constexpr Magic kMagics[] = {
     {"5f 42 48 52 66 53 5f 4d", 0x10040},  // btrfs
     {"58 46 53 42 00 00", 0, true},        // xfs (block size high bytes are zero)
-    {"4e 54 46 53 20 20 20 20", 3},        // NTFS
     {"48 2b 00 04", 0x400},                // HFS+
     {"48 58 00 05", 0x400},                // HFSX
     {"52 65 49 73 45 72", 0x10034},        // ReiserFS
@@ -53,12 +52,6 @@ std::optional<Found> recognise(ByteView v) {
     auto bs = load_be32(v, 4);
     auto blocks = load_be64(v, 8);
     if (bs && blocks && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0) return Found{"XFS", *bs * *blocks, 512};
-    return std::nullopt;
-  }
-  if (has_bytes_at(v, 3, "NTFS    ")) {
-    auto bps = load_le16(v, 11);
-    auto sectors = load_le64(v, 0x28);
-    if (bps && sectors && *bps >= 256 && *bps <= 4096) return Found{"NTFS", (*sectors + 1) * *bps, *bps};  // + the backup boot sector
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x400, std::string_view("H+\0\4", 4)) || has_bytes_at(v, 0x400, std::string_view("HX\0\5", 4))) {
