@@ -29,10 +29,7 @@ TEST_CASE("jpeg: SOI followed by EOI in a byte table is not an image", "[formats
   CHECK_FALSE(Registry::builtin().find("jpeg")->identify(b.view(), 0));
 }
 
-TEST_CASE("unsupported: a stray HFS+ or F2FS signature in code is not a file system", "[formats][unsupported]") {
-  auto noise = pseudo_random(0x2000, 17);
-  std::copy_n("H+\0\4", 4, noise.begin() + 0x400);  // the signature, but no sane volume header after it
-  CHECK_FALSE(Registry::builtin().find("unsupported")->identify({noise.data(), noise.size()}, 0));
+TEST_CASE("unsupported: a stray F2FS signature in code is not a file system", "[formats][unsupported]") {
   auto f2 = pseudo_random(0x2000, 18);
   const std::uint8_t magic[] = {0x10, 0x20, 0xF5, 0xF2};
   std::copy_n(magic, 4, f2.begin() + 0x400);

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "core/reader.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan::walk {
@@ -63,6 +64,47 @@ bool link_to_first(std::map<Key, std::string>& first, const std::type_identity_t
   meta.kind = EntryKind::kHardlink;
   meta.link_target = it->second;
   return true;
+}
+
+// A file name stored as UTF-16 code units (`units` bytes, in the byte order `e`) as UTF-8:
+// surrogate pairs joined, an unpaired surrogate as U+FFFD. A '/' inside a name (legal in HFS+
+// and UDF names) becomes ':', so that it cannot add a path level; NUL becomes U+2400.
+inline std::string utf16_name(ByteView units, Endian e) {
+  std::string out;
+  auto put = [&out](std::uint32_t c) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  };
+  const std::uint64_t n = units.size() / 2;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint32_t u = *load_u16(units, 2 * i, e);
+    if (u >= 0xD800 && u < 0xDC00 && i + 1 < n) {
+      const std::uint32_t lo = *load_u16(units, 2 * i + 2, e);
+      if (lo >= 0xDC00 && lo < 0xE000) {
+        put(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        ++i;
+        continue;
+      }
+    }
+    if (u >= 0xD800 && u < 0xE000) put(0xFFFD);
+    else if (u == '/') put(':');
+    else if (u == 0) put(0x2400);
+    else put(u);
+  }
+  return out;
 }
 
 }  // namespace fwscan::walk

@@ -5,7 +5,6 @@
 // (files stored contiguously inside an unread file system keep being found); archives and streams
 // are claimed to the end of their node.
 //   btrfs "_BHRfS_M" @0x10040, total_bytes u64 @0x10070     xfs "XFSB" @0, blocksize u32 BE @4, dblocks u64 BE @8
-//   HFS+ "H+\0\4" / HFSX "HX\0\5" @0x400, blockSize @0x428, totalBlocks @0x42c (BE)
 //   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
 //   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400    UDF "BEA01" @0x8001 then "NSR02"/"NSR03" @0x8801
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
@@ -24,8 +23,6 @@ namespace {
 constexpr Magic kMagics[] = {
     {"5f 42 48 52 66 53 5f 4d", 0x10040},  // btrfs
     {"58 46 53 42 00 00", 0, true},        // xfs (block size high bytes are zero)
-    {"48 2b 00 04", 0x400},                // HFS+
-    {"48 58 00 05", 0x400},                // HFSX
     {"52 65 49 73 45 72", 0x10034},        // ReiserFS
     {"4a 46 53 31 01 00 00 00", 0x8000},   // JFS
     {"10 20 f5 f2", 0x400},                // F2FS
@@ -52,17 +49,6 @@ std::optional<Found> recognise(ByteView v) {
     auto bs = load_be32(v, 4);
     auto blocks = load_be64(v, 8);
     if (bs && blocks && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0) return Found{"XFS", *bs * *blocks, 512};
-    return std::nullopt;
-  }
-  if (has_bytes_at(v, 0x400, std::string_view("H+\0\4", 4)) || has_bytes_at(v, 0x400, std::string_view("HX\0\5", 4))) {
-    // Volume header: lastMountedVersion (4 printable bytes) @0x408, blockSize (power of two,
-    // 512..64 KiB) @0x428, totalBlocks @0x42c, freeBlocks <= totalBlocks @0x430.
-    auto bs = load_be32(v, 0x428), blocks = load_be32(v, 0x42C), free = load_be32(v, 0x430);
-    auto mounted = subview(v, 0x408, 4);
-    const bool printable = mounted && std::all_of(mounted->begin(), mounted->end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7F; });
-    if (bs && blocks && free && printable && *bs >= 512 && *bs <= 65536 && (*bs & (*bs - 1)) == 0 && *blocks > 0 && *free <= *blocks) {
-      return Found{"HFS+", static_cast<std::uint64_t>(*bs) * *blocks, 0x600};
-    }
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x10034, "ReIsEr")) {
