@@ -11,12 +11,7 @@ using namespace fwscan::test;
 
 namespace {
 
-std::vector<std::uint8_t> hfs_image() {
-  const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/hfs.img.xz");
-  const Node* raw = node_at(doc, "hfs.img.xz/xz@0x0:decompressed");
-  REQUIRE(raw != nullptr);
-  return {raw->data.bytes().begin(), raw->data.bytes().end()};
-}
+std::vector<std::uint8_t> hfs_image() { return external_xz("fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/hfs.img.xz"); }
 
 std::uint32_t be32(const std::vector<std::uint8_t>& b, std::size_t at) {
   return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) | b[at + 3];

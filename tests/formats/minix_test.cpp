@@ -6,12 +6,7 @@ using namespace fwscan;
 using namespace fwscan::test;
 
 namespace {
-std::vector<std::uint8_t> minix_image() {
-  const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/generic_fs/test/data/minix.img.xz");
-  const Node* raw = node_at(doc, "minix.img.xz/xz@0x0:decompressed");
-  REQUIRE(raw != nullptr);
-  return {raw->data.bytes().begin(), raw->data.bytes().end()};
-}
+std::vector<std::uint8_t> minix_image() { return external_xz("fact_extractor/fact_extractor/plugins/unpacking/generic_fs/test/data/minix.img.xz"); }
 }  // namespace
 
 TEST_CASE("minix: FACT's v1 image (30-character names) yields the standard set", "[formats][minix][external]") {

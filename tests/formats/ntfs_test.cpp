@@ -10,12 +10,7 @@ using namespace fwscan::test;
 
 namespace {
 
-std::vector<std::uint8_t> ntfs_image() {
-  const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/ntfs.img.xz");
-  const Node* raw = node_at(doc, "ntfs.img.xz/xz@0x0:decompressed");
-  REQUIRE(raw != nullptr);
-  return {raw->data.bytes().begin(), raw->data.bytes().end()};
-}
+std::vector<std::uint8_t> ntfs_image() { return external_xz("fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/ntfs.img.xz"); }
 
 std::vector<std::uint8_t> utf16(std::string_view s) {
   std::vector<std::uint8_t> out;

@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include "support/catch.hpp"
+
 #include <bzlib.h>
 #include <lz4frame.h>
 #include <lzma.h>
@@ -34,6 +36,14 @@ TempDir::~TempDir() {
 std::filesystem::path corpus_dir() { return FWSCAN_CORPUS_DIR; }
 std::filesystem::path external_dir() { return FWSCAN_EXTERNAL_CORPUS_DIR; }
 std::filesystem::path rules_dir() { return FWSCAN_RULES_DIR; }
+
+std::vector<std::uint8_t> external_xz(const std::string& rel) {
+  const ReportDocument doc = unpack_path(external_dir() / rel);
+  const std::string name = std::filesystem::path(rel).filename().string();
+  const Node* raw = node_at(doc, name + "/xz@0x0:decompressed");
+  REQUIRE(raw != nullptr);
+  return {raw->data.bytes().begin(), raw->data.bytes().end()};
+}
 
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -55,6 +55,9 @@ std::filesystem::path corpus_dir();
 std::filesystem::path external_dir();   // ../shared/corpus-external
 std::filesystem::path rules_dir();
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p);
+// The bytes of an xz-compressed sample under external_dir() (`rel` ends in ".xz"), decompressed
+// by fwscan's own xz handler.
+std::vector<std::uint8_t> external_xz(const std::string& rel);
 
 // Unpack only (no rules).
 ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin");
