@@ -11,7 +11,8 @@ in ../shared/corpus-external must yield. The expectations never come from fwscan
   * binwalk's ARJ sample: the `arj` program; patool's ARC sample: the `arc` program;
   * SquashFS samples libsquashfs-free tools can read: `unsquashfs -lls` (squashfs-tools) for
     names/sizes, `unsquashfs -d` for content where it can decompress;
-  * single-file compressions of patool's test file (lz, lz4, lzo, zst): the same 128 bytes as its
+  * single-file compressions of patool's test file (lz, lz4, lzo, zst, rz, lrz; `rzip -d` and
+    `lrzip -d` give the same 128 bytes): the same 128 bytes as its
     test.bz2, read with Python's bz2;
   * NTFS inside an MBR disk: 7-Zip (p7zip-full: `7z x` of the disk, then of each partition), an
     implementation independent of libntfs-3g and of fwscan;
@@ -121,7 +122,7 @@ def main():
 
     # Single-file compressions of patool's test file.
     for rel in ["patool/test/data/test.bz2", "patool/test/data/test.lz", "patool/test/data/test.lz4", "patool/test/data/test.lzo",
-                "patool/test/data/test.zst", "sevenz/test/data/test.gz", "sevenz/test/data/test.xz"]:
+                "patool/test/data/test.zst", "patool/test/data/test.rz", "patool/test/data/test.lrz", "sevenz/test/data/test.gz", "sevenz/test/data/test.xz"]:
         add(FX + rel, "compression", "the 128-byte patool test file (test.bz2 read with Python bz2)", members={"*": sha(test_data)})
     add(FX + "patool/test/data/test.a", "archive", "ar of the patool test file (test.bz2 read with Python bz2)", members={"test.data": sha(test_data)})
 
@@ -198,8 +199,6 @@ def main():
         ("generic_fs/test/data/udf.img.xz", "UDF: no reader", "unsupported"),
         ("generic_fs/test/data/xfs.img.xz", "XFS: no reader", "unsupported"),
         ("patool/test/data/test.zpaq", "ZPAQ: no decoder", "unsupported"),
-        ("patool/test/data/test.rz", "rzip: no decoder", "unsupported"),
-        ("patool/test/data/test.lrz", "lrzip: no decoder", "unsupported"),
         ("stuffit/test/data/test.sitx", "StuffIt X: no decoder", "unsupported"),
         ("sevenz/test/data/test_password.7z", "7z AES: libarchive cannot decrypt it, even with its password", "encrypted"),
     ]:

@@ -48,6 +48,11 @@ Writes:
                                   packed (RLE), squeezed (Huffman), crunched (LZW 12 bits) members
   corpus/archives/arc/squashed.arc    the same text squashed (LZW 13 bits, `arc aq`)
   corpus/archives/arc/EXPECTED.json   each member's method and SHA-256, from the files archived
+  corpus/archives/rzip/notes.rz   rzip 2.1 (the `rzip` program; bzip2 blocks) of 132 KiB of text with
+                                  long-range repeats
+  corpus/archives/rzip/notes-{none,bzip2,gzip,lzo,lzma,zpaq}.lrz   the same text through `lrzip -p 1`
+                                  with each back end (-n, -b, -g, -l, default, -z)
+  corpus/archives/rzip/EXPECTED.json  the text's SHA-256 and size, each file's back end
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -189,7 +194,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -259,6 +264,33 @@ def main():
     containers_corpus(os.path.join(args.out, "firmware", "containers"))
     arj_corpus(os.path.join(args.out, "archives", "arj"))
     arc_corpus(os.path.join(args.out, "archives", "arc"))
+    rzip_corpus(os.path.join(args.out, "archives", "rzip"))
+
+
+def rzip_corpus(out):
+    """rzip and lrzip find matches across the whole file: the text repeats 25-40 KiB blocks far
+    apart. lrzip runs single-threaded (-p 1) so that its block split does not depend on the CPU
+    count; neither program writes a time into its output."""
+    os.makedirs(out, exist_ok=True)
+    a, b = text_block(21, 40000), text_block(22, 30000)
+    text = a + b + a[:25000] + b"isUyghur=1\n" + a
+    expected = {"text": {"sha256": sha(text), "size": len(text)}, "files": {}}
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "notes.txt")
+        with open(src, "wb") as f:
+            f.write(text)
+        subprocess.run(["rzip", "-k", "-o", os.path.join(out, "notes.rz"), src], check=True)
+        expected["files"]["notes.rz"] = "bzip2"
+        for backend, flag in (("none", "-n"), ("bzip2", "-b"), ("gzip", "-g"), ("lzo", "-l"), ("lzma", None), ("zpaq", "-z")):
+            name = f"notes-{backend}.lrz"
+            dst = os.path.join(out, name)
+            if os.path.exists(dst):
+                os.remove(dst)
+            subprocess.run(["lrzip", "-q", "-p", "1"] + ([flag] if flag else []) + ["-o", dst, src], check=True, stdout=subprocess.DEVNULL)
+            expected["files"][name] = backend
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def arc_corpus(out):

@@ -8,7 +8,7 @@
 //   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
 //   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400    UDF "BEA01" @0x8001 then "NSR02"/"NSR03" @0x8801
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
-//   lrzip "LRZI" @0    rzip "RZIP" @0    StuffIt X "StuffIt!" @0
+//   StuffIt X "StuffIt!" @0
 //   ZPAQ "7kSt" @0
 #include <algorithm>
 #include <cstring>
@@ -28,8 +28,6 @@ constexpr Magic kMagics[] = {
     {"10 20 f5 f2", 0x400},                // F2FS
     {"42 45 41 30 31 01", 0x8001},         // UDF volume recognition sequence
     {"7f 13", 0x410, true}, {"8f 13", 0x410, true}, {"68 24", 0x410, true}, {"78 24", 0x410, true},  // minix
-    {"4c 52 5a 49", 0, true},              // lrzip
-    {"52 5a 49 50", 0, true},              // rzip
     {"53 74 75 66 66 49 74 21", 0},        // StuffIt X
     {"37 6b 53 74", 0, true},              // ZPAQ locator tag
 };
@@ -67,8 +65,6 @@ std::optional<Found> recognise(ByteView v) {
     if (ninodes && first_zone && log_zone && *ninodes > 0 && *first_zone > 0 && *log_zone == 0) return Found{"minix", std::nullopt, 0x800};
     return std::nullopt;
   }
-  if (has_bytes_at(v, 0, "LRZI")) return Found{"lrzip stream", std::nullopt};
-  if (has_bytes_at(v, 0, "RZIP")) return Found{"rzip stream", std::nullopt};
   if (has_bytes_at(v, 0, "StuffIt!")) return Found{"StuffIt X archive", std::nullopt};
   if (has_bytes_at(v, 0, "7kSt")) return Found{"ZPAQ archive", std::nullopt};
   return std::nullopt;
