@@ -53,6 +53,11 @@ Writes:
   corpus/archives/rzip/notes-{none,bzip2,gzip,lzo,lzma,zpaq}.lrz   the same text through `lrzip -p 1`
                                   with each back end (-n, -b, -g, -l, default, -z)
   corpus/archives/rzip/EXPECTED.json  the text's SHA-256 and size, each file's back end
+  corpus/archives/7z/aes_*.7z     7-Zip (p7zip's `7z a -p`) AES-256 archives: LZMA2 solid, LZMA
+                                  non-solid, encrypted header (-mhe), BCJ+LZMA2, Deflate, BZip2, Copy.
+                                  7-Zip draws a random salt and IV, so each run writes other bytes
+                                  with the same contents
+  corpus/archives/7z/EXPECTED.json    the password, each archive's members and their SHA-256
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -194,7 +199,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc", "rzip", "lrzip"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -265,6 +270,41 @@ def main():
     arj_corpus(os.path.join(args.out, "archives", "arj"))
     arc_corpus(os.path.join(args.out, "archives", "arc"))
     rzip_corpus(os.path.join(args.out, "archives", "rzip"))
+    sevenzip_corpus(os.path.join(args.out, "archives", "7z"))
+
+
+def sevenzip_corpus(out):
+    """Encrypted 7z archives, one per coder chain fwscan decodes after AES. prog.bin is synthetic
+    x86-64 code (prologue, call rel32, epilogue) so that BCJ has calls to convert."""
+    os.makedirs(out, exist_ok=True)
+    password = "fw-secret"
+    code = b"".join(b"\x55\x48\x89\xe5\xe8" + struct.pack("<i", -((i * 37) % 4096)) + b"\x5d\xc3" + bytes([i % 251]) * 5 for i in range(6000))
+    files = {"notes.txt": text_block(31, 50000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n", "empty.txt": b"", "prog.bin": code}
+    archives = {
+        "aes_lzma2.7z": ([], ["notes.txt", "sub", "empty.txt"]),
+        "aes_header.7z": (["-mhe=on"], ["notes.txt", "sub"]),
+        "aes_lzma_nonsolid.7z": (["-ms=off", "-m0=LZMA"], ["notes.txt", "sub"]),
+        "aes_bcj.7z": (["-mf=BCJ", "-m0=LZMA2"], ["prog.bin"]),
+        "aes_deflate.7z": (["-m0=Deflate"], ["notes.txt"]),
+        "aes_bzip2.7z": (["-m0=BZip2"], ["notes.txt"]),
+        "aes_copy.7z": (["-m0=Copy"], ["sub"]),
+    }
+    expected = {"password": password, "archives": {}}
+    with tempfile.TemporaryDirectory() as d:
+        for name, data in files.items():
+            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        for name, (opts, members) in archives.items():
+            dst = os.path.join(out, name)
+            if os.path.exists(dst):
+                os.remove(dst)
+            subprocess.run(["7z", "a", "-bd", "-p" + password] + opts + [dst] + members, cwd=d, check=True, stdout=subprocess.DEVNULL)
+            got = {k: sha(v) for k, v in files.items() if any(k == m or k.startswith(m + "/") for m in members)}
+            expected["archives"][name] = got
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def rzip_corpus(out):

@@ -51,8 +51,8 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name) {
-  return scan_blob(Blob::copy_of({bytes.data(), bytes.size()}), name, ScanOptions{});
+ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits) {
+  return scan_blob(Blob::copy_of({bytes.data(), bytes.size()}), name, ScanOptions{limits, nullptr});
 }
 
 ReportDocument unpack_path(const std::filesystem::path& p, const Limits& limits) {

@@ -60,7 +60,7 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& p);
 std::vector<std::uint8_t> external_xz(const std::string& rel);
 
 // Unpack only (no rules).
-ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin");
+ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin", const Limits& limits = Limits{});
 ReportDocument unpack_path(const std::filesystem::path& p, const Limits& limits = Limits{});
 // Unpack and scan with the bundled rules.
 ReportDocument scan_path(const std::filesystem::path& p);

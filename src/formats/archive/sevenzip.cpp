@@ -1,10 +1,15 @@
 // 7-Zip archive. Signature header (32 bytes, little-endian):
 //   00 "7z" bc af 27 1c  06 version (major 0, minor)  08 start header CRC (of bytes 0c..1f)
 //   0c next header offset u64 (from byte 32)  14 next header size u64  1c next header CRC
-// The extent is 32 + next header offset + next header size. Entries are read by libarchive.
+// The extent is 32 + next header offset + next header size. Entries are read by libarchive; when
+// it cannot decrypt them (7z AES, with or without encrypted headers) and passwords were given,
+// fwscan's own reader (sevenzip_native) decodes the archive and checks every CRC.
+#include <algorithm>
+
 #include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
+#include "formats/archive/sevenzip_native.hpp"
 #include "formats/common/zip_support.hpp"
 
 namespace fwscan {
@@ -12,8 +17,8 @@ namespace {
 
 constexpr std::uint64_t kSig = 32;
 constexpr Magic kMagics[] = {{"37 7a bc af 27 1c"}};
-constexpr std::string_view kRefs[] = {"7-Zip DOC/7zFormat.txt"};
-constexpr std::string_view kLimits[] = {"encrypted (AES) entries are listed, not decrypted: libarchive cannot decrypt 7z, even with the password"};
+constexpr std::string_view kRefs[] = {"7-Zip DOC/7zFormat.txt; 7-Zip's 7zAes coder (key: SHA-256 rounds over salt, UTF-16LE password, counter)"};
+constexpr std::string_view kLimits[] = {"encrypted folders using BCJ2 or PPMd are not decoded"};
 constexpr HandlerInfo kInfo{"sevenzip", Category::kArchive, "7-Zip archive", kMagics, kRefs, kLimits};
 
 class SevenZipHandler final : public Handler {
@@ -35,7 +40,18 @@ class SevenZipHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kSevenZip, ctx);
+    auto ex = extract_archive_entries(chunk.bytes(), ArchiveFormat::kSevenZip, ctx);
+    const auto& passwords = ctx.limits().passwords;
+    // Encrypted entries, or an encrypted header (libarchive says so in a "malformed" message).
+    const bool encrypted = !ex || std::any_of(ex->diagnostics.begin(), ex->diagnostics.end(), [](const Diagnostic& d) {
+      return d.code == "encrypted" || d.message.find("encrypted") != std::string::npos;
+    });
+    if (!encrypted) return ex;
+    // libarchive cannot decrypt 7z AES: the native reader, with the passwords given.
+    auto native = extract_7z_native(chunk.bytes(), passwords, ctx);
+    // Whenever it parses the archive, its account (which folders opened, and why others did not)
+    // is the more exact one.
+    return native ? native : ex;
   }
 };
 

@@ -68,8 +68,9 @@ bool link_to_first(std::map<Key, std::string>& first, const std::type_identity_t
 
 // A file name stored as UTF-16 code units (`units` bytes, in the byte order `e`) as UTF-8:
 // surrogate pairs joined, an unpaired surrogate as U+FFFD. A '/' inside a name (legal in HFS+
-// and UDF names) becomes ':', so that it cannot add a path level; NUL becomes U+2400.
-inline std::string utf16_name(ByteView units, Endian e) {
+// and UDF names) becomes ':', so that it cannot add a path level, unless the format stores whole
+// paths (`paths`: 7-Zip); NUL becomes U+2400.
+inline std::string utf16_name(ByteView units, Endian e, bool paths = false) {
   std::string out;
   auto put = [&out](std::uint32_t c) {
     if (c < 0x80) {
@@ -100,7 +101,7 @@ inline std::string utf16_name(ByteView units, Endian e) {
       }
     }
     if (u >= 0xD800 && u < 0xE000) put(0xFFFD);
-    else if (u == '/') put(':');
+    else if (u == '/' && !paths) put(':');
     else if (u == 0) put(0x2400);
     else put(u);
   }
