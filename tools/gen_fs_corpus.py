@@ -58,6 +58,9 @@ Writes:
                                   7-Zip draws a random salt and IV, so each run writes other bytes
                                   with the same contents
   corpus/archives/7z/EXPECTED.json    the password, each archive's members and their SHA-256
+  corpus/fs/udf/bridge.iso.xz     a UDF 1.02 / ISO 9660 bridge disc (genisoimage -udf), xz-compressed
+                                  (the image is mostly zero padding)
+  corpus/fs/udf/EXPECTED.json     its files' SHA-256 and its label
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -199,7 +202,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -271,6 +274,30 @@ def main():
     arc_corpus(os.path.join(args.out, "archives", "arc"))
     rzip_corpus(os.path.join(args.out, "archives", "rzip"))
     sevenzip_corpus(os.path.join(args.out, "archives", "7z"))
+    udf_corpus(os.path.join(args.out, "fs", "udf"))
+
+
+def udf_corpus(out):
+    """genisoimage writes UDF 1.02 next to ISO 9660 (a bridge disc). It stamps the current time
+    into the volume descriptors (-udf has no option to fix it), so each run writes other bytes
+    with the same contents."""
+    os.makedirs(out, exist_ok=True)
+    files = {"notes.txt": text_block(41, 30000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n",
+             "sub/deeper/version": b"V5.5.0 build 170725\n", "empty.dat": b""}
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "src")
+        for name, data in files.items():
+            os.makedirs(os.path.dirname(os.path.join(src, name)), exist_ok=True)
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(src, name), (EPOCH, EPOCH))
+        img = os.path.join(d, "bridge.iso")
+        subprocess.run(["genisoimage", "-quiet", "-udf", "-R", "-J", "-V", "FWUDF", "-o", img, src], check=True)
+        subprocess.run(["xz", "-9e", "-f", img], check=True)
+        shutil.copy(img + ".xz", os.path.join(out, "bridge.iso.xz"))
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump({"bridge.iso.xz": {"label": "FWUDF", "udf_revision": "1.02", "files": {k: sha(v) for k, v in files.items()}}}, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def sevenzip_corpus(out):

@@ -82,6 +82,15 @@ std::uint16_t crc16_arc(ByteView data) {
   return crc;
 }
 
+std::uint16_t crc16_xmodem(ByteView data) {
+  std::uint16_t crc = 0;
+  for (const std::uint8_t b : data) {
+    crc ^= static_cast<std::uint16_t>(b << 8);
+    for (int k = 0; k < 8; ++k) crc = static_cast<std::uint16_t>((crc & 0x8000U) ? (crc << 1) ^ 0x1021U : crc << 1);
+  }
+  return crc;
+}
+
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
   uLong crc = seed;
   std::size_t pos = 0;

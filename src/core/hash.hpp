@@ -15,6 +15,8 @@ std::string digest_hex(ByteView data, std::string_view algorithm);
 std::string sha0_hex(ByteView data);
 // CRC-16/ARC (polynomial 0xA001 reflected, initial 0): ARC and zoo archives.
 std::uint16_t crc16_arc(ByteView data);
+// CRC-16/XMODEM (polynomial 0x1021, not reflected, init 0): ECMA-167/UDF descriptor tags.
+std::uint16_t crc16_xmodem(ByteView data);
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);
