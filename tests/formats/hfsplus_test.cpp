@@ -113,6 +113,7 @@ TEST_CASE("hfsplus: damaged images end in diagnostics", "[formats][hfsplus][malf
   }
   SECTION("bytes flipped across the catalog: every scan finishes") {
     const auto noise = pseudo_random(4 * 200, 13);
+    std::size_t flagged = 0;
     for (int round = 0; round < 200; ++round) {
       auto bad = good;
       for (int k = 0; k < 4; ++k) {
@@ -120,9 +121,10 @@ TEST_CASE("hfsplus: damaged images end in diagnostics", "[formats][hfsplus][malf
         const std::size_t at = cat.start + (noise[r] * 131U + static_cast<std::size_t>(round) * 977U) % (2 * cat.node_size);
         bad[at] ^= static_cast<std::uint8_t>(1U << (noise[r] % 8));
       }
-      const ReportDocument doc = unpack_bytes(bad, "flip.img");
-      REQUIRE(doc.tree.size() >= 1);
+      auto r = run_handler("hfsplus", bad);  // must finish (under ASan: without a memory error)
+      flagged += r && !r->diagnostics.empty() ? 1 : 0;
     }
+    CHECK(flagged > 0);  // some flips are caught by the reader's own checks
   }
 }
 

@@ -121,6 +121,7 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
   SECTION("bytes flipped across $MFT and the index: every scan finishes") {
     const std::uint64_t mft = le(good, 0x30, 8) * le(good, 11, 2) * good[13];
     const auto noise = pseudo_random(4 * 120, 11);
+    std::size_t flagged = 0;
     for (int round = 0; round < 120; ++round) {
       auto bad = good;
       for (int k = 0; k < 4; ++k) {
@@ -128,8 +129,9 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
         const std::size_t at = mft + (noise[r] * 131U + static_cast<std::size_t>(round) * 977U) % (64 * 1024);
         bad[at] ^= static_cast<std::uint8_t>(1U << (noise[r] % 8));
       }
-      const ReportDocument doc = unpack_bytes(bad, "flip.img");
-      REQUIRE(doc.tree.size() >= 1);
+      auto r = run_handler("ntfs", bad);  // must finish (under ASan: without a memory error)
+      flagged += r && !r->diagnostics.empty() ? 1 : 0;
     }
+    CHECK(flagged > 0);  // some flips are caught by the reader's own checks
   }
 }

@@ -127,11 +127,14 @@ TEST_CASE("udf: damaged images end in diagnostics", "[formats][udf][malformed]")
   SECTION("bytes flipped across the descriptors: every scan finishes") {
     const auto noise = pseudo_random(400, 19);
     const std::size_t from = std::min({folder[0], third[0], top[0]}) & ~std::size_t{2047};
+    std::size_t flagged = 0;
     for (int round = 0; round < 200; ++round) {
       auto bad = good;
       const std::size_t at = from + (noise[static_cast<std::size_t>(round) * 2] * 263U + static_cast<std::size_t>(round) * 31U) % (6 * 2048);
       bad[at] ^= static_cast<std::uint8_t>(1U << (noise[static_cast<std::size_t>(round) * 2 + 1] % 8));
-      REQUIRE(unpack_bytes(bad, "flip.img").tree.size() >= 1);
+      auto r = run_handler("udf", bad);  // must finish (under ASan: without a memory error)
+      flagged += r && !r->diagnostics.empty() ? 1 : 0;
     }
+    CHECK(flagged > 0);  // some flips are caught by the reader's own checks
   }
 }

@@ -1,6 +1,7 @@
 #include "support/test_support.hpp"
 
 #include "support/catch.hpp"
+#include "unpack/registry.hpp"
 
 #include <bzlib.h>
 #include <lz4frame.h>
@@ -36,6 +37,20 @@ TempDir::~TempDir() {
 std::filesystem::path corpus_dir() { return FWSCAN_CORPUS_DIR; }
 std::filesystem::path external_dir() { return FWSCAN_EXTERNAL_CORPUS_DIR; }
 std::filesystem::path rules_dir() { return FWSCAN_RULES_DIR; }
+
+std::optional<Extraction> run_handler(std::string_view id, const std::vector<std::uint8_t>& bytes) {
+  const Handler* h = Registry::builtin().find(id);
+  REQUIRE(h != nullptr);
+  const ByteView v(bytes.data(), bytes.size());
+  auto chunk = h->identify(v, 0);
+  if (!chunk) return std::nullopt;
+  Limits limits;
+  Budget budget(limits);
+  ExtractContext ctx(budget);
+  auto r = h->extract(Blob::copy_of(v.subspan(0, chunk->size)), ctx);
+  if (!r) return std::nullopt;
+  return std::move(*r);
+}
 
 std::vector<std::uint8_t> external_xz(const std::string& rel) {
   const ReportDocument doc = unpack_path(external_dir() / rel);

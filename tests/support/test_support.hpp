@@ -55,6 +55,10 @@ std::filesystem::path corpus_dir();
 std::filesystem::path external_dir();   // ../shared/corpus-external
 std::filesystem::path rules_dir();
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p);
+// One handler's identify (at 0) and extract on `bytes`, without the pipeline around them (no
+// carving, no entropy of the rest): for loops over many damaged copies of a large image. The
+// extraction, or nullopt when the handler does not claim the bytes or extract() refuses them.
+std::optional<Extraction> run_handler(std::string_view id, const std::vector<std::uint8_t>& bytes);
 // The bytes of an xz-compressed sample under external_dir() (`rel` ends in ".xz"), decompressed
 // by fwscan's own xz handler.
 std::vector<std::uint8_t> external_xz(const std::string& rel);
