@@ -61,6 +61,11 @@ Writes:
   corpus/fs/udf/bridge.iso.xz     a UDF 1.02 / ISO 9660 bridge disc (genisoimage -udf), xz-compressed
                                   (the image is mostly zero padding)
   corpus/fs/udf/EXPECTED.json     its files' SHA-256 and its label
+  corpus/fs/xfs/v5.img.xz, v4.img.xz  XFS populated by mkfs.xfs -p (a prototype file): a 68 KiB file,
+                                  a symlink, a character device, a 300-entry directory (leaf form),
+                                  short-form directories; v4 is -m crc=0. xz-compressed (32 MiB of
+                                  mostly zeros each). mkfs.xfs stamps a UUID and times per run
+  corpus/fs/xfs/EXPECTED.json     what they hold
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -202,7 +207,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -275,6 +280,41 @@ def main():
     rzip_corpus(os.path.join(args.out, "archives", "rzip"))
     sevenzip_corpus(os.path.join(args.out, "archives", "7z"))
     udf_corpus(os.path.join(args.out, "fs", "udf"))
+    xfs_corpus(os.path.join(args.out, "fs", "xfs"))
+
+
+def xfs_corpus(out):
+    """mkfs.xfs refuses file systems under 300 MB unless it believes it runs under xfstests
+    (TEST_DIR, TEST_DEV and QA_CHECK_FS set); 32 MiB keeps the images small."""
+    os.makedirs(out, exist_ok=True)
+    files = {"notes.txt": text_block(51, 70000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n"}
+    files.update({f"big/entry_{i:04d}.cfg": f"channel={i}\n".encode() for i in range(300)})
+    expected = {"files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"}, "devices": {"console": ["char", 5, 1]},
+                "owners": {"sub/face.cfg": [1000, 1000, 0o640]}, "big_entries": 300, "images": {}}
+    with tempfile.TemporaryDirectory() as d:
+        for name, data in files.items():
+            os.makedirs(os.path.dirname(os.path.join(d, "src", name)), exist_ok=True)
+            with open(os.path.join(d, "src", name), "wb") as f:
+                f.write(data)
+        src = lambda n: os.path.join(d, "src", n)  # noqa: E731
+        proto = ["/dev/null", "0 0", "d--755 0 0", f"notes.txt ---644 0 0 {src('notes.txt')}", "link l--777 0 0 notes.txt",
+                 "console c--600 0 0 5 1", "sub d--750 1000 1000", f"face.cfg ---640 1000 1000 {src('sub/face.cfg')}", "$", "big d--755 0 0"]
+        proto += [f"entry_{i:04d}.cfg ---644 0 0 {src(f'big/entry_{i:04d}.cfg')}" for i in range(300)]
+        proto += ["$", "$"]
+        with open(os.path.join(d, "proto"), "w") as f:
+            f.write("\n".join(proto) + "\n")
+        env = dict(os.environ, TEST_DIR="1", TEST_DEV="1", QA_CHECK_FS="1")
+        for name, opts in (("v5.img", []), ("v4.img", ["-m", "crc=0"])):
+            img = os.path.join(d, name)
+            with open(img, "wb") as f:
+                f.truncate(32 << 20)
+            subprocess.run(["mkfs.xfs", "-q", "-f"] + opts + ["-p", os.path.join(d, "proto"), img], check=True, env=env)
+            subprocess.run(["xz", "-9e", "-f", img], check=True)
+            shutil.copy(img + ".xz", os.path.join(out, name + ".xz"))
+            expected["images"][name + ".xz"] = {"version": name[1]}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def udf_corpus(out):
