@@ -66,6 +66,9 @@ Writes:
                                   short-form directories; v4 is -m crc=0. xz-compressed (32 MiB of
                                   mostly zeros each). mkfs.xfs stamps a UUID and times per run
   corpus/fs/xfs/EXPECTED.json     what they hold
+  corpus/fs/btrfs/rootdir.img.xz  btrfs from mkfs.btrfs --rootdir with 4 KiB nodes (a two-level file
+                                  tree: 300 entries), a symlink and a hard link; xz-compressed
+  corpus/fs/btrfs/EXPECTED.json   what it holds
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -207,7 +210,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs", "mkfs.btrfs"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -281,6 +284,36 @@ def main():
     sevenzip_corpus(os.path.join(args.out, "archives", "7z"))
     udf_corpus(os.path.join(args.out, "fs", "udf"))
     xfs_corpus(os.path.join(args.out, "fs", "xfs"))
+    btrfs_corpus(os.path.join(args.out, "fs", "btrfs"))
+
+
+def btrfs_corpus(out):
+    """mkfs.btrfs --rootdir copies a tree in without mounting; mixed block groups (-M) and --shrink
+    keep the image at 12 MiB. 4 KiB nodes make the 300-entry
+    directory spill over many leaves under an internal node. mkfs.btrfs stamps UUIDs and times
+    per run."""
+    os.makedirs(out, exist_ok=True)
+    files = {"notes.txt": text_block(61, 70000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n"}
+    files.update({f"big/entry_{i:04d}.cfg": f"channel={i}\n".encode() for i in range(300)})
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "src")
+        for name, data in files.items():
+            os.makedirs(os.path.dirname(os.path.join(src, name)), exist_ok=True)
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+        os.symlink("notes.txt", os.path.join(src, "link"))
+        os.link(os.path.join(src, "notes.txt"), os.path.join(src, "hard.txt"))
+        img = os.path.join(d, "rootdir.img")
+        with open(img, "wb") as f:
+            f.truncate(64 << 20)
+        subprocess.run(["mkfs.btrfs", "-q", "-f", "-M", "-n", "4096", "-s", "4096", "--rootdir", src, "--shrink", img], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["xz", "-9e", "-f", img], check=True)
+        shutil.copy(img + ".xz", os.path.join(out, "rootdir.img.xz"))
+    expected = {"rootdir.img.xz": {"files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"},
+                                   "hardlinks": {"hard.txt": "notes.txt"}, "big_entries": 300}}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def xfs_corpus(out):

@@ -91,6 +91,21 @@ std::uint16_t crc16_xmodem(ByteView data) {
   return crc;
 }
 
+std::uint32_t crc32c(ByteView data) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1U) ? (c >> 1) ^ 0x82F63B78U : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  std::uint32_t crc = 0xFFFFFFFFU;
+  for (const std::uint8_t b : data) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFU;
+}
+
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
   uLong crc = seed;
   std::size_t pos = 0;

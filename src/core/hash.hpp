@@ -17,6 +17,8 @@ std::string sha0_hex(ByteView data);
 std::uint16_t crc16_arc(ByteView data);
 // CRC-16/XMODEM (polynomial 0x1021, not reflected, init 0): ECMA-167/UDF descriptor tags.
 std::uint16_t crc16_xmodem(ByteView data);
+// CRC-32C (Castagnoli, reflected 0x82F63B78, init and final xor all ones): btrfs, ext4, F2FS.
+std::uint32_t crc32c(ByteView data);
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);

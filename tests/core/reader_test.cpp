@@ -101,6 +101,7 @@ TEST_CASE("hash: sha256, crc32 and entropy known values", "[core]") {
   REQUIRE(crc32_ieee({nine.data(), nine.size()}) == 0xCBF43926U);
   REQUIRE(crc16_arc({nine.data(), nine.size()}) == 0xBB3DU);  // CRC-16/ARC check value
   REQUIRE(crc16_xmodem({nine.data(), nine.size()}) == 0x31C3U);  // CRC-16/XMODEM check value
+  REQUIRE(crc32c({nine.data(), nine.size()}) == 0xE3069283U);     // CRC-32C check value
   std::vector<std::uint8_t> zeros(100, 0);
   REQUIRE(shannon_entropy({zeros.data(), zeros.size()}) == 0.0);
   std::vector<std::uint8_t> all(256);

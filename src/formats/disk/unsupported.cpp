@@ -4,7 +4,6 @@
 // For file systems only the superblock area is claimed, so the carver still searches the rest
 // (files stored contiguously inside an unread file system keep being found); archives and streams
 // are claimed to the end of their node.
-//   btrfs "_BHRfS_M" @0x10040, total_bytes u64 @0x10070
 //   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
 //   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
@@ -21,7 +20,6 @@ namespace fwscan {
 namespace {
 
 constexpr Magic kMagics[] = {
-    {"5f 42 48 52 66 53 5f 4d", 0x10040},  // btrfs
     {"52 65 49 73 45 72", 0x10034},        // ReiserFS
     {"4a 46 53 31 01 00 00 00", 0x8000},   // JFS
     {"10 20 f5 f2", 0x400},                // F2FS
@@ -40,7 +38,6 @@ struct Found {
 };
 
 std::optional<Found> recognise(ByteView v) {
-  if (has_bytes_at(v, 0x10040, "_BHRfS_M")) return Found{"btrfs", load_le64(v, 0x10070), 0x11000};
   if (has_bytes_at(v, 0x10034, "ReIsEr")) {
     auto blocks = load_le32(v, 0x10000);
     auto bs = load_le16(v, 0x1002C);
