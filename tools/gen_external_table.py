@@ -110,7 +110,7 @@ def main():
         ("sevenz/test/data/fat.img.xz", "filesystem"), ("sevenz/test/data/ntfs.img.xz", "filesystem"),
         ("sevenz/test/data/hfs.img.xz", "filesystem"),
         ("generic_fs/test/data/udf.img.xz", "filesystem"), ("generic_fs/test/data/xfs.img.xz", "filesystem"),
-        ("generic_fs/test/data/btrfs.img.xz", "filesystem"), ("sevenz/test/data/test.7z", "archive"), ("sevenz/test/data/test.arj", "archive"),
+        ("generic_fs/test/data/btrfs.img.xz", "filesystem"), ("generic_fs/test/data/f2fs.img.xz", "filesystem"), ("sevenz/test/data/test.7z", "archive"), ("sevenz/test/data/test.arj", "archive"),
         ("sevenz/test/data/test.iso", "filesystem"), ("sevenz/test/data/test.rar", "archive"), ("sevenz/test/data/test.xar", "archive"),
         ("ubi/test/data/test.ubifs", "filesystem"), ("ubi/test/data/ubi.img", "filesystem"),
         ("yaffs/test/data/yaffs2_be.img", "filesystem"), ("yaffs/test/data/yaffs2_le.img", "filesystem"),
@@ -206,7 +206,6 @@ def main():
 
     # Gaps: not read; each must carry the diagnostic named.
     for rel, why, diag in [
-        ("generic_fs/test/data/f2fs.img.xz", "F2FS: no reader", "unsupported"),
         ("generic_fs/test/data/jfs.img.xz", "JFS: no reader", "unsupported"),
         ("generic_fs/test/data/reiserfs.img.xz", "ReiserFS: no reader", "unsupported"),
         ("patool/test/data/test.zpaq", "ZPAQ: no decoder", "unsupported"),

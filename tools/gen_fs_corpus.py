@@ -69,6 +69,10 @@ Writes:
   corpus/fs/btrfs/rootdir.img.xz  btrfs from mkfs.btrfs --rootdir with 4 KiB nodes (a two-level file
                                   tree: 300 entries), a symlink and a hard link; xz-compressed
   corpus/fs/btrfs/EXPECTED.json   what it holds
+  corpus/fs/f2fs/sload.img.xz     F2FS from mkfs.f2fs and sload.f2fs (which copies a tree in without
+                                  mounting): inline and block files and dentries, a 300-entry
+                                  directory, a symlink and a hard link; xz-compressed
+  corpus/fs/f2fs/EXPECTED.json    what it holds
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -210,7 +214,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs", "mkfs.btrfs"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs", "mkfs.btrfs", "mkfs.f2fs", "sload.f2fs"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -285,30 +289,65 @@ def main():
     udf_corpus(os.path.join(args.out, "fs", "udf"))
     xfs_corpus(os.path.join(args.out, "fs", "xfs"))
     btrfs_corpus(os.path.join(args.out, "fs", "btrfs"))
+    f2fs_corpus(os.path.join(args.out, "fs", "f2fs"))
+
+
+def linux_fs_tree(seed):
+    """The tree the btrfs and F2FS images are built from: a 68 KiB text, a small config, a
+    300-entry directory; written by write_tree() with a symlink and a hard link to the text."""
+    files = {"notes.txt": text_block(seed, 70000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n"}
+    files.update({f"big/entry_{i:04d}.cfg": f"channel={i}\n".encode() for i in range(300)})
+    return files
+
+
+def write_tree(src, files, links=True):
+    for name, data in files.items():
+        os.makedirs(os.path.dirname(os.path.join(src, name)), exist_ok=True)
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(data)
+    if links:
+        os.symlink("notes.txt", os.path.join(src, "link"))
+        os.link(os.path.join(src, "notes.txt"), os.path.join(src, "hard.txt"))
+
+
+def make_image(d, name, size, commands, out):
+    """Runs `commands` (each a list with {img} standing for the image) on an empty image file of
+    `size` bytes, xz-compresses it into out/name.xz."""
+    img = os.path.join(d, name)
+    with open(img, "wb") as f:
+        f.truncate(size)
+    for cmd in commands:
+        subprocess.run([img if c == "{img}" else c for c in cmd], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["xz", "-9e", "-f", img], check=True)
+    shutil.copy(img + ".xz", os.path.join(out, name + ".xz"))
+
+
+def f2fs_corpus(out):
+    """mkfs.f2fs needs about 64 MiB with its default overprovisioning; sload.f2fs fills it. Both
+    stamp a UUID and times per run."""
+    os.makedirs(out, exist_ok=True)
+    files = linux_fs_tree(71)
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "src")
+        write_tree(src, files)
+        make_image(d, "sload.img", 64 << 20, [["mkfs.f2fs", "-q", "-l", "FWF2FS", "{img}"], ["sload.f2fs", "-f", src, "{img}"]], out)
+    expected = {"sload.img.xz": {"label": "FWF2FS", "files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"},
+                                 "hardlinks": [["hard.txt", "notes.txt"]], "big_entries": 300}}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def btrfs_corpus(out):
     """mkfs.btrfs --rootdir copies a tree in without mounting; mixed block groups (-M) and --shrink
-    keep the image at 12 MiB. 4 KiB nodes make the 300-entry
-    directory spill over many leaves under an internal node. mkfs.btrfs stamps UUIDs and times
-    per run."""
+    keep the image at 12 MiB. 4 KiB nodes make the 300-entry directory spill over many leaves
+    under an internal node. mkfs.btrfs stamps UUIDs and times per run."""
     os.makedirs(out, exist_ok=True)
-    files = {"notes.txt": text_block(61, 70000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n"}
-    files.update({f"big/entry_{i:04d}.cfg": f"channel={i}\n".encode() for i in range(300)})
+    files = linux_fs_tree(61)
     with tempfile.TemporaryDirectory() as d:
         src = os.path.join(d, "src")
-        for name, data in files.items():
-            os.makedirs(os.path.dirname(os.path.join(src, name)), exist_ok=True)
-            with open(os.path.join(src, name), "wb") as f:
-                f.write(data)
-        os.symlink("notes.txt", os.path.join(src, "link"))
-        os.link(os.path.join(src, "notes.txt"), os.path.join(src, "hard.txt"))
-        img = os.path.join(d, "rootdir.img")
-        with open(img, "wb") as f:
-            f.truncate(64 << 20)
-        subprocess.run(["mkfs.btrfs", "-q", "-f", "-M", "-n", "4096", "-s", "4096", "--rootdir", src, "--shrink", img], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(["xz", "-9e", "-f", img], check=True)
-        shutil.copy(img + ".xz", os.path.join(out, "rootdir.img.xz"))
+        write_tree(src, files)
+        make_image(d, "rootdir.img", 64 << 20, [["mkfs.btrfs", "-q", "-f", "-M", "-n", "4096", "-s", "4096", "--rootdir", src, "--shrink", "{img}"]], out)
     expected = {"rootdir.img.xz": {"files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"},
                                    "hardlinks": {"hard.txt": "notes.txt"}, "big_entries": 300}}
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
@@ -320,15 +359,11 @@ def xfs_corpus(out):
     """mkfs.xfs refuses file systems under 300 MB unless it believes it runs under xfstests
     (TEST_DIR, TEST_DEV and QA_CHECK_FS set); 32 MiB keeps the images small."""
     os.makedirs(out, exist_ok=True)
-    files = {"notes.txt": text_block(51, 70000), "sub/face.cfg": b"isUyghur=1\nface.attr=on\n"}
-    files.update({f"big/entry_{i:04d}.cfg": f"channel={i}\n".encode() for i in range(300)})
+    files = linux_fs_tree(51)
     expected = {"files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"}, "devices": {"console": ["char", 5, 1]},
                 "owners": {"sub/face.cfg": [1000, 1000, 0o640]}, "big_entries": 300, "images": {}}
     with tempfile.TemporaryDirectory() as d:
-        for name, data in files.items():
-            os.makedirs(os.path.dirname(os.path.join(d, "src", name)), exist_ok=True)
-            with open(os.path.join(d, "src", name), "wb") as f:
-                f.write(data)
+        write_tree(os.path.join(d, "src"), files, links=False)  # the prototype file makes the link
         src = lambda n: os.path.join(d, "src", n)  # noqa: E731
         proto = ["/dev/null", "0 0", "d--755 0 0", f"notes.txt ---644 0 0 {src('notes.txt')}", "link l--777 0 0 notes.txt",
                  "console c--600 0 0 5 1", "sub d--750 1000 1000", f"face.cfg ---640 1000 1000 {src('sub/face.cfg')}", "$", "big d--755 0 0"]
@@ -336,15 +371,12 @@ def xfs_corpus(out):
         proto += ["$", "$"]
         with open(os.path.join(d, "proto"), "w") as f:
             f.write("\n".join(proto) + "\n")
-        env = dict(os.environ, TEST_DIR="1", TEST_DEV="1", QA_CHECK_FS="1")
+        os.environ.update(TEST_DIR="1", TEST_DEV="1", QA_CHECK_FS="1")
         for name, opts in (("v5.img", []), ("v4.img", ["-m", "crc=0"])):
-            img = os.path.join(d, name)
-            with open(img, "wb") as f:
-                f.truncate(32 << 20)
-            subprocess.run(["mkfs.xfs", "-q", "-f"] + opts + ["-p", os.path.join(d, "proto"), img], check=True, env=env)
-            subprocess.run(["xz", "-9e", "-f", img], check=True)
-            shutil.copy(img + ".xz", os.path.join(out, name + ".xz"))
+            make_image(d, name, 32 << 20, [["mkfs.xfs", "-q", "-f"] + opts + ["-p", os.path.join(d, "proto"), "{img}"]], out)
             expected["images"][name + ".xz"] = {"version": name[1]}
+        for k in ("TEST_DIR", "TEST_DEV", "QA_CHECK_FS"):
+            del os.environ[k]
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -28,10 +28,3 @@ TEST_CASE("jpeg: SOI followed by EOI in a byte table is not an image", "[formats
   b.fill(0x20, 64);
   CHECK_FALSE(Registry::builtin().find("jpeg")->identify(b.view(), 0));
 }
-
-TEST_CASE("unsupported: a stray F2FS signature in code is not a file system", "[formats][unsupported]") {
-  auto f2 = pseudo_random(0x2000, 18);
-  const std::uint8_t magic[] = {0x10, 0x20, 0xF5, 0xF2};
-  std::copy_n(magic, 4, f2.begin() + 0x400);
-  CHECK_FALSE(Registry::builtin().find("unsupported")->identify({f2.data(), f2.size()}, 0));
-}

@@ -2,8 +2,11 @@
 // Pieces every file-system handler's directory walk needs, so each handler keeps only its on-disk
 // format: entry paths, the entry limit, the output budget and hard links, each with the same
 // diagnostics everywhere.
+#include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -64,6 +67,63 @@ bool link_to_first(std::map<Key, std::string>& first, const std::type_identity_t
   meta.kind = EntryKind::kHardlink;
   meta.link_target = it->second;
   return true;
+}
+
+// What a reader's fill() says about one entry of unix_tree().
+enum class Step : std::uint8_t { kNext, kDescend, kStop };
+
+// A depth-first walk of a Unix-style directory tree, shared by the file-system readers.
+// `list(dir, path)` returns the directory's entries as (name, id) pairs (empty when it cannot be
+// read: the reader says so itself); `fill(child, id, path)` sets the entry's metadata and data and
+// returns kDescend for a directory to enter, kStop when the budget ran out. Here: names made
+// path-safe ('/' and NUL become '_'; "", "." and ".." become "_"), the entry limit, and directories
+// reached twice (a loop in the on-disk pointers) ending in a "loop" diagnostic. Children come out
+// in listing order, directories depth-first. `count` is the running entry count (shared when one
+// volume holds several trees).
+template <class Id, class List, class Fill>
+void unix_tree(Id root, Extraction& ex, std::uint32_t& count, std::uint32_t limit, List&& list, Fill&& fill) {
+  struct Item {
+    Id id;
+    std::string path;
+  };
+  std::vector<Item> stack{{root, ""}};
+  std::set<Id> visited{root};
+  while (!stack.empty()) {
+    const Item item = stack.back();
+    stack.pop_back();
+    std::vector<Item> subdirs;
+    for (auto& [raw, id] : list(item.id, item.path)) {
+      if (!count_entry(count, limit, ex)) return;
+      std::string name = raw;
+      for (char& c : name) {
+        if (c == '/' || c == '\0') c = '_';
+      }
+      if (name.empty() || name == "." || name == "..") name = "_";
+      const std::string path = join(item.path, name);
+      Child c = entry(path);
+      const Step step = fill(c, id, path);
+      if (step == Step::kStop) return;
+      if (step == Step::kDescend) {
+        if (visited.insert(id).second) subdirs.push_back({id, path});
+        else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory '" + path + "' was reached before (a loop in the directory pointers): not entered again", "", std::nullopt});
+      }
+      ex.children.push_back(std::move(c));
+    }
+    for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(std::move(*it));
+  }
+}
+
+// A file's or symlink's content for unix_tree's fill(): at most `max_file` bytes of its
+// `declared` size and what the budget allows, charged, then `read(size)` (a byte vector) becomes
+// the child's data, or its link target for a symlink. kStop when the budget is exhausted.
+template <class Read>
+Step load(Child& c, ExtractContext& ctx, Extraction& ex, std::uint64_t declared, std::uint64_t chunk_size, std::uint64_t max_file, Read&& read) {
+  const std::uint64_t size = std::min({declared, max_file, ctx.budget().max_output(chunk_size)});
+  if (!charge(ctx, ex, size)) return Step::kStop;
+  auto data = read(size);
+  if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
+  else c.data = Blob::own(std::move(data));
+  return Step::kNext;
 }
 
 // A file name stored as UTF-16 code units (`units` bytes, in the byte order `e`) as UTF-8:

@@ -5,7 +5,7 @@
 // (files stored contiguously inside an unread file system keep being found); archives and streams
 // are claimed to the end of their node.
 //   ReiserFS "ReIsEr2Fs"/"ReIsEr3Fs"/"ReIsErFs" @0x10034, blocks u32 @0x10000, blocksize u16 @0x1002c
-//   JFS "JFS1" @0x8000    F2FS 0xf2f52010 @0x400
+//   JFS "JFS1" @0x8000
 //   minix v1/v2 magic @0x410 (0x137f, 0x138f, 0x2468, 0x2478) with a zero first-data-zone check
 //   StuffIt X "StuffIt!" @0
 //   ZPAQ "7kSt" @0
@@ -22,7 +22,6 @@ namespace {
 constexpr Magic kMagics[] = {
     {"52 65 49 73 45 72", 0x10034},        // ReiserFS
     {"4a 46 53 31 01 00 00 00", 0x8000},   // JFS
-    {"10 20 f5 f2", 0x400},                // F2FS
     {"7f 13", 0x410, true}, {"8f 13", 0x410, true}, {"68 24", 0x410, true}, {"78 24", 0x410, true},  // minix
     {"53 74 75 66 66 49 74 21", 0},        // StuffIt X
     {"37 6b 53 74", 0, true},              // ZPAQ locator tag
@@ -45,9 +44,6 @@ std::optional<Found> recognise(ByteView v) {
     return std::nullopt;
   }
   if (has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return Found{"JFS", std::nullopt, 0x9000};
-  if (has_bytes_at(v, 0x400, "\x10\x20\xf5\xf2") && load_le32(v, 0x408) == 9U && load_le32(v, 0x410) == 12U) {
-    return Found{"F2FS", std::nullopt, 0x1000};  // log_sectorsize 9 and log_blocksize 12, as every F2FS has
-  }
   if (auto m = load_le16(v, 0x410); m && (*m == 0x137F || *m == 0x138F || *m == 0x2468 || *m == 0x2478)) {
     auto ninodes = load_le16(v, 0x400), first_zone = load_le16(v, 0x408), log_zone = load_le16(v, 0x40A);
     if (ninodes && first_zone && log_zone && *ninodes > 0 && *first_zone > 0 && *log_zone == 0) return Found{"minix", std::nullopt, 0x800};

@@ -279,68 +279,49 @@ class BtrfsHandler final : public Handler {
   template <class Pending>
   static bool read_tree(Fs& fs, const Tree& tree, const std::string& base, std::uint64_t chunk_size, ExtractContext& ctx, Extraction& ex, std::uint32_t& count,
                         const std::map<std::uint64_t, std::pair<std::uint64_t, std::uint8_t>>& roots, std::vector<Pending>& trees) {
-    struct Item {
-      std::uint64_t ino;
-      std::string path;
-    };
-    std::vector<Item> stack{{256, base}};
-    std::set<std::uint64_t> visited{256};
+    // Entries are (item type, object id): 1 an inode of this tree, 132 a subvolume's root.
+    using Id = std::pair<std::uint8_t, std::uint64_t>;
     std::map<std::uint64_t, std::string> first_path;
-    while (!stack.empty()) {
-      const Item item = stack.back();
-      stack.pop_back();
-      auto d = tree.dirs.find(item.ino);
-      if (d == tree.dirs.end()) continue;  // empty directory
-      std::vector<Item> subdirs;
-      for (const auto& [index, e] : d->second) {
-        if (!walk::count_entry(count, kMaxEntries, ex)) return false;
-        std::string n = e.name;
-        for (char& ch : n) {
-          if (ch == '/' || ch == '\0') ch = '_';
-        }
-        if (n.empty() || n == "." || n == "..") n = "_";
-        const std::string path = walk::join(item.path, n);
-        Child c = walk::entry(path);
-        if (e.location.type == 132) {  // a subvolume: its own tree
-          c.meta.kind = EntryKind::kDirectory;
-          ex.children.push_back(std::move(c));
-          if (roots.count(e.location.objectid)) trees.push_back({e.location.objectid, path});
-          else fs.damage("subvolume '" + path + "' (tree " + std::to_string(e.location.objectid) + ") has no root item");
-          continue;
-        }
-        auto in = tree.inodes.find(e.location.objectid);
-        if (in == tree.inodes.end()) {
-          fs.damage("'" + path + "': inode " + std::to_string(e.location.objectid) + " has no INODE_ITEM");
-          c.meta.kind = EntryKind::kOther;
-          ex.children.push_back(std::move(c));
-          continue;
-        }
-        const ByteView ii = in->second;
-        walk::unix_meta(c.meta, *load_le32(ii, 52), *load_le32(ii, 44), *load_le32(ii, 48), static_cast<std::int64_t>(*load_le64(ii, 136)));
-        const std::uint64_t ino = e.location.objectid;
-        if (c.meta.kind == EntryKind::kDirectory) {
-          if (visited.insert(ino).second) subdirs.push_back({ino, path});
-          else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(ino) + " reached twice ('" + path + "')", "", std::nullopt});
-        } else if (c.meta.kind == EntryKind::kCharDevice || c.meta.kind == EntryKind::kBlockDevice) {
-          const std::uint64_t rdev = *load_le64(ii, 56);
-          c.meta.dev_major = static_cast<std::uint32_t>((rdev >> 8) & 0xFFF) | static_cast<std::uint32_t>((rdev >> 32) & ~0xFFFULL);
-          c.meta.dev_minor = static_cast<std::uint32_t>((rdev & 0xFF) | ((rdev >> 12) & ~0xFFULL));
-        } else if (c.meta.kind == EntryKind::kFile || c.meta.kind == EntryKind::kSymlink) {
-          if (c.meta.kind == EntryKind::kFile && *load_le32(ii, 40) > 1 && walk::link_to_first(first_path, ino, path, c.meta)) {
-            ex.children.push_back(std::move(c));
-            continue;
-          }
-          const std::uint64_t size = std::min<std::uint64_t>({*load_le64(ii, 16), kMaxFile, ctx.budget().max_output(chunk_size)});
-          if (!walk::charge(ctx, ex, size)) return false;
-          auto data = read_file(fs, tree, ino, size, path);
-          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
-          else c.data = Blob::own(std::move(data));
-        }
-        ex.children.push_back(std::move(c));
+    bool stopped = false;
+    auto list = [&](const Id& dir, const std::string&) {
+      std::vector<std::pair<std::string, Id>> out;
+      auto d = tree.dirs.find(dir.second);
+      if (d == tree.dirs.end()) return out;  // an empty directory
+      for (const auto& [index, e] : d->second) out.emplace_back(e.name, Id{e.location.type, e.location.objectid});
+      return out;
+    };
+    auto fill = [&](Child& c, const Id& id, const std::string& rel) {
+      const std::string path = walk::join(base, rel);
+      c.name = path;
+      if (id.first == 132) {  // a subvolume: its own tree
+        c.meta.kind = EntryKind::kDirectory;
+        if (roots.count(id.second)) trees.push_back({id.second, path});
+        else fs.damage("subvolume '" + path + "' (tree " + std::to_string(id.second) + ") has no root item");
+        return walk::Step::kNext;
       }
-      for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(*it);
-    }
-    return true;
+      auto in = tree.inodes.find(id.second);
+      if (in == tree.inodes.end()) {
+        fs.damage("'" + path + "': inode " + std::to_string(id.second) + " has no INODE_ITEM");
+        c.meta.kind = EntryKind::kOther;
+        return walk::Step::kNext;
+      }
+      const ByteView ii = in->second;
+      walk::unix_meta(c.meta, *load_le32(ii, 52), *load_le32(ii, 44), *load_le32(ii, 48), static_cast<std::int64_t>(*load_le64(ii, 136)));
+      if (c.meta.kind == EntryKind::kDirectory) return walk::Step::kDescend;
+      if (c.meta.kind == EntryKind::kCharDevice || c.meta.kind == EntryKind::kBlockDevice) {
+        const std::uint64_t rdev = *load_le64(ii, 56);
+        c.meta.dev_major = static_cast<std::uint32_t>((rdev >> 8) & 0xFFF) | static_cast<std::uint32_t>((rdev >> 32) & ~0xFFFULL);
+        c.meta.dev_minor = static_cast<std::uint32_t>((rdev & 0xFF) | ((rdev >> 12) & ~0xFFULL));
+        return walk::Step::kNext;
+      }
+      if (c.meta.kind != EntryKind::kFile && c.meta.kind != EntryKind::kSymlink) return walk::Step::kNext;
+      if (c.meta.kind == EntryKind::kFile && *load_le32(ii, 40) > 1 && walk::link_to_first(first_path, id.second, path, c.meta)) return walk::Step::kNext;
+      const walk::Step step = walk::load(c, ctx, ex, *load_le64(ii, 16), chunk_size, kMaxFile, [&](std::uint64_t size) { return read_file(fs, tree, id.second, size, path); });
+      stopped = stopped || step == walk::Step::kStop;
+      return step;
+    };
+    walk::unix_tree(Id{1, 256}, ex, count, kMaxEntries, list, fill);
+    return !stopped && count <= kMaxEntries;
   }
 
   static std::vector<std::uint8_t> read_file(Fs& fs, const Tree& tree, std::uint64_t ino, std::uint64_t size, const std::string& path) {

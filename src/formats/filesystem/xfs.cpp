@@ -315,75 +315,51 @@ class XfsHandler final : public Handler {
       ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string(s->dblocks * s->block) + " bytes; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
     }
     const Fs fs(chunk.bytes(), *s);
-    struct Item {
-      std::uint64_t ino;
-      std::string path;
-    };
-    std::vector<Item> stack{{s->root, ""}};
-    std::set<std::uint64_t> visited{s->root};
     std::map<std::uint64_t, std::string> first_path;
-    std::uint32_t count = 0;
-    while (!stack.empty()) {
-      const Item item = stack.back();
-      stack.pop_back();
-      auto dir = fs.inode(item.ino);
+    auto list = [&](std::uint64_t ino, const std::string& path) {
+      std::vector<std::pair<std::string, std::uint64_t>> out;
+      auto dir = fs.inode(ino);
       if (!dir || (dir->mode & 0xF000) != 0x4000) {
-        damage("directory '" + item.path + "' (inode " + std::to_string(item.ino) + ") does not read as a directory");
-        continue;
+        damage("directory '" + path + "' (inode " + std::to_string(ino) + ") does not read as a directory");
+        return out;
       }
       bool bad = false;
-      const auto listing = fs.list(*dir, bad);
-      if (bad) damage("directory '" + item.path + "' is damaged");
-      std::vector<Item> subdirs;
-      for (const auto& e : listing) {
-        if (!walk::count_entry(count, kMaxEntries, ex)) return ex;
-        std::string n = e.name;
-        for (char& ch : n) {
-          if (ch == '/' || ch == '\0') ch = '_';
-        }
-        const std::string path = walk::join(item.path, n);
-        Child c = walk::entry(path);
-        auto in = fs.inode(e.ino);
-        if (!in) {
-          damage("'" + path + "': inode " + std::to_string(e.ino) + " does not read");
-          c.meta.kind = EntryKind::kOther;
-          ex.children.push_back(std::move(c));
-          continue;
-        }
-        walk::unix_meta(c.meta, in->mode, in->uid, in->gid, in->mtime);
-        if (c.meta.kind == EntryKind::kDirectory) {
-          if (visited.insert(e.ino).second) subdirs.push_back({e.ino, path});
-          else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(e.ino) + " reached twice ('" + path + "')", "", std::nullopt});
-        } else if (c.meta.kind == EntryKind::kCharDevice || c.meta.kind == EntryKind::kBlockDevice) {
-          // The device number is the data fork's first 4 bytes (Linux's "new" encoding).
-          const std::uint32_t dev = load_be32(in->fork, 0).value_or(0);
-          c.meta.dev_major = dev >> 18;
-          c.meta.dev_minor = dev & 0x3FFFF;
-        } else if (c.meta.kind == EntryKind::kFile || c.meta.kind == EntryKind::kSymlink) {
-          if (c.meta.kind == EntryKind::kFile && in->nlink > 1 && walk::link_to_first(first_path, e.ino, path, c.meta)) {
-            ex.children.push_back(std::move(c));
-            continue;
-          }
-          const std::uint64_t size = std::min<std::uint64_t>({in->size, kMaxFile, ctx.budget().max_output(chunk.size())});
-          if (!walk::charge(ctx, ex, size)) return ex;
-          bool fbad = false;
-          auto data = fs.read(*in, size, fbad);
-          if (fbad) damage("'" + path + "': its data reaches outside the volume");
-          if (c.meta.kind == EntryKind::kSymlink) {
-            // v5 remote symlinks carry a 56-byte "XSLM" header per block.
-            if (s->v5 && in->format != 1 && data.size() >= 56 && has_bytes_at(ByteView(data), 0, "XSLM")) {
-              const std::uint32_t len = *load_be32(ByteView(data), 8);
-              data = std::vector<std::uint8_t>(data.begin() + 56, data.begin() + 56 + std::min<std::ptrdiff_t>(len, static_cast<std::ptrdiff_t>(data.size() - 56)));
-            }
-            c.meta.link_target.assign(data.begin(), data.end());
-          } else {
-            c.data = Blob::own(std::move(data));
-          }
-        }
-        ex.children.push_back(std::move(c));
+      for (auto& e : fs.list(*dir, bad)) out.emplace_back(std::move(e.name), e.ino);
+      if (bad) damage("directory '" + path + "' is damaged");
+      return out;
+    };
+    auto fill = [&](Child& c, std::uint64_t ino, const std::string& path) {
+      auto in = fs.inode(ino);
+      if (!in) {
+        damage("'" + path + "': inode " + std::to_string(ino) + " does not read");
+        c.meta.kind = EntryKind::kOther;
+        return walk::Step::kNext;
       }
-      for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(*it);
-    }
+      walk::unix_meta(c.meta, in->mode, in->uid, in->gid, in->mtime);
+      if (c.meta.kind == EntryKind::kDirectory) return walk::Step::kDescend;
+      if (c.meta.kind == EntryKind::kCharDevice || c.meta.kind == EntryKind::kBlockDevice) {
+        // The device number is the data fork's first 4 bytes (Linux's "new" encoding).
+        const std::uint32_t dev = load_be32(in->fork, 0).value_or(0);
+        c.meta.dev_major = dev >> 18;
+        c.meta.dev_minor = dev & 0x3FFFF;
+        return walk::Step::kNext;
+      }
+      if (c.meta.kind != EntryKind::kFile && c.meta.kind != EntryKind::kSymlink) return walk::Step::kNext;
+      if (c.meta.kind == EntryKind::kFile && in->nlink > 1 && walk::link_to_first(first_path, ino, path, c.meta)) return walk::Step::kNext;
+      return walk::load(c, ctx, ex, in->size, chunk.size(), kMaxFile, [&](std::uint64_t size) {
+        bool fbad = false;
+        auto data = fs.read(*in, size, fbad);
+        if (fbad) damage("'" + path + "': its data reaches outside the volume");
+        // v5 remote symlinks carry a 56-byte "XSLM" header per block.
+        if (c.meta.kind == EntryKind::kSymlink && s->v5 && in->format != 1 && data.size() >= 56 && has_bytes_at(ByteView(data), 0, "XSLM")) {
+          const std::uint32_t len = *load_be32(ByteView(data), 8);
+          data = std::vector<std::uint8_t>(data.begin() + 56, data.begin() + 56 + std::min<std::ptrdiff_t>(len, static_cast<std::ptrdiff_t>(data.size() - 56)));
+        }
+        return data;
+      });
+    };
+    std::uint32_t count = 0;
+    walk::unix_tree(s->root, ex, count, kMaxEntries, list, fill);
     return ex;
   }
 };
