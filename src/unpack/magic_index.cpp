@@ -32,15 +32,19 @@ CompiledMagic compile_magic(std::string_view pattern) {
     }
     i += 2;
   }
-  bool found = false;
+  // The anchor is the first pair of adjacent fixed bytes with the fewest 00/FF bytes: padding and
+  // erased flash are runs of those, and an anchor on "00 00" would test the pattern at every
+  // position of a zero-filled file-system image.
+  int best = 3;
   for (std::size_t a = 0; a + 1 < m.bytes.size(); ++a) {
-    if (m.mask[a] == 0xFF && m.mask[a + 1] == 0xFF) {
+    if (m.mask[a] != 0xFF || m.mask[a + 1] != 0xFF) continue;
+    const int common = (m.bytes[a] == 0x00 || m.bytes[a] == 0xFF ? 1 : 0) + (m.bytes[a + 1] == 0x00 || m.bytes[a + 1] == 0xFF ? 1 : 0);
+    if (common < best) {
+      best = common;
       m.anchor = a;
-      found = true;
-      break;
     }
   }
-  if (!found) std::abort();  // every magic needs two adjacent fixed bytes
+  if (best == 3) std::abort();  // every magic needs two adjacent fixed bytes
   return m;
 }
 

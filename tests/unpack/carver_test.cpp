@@ -14,6 +14,10 @@ TEST_CASE("magic index: wildcards, header offsets and start-only magics", "[unpa
   REQUIRE(m.anchor == 0);
   const CompiledMagic w = compile_magic("?? 71 c7");
   REQUIRE(w.anchor == 1);
+  // Anchors avoid 00/FF pairs, which padding repeats: "00 00 01 00" anchors on "00 01".
+  CHECK(compile_magic("00 00 01 00").anchor == 1);
+  CHECK(compile_magic("00 00 00 03 00 00 00 01 ff ff").anchor == 2);
+  CHECK(compile_magic("ff ff").anchor == 0);  // nothing better: the only pair
   const auto& reg = Registry::builtin();
   ByteBuilder b;
   b.fill(0, 10).str("\x1f\x8b\x08").fill(0, 300);
