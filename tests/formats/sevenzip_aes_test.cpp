@@ -78,6 +78,21 @@ TEST_CASE("7z AES: a missing or wrong password leaves the entries listed, with t
   CHECK(n->meta.kind == EntryKind::kOther);
 }
 
+TEST_CASE("7z AES: key derivations per archive are limited", "[formats][sevenzip][aes][malformed]") {
+  // Each wrong password costs one key derivation (2^19 SHA-256 rounds here); past 64 the reader
+  // stops deriving, so the right password in 66th place is not tried.
+  std::vector<std::string> pw;
+  for (int i = 0; i < 65; ++i) pw.push_back("wrong-" + std::to_string(i));
+  pw.push_back(expected()["password"].get<std::string>());
+  const ReportDocument doc = unpack_path(kDir / "aes_copy.7z", with_passwords(pw));
+  CHECK_FALSE(has_diagnostic(doc, "decrypted"));
+  bool limited = false;
+  for (const auto& n : doc.tree.nodes()) {
+    for (const auto& d : n.diagnostics) limited = limited || (d.code == "encrypted" && d.message.find("64 AES key derivations") != std::string::npos);
+  }
+  CHECK(limited);
+}
+
 TEST_CASE("7z AES: fact_extractor's test_password.7z yields the standard set with 'test'", "[formats][sevenzip][aes][external]") {
   const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/test_password.7z", with_passwords({"test"}));
   const Node* third = node_at(doc, "test_password.7z/sevenzip@0x0:get_files_test/generic folder/test file 3_.txt");

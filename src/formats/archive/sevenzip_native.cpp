@@ -34,6 +34,9 @@ namespace {
 
 constexpr std::uint64_t kMaxItems = 1'000'000;
 constexpr int kMaxHeaderDepth = 4;
+// Each AES key costs 2^power SHA-256 rounds (7-Zip writes 2^19): a hostile archive of many folders,
+// each with its own salt, times many passwords, must not keep the scan hashing for hours.
+constexpr std::uint32_t kMaxKeyDerivations = 64;
 
 // Bounds-checked cursor over header bytes; any read past the end clears ok().
 class Cur {
@@ -377,8 +380,8 @@ std::vector<std::uint8_t> utf16le(const std::string& utf8) {
 
 class FolderDecoder {
  public:
-  FolderDecoder(ByteView archive, const Streams& s, const std::string* password, std::uint64_t cap)
-      : a_(archive), s_(s), password_(password), cap_(cap) {}
+  FolderDecoder(ByteView archive, const Streams& s, const std::string* password, std::uint64_t cap, std::uint32_t& derivations)
+      : a_(archive), s_(s), password_(password), cap_(cap), derivations_(derivations) {}
 
   // The folder's main output; nullopt with why() set when it cannot be decoded.
   std::optional<std::vector<std::uint8_t>> decode(const Folder& f) {
@@ -488,7 +491,10 @@ class FolderDecoder {
     if (iv_len > 0) std::memcpy(iv.data(), props.data() + 2 + salt_len, iv_len);
     const std::string memo = std::string(as_chars(salt)) + '\0' + std::to_string(power) + '\0' + *password_;
     auto it = keys_.find(memo);
-    if (it == keys_.end()) it = keys_.emplace(memo, aes_key(salt, utf16le(*password_), power)).first;
+    if (it == keys_.end()) {
+      if (++derivations_ > kMaxKeyDerivations) return fail("more than " + std::to_string(kMaxKeyDerivations) + " AES key derivations in one archive (limit)");
+      it = keys_.emplace(memo, aes_key(salt, utf16le(*password_), power)).first;
+    }
     const std::size_t n = in.size() / 16 * 16;
     if (n < size) return fail("encrypted stream shorter than its declared size");
     std::vector<std::uint8_t> out(n + 16);
@@ -511,6 +517,7 @@ class FolderDecoder {
   const Streams& s_;
   const std::string* password_;
   std::uint64_t cap_;
+  std::uint32_t& derivations_;
   std::string why_;
   bool encrypted_ = false;
   std::map<std::string, std::array<std::uint8_t, 32>> keys_;
@@ -601,6 +608,7 @@ Result<Extraction> extract_7z_native(ByteView bytes, const std::vector<std::stri
   const std::uint64_t cap = ctx.budget().max_output(bytes.size());
   Extraction ex;
   std::vector<std::uint8_t> decoded;
+  std::uint32_t derivations = 0;
   ByteView h = *header;
   // The password that opened the header (when it is encrypted), else tried per folder below.
   std::vector<const std::string*> candidates{nullptr};
@@ -616,7 +624,7 @@ Result<Extraction> extract_7z_native(ByteView bytes, const std::vector<std::stri
     std::string why;
     bool encrypted = false;
     for (const std::string* pw : candidates) {
-      FolderDecoder d(bytes, s, pw, std::min<std::uint64_t>(cap, 256ULL << 20));
+      FolderDecoder d(bytes, s, pw, std::min<std::uint64_t>(cap, 256ULL << 20), derivations);
       out = d.decode(s.folders[0]);
       encrypted = encrypted || d.encrypted();
       if (out && (!s.folders[0].crc || crc32_ieee(ByteView(*out)) == *s.folders[0].crc)) break;
@@ -683,7 +691,7 @@ Result<Extraction> extract_7z_native(ByteView bytes, const std::vector<std::stri
       std::string why;
       bool encrypted = false;
       for (const std::string* pw : candidates) {
-        FolderDecoder d(bytes, s, pw, cap);
+        FolderDecoder d(bytes, s, pw, cap, derivations);
         data = d.decode(s.folders[folder]);
         encrypted = encrypted || d.encrypted();
         // The right password: every substream's CRC matches.

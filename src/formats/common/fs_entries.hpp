@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "core/reader.hpp"
+#include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan::walk {
@@ -38,6 +39,28 @@ inline void unix_meta(EntryMeta& meta, std::uint32_t mode, std::uint32_t uid, st
   meta.uid = uid;
   meta.gid = gid;
   if (mtime) meta.mtime = mtime;
+}
+
+// identify()'s answer for a volume of `size` bytes at `start`: the whole volume, or, when the
+// node ends first, the rest of the node with low confidence and ", truncated" in `d`.
+inline Chunk volume_chunk(std::uint64_t start, ByteView at, std::uint64_t size, const std::string& d) {
+  if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
+  return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+}
+
+// extract(): a "truncated" warning (and an incomplete extraction) when the volume declares more
+// bytes than the chunk holds.
+inline void check_declared(Extraction& ex, std::uint64_t declared, std::uint64_t present) {
+  if (declared <= present) return;
+  ex.complete = false;
+  ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string(declared) + " bytes; " + std::to_string(present) + " are present", "", std::nullopt});
+}
+
+// A "malformed" warning naming what is damaged; the extraction is incomplete. At most 200 are
+// kept, so that a volume damaged everywhere does not bury the report.
+inline void damage(Extraction& ex, const std::string& what) {
+  ex.complete = false;
+  if (ex.diagnostics.size() < 200) ex.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
 }
 
 // Counts one more entry; past `limit` it marks the extraction incomplete, says so, and returns

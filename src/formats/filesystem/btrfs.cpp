@@ -128,10 +128,7 @@ class Fs {
     return std::vector<std::uint8_t>(b->begin(), b->end());
   }
 
-  void damage(const std::string& what) {
-    ex_.complete = false;
-    if (ex_.diagnostics.size() < 200) ex_.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
-  }
+  void damage(const std::string& what) { walk::damage(ex_, what); }
 
  private:
   void add_chunk(std::uint64_t logical, ByteView item) {
@@ -225,8 +222,7 @@ class BtrfsHandler final : public Handler {
     if (!s) return std::nullopt;
     std::string d = "btrfs, " + std::to_string(s->node) + "-byte nodes";
     if (!s->label.empty()) d += ", label '" + s->label + "'";
-    if (s->total > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, s->total, Confidence::kHigh, d + ", " + human_size(s->total)};
+    return walk::volume_chunk(start, at, s->total, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
@@ -235,10 +231,7 @@ class BtrfsHandler final : public Handler {
     Extraction ex;
     ex.properties = {{"node_size", std::to_string(s->node)}, {"sector_size", std::to_string(s->sector)}};
     if (!s->label.empty()) ex.properties.emplace_back("label", s->label);
-    if (s->total > chunk.size()) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "the file system declares " + std::to_string(s->total) + " bytes; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
-    }
+    walk::check_declared(ex, s->total, chunk.size());
     Fs fs(chunk.bytes(), *s, ex);
     if (!fs.load_chunks()) {
       fs.damage("no chunk maps logical addresses: nothing can be read");

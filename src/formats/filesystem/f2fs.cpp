@@ -311,8 +311,7 @@ class F2fsHandler final : public Handler {
     const std::uint64_t size = s->block_count * kBlock;
     std::string d = "F2FS";
     if (!s->label.empty()) d += ", label '" + s->label + "'";
-    if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+    return walk::volume_chunk(start, at, size, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
@@ -320,14 +319,8 @@ class F2fsHandler final : public Handler {
     if (!s) return make_error(Errc::kMalformed, "superblock", 1024);
     Extraction ex;
     if (!s->label.empty()) ex.properties.emplace_back("label", s->label);
-    auto damage = [&ex](const std::string& what) {
-      ex.complete = false;
-      if (ex.diagnostics.size() < 200) ex.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
-    };
-    if (s->block_count * kBlock > chunk.size()) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string(s->block_count * kBlock) + " bytes; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
-    }
+    auto damage = [&ex](const std::string& what) { walk::damage(ex, what); };
+    walk::check_declared(ex, s->block_count * kBlock, chunk.size());
     Fs fs(chunk.bytes(), *s);
     fs.set_flexible_xattr((load_le32(chunk.bytes(), 1024 + 2180).value_or(0) & 0x40) != 0);  // F2FS_FEATURE_FLEXIBLE_INLINE_XATTR
     if (!fs.load_checkpoint()) {

@@ -206,8 +206,7 @@ class FatHandler final : public Handler {
     if (!f) return std::nullopt;
     const std::uint64_t size = f->total_sectors * f->bps;
     std::string d = "FAT" + std::to_string(f->bits) + ", " + std::to_string(f->clusters) + " clusters of " + human_size(static_cast<std::uint64_t>(f->spc) * f->bps);
-    if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+    return walk::volume_chunk(start, at, size, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {

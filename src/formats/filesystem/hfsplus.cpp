@@ -176,10 +176,7 @@ class Fs {
     return out;
   }
 
-  void damage(const std::string& what) {
-    ex_.complete = false;
-    ex_.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
-  }
+  void damage(const std::string& what) { walk::damage(ex_, what); }
 
  private:
   void overflow(std::uint32_t file_id, std::uint8_t fork_type, std::uint32_t have, std::uint32_t want, std::vector<Extent>& extents) {
@@ -227,8 +224,7 @@ class HfsPlusHandler final : public Handler {
     if (!vol) return std::nullopt;
     const std::uint64_t size = static_cast<std::uint64_t>(vol->block) * vol->total;
     const std::string d = std::string(vol->hfsx ? "HFSX" : "HFS+") + ", " + std::to_string(vol->block) + "-byte blocks";
-    if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+    return walk::volume_chunk(start, at, size, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
@@ -236,10 +232,7 @@ class HfsPlusHandler final : public Handler {
     if (!vol) return make_error(Errc::kMalformed, "volume header", 1024);
     Extraction ex;
     ex.properties = {{"variant", vol->hfsx ? "HFSX (case-sensitive)" : "HFS+"}, {"block_size", std::to_string(vol->block)}};
-    if (static_cast<std::uint64_t>(vol->block) * vol->total > chunk.size()) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string(static_cast<std::uint64_t>(vol->block) * vol->total) + " bytes; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
-    }
+    walk::check_declared(ex, static_cast<std::uint64_t>(vol->block) * vol->total, chunk.size());
     Fs fs(chunk.bytes(), *vol, ex);
     bool bad = false;
     const auto catalog = fs.read(vol->catalog, 4, 0, 256ULL << 20, bad);

@@ -145,8 +145,7 @@ class MinixHandler final : public Handler {
     if (!root || (root->mode & 0xF000) != 0x4000) return std::nullopt;
     const std::uint64_t size = s->zones * kBlock;
     const std::string d = std::string("Minix ") + (s->v2 ? "v2" : "v1") + ", " + std::to_string(s->name_len) + "-char names";
-    if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+    return walk::volume_chunk(start, at, size, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {

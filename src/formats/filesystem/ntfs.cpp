@@ -339,10 +339,7 @@ class Walker {
     }
   }
 
-  void damage(const std::string& what) {
-    ex_.complete = false;
-    ex_.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
-  }
+  void damage(const std::string& what) { walk::damage(ex_, what); }
 
   ntfs_volume* vol_;
   std::uint64_t chunk_size_;
@@ -363,8 +360,7 @@ class NtfsHandler final : public Handler {
     if (!b) return std::nullopt;
     const std::uint64_t size = (b->sectors + 1) * b->sector;  // + the backup boot sector
     const std::string d = "NTFS, " + std::to_string(b->cluster) + "-byte clusters";
-    if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+    return walk::volume_chunk(start, at, size, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
@@ -376,10 +372,7 @@ class NtfsHandler final : public Handler {
     struct ntfs_device* dev = ntfs_device_alloc("fwscan-ntfs", 0, &g_ops, &dv);
     if (dev == nullptr) return make_error(Errc::kMalformed, "device", 0);
     Extraction ex;
-    if ((b->sectors + 1) * b->sector > chunk.size()) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string((b->sectors + 1) * b->sector) + " bytes; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
-    }
+    walk::check_declared(ex, (b->sectors + 1) * b->sector, chunk.size());
     ntfs_volume* vol = ntfs_device_mount(dev, static_cast<ntfs_mount_flags>(NTFS_MNT_RDONLY | NTFS_MNT_IGNORE_HIBERFILE | NTFS_MNT_FORENSIC));
     if (vol == nullptr) {
       const std::string why = std::strerror(errno);

@@ -278,10 +278,7 @@ class Fs {
     return out;
   }
 
-  void damage(const std::string& what) {
-    ex_.complete = false;
-    ex_.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
-  }
+  void damage(const std::string& what) { walk::damage(ex_, what); }
 
  private:
   std::vector<Extent> extents(const Icb& f, bool& bad) {

@@ -297,8 +297,7 @@ class XfsHandler final : public Handler {
     if (!s) return std::nullopt;
     const std::uint64_t size = s->dblocks * s->block;
     const std::string d = std::string(s->v5 ? "XFS v5" : "XFS v4") + ", " + std::to_string(s->block) + "-byte blocks, " + std::to_string(s->agcount) + " AG(s)";
-    if (size > at.size()) return Chunk{start, at.size(), Confidence::kLow, d + ", truncated"};
-    return Chunk{start, size, Confidence::kHigh, d + ", " + human_size(size)};
+    return walk::volume_chunk(start, at, size, d);
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
@@ -306,14 +305,8 @@ class XfsHandler final : public Handler {
     if (!s) return make_error(Errc::kMalformed, "superblock", 0);
     Extraction ex;
     ex.properties = {{"version", s->v5 ? "5" : "4"}, {"block_size", std::to_string(s->block)}, {"allocation_groups", std::to_string(s->agcount)}};
-    auto damage = [&ex](const std::string& what) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
-    };
-    if (s->dblocks * s->block > chunk.size()) {
-      ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string(s->dblocks * s->block) + " bytes; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
-    }
+    auto damage = [&ex](const std::string& what) { walk::damage(ex, what); };
+    walk::check_declared(ex, s->dblocks * s->block, chunk.size());
     const Fs fs(chunk.bytes(), *s);
     std::map<std::uint64_t, std::string> first_path;
     auto list = [&](std::uint64_t ino, const std::string& path) {
