@@ -1,0 +1,134 @@
+/* SDK header, GBK */
+#ifndef SDK_H
+#define SDK_H
+typedef enum tag_GROUP0 {
+    E_FIELD_GROUP0_0 = 0, // √Ò◊Â Ù–‘
+} GROUP0_T;
+typedef enum tag_MISC0 {
+    E_FIELD_MISC0_0 = 0, // ntp: clock adjusted by 2094ms
+    E_FIELD_MISC0_1 = 1, // audio: g711a enabled
+    E_FIELD_MISC0_2 = 2, // onvif: GetProfiles from cam7
+    E_FIELD_MISC0_3 = 3, // storage: hdd 9136 smart ok
+    E_FIELD_MISC0_4 = 4, // wifi: rssi 7374 dBm
+    E_FIELD_MISC0_5 = 5, // audio: g711a enabled
+    E_FIELD_MISC0_6 = 6, // ptz: preset 3609 reached
+    E_FIELD_MISC0_7 = 7, // onvif: GetProfiles from cam11
+    E_FIELD_MISC0_8 = 8, // wifi: rssi 2528 dBm
+    E_FIELD_MISC0_9 = 9, // motion: region 2990 armed
+    E_FIELD_MISC0_10 = 10, // ntp: clock adjusted by 2974ms
+    E_FIELD_MISC0_11 = 11, // audio: g711a enabled
+    E_FIELD_MISC0_12 = 12, // ptz: preset 5469 reached
+    E_FIELD_MISC0_13 = 13, // upgrade: package verified
+    E_FIELD_MISC0_14 = 14, // rtsp: session 2281 opened
+    E_FIELD_MISC0_15 = 15, // osd: overlay refreshed
+    E_FIELD_MISC0_16 = 16, // wifi: rssi 1413 dBm
+    E_FIELD_MISC0_17 = 17, // ntp: clock adjusted by 5953ms
+    E_FIELD_MISC0_18 = 18, // audio: g711a enabled
+    E_FIELD_MISC0_19 = 19, // encoder: bitrate 8443 kbps
+    E_FIELD_MISC0_20 = 20, // osd: overlay refreshed
+    E_FIELD_MISC0_21 = 21, // network: dhcp lease renewed on eth0
+    E_FIELD_MISC0_22 = 22, // isp: exposure 2905 us
+    E_FIELD_MISC0_23 = 23, // audio: g711a enabled
+    E_FIELD_MISC0_24 = 24, // http: 200 cam5
+    E_FIELD_MISC0_25 = 25, // isp: exposure 730 us
+    E_FIELD_MISC0_26 = 26, // audio: g711a enabled
+    E_FIELD_MISC0_27 = 27, // osd: overlay refreshed
+    E_FIELD_MISC0_28 = 28, // isp: exposure 1438 us
+    E_FIELD_MISC0_29 = 29, // storage: hdd 5791 smart ok
+    E_FIELD_MISC0_30 = 30, // ptz: preset 3416 reached
+    E_FIELD_MISC0_31 = 31, // onvif: GetProfiles from cam90
+    E_FIELD_MISC0_32 = 32, // storage: hdd 4558 smart ok
+    E_FIELD_MISC0_33 = 33, // upgrade: package verified
+    E_FIELD_MISC0_34 = 34, // http: 200 cam23
+    E_FIELD_MISC0_35 = 35, // motion: region 8546 armed
+    E_FIELD_MISC0_36 = 36, // http: 200 cam24
+    E_FIELD_MISC0_37 = 37, // osd: overlay refreshed
+    E_FIELD_MISC0_38 = 38, // isp: exposure 8595 us
+    E_FIELD_MISC0_39 = 39, // rtsp: session 6090 opened
+    E_FIELD_MISC0_40 = 40, // ptz: preset 143 reached
+    E_FIELD_MISC0_41 = 41, // ntp: clock adjusted by 7079ms
+    E_FIELD_MISC0_42 = 42, // onvif: GetProfiles from cam77
+    E_FIELD_MISC0_43 = 43, // encoder: bitrate 8599 kbps
+    E_FIELD_MISC0_44 = 44, // audio: g711a enabled
+    E_FIELD_MISC0_45 = 45, // ntp: clock adjusted by 5365ms
+    E_FIELD_MISC0_46 = 46, // encoder: bitrate 9925 kbps
+    E_FIELD_MISC0_47 = 47, // ntp: clock adjusted by 9511ms
+    E_FIELD_MISC0_48 = 48, // isp: exposure 2503 us
+    E_FIELD_MISC0_49 = 49, // audio: g711a enabled
+    E_FIELD_MISC0_50 = 50, // storage: hdd 8551 smart ok
+    E_FIELD_MISC0_51 = 51, // encoder: bitrate 5608 kbps
+    E_FIELD_MISC0_52 = 52, // upgrade: package verified
+    E_FIELD_MISC0_53 = 53, // storage: hdd 8579 smart ok
+    E_FIELD_MISC0_54 = 54, // onvif: GetProfiles from cam63
+    E_FIELD_MISC0_55 = 55, // encoder: bitrate 8741 kbps
+    E_FIELD_MISC0_56 = 56, // storage: hdd 9986 smart ok
+    E_FIELD_MISC0_57 = 57, // osd: overlay refreshed
+    E_FIELD_MISC0_58 = 58, // storage: hdd 8515 smart ok
+    E_FIELD_MISC0_59 = 59, // network: dhcp lease renewed on eth0
+} MISC0_T;
+typedef enum tag_GROUP1 {
+    E_Uyghur = 0, // field
+} GROUP1_T;
+typedef enum tag_MISC1 {
+    E_FIELD_MISC1_0 = 0, // motion: region 3068 armed
+    E_FIELD_MISC1_1 = 1, // encoder: bitrate 6961 kbps
+    E_FIELD_MISC1_2 = 2, // wifi: rssi 7850 dBm
+    E_FIELD_MISC1_3 = 3, // motion: region 9267 armed
+    E_FIELD_MISC1_4 = 4, // ntp: clock adjusted by 8030ms
+    E_FIELD_MISC1_5 = 5, // ptz: preset 9155 reached
+    E_FIELD_MISC1_6 = 6, // ntp: clock adjusted by 8057ms
+    E_FIELD_MISC1_7 = 7, // motion: region 2424 armed
+    E_FIELD_MISC1_8 = 8, // encoder: bitrate 6238 kbps
+    E_FIELD_MISC1_9 = 9, // storage: hdd 1738 smart ok
+    E_FIELD_MISC1_10 = 10, // osd: overlay refreshed
+    E_FIELD_MISC1_11 = 11, // storage: hdd 633 smart ok
+    E_FIELD_MISC1_12 = 12, // wifi: rssi 5312 dBm
+    E_FIELD_MISC1_13 = 13, // upgrade: package verified
+    E_FIELD_MISC1_14 = 14, // ptz: preset 6169 reached
+    E_FIELD_MISC1_15 = 15, // onvif: GetProfiles from cam96
+    E_FIELD_MISC1_16 = 16, // motion: region 2286 armed
+    E_FIELD_MISC1_17 = 17, // ptz: preset 218 reached
+    E_FIELD_MISC1_18 = 18, // ntp: clock adjusted by 2633ms
+    E_FIELD_MISC1_19 = 19, // http: 200 cam24
+    E_FIELD_MISC1_20 = 20, // encoder: bitrate 4614 kbps
+    E_FIELD_MISC1_21 = 21, // http: 200 cam17
+    E_FIELD_MISC1_22 = 22, // onvif: GetProfiles from cam37
+    E_FIELD_MISC1_23 = 23, // isp: exposure 1039 us
+    E_FIELD_MISC1_24 = 24, // ptz: preset 1879 reached
+    E_FIELD_MISC1_25 = 25, // encoder: bitrate 4191 kbps
+    E_FIELD_MISC1_26 = 26, // isp: exposure 7616 us
+    E_FIELD_MISC1_27 = 27, // encoder: bitrate 4028 kbps
+    E_FIELD_MISC1_28 = 28, // upgrade: package verified
+    E_FIELD_MISC1_29 = 29, // http: 200 cam10
+    E_FIELD_MISC1_30 = 30, // network: dhcp lease renewed on eth0
+    E_FIELD_MISC1_31 = 31, // http: 200 cam72
+    E_FIELD_MISC1_32 = 32, // onvif: GetProfiles from cam3
+    E_FIELD_MISC1_33 = 33, // http: 200 cam97
+    E_FIELD_MISC1_34 = 34, // rtsp: session 1347 opened
+    E_FIELD_MISC1_35 = 35, // isp: exposure 8801 us
+    E_FIELD_MISC1_36 = 36, // storage: hdd 6409 smart ok
+    E_FIELD_MISC1_37 = 37, // network: dhcp lease renewed on eth0
+    E_FIELD_MISC1_38 = 38, // osd: overlay refreshed
+    E_FIELD_MISC1_39 = 39, // encoder: bitrate 7332 kbps
+    E_FIELD_MISC1_40 = 40, // ptz: preset 7685 reached
+    E_FIELD_MISC1_41 = 41, // upgrade: package verified
+    E_FIELD_MISC1_42 = 42, // audio: g711a enabled
+    E_FIELD_MISC1_43 = 43, // rtsp: session 1014 opened
+    E_FIELD_MISC1_44 = 44, // network: dhcp lease renewed on eth0
+    E_FIELD_MISC1_45 = 45, // rtsp: session 1223 opened
+    E_FIELD_MISC1_46 = 46, // audio: g711a enabled
+    E_FIELD_MISC1_47 = 47, // ntp: clock adjusted by 1960ms
+    E_FIELD_MISC1_48 = 48, // wifi: rssi 3991 dBm
+    E_FIELD_MISC1_49 = 49, // ptz: preset 9983 reached
+    E_FIELD_MISC1_50 = 50, // isp: exposure 3370 us
+    E_FIELD_MISC1_51 = 51, // http: 200 cam36
+    E_FIELD_MISC1_52 = 52, // storage: hdd 5386 smart ok
+    E_FIELD_MISC1_53 = 53, // upgrade: package verified
+    E_FIELD_MISC1_54 = 54, // osd: overlay refreshed
+    E_FIELD_MISC1_55 = 55, // osd: overlay refreshed
+    E_FIELD_MISC1_56 = 56, // onvif: GetProfiles from cam94
+    E_FIELD_MISC1_57 = 57, // osd: overlay refreshed
+    E_FIELD_MISC1_58 = 58, // audio: g711a enabled
+    E_FIELD_MISC1_59 = 59, // network: dhcp lease renewed on eth0
+} MISC1_T;
+#endif
