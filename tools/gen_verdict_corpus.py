@@ -299,7 +299,7 @@ def java_ident(text, i):
 
 def render_java(carrier, half, groups, rng, stem, out_dir):
     """Fields named by the identifiers (they survive compilation); labels as string constants."""
-    cls = "FaceAttr" + stem.title().replace("_", "")
+    cls = "Sdk" + stem.title().replace("_", "")  # a neutral name: the class name is a string too
     rows = ["package com.vendor.sdk;", "public class %s {" % cls]
     n = 0
     for gi, group in enumerate(groups):
@@ -341,7 +341,7 @@ def render_java(carrier, half, groups, rng, stem, out_dir):
 
 
 def render_pyc(half, groups, rng, stem, out_dir):
-    rows = ["class FaceAttributes:"]
+    rows = ["class SdkModel:"]  # a neutral name: it is a string of the .pyc too
     for gi, group in enumerate(groups):
         rows.append("    misc%d = %r" % (gi, filler(rng, 30)))
         keys = {}

@@ -11,6 +11,8 @@
 #include "report/text_encoding.hpp"
 #include "scan/text_views.hpp"
 #include "unpack/unpacker.hpp"
+#include "verdict/policy.hpp"
+#include "verdict/verdict.hpp"
 
 namespace fwscan {
 namespace {
@@ -80,12 +82,21 @@ bool inside_carved(const NodeScan& ns, std::uint64_t begin, std::uint64_t end) {
                      [&](const auto& r) { return begin >= r.first && end <= r.second; });
 }
 
-// Turns the matches of one scan of a node (its bytes, or a decoding view of them) into findings.
+bool is_signal_rule(const RuleMatch& m) { return m.meta.get("signal") != nullptr; }
+
+// String ids of signal rules that start with "$id_" must match a whole identifier token
+// (verdict::identifier_token_ok): "race" in byRace or "race": yes; in trace or "data race": no.
+bool wants_token(const std::string& id) { return id.rfind("$id_", 0) == 0; }
+
+// Turns the matches of one scan of a node (its bytes, or a decoding view of them) into findings,
+// or into signals for the verdict stage when the rule names a signal kind.
 void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const DecodedView* view,
-                  std::vector<Finding>& out) {
+                  std::vector<Finding>& out, std::vector<Finding>& signals) {
   const ByteView node_bytes = ns.node.data.bytes();
   const ByteView scanned = view != nullptr ? ByteView(view->bytes.data(), view->bytes.size()) : node_bytes;
+  const bool transcoded = view != nullptr && !view->encoding.empty();
   for (RuleMatch& m : matches) {
+    const bool signal = is_signal_rule(m);
     Finding f;
     f.ns = m.ns;
     f.rule = m.rule;
@@ -95,6 +106,7 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
     f.locator = ns.node.locator;
     f.node_sha256 = ns.node.sha256;
     for (const StringMatch& s : m.strings) {
+      if (signal && wants_token(s.id) && !verdict::identifier_token_ok(scanned, s.offset, s.offset + s.length)) continue;
       std::uint64_t begin = s.offset, end = s.offset + s.length;
       if (view != nullptr) std::tie(begin, end) = view->original_range(s.offset, s.length);
       if (inside_carved(ns, begin, end)) continue;  // a carved child reports it
@@ -104,20 +116,30 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
       e.length = static_cast<std::uint32_t>(end - begin);
       if (ns.node.root_offset) e.root_offset = *ns.node.root_offset + begin;
       const ByteView bytes(s.data.data(), s.data.size());
-      DecodedText t = decode_match_text(s.id, bytes);
-      e.encoding = std::move(t.encoding);
-      e.text = std::move(t.text);
-      e.hex = to_hex(bytes);
-      e.context = context_text(scanned, s.offset, s.length, e.encoding);
-      if (view != nullptr) {
+      if (transcoded) {
+        // The view is UTF-8 decoded from the node's own bytes: the text is the view's, the hex
+        // the file's, so the match can be checked against the file byte for byte.
+        e.encoding = view->encoding;
+        e.text = std::string(as_chars(scanned.subspan(s.offset, s.length)));
+        e.hex = to_hex(node_bytes.subspan(begin, end - begin));
+        e.context = context_text(scanned, s.offset, s.length, "utf-8");
         e.view = view->name;
-        e.source = std::string(as_chars(node_bytes.subspan(begin, std::min<std::uint64_t>(end - begin, 256))));
+      } else {
+        DecodedText t = decode_match_text(s.id, bytes);
+        e.encoding = std::move(t.encoding);
+        e.text = std::move(t.text);
+        e.hex = to_hex(bytes);
+        e.context = context_text(scanned, s.offset, s.length, e.encoding);
+        if (view != nullptr) {
+          e.view = view->name;
+          e.source = std::string(as_chars(node_bytes.subspan(begin, std::min<std::uint64_t>(end - begin, 256))));
+        }
       }
       f.strings.push_back(std::move(e));
     }
-    if (!m.strings.empty() && f.strings.empty()) continue;  // fully explained by carved children
+    if (!m.strings.empty() && f.strings.empty()) continue;  // fully explained by carved children, or no token
     if (ns.duplicates != nullptr) f.also_in = *ns.duplicates;
-    out.push_back(std::move(f));
+    (signal ? signals : out).push_back(std::move(f));
   }
 }
 
@@ -150,26 +172,34 @@ ReportDocument Pipeline::finish() {
       const auto ranges = carved_child_ranges(tree, n);
       auto dup = duplicates.find(n.id);
       const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
-      add_findings(*matches, ns, nullptr, doc_.findings);
-      // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
-      if (ctx.is_elf) {
-        n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
-        continue;
+      // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
+      std::set<std::string> raised;
+      for (const auto& m : *matches) {
+        if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
       }
-      if (auto view = unescape_view(n.data.bytes())) {
-        auto vmatches = session.scan({view->bytes.data(), view->bytes.size()}, ctx, diags);
-        if (vmatches) {
-          std::set<std::string> raw_rules;
-          for (const auto& m : *matches) raw_rules.insert(m.ns + "/" + m.rule);
-          std::erase_if(*vmatches, [&](const RuleMatch& m) { return raw_rules.count(m.ns + "/" + m.rule) != 0; });
-          add_findings(*vmatches, ns, &*view, doc_.findings);
+      add_findings(*matches, ns, nullptr, doc_.findings, doc_.signals);
+      auto scan_view = [&](const DecodedView& view) {
+        auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
+        if (!vmatches) return;
+        std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
+        for (const auto& m : *vmatches) {
+          if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
         }
+        add_findings(*vmatches, ns, &view, doc_.findings, doc_.signals);
+      };
+      // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
+      if (!ctx.is_elf) {
+        if (auto view = unescape_view(n.data.bytes())) scan_view(*view);
       }
+      // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
+      for (const DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) scan_view(view);
       n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
     }
   }
-  drop_findings_explained_by_descendants();
+  drop_explained_by_descendants(doc_.findings);
+  drop_explained_by_descendants(doc_.signals);
   analyze_elves();
+  if (options_.rules && options_.rules->policy()) verdict::apply(doc_, *options_.rules->policy());
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.locator != b.locator) return a.locator < b.locator;
@@ -183,7 +213,11 @@ void Pipeline::analyze_elves() {
   constexpr std::size_t kMaxListedFunctions = 5000;
   ExtractionTree& tree = doc_.tree;
   std::map<NodeId, std::vector<Finding*>> wanting;  // ELF node -> findings that want code evidence
-  for (Finding& f : doc_.findings) {
+  std::vector<Finding*> all;
+  for (Finding& f : doc_.findings) all.push_back(&f);
+  for (Finding& f : doc_.signals) all.push_back(&f);
+  for (Finding* fp : all) {
+    Finding& f = *fp;
     const bool want = options_.evidence == EvidencePolicy::kAll ||
                       (options_.evidence == EvidencePolicy::kRules && f.meta.get_string("evidence") == "xref");
     if (want) wanting[f.node].push_back(&f);
@@ -208,14 +242,14 @@ void Pipeline::analyze_elves() {
     if (!sweep) continue;
     for (Finding* f : it->second) {
       for (EvidenceString& s : f->strings) {
-        if (!s.view.empty()) continue;
+        if (s.view == "unescaped") continue;  // escaped text is not what the code references
         s.elf = a.locate(s.offset, s.length, s.encoding);
       }
     }
   }
 }
 
-void Pipeline::drop_findings_explained_by_descendants() {
+void Pipeline::drop_explained_by_descendants(std::vector<Finding>& findings) {
   // A container's match whose every matched string (id and bytes) also matched the same rule in
   // a node extracted from it (a decoded file, where offsets cannot be mapped back) adds nothing:
   // the descendant carries the precise provenance.
@@ -233,23 +267,23 @@ void Pipeline::drop_findings_explained_by_descendants() {
     for (const auto& s : f.strings) k.emplace(s.id, s.hex);
     return k;
   };
-  std::vector<bool> drop(doc_.findings.size(), false);
-  for (std::size_t i = 0; i < doc_.findings.size(); ++i) {
-    const Finding& f = doc_.findings[i];
+  std::vector<bool> drop(findings.size(), false);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
     if (f.strings.empty()) continue;
     const auto fk = keys(f);
-    for (std::size_t j = 0; j < doc_.findings.size() && !drop[i]; ++j) {
-      const Finding& g = doc_.findings[j];
+    for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
+      const Finding& g = findings[j];
       if (i == j || g.ns != f.ns || g.rule != f.rule || !is_ancestor(f.node, g.node)) continue;
       const auto gk = keys(g);
       drop[i] = std::includes(gk.begin(), gk.end(), fk.begin(), fk.end());
     }
   }
   std::vector<Finding> kept;
-  for (std::size_t i = 0; i < doc_.findings.size(); ++i) {
-    if (!drop[i]) kept.push_back(std::move(doc_.findings[i]));
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(findings[i]));
   }
-  doc_.findings = std::move(kept);
+  findings = std::move(kept);
 }
 
 ReportDocument scan_blob(Blob blob, const std::string& name, const ScanOptions& options) {

@@ -39,7 +39,7 @@ class Pipeline {
   ReportDocument finish();
 
  private:
-  void drop_findings_explained_by_descendants();
+  void drop_explained_by_descendants(std::vector<Finding>& findings);
   void analyze_elves();
   ScanOptions options_;
   const Registry& registry_;

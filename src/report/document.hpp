@@ -69,6 +69,28 @@ struct EvidenceString {
   std::optional<ElfLocation> elf;          // code evidence when the node is an ELF and evidence was asked for
 };
 
+// Why a verdict finding has its severity (docs/verdicts.md): the signals that met it, where.
+struct VerdictSignal {
+  std::string kind;                        // signal kind (rules/verdict.policy)
+  std::string rule;                        // the signal rule that found it
+  std::string text, encoding, view;
+  std::string locator;                     // node of the signal
+  std::uint64_t offset = 0;                // in that node
+  std::string scope;                       // where it met the finding's label: string, function, record, file, image
+  std::string function;                    // scope function: the function both are used by
+  double contribution = 0.0;               // to the score (negative: lowered)
+};
+
+struct Verdict {
+  std::string kind;                        // the subject's signal kind
+  double score = 0.0;
+  std::string scope;                       // narrowest scope where corroboration met; "" when lone
+  std::vector<VerdictSignal> signals;      // corroborating (+) and lowering (-) signals
+  std::string explained_by;                // benign context that explains the label away ("" when none)
+  std::string explanation;                 // one sentence: label, signals, scopes -> severity
+  std::size_t occurrences = 0;             // occurrences of the label in the node
+};
+
 struct Finding {
   std::string ns, rule;
   RuleSeverity severity = RuleSeverity::kMedium;
@@ -78,6 +100,7 @@ struct Finding {
   std::string node_sha256;
   std::vector<EvidenceString> strings;
   std::vector<std::string> also_in;        // locators of nodes with identical content
+  std::optional<Verdict> verdict;          // findings made by the verdict stage from signals
 };
 
 struct ReportInput {
@@ -96,6 +119,7 @@ struct ReportDocument {
   std::vector<ReportInput> inputs;
   ExtractionTree tree;
   std::vector<Finding> findings;           // sorted: severity desc, then locator, rule
+  std::vector<Finding> signals;            // matches of signal rules (meta `signal`), input of the verdicts
   std::vector<Diagnostic> diagnostics;     // run-level (unreadable input, rules)
   std::map<NodeId, ElfSummary> elf;        // ELF nodes: architecture, symbols, functions
 

@@ -158,9 +158,34 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
     jf["strings"] = strings;
     jf["also_in"] = f.also_in;
     jf["meta"] = meta_json(f.meta);
+    if (f.verdict) {
+      const Verdict& v = *f.verdict;
+      Json sigs = Json::array();
+      for (const auto& s : v.signals) {
+        sigs.push_back({{"kind", s.kind}, {"rule", s.rule}, {"text", s.text}, {"encoding", s.encoding},
+                        {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"locator", s.locator},
+                        {"offset", s.offset}, {"scope", s.scope},
+                        {"function", s.function.empty() ? Json(nullptr) : Json(s.function)},
+                        {"contribution", s.contribution}});
+      }
+      jf["verdict"] = {{"kind", v.kind}, {"score", v.score}, {"scope", v.scope.empty() ? Json(nullptr) : Json(v.scope)},
+                       {"occurrences", v.occurrences}, {"signals", sigs},
+                       {"explained_by", v.explained_by.empty() ? Json(nullptr) : Json(v.explained_by)},
+                       {"explanation", v.explanation}};
+    }
     findings.push_back(jf);
   }
   j["findings"] = findings;
+  // The signals the verdicts were made from (rules with meta `signal`), one entry per match.
+  Json signals = Json::array();
+  for (const auto& f : doc.signals) {
+    for (const auto& s : f.strings) {
+      signals.push_back({{"rule", f.ns + "/" + f.rule}, {"signal", f.meta.get_string("signal")}, {"locator", f.locator},
+                         {"id", s.id}, {"offset", s.offset}, {"length", s.length}, {"encoding", s.encoding},
+                         {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"text", s.text}, {"hex", s.hex}});
+    }
+  }
+  j["signals"] = signals;
   Json nodes = Json::array();
   for (const auto& n : doc.tree.nodes()) {
     Json jn = node_json(doc.tree, n);

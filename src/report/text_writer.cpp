@@ -83,6 +83,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
         const std::string desc = f.meta.get_string("description");
         if (!desc.empty()) out << "  " << desc << "\n";
         out << "  at   " << f.locator << "\n";
+        if (f.verdict) out << "  why  " << f.verdict->explanation << "\n";
         for (const auto& s : f.strings) {
           out << fmt::format("  {} @{}{}: \"{}\" ({}{})\n", s.id, hex_u64(s.offset),
                              s.root_offset ? fmt::format(" (input offset {})", hex_u64(*s.root_offset)) : "",

@@ -1,4 +1,5 @@
 #include "scan/rule_set.hpp"
+#include "verdict/policy.hpp"
 
 #include <yara.h>
 
@@ -202,6 +203,17 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     body << in.rdbuf();
     digest_input += std::string(kAtomPreferencesFile) + '\0' + body.str() + '\0';
   }
+  // The verdict policy (verdict/policy.hpp) belongs to the tree: its digest covers it.
+  std::shared_ptr<const verdict::Policy> policy;
+  if (std::error_code pec; std::filesystem::is_regular_file(root / verdict::kPolicyFile, pec)) {
+    auto loaded_policy = verdict::Policy::load(root / verdict::kPolicyFile);
+    if (!loaded_policy) return loaded_policy.error();
+    policy = std::make_shared<const verdict::Policy>(std::move(*loaded_policy));
+    std::ifstream in(root / verdict::kPolicyFile, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    digest_input += std::string(verdict::kPolicyFile) + '\0' + body.str() + '\0';
+  }
   auto compile_all = [&]() -> Result<YR_RULES*> {
     YR_COMPILER* c = nullptr;
     if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
@@ -251,6 +263,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
   }
   std::shared_ptr<RuleSet> set(new RuleSet());
   set->rules_ = rules;
+  set->policy_ = std::move(policy);
   set->files_ = std::move(files);
   set->warnings_ = std::move(warnings);
   set->digest_ = sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(digest_input.data()), digest_input.size()));  // NOLINT

@@ -12,6 +12,9 @@
 #include "scan/rule_match.hpp"
 
 namespace fwscan {
+namespace verdict {
+struct Policy;
+}
 
 struct CompileMessage {
   std::string file;   // relative to the rules root
@@ -53,10 +56,13 @@ class RuleSet {
   const std::vector<std::string>& rule_names() const { return rule_names_; }  // identifiers, sorted
   void* raw() const { return rules_; }                              // YR_RULES*
   AutomatonProfile profile(ByteView sample) const;
+  // The tree's verdict policy (verdict.policy at its top); null when it has none.
+  const std::shared_ptr<const verdict::Policy>& policy() const { return policy_; }
 
  private:
   RuleSet() = default;
   void* rules_ = nullptr;
+  std::shared_ptr<const verdict::Policy> policy_;
   std::vector<std::string> files_;
   std::vector<CompileMessage> warnings_;
   std::string digest_;

@@ -18,7 +18,8 @@
 namespace fwscan {
 
 struct DecodedView {
-  std::string name;                    // "unescaped"
+  std::string name;                    // "unescaped", or the source encoding of a transcoding view
+  std::string encoding;                // transcoding views: "gbk", "big5", "utf-16le", "utf-16be"; else ""
   std::vector<std::uint8_t> bytes;
   std::vector<std::uint64_t> origin;   // origin[i] = offset in the original of view byte i; size()+1 entries
   std::uint64_t escapes = 0;           // how many escape sequences were decoded
@@ -30,5 +31,19 @@ struct DecodedView {
 // nullopt when the data is not text (under 85% printable ASCII in its first MiB) or holds fewer
 // than `min_escapes` escape sequences: nothing worth a view.
 std::optional<DecodedView> unescape_view(ByteView data, std::uint64_t min_escapes = 2);
+
+// Transcoding views (one label, one string): the text runs of the data in GBK (GB2312 code
+// points), Big5, UTF-16LE and UTF-16BE, decoded into UTF-8 and each followed by a newline, with
+// every view byte mapped back to the offset of the character it came from. So a label written
+// once in UTF-8 (or ASCII) matches in every one of those encodings, and in wide ASCII.
+//   * A run is a maximal sequence of printable ASCII and CJK characters (U+3000-U+303F,
+//     U+3400-U+9FFF, U+FF00-U+FFEF) in that encoding; GBK and Big5 runs need two CJK
+//     characters, UTF-16 runs two CJK or four ASCII units.
+//   * A GBK or Big5 run whose bytes are valid UTF-8 is UTF-8 text (scanned as it is) and is left
+//     out; a UTF-16 run whose bytes are all printable ASCII is narrow ASCII text, left out too.
+//   * Data whose entropy is above kTranscodeMaxEntropy (compressed or encrypted) gets no view.
+// Views with no run are not returned.
+inline constexpr double kTranscodeMaxEntropy = 7.5;
+std::vector<DecodedView> transcode_views(ByteView data, double entropy);
 
 }  // namespace fwscan

@@ -1,0 +1,22 @@
+#pragma once
+// The verdict stage (docs/verdicts.md): after YARA and code evidence, it combines the signals
+// of the signal rules within scopes, narrow to wide (the string, the function that uses it,
+// the record, the file, the image), and turns every label into a finding whose severity and
+// explanation follow from the policy (verdict/policy.hpp). One finding per label text and node.
+#include "report/document.hpp"
+#include "verdict/policy.hpp"
+
+namespace fwscan::verdict {
+
+// Adds a finding to doc.findings for every subject label in doc.signals. Needs the tree's node
+// bytes (string scope) and parents (image scope). Signals of kinds the policy does not know
+// become one run-level diagnostic.
+void apply(ReportDocument& doc, const Policy& policy);
+
+// True when [begin, end) of `data` holds an identifier token of its own: it starts and ends on
+// a word boundary of identifier syntax (non-letters, '_', digits, a camelCase step: byRace,
+// raceType, EM_RACE_YELLOW, "race"; a plural 's' may follow), and it is not a word of prose (a
+// lone word with a letter-space on either side: "data race", "race condition").
+bool identifier_token_ok(ByteView data, std::uint64_t begin, std::uint64_t end);
+
+}  // namespace fwscan::verdict
