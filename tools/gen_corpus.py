@@ -285,94 +285,79 @@ def rule_samples(out):
     base = os.path.join(out, "rules")
     shutil.rmtree(base, ignore_errors=True)
     samples = {
-        "ETHN_CN_Uyghur_Alert_Phrases": {
+        # Signal rules (rules/signals): a match sample raises the signal; a nomatch sample raises
+        # neither the signal nor anything above info. Whole-file verdicts are judged on
+        # corpus/verdict/ (tools/gen_verdict_corpus.py).
+        "SIG_Minority_Label": {
+            "match": variants("contract_enum", "是否少数民族：未知，非少数民族，维族\n", "是否少數民族：未知，非少數民族，維族\n")
+            | variants("xinjiang", "    EM_NATION_TYPE_UYGUR,  // 维族(新疆)\n", "    EM_NATION_TYPE_UYGUR,  // 維族(新疆)\n",
+                       ["utf8", "gbk", "utf16le"])
+            | {"fullform_utf8.txt": enc("布控告警：维吾尔族人员\n", "utf8"),
+               "nation_uyghur.json": b'{"faceAttr":{"gender":"male","nation_uyghur":true}}\n',
+               "wide_identifier.bin": "ethnicUighur\0".encode("utf-16-le")},
+            "nomatch": {"minority_prose.txt": b"Only a minority of users run the older firmware.\n",
+                        "split_words_utf8.txt": enc("维护 维修 族谱 少数 民族\n", "utf8")},
+        },
+        "SIG_Classification_Attribute": {
+            "match": variants("is_uyghur", "人脸属性：是否是维族\n", "人臉屬性：是否是維族\n")
+            | variants("recognition", "少数民族识别\n", "少數民族識別\n", ["utf8", "gbk", "utf16le"])
+            | {"is_uyghur.js": b"function onEvent(e){if(e.isUyghur){raise(e)}}\n",
+               "pinyin_flag.cfg": b"[Face]\nminority_flag=1\n",
+               "dhnetsdk_excerpt.h": b"typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,\n"
+                                     b"    EM_NATION_TYPE_UYGUR,\n}EM_NATION_TYPE;\n",
+               "SDK_Enum_wide.bin": "class EM_NATION_TYPE(IntEnum):\n    UYGUR = 1\n".encode("utf-16-le"),
+               "SDK_Enum.pyc": b"\xe3\x00\x00\x00\xda\x0eEM_NATION_TYPE\xda\x05UYGURr\x01\x00\x00\x00\xda\x0cUNIDENTIFIEDr"},
+            "nomatch": {"destination.c": b"int destinationType; struct international_type t; int nationwide;\n",
+                        "nation_prose_utf8.txt": enc("中华民族 民族团结 少数 服从 多数\n", "utf8")},
+        },
+        "SIG_Minority_Alarm": {
             "match": variants("warning", "告警类型：维族人员实时预警\n", "告警類型：維族人員實時預警\n")
-            | variants("is_uyghur", "人脸属性：是否是维族\n", "人臉屬性：是否是維族\n", ["utf8", "gbk", "utf16le"])
-            | variants("race_attr", "支持分析人员目标的种族属性(如维族、汉族)\n", "支援分析人員目標的種族屬性(如維族、漢族)\n", ["utf8", "utf16be"]),
-            "nomatch": {f"id_card_table_{e}.txt": enc(ID_CARD_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
-            | {"hr_form_utf8.txt": enc(HR_FORM, "utf8")},
+            | {"alarm.js": b"var uyghurAlarm=1;\n", "alert_en.txt": b"[\"Uighur alert\",\"enabled\"]\n",
+               "minority_alarm_utf8.txt": enc("少数民族告警\n", "utf8")},
+            "nomatch": {"alarm_generic_utf8.txt": enc("告警类型：人员实时预警\n", "utf8"),
+                        "minority_report.txt": b"A minority report raised no alarm.\n"},
         },
-        "ETHN_CN_Uyghur_Xinjiang_Label": {
-            "match": variants("dhnetsdk", "typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,  // 未知\n"
-                                          "    EM_NATION_TYPE_UYGUR,  // 维族(新疆)\n}EM_NATION_TYPE;\n",
-                              "typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,  // 未知\n"
-                              "    EM_NATION_TYPE_UYGUR,  // 維族(新疆)\n}EM_NATION_TYPE;\n")
-            | {"fullwidth_bracket_utf8.txt": enc("民族：维族（新疆）\n", "utf8")},
-            "nomatch": {f"province_table_{e}.txt": enc(PROVINCE_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
-            | {"id_card_table_utf8.txt": enc(ID_CARD_TABLE, "utf8")},
-        },
-        "ETHN_CN_Minority_Uyghur_Attribute": {
-            "match": variants("contract_enum", "是否少数民族：未知，非少数民族，维族\n", "是否少數民族：未知，非少數民族，維族\n"),
-            "nomatch": {f"hr_form_{e}.txt": enc(HR_FORM, e) for e in ("utf8", "gbk", "utf16le", "jsesc")}
-            | {"far_apart_utf8.txt": enc("是否少数民族：是 / 否\n" + "备注：" + "无" * 80 + "\n维族\n", "utf8")},
-        },
-        "ETHN_CN_Uyghur_Token_FaceAnalytics_Context": {
-            "match": variants("face_event", "人脸抓拍事件 {属性: 性别, 年龄, 民族: 维族}\n", "人臉抓拍事件 {屬性: 性別, 年齡, 民族: 維族}\n"),
-            "nomatch": {"token_alone_utf8.txt": enc("备注：维族\n", "utf8"),
-                        "token_far_from_context_utf8.txt": enc("人脸抓拍设置\n" + "#" * 600 + "\n维族\n", "utf8"),
-                        "gbk_bytes_in_noise.bin": bytes(range(256)) + "维族".encode("gbk") + bytes(range(255, -1, -1))},
-        },
-        "ETHN_CN_Uyghur_FullForm_Alarm_Context": {
-            "match": variants("alarm_cfg", "布控告警：维吾尔族人员 人脸抓拍后预警\n", "佈控告警：維吾爾族人員 人臉抓拍後預警\n")
-            # an ID-card table elsewhere in the same file does not hide the alarm: the list test is
-            # made at each occurrence of 维吾尔
-            | {"idcard_table_then_alarm_utf8.txt": enc(ID_CARD_TABLE + "\n" + "布控告警：维吾尔族人员 人脸抓拍后预警\n", "utf8")},
-            "nomatch": {f"id_card_reader_{e}.txt": enc("身份证读卡 人脸抓拍比对 预警\n" + ID_CARD_TABLE, e) for e in ("utf8", "gbk")}
-            | {"province_utf8.txt": enc(PROVINCE_TABLE, "utf8")},
-        },
-        "ETHN_EN_Uyghur_Attribute_Identifier": {
-            "match": {"face_attr.json": b'{"faceAttr":{"gender":"male","age":35,"nation_uyghur":true}}\n',
-                      "alarm.js": b"function onEvent(e){if(e.isUyghur){raise(e)}}var uyghurAlarm=1;\n",
-                      "pinyin_flag.cfg": b"[Face]\nshifouShaoshuminzu=1\nweizu_alert=on\n",
-                      "wide_identifier.bin": "ethnicUighur\0".encode("utf-16-le")},
-            "nomatch": {"citizen_idcard.h": ID_CARD_SDK_HEADER.encode("utf-8"),
-                        "nationality_enum.java": ("public enum Ethnicity { " + ", ".join(n.upper() for n in NATIONALITIES_EN) +
-                                                  " }\n// UYGHUR is one of 56\n").encode()},
-        },
-        "ETHN_CN_Ramadan_Minority_Alert": {
-            "match": variants("campus_alert", "少数民族学生辅助分析：斋月期间异常就餐预警\n", "少數民族學生輔助分析：齋月期間異常就餐預警\n"),
-            "nomatch": {"calendar_utf8.txt": enc("节日日历：春节、中秋、斋月、圣诞\n", "utf8"),
-                        "hr_form_utf8.txt": enc(HR_FORM, "utf8")},
-        },
-        "ETHN_CN_Nationality_List_Benign": {
-            "match": {f"id_card_table_{e}.txt": enc(ID_CARD_TABLE, e) for e in ("utf8", "gbk", "utf16le")},
-            "nomatch": {"hr_form_utf8.txt": enc(HR_FORM, "utf8"),
-                        "province_utf8.txt": enc(PROVINCE_TABLE, "utf8")},
-        },
-        "ETHN_Dahua_NetSDK_NationType_Uyghur_Enum": {
-            "match": {"dhnetsdk_excerpt.h": b"typedef enum tagEM_NATION_TYPE\n{\n    EM_NATION_TYPE_UNKNOWN,\n"
-                                            b"    EM_NATION_TYPE_UYGUR,\n    EM_NATION_TYPE_OTHER,\n"
-                                            b"    EM_NATION_TYPE_UNIDENTIFIED,\n}EM_NATION_TYPE;\n",
-                      "SDK_Enum_wide.bin": "class EM_NATION_TYPE(IntEnum):\n    UYGUR = 1\n    UNIDENTIFIED = 3\n"
-                                          "# EM_NATION_TYPE_UNIDENTIFIED\n".encode("utf-16-le"),
-                      "SDK_Enum.pyc": b"\xe3\x00\x00\x00\xda\x0eEM_NATION_TYPE\xda\x05UYGURr\x01\x00\x00\x00\xda\x0cUNIDENTIFIEDr"},
-            "nomatch": {"citizen_idcard.h": ID_CARD_SDK_HEADER.encode("utf-8")},
-        },
-        "FACE_Dahua_Race_Complexion_Enums": {
-            "match": {"dhnetsdk_race.h": b"typedef enum tagEM_RACE_TYPE\n{\n    EM_RACE_UNKNOWN,\n    EM_RACE_NODISTI,\n"
-                                         b"    EM_RACE_YELLOW,\n    EM_RACE_BLACK,\n    EM_RACE_WHITE,\n}EM_RACE_TYPE;\n",
-                      "face_attr_ex_wide.bin": "EM_COMPLEXION_TYPE emComplexion;".encode("utf-16-le")},
-            "nomatch": {"dhnetsdk_benign.h": b"typedef struct tagNET_FACE_DATA {\n    EM_SEX_TYPE emSex;\n    int nAge;\n"
-                                             b"    EM_MASK_STATE_TYPE emMask;\n    EM_HAS_GLASS emGlass;\n} NET_FACE_DATA;\n"},
-        },
-        "FACE_Hikvision_HCNetSDK_Race_Ethnic_Fields": {
-            "match": {"HCNetSDK_excerpt.h": b"typedef struct tagNET_VCA_HUMAN_FEATURE\n{\n    BYTE byAgeGroup;\n    BYTE bySex;\n"
-                                            b"    BYTE byEyeGlass;\n    BYTE byAge;\n    BYTE byEthnic;\n    BYTE byMask;\n"
-                                            b"    BYTE bySmile;\n    BYTE byRace;\n}NET_VCA_HUMAN_FEATURE;\n"},
-            "nomatch": {"mmo_player.h": b"struct Player { BYTE byRace; BYTE byClass; BYTE byLevel; DWORD dwGold; };\n",
-                        "sanitised_sdk.h": b"typedef struct tagNET_VCA_HUMAN_FEATURE\n{\n    BYTE byAgeGroup;\n    BYTE bySex;\n"
-                                           b"    BYTE byEyeGlass;\n    BYTE byRes0;\n    BYTE byMask;\n    BYTE byRes2;\n}NET_VCA_HUMAN_FEATURE;\n"},
-        },
-        "FACE_GAT1400_EthicCode_SkinColor": {
-            "match": {"gat1400_person.json": b'{"PersonObject":{"GenderCode":"1","EthicCode":"01","SkinColor":"1","HairStyle":"2"}}\n',
-                      "gat1400_wide.bin": '<EthicCode>01</EthicCode><SkinColor>1</SkinColor>'.encode("utf-16-le")},
-            "nomatch": {"gat1400_face_no_ethnic.json": GAT1400_NO_ETHNIC.encode()},
-        },
-        "FACE_CN_Race_SkinColor_Labels": {
+        "SIG_Race_Attribute": {
             "match": variants("race_labels", "人种：黄种人 / 白人 / 黑人\n", "人種：黃種人 / 白人 / 黑人\n")
-            | {"skin_attr_utf8.txt": enc("支持人种肤色属性分析\n", "utf8")},
-            "nomatch": {"skin_beauty_utf8.txt": enc("美颜：肤色 美白 磨皮 / 白人 摄影 黑人 音乐\n", "utf8"),
-                        "hr_form_utf8.txt": enc(HR_FORM, "utf8")},
+            | {"skin_attr_utf8.txt": enc("支持人种肤色属性分析\n", "utf8"),
+               "dhnetsdk_race.h": b"typedef enum tagEM_RACE_TYPE\n{\n    EM_RACE_UNKNOWN,\n    EM_RACE_YELLOW,\n}EM_RACE_TYPE;\n",
+               "face_attr_ex_wide.bin": "EM_COMPLEXION_TYPE emComplexion;".encode("utf-16-le"),
+               "HCNetSDK_excerpt.h": b"typedef struct tagNET_VCA_HUMAN_FEATURE\n{\n    BYTE byAgeGroup;\n    BYTE bySex;\n"
+                                     b"    BYTE byEthnic;\n    BYTE byRace;\n}NET_VCA_HUMAN_FEATURE;\n",
+               "gat1400_person.json": b'{"PersonObject":{"GenderCode":"1","EthicCode":"01","SkinColor":"1"}}\n',
+               "gat1400_wide.bin": '<EthicCode>01</EthicCode><SkinColor>1</SkinColor>'.encode("utf-16-le")},
+            "nomatch": {"trace.c": b"/* a data race in trace(); brace for it; embrace grace; RACETRACK */\n",
+                        "gat1400_face_no_ethnic.json": GAT1400_NO_ETHNIC.encode(),
+                        "sanitised_sdk.h": b"typedef struct tagNET_VCA_HUMAN_FEATURE\n{\n    BYTE byAgeGroup;\n    BYTE bySex;\n"
+                                           b"    BYTE byEyeGlass;\n    BYTE byRes0;\n    BYTE byMask;\n}NET_VCA_HUMAN_FEATURE;\n"},
+        },
+        "SIG_Face_Context": {
+            "match": variants("face_event", "人脸抓拍事件 {属性: 年龄段, 眼镜, 口罩}\n", "人臉抓拍事件 {屬性: 年齡段, 眼鏡, 口罩}\n")
+            | {"face_attr.json": b'{"faceAttr":{"glasses":1,"beard":0,"ageGroup":3}}\n'},
+            "nomatch": {"network.cfg": b"netmask=255.255.255.0\nsurface=1\npreface=none\n",
+                        "ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "SIG_Person_Context": {
+            "match": {f"person_{e}.txt": enc("性别：男 年龄：35\n", e) for e in ("utf8", "gbk", "utf16le")}
+            | {"gender.json": b'{"gender":"female"}\n'},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "SIG_Benign_List_Name": {
+            "match": {f"id_card_table_{e}.txt": enc(ID_CARD_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
+            | {"citizen_idcard.h": ID_CARD_SDK_HEADER.encode("utf-8"),
+               "nationality_enum.java": ("public enum Ethnicity { " + ", ".join(n.upper() for n in NATIONALITIES_EN) +
+                                         " }\n// UYGUR is one of 56\n").encode()},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "SIG_Benign_Place_Name": {
+            "match": {f"province_table_{e}.txt": enc(PROVINCE_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
+            | {"autonomous_en.txt": b"Region: Xinjiang Uyghur Autonomous Region\n"},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "SIG_Benign_Form_Text": {
+            "match": {f"hr_form_{e}.txt": enc(HR_FORM, e) for e in ("utf8", "gbk", "utf16le", "jsesc")}
+            | {"privacy.txt": b"Privacy Policy: we do not process personal data revealing racial or ethnic origin.\n"},
+            "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
         },
         "BKDR_HiSilicon_XM_dvrbox_9530_Telnet": {
             "match": {"dvrbox_strings.txt": b"OpenTelnet:OpenOnce\0randNum:%s\0verify:OK\0Telnet:OpenOnce\0macGuarder\0"},

@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Writes rules/signals/SIG_*.yar: one signal rule per signal kind family, from the vocabulary below.
+"""Writes rules/signals/SIG_*.yar and rules/context/SIG_*.yar: one signal rule per signal kind family.
+
+Labels (subjects) go to rules/signals/; context and benign vocabulary to rules/context/, which the
+pipeline scans only over images in which a label was found (they corroborate or explain labels,
+and alone mean nothing), so their common words cost the scan of a benign image nothing.
 
 The vocabulary lives here, in one reviewable table; the rule files it writes are plain YARA
 (the stock `yara` command runs them and reports signals). Every label is written once: CJK in
@@ -9,7 +13,7 @@ view narrows wide ASCII). Strings whose id starts with `$id_` must match a whole
 (verdict::identifier_token_ok: byRace and "race" count, trace and "data race" do not).
 
 What the signals weigh, and in which scopes, is not here: rules/verdict.policy says it.
-Usage: tools/gen_signal_rules.py [--out rules/signals]
+Usage: tools/gen_signal_rules.py [--out rules]
 """
 import argparse
 import os
@@ -73,7 +77,7 @@ RULES = [
                   ("id_ethic_code", "/ethic_?code/ nocase")],
     },
     {
-        "name": "SIG_Face_Context", "signal": "face_context", "refs": "face",
+        "name": "SIG_Face_Context", "folder": "context", "signal": "face_context", "refs": "face",
         "description": "Signal: face-analytics vocabulary (人脸, 抓拍, 年龄段, 眼镜, 口罩, 胡子, 表情; faceAttr, glasses, "
                        "beard, smile, ageGroup); context only, never a finding",
         "words": [("人脸", "人臉"), ("抓拍", None), ("年龄段", "年齡段"), ("眼镜", "眼鏡"), ("口罩", None), ("胡子", "鬍子"),
@@ -86,13 +90,13 @@ RULES = [
                   ("id_face_mask", "/(face|wear)_?mask/ nocase")],
     },
     {
-        "name": "SIG_Person_Context", "signal": "person_context", "refs": "face",
+        "name": "SIG_Person_Context", "folder": "context", "signal": "person_context", "refs": "face",
         "description": "Signal: person attributes that face analytics and forms share (性别, 年龄; gender); weak context",
         "words": [("性别", "性別"), ("年龄", "年齡")],
         "ascii": [("id_gender", "\"gender\" nocase")],
     },
     {
-        "name": "SIG_Benign_List_Name", "signal": "benign_list", "refs": "benign",
+        "name": "SIG_Benign_List_Name", "folder": "context", "signal": "benign_list", "refs": "benign",
         "description": "Signal (benign): names that make up lists: China's other nationalities (ID-card and census "
                        "tables) and language names (locale and font tables); a label among them is a list entry",
         "words": [("汉族", "漢族"), ("蒙古族", None), ("回族", None), ("藏族", None), ("苗族", None), ("彝族", None),
@@ -110,14 +114,14 @@ RULES = [
                   ("deutsch", "\"Deutsch\""), ("idcard", "\"CITIZENIDCARD\" nocase")],
     },
     {
-        "name": "SIG_Benign_Place_Name", "signal": "benign_address", "refs": "benign",
+        "name": "SIG_Benign_Place_Name", "folder": "context", "signal": "benign_address", "refs": "benign",
         "description": "Signal (benign): place and policy names that hold a label (新疆维吾尔自治区, 'Uyghur Autonomous "
                        "Region', 少数民族地区); the label inside them is an address, not a classification",
         "hex": [("autonomous", 0, 3), ("minority_policy", 0, 3)],
         "ascii": [("autonomous_en", "/(uyghur|uighur|uygur) autonomous/ nocase")],
     },
     {
-        "name": "SIG_Benign_Form_Text", "signal": "benign_text", "refs": "benign",
+        "name": "SIG_Benign_Form_Text", "folder": "context", "signal": "benign_text", "refs": "benign",
         "description": "Signal (benign): licence, privacy-policy, HR and education-form vocabulary (隐私政策, 籍贯, "
                        "政治面貌, 学历, 考生; 'Privacy Policy', 'General Public License')",
         "words": [("隐私政策", "隱私政策"), ("隐私声明", "隱私聲明"), ("个人信息", "個人信息"), ("许可协议", "許可協議"),
@@ -181,7 +185,7 @@ def hex_strings(name, lo, hi):
 def render(rule):
     lines = ["rule %s" % rule["name"], "{", "    meta:"]
     meta = [("description", rule["description"]), ("author", "fwscan"), ("date", DATE), ("severity", "info"),
-            ("score", 0), ("category", "signals"), ("signal", rule["signal"])]
+            ("score", 0), ("category", rule.get("folder", "signals")), ("signal", rule["signal"])]
     meta += [("reference", r) for r in REFS[rule["refs"]]]
     meta += [("evidence", "xref")]
     for k, v in meta:
@@ -204,13 +208,14 @@ def render(rule):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(HERE), "rules", "signals"))
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(HERE), "rules"))
     args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
     for rule in RULES:
-        with open(os.path.join(args.out, rule["name"] + ".yar"), "w", encoding="utf-8") as f:
+        folder = os.path.join(args.out, rule.get("folder", "signals"))
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, rule["name"] + ".yar"), "w", encoding="utf-8") as f:
             f.write(render(rule))
-    print("wrote %d signal rules to %s" % (len(RULES), args.out))
+    print("wrote %d signal rules under %s" % (len(RULES), args.out))
 
 
 if __name__ == "__main__":

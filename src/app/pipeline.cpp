@@ -145,55 +145,84 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
 
 }  // namespace
 
+void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selected) {
+  ExtractionTree& tree = doc_.tree;
+  std::map<NodeId, std::vector<std::string>> duplicates;
+  for (const Node& n : tree.nodes()) {
+    if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
+  }
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    Node& n = tree.at(static_cast<NodeId>(i));
+    if (!selected[i] || !n.is_content() || n.size() == 0 || n.duplicate_of) continue;
+    ScanContext ctx;
+    ctx.depth = n.depth;
+    ctx.handler = n.handler.value_or("");
+    ctx.locator = n.locator;
+    ctx.name = basename_of(n.step.entry);
+    ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
+    std::vector<Diagnostic> diags;
+    auto matches = session.scan(n.data.bytes(), ctx, diags);
+    if (!matches) {
+      n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
+      n.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
+      continue;
+    }
+    const auto ranges = carved_child_ranges(tree, n);
+    auto dup = duplicates.find(n.id);
+    const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
+    // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
+    std::set<std::string> raised;
+    for (const auto& m : *matches) {
+      if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
+    }
+    add_findings(*matches, ns, nullptr, doc_.findings, doc_.signals);
+    auto scan_view = [&](const DecodedView& view) {
+      auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
+      if (!vmatches) return;
+      std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
+      for (const auto& m : *vmatches) {
+        if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
+      }
+      add_findings(*vmatches, ns, &view, doc_.findings, doc_.signals);
+    };
+    // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
+    if (!ctx.is_elf) {
+      if (auto view = unescape_view(n.data.bytes())) scan_view(*view);
+    }
+    // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
+    for (const DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) scan_view(view);
+    n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
+  }
+}
+
 ReportDocument Pipeline::finish() {
   ExtractionTree& tree = doc_.tree;
   if (options_.rules) {
     ScanSession session(options_.rules, options_.limits.yara_timeout_seconds);
-    std::map<NodeId, std::vector<std::string>> duplicates;
-    for (const Node& n : tree.nodes()) {
-      if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
-    }
-    for (std::size_t i = 0; i < tree.size(); ++i) {
-      Node& n = tree.at(static_cast<NodeId>(i));
-      if (!n.is_content() || n.size() == 0 || n.duplicate_of) continue;
-      ScanContext ctx;
-      ctx.depth = n.depth;
-      ctx.handler = n.handler.value_or("");
-      ctx.locator = n.locator;
-      ctx.name = basename_of(n.step.entry);
-      ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
-      std::vector<Diagnostic> diags;
-      auto matches = session.scan(n.data.bytes(), ctx, diags);
-      if (!matches) {
-        n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
-        n.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
-        continue;
-      }
-      const auto ranges = carved_child_ranges(tree, n);
-      auto dup = duplicates.find(n.id);
-      const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
-      // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
-      std::set<std::string> raised;
-      for (const auto& m : *matches) {
-        if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
-      }
-      add_findings(*matches, ns, nullptr, doc_.findings, doc_.signals);
-      auto scan_view = [&](const DecodedView& view) {
-        auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
-        if (!vmatches) return;
-        std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
-        for (const auto& m : *vmatches) {
-          if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
-        }
-        add_findings(*vmatches, ns, &view, doc_.findings, doc_.signals);
+    scan_nodes(session, std::vector<bool>(tree.size(), true));
+    // Context and benign signals (rules/context/) only matter in an image where a label is:
+    // scan those images again with them.
+    const auto& policy = options_.rules->policy();
+    if (options_.rules->context() && policy) {
+      auto root_of = [&](NodeId id) {
+        NodeId cur = id;
+        while (tree.at(cur).parent) cur = *tree.at(cur).parent;
+        return cur;
       };
-      // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
-      if (!ctx.is_elf) {
-        if (auto view = unescape_view(n.data.bytes())) scan_view(*view);
+      std::set<NodeId> roots;
+      for (const Finding& f : doc_.signals) {
+        const auto* k = policy->kind(f.meta.get_string("signal"));
+        if (k != nullptr && k->role == verdict::Role::kSubject) roots.insert(root_of(f.node));
       }
-      // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
-      for (const DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) scan_view(view);
-      n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
+      if (options_.context_everywhere) {
+        for (std::size_t i = 0; i < tree.size(); ++i) roots.insert(root_of(static_cast<NodeId>(i)));
+      }
+      if (!roots.empty()) {
+        std::vector<bool> selected(tree.size(), false);
+        for (std::size_t i = 0; i < tree.size(); ++i) selected[i] = roots.count(root_of(static_cast<NodeId>(i))) != 0;
+        ScanSession context_session(options_.rules->context(), options_.limits.yara_timeout_seconds);
+        scan_nodes(context_session, selected);
+      }
     }
   }
   drop_explained_by_descendants(doc_.findings);

@@ -23,6 +23,7 @@ struct ScanOptions {
   std::shared_ptr<const RuleSet> rules;  // null: unpack only
   EvidencePolicy evidence = EvidencePolicy::kRules;
   bool elf_summaries = true;             // architecture, symbols and functions of every ELF node
+  bool context_everywhere = false;       // scan every node with the context rules, label or not (rules check)
 };
 
 class Pipeline {
@@ -41,6 +42,8 @@ class Pipeline {
  private:
   void drop_explained_by_descendants(std::vector<Finding>& findings);
   void analyze_elves();
+  // YARA over the selected nodes (raw bytes and their views): findings, and signals.
+  void scan_nodes(ScanSession& session, const std::vector<bool>& selected);
   ScanOptions options_;
   const Registry& registry_;
   ReportDocument doc_;

@@ -6,6 +6,16 @@
 #include "app/pipeline.hpp"
 
 namespace fwscan {
+namespace {
+
+// A rule is raised by a finding of its own, or, for a signal rule, by a signal.
+bool raises(const ReportDocument& doc, const std::string& rule) {
+  auto named = [&](const Finding& x) { return x.rule == rule; };
+  return std::any_of(doc.findings.begin(), doc.findings.end(), named) ||
+         std::any_of(doc.signals.begin(), doc.signals.end(), named);
+}
+
+}  // namespace
 
 std::vector<LintIssue> check_rule_samples(const std::filesystem::path& samples_root,
                                           const std::shared_ptr<const RuleSet>& rules, SampleStats* stats) {
@@ -13,6 +23,7 @@ std::vector<LintIssue> check_rule_samples(const std::filesystem::path& samples_r
   const std::set<std::string> rule_names(rules->rule_names().begin(), rules->rule_names().end());
   ScanOptions opts;
   opts.rules = rules;
+  opts.context_everywhere = true;  // a context rule's sample holds no label of its own
   std::set<std::string> with_match, with_nomatch;
   std::error_code ec;
   if (!std::filesystem::is_directory(samples_root, ec)) {
@@ -49,11 +60,14 @@ std::vector<LintIssue> check_rule_samples(const std::filesystem::path& samples_r
         if (std::string(kind) == "match") {
           with_match.insert(rule_name);
           if (stats) ++stats->match_files;
-          const bool hit = std::any_of(doc.findings.begin(), doc.findings.end(), [&](const Finding& x) { return x.rule == rule_name; });
-          if (!hit) issues.push_back({rel, 0, "match sample does not raise " + rule_name});
+          if (!raises(doc, rule_name)) issues.push_back({rel, 0, "match sample does not raise " + rule_name});
         } else {
           with_nomatch.insert(rule_name);
           if (stats) ++stats->nomatch_files;
+          // A signal rule's nomatch sample must not raise the signal either.
+          if (std::any_of(doc.signals.begin(), doc.signals.end(), [&](const Finding& x) { return x.rule == rule_name; })) {
+            issues.push_back({rel, 0, "nomatch sample raises the signal " + rule_name});
+          }
           for (const auto& x : doc.findings) {
             if (x.severity > RuleSeverity::kInfo) {
               issues.push_back({rel, 0, "nomatch sample raises " + x.ns + "/" + x.rule + " (" +

@@ -187,6 +187,10 @@ int main(int argc, char** argv) {
       const auto profile = (*set)->profile(fwscan::ByteView());
       std::cout << fmt::format("{}: the automaton leaves its root on {} byte values (fewer is faster; see {})\n", dir,
                                profile.root_bytes.size(), fwscan::kAtomPreferencesFile);
+      if (const auto& ctx = (*set)->context()) {
+        std::cout << fmt::format("{}: the context rules ({}, scanned only in images with a label) leave it on {}\n", dir,
+                                 fwscan::kContextFolder, ctx->profile(fwscan::ByteView()).root_bytes.size());
+      }
       return issues.empty() ? kExitClean : kExitError;
     }
     if (identify->parsed()) {

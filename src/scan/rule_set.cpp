@@ -157,7 +157,31 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     files.push_back(std::filesystem::relative(it->path(), root).generic_string());
   }
   std::sort(files.begin(), files.end());
+  // Context and benign signals matter only where a label is (rules/README.md): they are a second
+  // set, scanned over an image only when the first found a label in it.
+  std::vector<std::string> primary, context;
+  for (const auto& f : files) (f.rfind(kContextFolder, 0) == 0 ? context : primary).push_back(f);
+  auto set = compile_list(root, primary, atoms);
+  if (!set) return set.error();
+  if (!context.empty()) {
+    auto ctx = compile_list(root, context, atoms);
+    if (!ctx) return ctx.error();
+    RuleSet& main = **set;
+    const RuleSet& c = **ctx;
+    main.files_ = files;
+    main.rule_count_ += c.rule_count_;
+    main.rule_names_.insert(main.rule_names_.end(), c.rule_names_.begin(), c.rule_names_.end());
+    std::sort(main.rule_names_.begin(), main.rule_names_.end());
+    main.warnings_.insert(main.warnings_.end(), c.warnings_.begin(), c.warnings_.end());
+    const std::string both = main.digest_ + c.digest_;
+    main.digest_ = sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(both.data()), both.size()));  // NOLINT
+    main.context_ = std::move(*ctx);
+  }
+  return std::shared_ptr<const RuleSet>(std::move(*set));
+}
 
+Result<std::shared_ptr<RuleSet>> RuleSet::compile_list(const std::filesystem::path& root, std::vector<std::string> files,
+                                                        AtomChoice atoms) {
   // Pass 1: each file in its own compiler, so every error of every file is reported.
   std::vector<CompileMessage> messages;
   CompileSink sink{&messages, ""};
@@ -273,7 +297,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     set->rule_names_.emplace_back(rule->identifier);
   }
   std::sort(set->rule_names_.begin(), set->rule_names_.end());
-  return std::shared_ptr<const RuleSet>(std::move(set));
+  return set;
 }
 
 AutomatonProfile RuleSet::profile(ByteView sample) const {

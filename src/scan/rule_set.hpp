@@ -25,6 +25,8 @@ struct CompileMessage {
 
 // The rules tree's atom preferences (scan/atom_quality.hpp), at its top.
 inline constexpr const char* kAtomPreferencesFile = "atom-preferences.txt";
+// The folder of the rules scanned only around labels (RuleSet::context).
+inline constexpr const char* kContextFolder = "context/";
 
 // What the compiled automaton costs, independent of timing noise: the bytes that leave its root
 // state, and how often a sample of content makes the scan leave it (the scan's extra cost over
@@ -58,11 +60,18 @@ class RuleSet {
   AutomatonProfile profile(ByteView sample) const;
   // The tree's verdict policy (verdict.policy at its top); null when it has none.
   const std::shared_ptr<const verdict::Policy>& policy() const { return policy_; }
+  // The rules of the tree's context/ folder (context and benign signals), compiled apart: the
+  // pipeline scans an image with them only when the other rules found a label in it. Null when
+  // the tree has none. files(), rule_count(), rule_names() and digest() cover both sets.
+  const std::shared_ptr<const RuleSet>& context() const { return context_; }
 
  private:
   RuleSet() = default;
+  static Result<std::shared_ptr<RuleSet>> compile_list(const std::filesystem::path& root, std::vector<std::string> files,
+                                                      AtomChoice atoms);
   void* rules_ = nullptr;
   std::shared_ptr<const verdict::Policy> policy_;
+  std::shared_ptr<const RuleSet> context_;
   std::vector<std::string> files_;
   std::vector<CompileMessage> warnings_;
   std::string digest_;

@@ -150,9 +150,11 @@ const DoubleByteTable& big5_table() {
   return *t;
 }
 
-bool valid_utf8(ByteView d) {
-  std::size_t i = 0;
-  while (i < d.size()) {
+// Whether d[begin, end) is UTF-8 text: valid sequences, the last one allowed to end past `end`
+// (a GBK run cut out of UTF-8 text ends inside a character).
+bool utf8_through(ByteView d, std::size_t begin, std::size_t end) {
+  std::size_t i = begin;
+  while (i < end) {
     const std::uint8_t c = d[i];
     std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     if (n == 0 || i + n > d.size()) return false;
@@ -188,7 +190,7 @@ DecodedView double_byte_view(ByteView d, const DoubleByteTable& table, const cha
   std::size_t cjk = 0;
   std::uint64_t start = 0;
   auto flush = [&](std::uint64_t end) {
-    if (cjk >= 2 && !valid_utf8(d.subspan(start, end - start))) {
+    if (cjk >= 2 && !utf8_through(d, start, end)) {
       emit_run(v, run, end);
       ++v.escapes;
     }

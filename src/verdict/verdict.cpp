@@ -236,6 +236,9 @@ class Engine {
     if (same_string(s, o, doc_.tree.at(s.node).data.bytes(), policy_.string_gap)) return Scope::kString;
     function = shared_function(s, o);
     if (!function.empty()) return Scope::kFunction;
+    // In an executable whose code was swept, the functions are the records: the linker orders
+    // its string tables as it likes, so nearness there says nothing.
+    if (!(s.functions.empty() && o.functions.empty()) && s.ev->elf && o.ev->elf) return Scope::kFile;
     if (distance(s, o) <= policy_.record_window) return Scope::kRecord;
     return Scope::kFile;
   }
@@ -431,8 +434,13 @@ bool identifier_token_ok(ByteView d, std::uint64_t begin, std::uint64_t end) {
     if (!is_alpha(c)) return true;                                     // '_', digits, punctuation, NUL
     return is_lower(c) && is_upper(d[p]);                              // camelCase step: byRace
   };
+  // A length-prefixed string (pyc marshal, Java constant pool, DEX) ends where its length says,
+  // whatever byte follows it (marshal's next type code is a letter).
+  const bool length_prefixed = b > 0 && d[b - 1] != 0 && b + d[b - 1] <= d.size() && b + d[b - 1] >= end &&
+                               !is_alpha(d[b - 1]);
   auto right_ok = [&](std::uint64_t e) {
     if (e >= d.size() || !is_alpha(d[e])) return true;
+    if (length_prefixed && e == b + d[b - 1]) return true;
     if (is_upper(d[e]) && !is_upper(d[e - 1])) return true;            // raceType
     const bool plural = (d[e] == 's') && (e + 1 >= d.size() || !is_alpha(d[e + 1]));
     return plural;

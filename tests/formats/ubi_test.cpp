@@ -148,7 +148,7 @@ TEST_CASE("ubi: a label inside a UBIFS volume is found with its full provenance"
   const ReportDocument doc = scan_path(corpus_dir() / kUbiDir / "camera_nand.ubi");
   bool found = false;
   for (const auto& f : doc.findings) {
-    if (f.rule == "ETHN_CN_Minority_Uyghur_Attribute") {
+    if (f.rule == "ETHN_Minority_Classification_Attribute" && f.strings.at(0).text == "是否少数民族") {
       found = true;
       CHECK(f.locator == "camera_nand.ubi/ubi@0x0:app/ubifs@0x0:cfg/face_attr.txt");
     }

@@ -1,1 +1,0 @@
-function onEvent(e){if(e.isUyghur){raise(e)}}var uyghurAlarm=1;

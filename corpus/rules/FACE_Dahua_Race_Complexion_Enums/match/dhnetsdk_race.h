@@ -1,8 +1,0 @@
-typedef enum tagEM_RACE_TYPE
-{
-    EM_RACE_UNKNOWN,
-    EM_RACE_NODISTI,
-    EM_RACE_YELLOW,
-    EM_RACE_BLACK,
-    EM_RACE_WHITE,
-}EM_RACE_TYPE;

@@ -1,1 +1,0 @@
-struct Player { BYTE byRace; BYTE byClass; BYTE byLevel; DWORD dwGold; };

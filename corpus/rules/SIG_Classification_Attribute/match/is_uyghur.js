@@ -1,0 +1,1 @@
+function onEvent(e){if(e.isUyghur){raise(e)}}

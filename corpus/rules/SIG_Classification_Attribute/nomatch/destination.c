@@ -1,0 +1,1 @@
+int destinationType; struct international_type t; int nationwide;

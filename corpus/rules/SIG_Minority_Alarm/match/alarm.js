@@ -1,0 +1,1 @@
+var uyghurAlarm=1;

@@ -1,0 +1,5 @@
+typedef enum tagEM_RACE_TYPE
+{
+    EM_RACE_UNKNOWN,
+    EM_RACE_YELLOW,
+}EM_RACE_TYPE;

@@ -1,0 +1,1 @@
+/* a data race in trace(); brace for it; embrace grace; RACETRACK */
