@@ -312,9 +312,12 @@ def rule_samples(out):
         },
         "SIG_Minority_Alarm": {
             "match": variants("warning", "告警类型：维族人员实时预警\n", "告警類型：維族人員實時預警\n")
+            | variants("campus_alert", "少数民族学生辅助分析：斋月期间异常就餐预警\n", "少數民族學生輔助分析：齋月期間異常就餐預警\n",
+                       ["utf8", "gbk", "utf16le"])
             | {"alarm.js": b"var uyghurAlarm=1;\n", "alert_en.txt": b"[\"Uighur alert\",\"enabled\"]\n",
                "minority_alarm_utf8.txt": enc("少数民族告警\n", "utf8")},
             "nomatch": {"alarm_generic_utf8.txt": enc("告警类型：人员实时预警\n", "utf8"),
+                        "calendar_utf8.txt": enc("节日日历：春节、中秋、斋月、圣诞\n", "utf8"),
                         "minority_report.txt": b"A minority report raised no alarm.\n"},
         },
         "SIG_Race_Attribute": {

@@ -23,7 +23,7 @@ DATE = "2026-12-02"
 
 BRIEF = "rules-brief.md (shared)"
 REFS = {
-    "minority": ["https://ipvm.com/reports/hikvision-minority", "https://ipvm.com/reports/hikvision-uyghur",
+    "minority": ["https://ipvm.com/reports/hikvision-fasting", "https://ipvm.com/reports/hikvision-minority", "https://ipvm.com/reports/hikvision-uyghur",
                  "https://ipvm.com/reports/dahua-uyghur-warning", "https://ipvm.com/reports/alibaba-uyghur", BRIEF],
     "race": ["https://ipvm.com/reports/racial-ethnic-standards", "https://ipvm.com/reports/hikvision-uyghur", BRIEF],
     "face": ["https://ipvm.com/reports/hikvision-minority", BRIEF],
@@ -61,7 +61,7 @@ RULES = [
     {
         "name": "SIG_Minority_Alarm", "signal": "minority_alarm", "refs": "minority",
         "description": "Signal: an alarm, warning or watch-list item about Uyghurs or minorities (维族人员实时预警, "
-                       "少数民族告警; uyghurAlert, minorityAlarm, 'Uyghur alarm')",
+                       "少数民族告警, 斋月期间异常就餐预警; uyghurAlert, minorityAlarm, 'Uyghur alarm')",
         "hex": [("alarm", 0, 15)],
         "ascii": [("id_alarm", "/(minority|minorities|uyghur|uighur|uygur|uigur|ethnic)[ _-]?(alarm|alert|warning|warn)/ nocase")],
     },
@@ -164,7 +164,10 @@ def hex_strings(name, lo, hi):
         return out
     if name == "alarm":
         alt, words = alternation(ALARM_WORDS)
-        out = []
+        # a religious-practice alarm: 斋月 (Ramadan) within a few words of a warning or anomaly
+        ramadan_alt, ramadan_words = alternation(ALARM_WORDS + [("异常", "異常")])
+        out = [("alarm_ramadan_%d" % i, "{ %s [0-24] %s }" % (hexs(f), ramadan_alt), f + " … " + ramadan_words)
+               for i, f in enumerate(("斋月", "齋月"))]
         for simp, trad in MINORITY:
             for form in (simp, trad):
                 if form:
@@ -176,7 +179,7 @@ def hex_strings(name, lo, hi):
                 for i, f in enumerate(("维吾尔", "維吾爾"))]
     if name == "minority_policy":
         alt, words = alternation([("地区", "地區"), ("聚居", None), ("自治", None), ("干部", "幹部"), ("政策", None),
-                                  ("学生", "學生"), ("加分", None), ("考生", None), ("文字", None), ("语言", "語言")])
+                                  ("加分", None), ("考生", None), ("文字", None), ("语言", "語言")])
         return [("minority_policy_%d" % i, "{ %s [%d-%d] %s }" % (hexs(f), lo, hi, alt), f + " … " + words)
                 for i, f in enumerate(("少数民族", "少數民族"))]
     raise ValueError(name)

@@ -8,6 +8,7 @@ rule SIG_Classification_Attribute
         score = 0
         category = "signals"
         signal = "classification_attribute"
+        reference = "https://ipvm.com/reports/hikvision-fasting"
         reference = "https://ipvm.com/reports/hikvision-minority"
         reference = "https://ipvm.com/reports/hikvision-uyghur"
         reference = "https://ipvm.com/reports/dahua-uyghur-warning"

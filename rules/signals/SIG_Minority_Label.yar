@@ -8,6 +8,7 @@ rule SIG_Minority_Label
         score = 0
         category = "signals"
         signal = "minority_label"
+        reference = "https://ipvm.com/reports/hikvision-fasting"
         reference = "https://ipvm.com/reports/hikvision-minority"
         reference = "https://ipvm.com/reports/hikvision-uyghur"
         reference = "https://ipvm.com/reports/dahua-uyghur-warning"
