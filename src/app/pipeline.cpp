@@ -82,6 +82,8 @@ bool inside_carved(const NodeScan& ns, std::uint64_t begin, std::uint64_t end) {
                      [&](const auto& r) { return begin >= r.first && end <= r.second; });
 }
 
+constexpr std::size_t kMaxSignalMatchesPerString = 256;
+
 bool is_signal_rule(const RuleMatch& m) { return m.meta.get("signal") != nullptr; }
 
 // String ids of signal rules that start with "$id_" must match a whole identifier token
@@ -105,7 +107,10 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
     f.node = ns.node.id;
     f.locator = ns.node.locator;
     f.node_sha256 = ns.node.sha256;
+    std::map<std::string, std::size_t> per_id;
     for (const StringMatch& s : m.strings) {
+      // A signal's first matches per string are enough to place it; a page of 人脸 is not 10,000 signals.
+      if (signal && ++per_id[s.id] > kMaxSignalMatchesPerString) continue;
       if (signal && wants_token(s.id) && !verdict::identifier_token_ok(scanned, s.offset, s.offset + s.length)) continue;
       std::uint64_t begin = s.offset, end = s.offset + s.length;
       if (view != nullptr) std::tie(begin, end) = view->original_range(s.offset, s.length);
@@ -185,12 +190,21 @@ void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selecte
       }
       add_findings(*vmatches, ns, &view, doc_.findings, doc_.signals);
     };
-    // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
-    if (!ctx.is_elf) {
-      if (auto view = unescape_view(n.data.bytes())) scan_view(*view);
+    // The views are made once per node and kept for a second pass (the context rules).
+    auto cached = views_.find(n.id);
+    if (cached == views_.end()) {
+      std::vector<DecodedView> views;
+      if (session.rule_count() > 0) {
+        // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
+        if (!ctx.is_elf) {
+          if (auto view = unescape_view(n.data.bytes())) views.push_back(std::move(*view));
+        }
+        // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
+        for (DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) views.push_back(std::move(view));
+      }
+      cached = views_.emplace(n.id, std::move(views)).first;
     }
-    // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
-    for (const DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) scan_view(view);
+    for (const DecodedView& view : cached->second) scan_view(view);
     n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
   }
 }
@@ -224,6 +238,7 @@ ReportDocument Pipeline::finish() {
         scan_nodes(context_session, selected);
       }
     }
+    views_.clear();
   }
   drop_explained_by_descendants(doc_.findings);
   drop_explained_by_descendants(doc_.signals);

@@ -2,6 +2,7 @@
 // The scan pipeline: inputs → unpacker → YARA over every unique node → findings with
 // provenance. A scan always finishes and always yields a document.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "core/limits.hpp"
 #include "report/document.hpp"
 #include "scan/rule_set.hpp"
+#include "scan/text_views.hpp"
 #include "unpack/registry.hpp"
 
 namespace fwscan {
@@ -48,6 +50,7 @@ class Pipeline {
   const Registry& registry_;
   ReportDocument doc_;
   std::unique_ptr<Unpacker> unpacker_;
+  std::map<NodeId, std::vector<DecodedView>> views_;  // per node, between the two scan passes
 };
 
 // Convenience: unpack + scan in one call.

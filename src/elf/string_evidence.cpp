@@ -67,6 +67,21 @@ std::string ElfAnalysis::function_name(const FunctionSymbol* f, std::uint64_t va
   return f->name.empty() ? "sub_" + hex(f->addr) : f->name;
 }
 
+std::vector<std::string> ElfAnalysis::direct_callers(const FunctionSymbol* f, std::uint64_t va) const {
+  constexpr std::size_t kMaxCallers = 16;
+  std::vector<std::string> out;
+  if (f == nullptr) return out;
+  auto c = std::lower_bound(calls_by_target_.begin(), calls_by_target_.end(), f->addr,
+                            [](const CallEdge& e, std::uint64_t v) { return e.target_va < v; });
+  for (; c != calls_by_target_.end() && c->target_va == f->addr && out.size() < kMaxCallers; ++c) {
+    const FunctionSymbol* caller = containing_function(img_, functions_, c->insn_va);
+    if (caller != nullptr && caller != f) out.push_back(function_name(caller, va));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<std::string> ElfAnalysis::exported_callers(const FunctionSymbol* f) const {
   std::vector<std::string> out;
   if (f == nullptr) return out;
@@ -125,6 +140,7 @@ ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, cons
     c.via_slot = via;
     c.disasm = disassemble_around(img_, bytes_, r.insn_va, c.function_va, 3, 3);
     c.exported_via = exported_callers(f);
+    c.callers = direct_callers(f, r.insn_va);
     loc.refs.push_back(std::move(c));
   };
   for (const CodeRef& r : xref_.refs_to(loc.string_va, match_end_va)) add_ref(r, std::nullopt);

@@ -26,6 +26,7 @@ class ElfAnalysis {
  private:
   std::string function_name(const FunctionSymbol* f, std::uint64_t va) const;
   std::vector<std::string> exported_callers(const FunctionSymbol* f) const;
+  std::vector<std::string> direct_callers(const FunctionSymbol* f, std::uint64_t va) const;
   ByteView bytes_;
   ElfImage img_;
   XrefIndex xref_;

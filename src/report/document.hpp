@@ -26,6 +26,7 @@ struct CodeReference {
   std::optional<std::uint64_t> via_slot;   // data_pointer: the slot holding the string's address
   std::vector<std::string> disasm;         // ±3 instructions, the referencing one marked "> "
   std::vector<std::string> exported_via;   // shared objects: exported functions that reach it
+  std::vector<std::string> callers;        // functions that call `function` directly (at most 16)
 };
 
 struct ElfLocation {

@@ -148,7 +148,7 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
           refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
                           {"function_offset", r.function_offset}, {"function_source", r.function_source},
                           {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
-                          {"disasm", r.disasm}, {"exported_via", r.exported_via}});
+                          {"disasm", r.disasm}, {"exported_via", r.exported_via}, {"callers", r.callers}});
         }
         js["elf"] = {{"va", s.elf->va}, {"section", s.elf->section}, {"segment", s.elf->segment},
                      {"string_va", s.elf->string_va}, {"string", s.elf->string_text}, {"refs", refs}};

@@ -95,6 +95,7 @@ class ScanSession {
   ScanSession& operator=(const ScanSession&) = delete;
   // Diagnostics (timeouts, too many matches) are appended to `diags`.
   Result<std::vector<RuleMatch>> scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags);
+  std::size_t rule_count() const { return rules_->rule_count(); }
 
  private:
   std::shared_ptr<const RuleSet> rules_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -166,112 +167,191 @@ bool utf8_through(ByteView d, std::size_t begin, std::size_t end) {
   return true;
 }
 
-struct RunChar {
-  std::uint64_t offset;
-  std::uint32_t cp;
-};
-
-// Appends a run to the view, its characters mapped to their offsets, then a newline.
-void emit_run(DecodedView& v, const std::vector<RunChar>& run, std::uint64_t run_end) {
-  for (const RunChar& c : run) {
-    const std::size_t before = v.bytes.size();
-    put_utf8(v.bytes, c.cp);
-    v.origin.insert(v.origin.end(), v.bytes.size() - before, c.offset);
-  }
-  v.bytes.push_back('\n');
-  v.origin.push_back(run_end);
+void emit_cp(DecodedView& v, std::uint32_t cp, std::uint64_t offset) {
+  const std::size_t before = v.bytes.size();
+  put_utf8(v.bytes, cp);
+  v.origin.insert(v.origin.end(), v.bytes.size() - before, offset);
 }
 
-DecodedView double_byte_view(ByteView d, const DoubleByteTable& table, const char* encoding) {
-  DecodedView v;
-  v.name = encoding;
-  v.encoding = encoding;
-  std::vector<RunChar> run;
-  std::size_t cjk = 0;
-  std::uint64_t start = 0;
-  auto flush = [&](std::uint64_t end) {
-    if (cjk >= 2 && !utf8_through(d, start, end)) {
-      emit_run(v, run, end);
-      ++v.escapes;
-    }
-    run.clear();
-    cjk = 0;
-  };
-  std::size_t p = 0;
-  while (p < d.size()) {
-    const std::uint8_t c = d[p];
-    if (is_text_ascii(c)) {
-      if (run.empty()) start = p;
-      run.push_back({p, c});
+// The runs of d[a, b) in a double-byte code page, appended to v. Bytes below 0x81 are skipped
+// fast; at a CJK character the run is widened back over the text bytes before it, then forward.
+void double_byte_runs(ByteView d, std::size_t a, std::size_t b, const DoubleByteTable& table, DecodedView& v) {
+  std::size_t p = a, last_end = a;
+  while (p < b) {
+    if (d[p] < 0x81) {
       ++p;
       continue;
     }
-    const std::uint32_t cp = p + 1 < d.size() ? table.at(c, d[p + 1]) : 0;
-    if (cp != 0) {
-      if (run.empty()) start = p;
-      run.push_back({p, cp});
-      ++cjk;
-      p += 2;
+    if (p + 1 >= d.size() || table.at(d[p], d[p + 1]) == 0) {
+      ++p;
       continue;
     }
-    flush(p);
-    ++p;
-  }
-  flush(d.size());
-  v.origin.push_back(d.size());
-  return v;
-}
-
-void utf16_view_at(ByteView d, bool big_endian, std::size_t align, DecodedView& v) {
-  std::vector<RunChar> run;
-  std::size_t cjk = 0;
-  std::uint64_t start = align;
-  bool narrow = true;  // every byte of the run is printable ASCII: plain text, not UTF-16
-  auto flush = [&](std::uint64_t end) {
-    if ((cjk >= 2 || run.size() >= 4) && !narrow) {
-      emit_run(v, run, end);
+    std::size_t start = p;
+    while (start > last_end && is_text_ascii(d[start - 1])) --start;
+    std::size_t q = p, cjk = 0;
+    while (q < b) {
+      if (is_text_ascii(d[q])) {
+        ++q;
+      } else if (q + 1 < d.size() && table.at(d[q], d[q + 1]) != 0) {
+        ++cjk;
+        q += 2;
+      } else {
+        break;
+      }
+    }
+    const std::size_t end = std::min(q, d.size());
+    // A text run ends at a control character (NUL, newline, a length byte) on one side at
+    // least; runs that binary data decodes into are bounded by other bytes.
+    const bool terminated = (start == 0 || d[start - 1] < 0x20) && (end >= d.size() || d[end] < 0x20);
+    if (cjk >= 2 && terminated && !utf8_through(d, start, end)) {
+      for (std::size_t i = start; i < end;) {
+        if (is_text_ascii(d[i])) {
+          emit_cp(v, d[i], i);
+          ++i;
+        } else {
+          emit_cp(v, table.at(d[i], d[i + 1]), i);
+          i += 2;
+        }
+      }
+      v.bytes.push_back('\n');
+      v.origin.push_back(end);
       ++v.escapes;
     }
-    run.clear();
-    cjk = 0;
-    narrow = true;
-  };
-  for (std::size_t p = align; p + 1 < d.size(); p += 2) {
-    const std::uint32_t u = big_endian ? (d[p] << 8 | d[p + 1]) : (d[p] | d[p + 1] << 8);
-    const bool ascii = u < 0x80 && is_text_ascii(static_cast<std::uint8_t>(u));
-    if (ascii || is_cjk(u)) {
-      if (run.empty()) start = p;
-      run.push_back({p, u});
-      cjk += ascii ? 0 : 1;
-      narrow = narrow && is_text_ascii(d[p]) && is_text_ascii(d[p + 1]);
-      continue;
-    }
-    flush(p);
+    last_end = end;
+    p = end + 1;
   }
-  (void)start;
-  flush(d.size() - ((d.size() - align) % 2));
 }
 
-DecodedView utf16_view(ByteView d, bool big_endian) {
-  DecodedView v;
-  v.name = big_endian ? "utf-16be" : "utf-16le";
-  v.encoding = v.name;
-  utf16_view_at(d, big_endian, 0, v);
-  utf16_view_at(d, big_endian, 1, v);
-  v.origin.push_back(d.size());
-  return v;
+// High bytes a UTF-16 run's unit can have: 00 (ASCII), 30 (CJK punctuation), 34-9F
+// (ideographs), FF (full-width forms). Every other unit ends a run, decided by one look-up.
+constexpr std::array<bool, 256> kRunHigh = [] {
+  std::array<bool, 256> t{};
+  t[0x00] = t[0x30] = t[0xFF] = true;
+  for (std::size_t h = 0x34; h <= 0x9F; ++h) t[h] = true;
+  return t;
+}();
+
+// One UTF-16 reading of the data (byte order, parity) while it is walked.
+struct Utf16Reader {
+  bool big_endian = false;
+  DecodedView* view = nullptr;
+  std::size_t start = 0, units = 0, cjk = 0;
+  bool narrow = true;  // every byte of the run is printable ASCII: plain text, not UTF-16
+
+  std::uint32_t unit_at(ByteView d, std::size_t p) const {
+    return big_endian ? (d[p] << 8 | d[p + 1]) : (d[p] | d[p + 1] << 8);
+  }
+  bool control(ByteView d, std::size_t p) const {  // a control unit (NUL, newline, a length) or a BOM
+    if (p + 1 >= d.size()) return true;
+    const std::uint32_t u = unit_at(d, p);
+    return u < 0x20 || u == 0xFEFF;
+  }
+  // A run needs a control unit on both sides: text that binary data decodes into rarely has.
+  void flush(ByteView d, std::size_t end) {
+    if (units == 0) return;
+    const bool terminated = (start < 2 || control(d, start - 2)) && control(d, end);
+    if ((cjk >= 2 || units >= 4) && !narrow && terminated) {
+      for (std::size_t i = start; i < end; i += 2) emit_cp(*view, unit_at(d, i), i);
+      view->bytes.push_back('\n');
+      view->origin.push_back(end);
+      ++view->escapes;
+    }
+    units = cjk = 0;
+    narrow = true;
+  }
+  void step(ByteView d, std::size_t p) {
+    if (!kRunHigh[big_endian ? d[p] : d[p + 1]]) {
+      flush(d, p);
+      return;
+    }
+    const std::uint32_t u = unit_at(d, p);
+    const bool ascii = u < 0x80 && is_text_ascii(static_cast<std::uint8_t>(u));
+    if (!ascii && !is_cjk(u)) {
+      flush(d, p);
+      return;
+    }
+    if (units == 0) start = p;
+    ++units;
+    cjk += ascii ? 0 : 1;
+    narrow = narrow && is_text_ascii(d[p]) && is_text_ascii(d[p + 1]);
+  }
+};
+
+// The UTF-16LE and UTF-16BE runs of d[a, b), at both parities, in one walk.
+void utf16_runs(ByteView d, std::size_t a, std::size_t b, DecodedView& le, DecodedView& be) {
+  std::array<Utf16Reader, 4> r{};  // [parity * 2 + big_endian]
+  for (std::size_t i = 0; i < 4; ++i) {
+    r[i].big_endian = (i & 1) != 0;
+    r[i].view = r[i].big_endian ? &be : &le;
+  }
+  const std::size_t last = std::min(b, d.size() - 1);
+  for (std::size_t p = a; p < last; ++p) {
+    Utf16Reader* pair = &r[(p & 1) * 2];
+    // Both readings reject most units at once: neither byte is a possible high byte.
+    if (!kRunHigh[d[p]] && !kRunHigh[d[p + 1]]) {
+      pair[0].flush(d, p);
+      pair[1].flush(d, p);
+      continue;
+    }
+    pair[0].step(d, p);
+    pair[1].step(d, p);
+  }
+  for (auto& reader : r) reader.flush(d, reader.start + 2 * reader.units);
+}
+
+// Segments of the data worth a view: runs of 4 KiB blocks whose entropy is at most
+// kTranscodeMaxEntropy (text, tables, code), so compressed or random blocks inside a node cost
+// nothing and decode into no junk. Double-byte text needs bytes of A1-FE in its block; UTF-16
+// text needs a zero byte (ASCII units, terminators, newlines, length prefixes) or the edge of the
+// data, so plain ASCII and UTF-8 text is not walked as UTF-16.
+struct Segments {
+  std::vector<std::pair<std::size_t, std::size_t>> double_byte, utf16;
+};
+
+Segments text_segments(ByteView d) {
+  constexpr std::size_t kBlock = 4096;
+  Segments out;
+  auto add = [](std::vector<std::pair<std::size_t, std::size_t>>& list, std::size_t a, std::size_t b) {
+    if (!list.empty() && list.back().second == a) list.back().second = b;
+    else list.emplace_back(a, b);
+  };
+  for (std::size_t a = 0; a < d.size(); a += kBlock) {
+    const std::size_t b = std::min(d.size(), a + kBlock);
+    std::array<std::uint32_t, 256> hist{};
+    for (std::size_t i = a; i < b; ++i) ++hist[d[i]];
+    double h = 0.0;
+    const double n = static_cast<double>(b - a);
+    std::uint32_t high = 0;
+    for (std::size_t c = 0; c < 256; ++c) {
+      if (hist[c] != 0) h -= (hist[c] / n) * std::log2(hist[c] / n);
+      if (c >= 0xA1 && c <= 0xFE) high += hist[c];
+    }
+    if (h > kTranscodeMaxEntropy) continue;
+    if (high >= 4) add(out.double_byte, a, b);
+    // A UTF-16 run needs a control unit on each side, or the edge of the data.
+    if (hist[0] >= 1 || a == 0 || b == d.size()) add(out.utf16, a, b);
+  }
+  return out;
 }
 
 }  // namespace
 
 std::vector<DecodedView> transcode_views(ByteView data, double entropy) {
   std::vector<DecodedView> views;
-  if (data.size() < 4 || entropy > kTranscodeMaxEntropy) return views;
-  views.push_back(double_byte_view(data, gbk_table(), "gbk"));
-  views.push_back(double_byte_view(data, big5_table(), "big5"));
-  views.push_back(utf16_view(data, false));
-  views.push_back(utf16_view(data, true));
-  std::erase_if(views, [](const DecodedView& v) { return v.escapes == 0; });
+  if (data.size() < 4 || entropy > kTranscodeMaxEntropy + 0.4) return views;
+  const Segments segments = text_segments(data);
+  std::array<DecodedView, 4> v;
+  const std::array<const char*, 4> names = {"gbk", "big5", "utf-16le", "utf-16be"};
+  for (std::size_t i = 0; i < 4; ++i) v[i].name = v[i].encoding = names[i];
+  for (const auto& [a, b] : segments.double_byte) {
+    double_byte_runs(data, a, b, gbk_table(), v[0]);
+    double_byte_runs(data, a, b, big5_table(), v[1]);
+  }
+  for (const auto& [a, b] : segments.utf16) utf16_runs(data, a, b, v[2], v[3]);
+  for (auto& view : v) {
+    view.origin.push_back(data.size());
+    if (view.escapes != 0) views.push_back(std::move(view));
+  }
   return views;
 }
 

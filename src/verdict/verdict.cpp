@@ -31,6 +31,7 @@ struct Occ {
   NodeId node = 0, root = 0;
   std::uint64_t begin = 0, end = 0;
   std::vector<std::string> functions;   // sorted: functions whose code uses the string
+  std::vector<std::string> callers;     // sorted: their direct callers
   bool absorbed = false;                // part of a longer signal (是否少数民族 holds 少数民族)
   std::string explained;                // benign context that explains it
 };
@@ -51,11 +52,19 @@ struct Contribution {
   double value = 0.0;
 };
 
-std::string shared_function(const Occ& a, const Occ& b) {
+std::string first_common(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   std::vector<std::string> both;
-  std::set_intersection(a.functions.begin(), a.functions.end(), b.functions.begin(), b.functions.end(),
-                        std::back_inserter(both));
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
   return both.empty() ? "" : both.front();
+}
+
+// The function both strings are used by, or the one that uses one and directly calls the
+// function using the other ("f, which calls g"); "" when none.
+std::string shared_function(const Occ& a, const Occ& b) {
+  if (auto f = first_common(a.functions, b.functions); !f.empty()) return f;
+  if (auto f = first_common(a.callers, b.functions); !f.empty()) return f + ", which calls " + a.functions.front();
+  if (auto f = first_common(a.functions, b.callers); !f.empty()) return f + ", which calls " + b.functions.front();
+  return "";
 }
 
 std::uint64_t distance(const Occ& a, const Occ& b) {
@@ -136,9 +145,14 @@ class Engine {
         o.begin = s.offset;
         o.end = s.offset + s.length;
         if (s.elf) {
-          for (const auto& r : s.elf->refs) o.functions.push_back(r.function);
-          std::sort(o.functions.begin(), o.functions.end());
-          o.functions.erase(std::unique(o.functions.begin(), o.functions.end()), o.functions.end());
+          for (const auto& r : s.elf->refs) {
+            o.functions.push_back(r.function);
+            o.callers.insert(o.callers.end(), r.callers.begin(), r.callers.end());
+          }
+          for (auto* v : {&o.functions, &o.callers}) {
+            std::sort(v->begin(), v->end());
+            v->erase(std::unique(v->begin(), v->end()), v->end());
+          }
         }
         occs_.push_back(std::move(o));
       }
