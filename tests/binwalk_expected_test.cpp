@@ -56,7 +56,7 @@ TEST_CASE("binwalk: identify finds every expected chunk of the formats fwscan re
     }
     auto h = kHandlerFor.find(cols[1]);
     REQUIRE(h != kHandlerFor.end());
-    const ReportDocument doc = unpack_path(external_dir() / "binwalk" / sample);
+    const Unpacked doc = unpack_path(external_dir() / "binwalk" / sample);
     std::set<std::uint64_t> found;
     const Node& root = doc.tree.at(0);
     if (root.handler == h->second) found.insert(0);
@@ -76,6 +76,6 @@ TEST_CASE("binwalk: identify finds every expected chunk of the formats fwscan re
 }
 
 TEST_CASE("binwalk: the malformed PNG yields no chunk", "[corpus][binwalk][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/png_malformed.bin");
+  const Unpacked doc = unpack_path(external_dir() / "binwalk/tests/inputs/png_malformed.bin");
   CHECK(doc.tree.size() == 1);
 }

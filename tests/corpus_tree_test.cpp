@@ -19,7 +19,7 @@ TEST_CASE("corpus: every generated firmware sample matches its golden tree", "[c
     for (const auto& [file, members] : tree.items()) {
       INFO(file);
       ++samples;
-      const ReportDocument doc = unpack_path(dir.path() / file);
+      const Unpacked doc = unpack_path(dir.path() / file);
       for (const auto& [locator, sha] : members.items()) {
         INFO(locator);
         ++locators;

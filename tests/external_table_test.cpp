@@ -23,7 +23,7 @@ nlohmann::json table() {
 
 // A node whose locator ends with ":<member>" or "/<member>" (an entry, whatever the container
 // chain above it), with that SHA-256.
-bool has_member(const ReportDocument& doc, const std::string& member, const std::string& sha) {
+bool has_member(const auto& doc, const std::string& member, const std::string& sha) {
   for (const auto& n : doc.tree.nodes()) {
     if (n.sha256 != sha) continue;
     if (member == "*") return n.id != 0;  // any decoded node: single-stream compressions
@@ -36,13 +36,13 @@ bool has_member(const ReportDocument& doc, const std::string& member, const std:
   return false;
 }
 
-std::size_t file_entries(const ReportDocument& doc) {
+std::size_t file_entries(const auto& doc) {
   std::size_t n = 0;
   for (const auto& node : doc.tree.nodes()) n += node.kind == NodeKind::kEntry && node.meta.kind == EntryKind::kFile ? 1 : 0;
   return n;
 }
 
-bool has_problem_diagnostic(const ReportDocument& doc) {
+bool has_problem_diagnostic(const auto& doc) {
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
       if (d.severity != Severity::kInfo) return true;
@@ -62,7 +62,7 @@ TEST_CASE("external samples: every file system and archive sample yields what th
     INFO(rel);
     Limits limits;
     if (s.contains("passwords")) limits.passwords = s["passwords"].get<std::vector<std::string>>();
-    const ReportDocument doc = unpack_path(external_dir() / rel, limits);
+    const Unpacked doc = unpack_path(external_dir() / rel, limits);
     REQUIRE(doc.tree.size() >= 1);
     if (s.contains("gap")) {
       ++gaps;

@@ -101,14 +101,13 @@ Result<std::vector<std::string>> safe_components(std::string_view entry) {
   return parts;
 }
 
-Result<ExtractStats> write_extraction(ReportDocument& doc, const std::filesystem::path& out_dir) {
+Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   Fd root(::open(out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.ok()) return make_error(Errc::kIo, "cannot open output folder " + out_dir.string() + ": " + std::strerror(errno));
   SafeWriter w(root.get());
   ExtractStats stats;
-  ExtractionTree& tree = doc.tree;
   // node id -> directory (components under out_dir) where its extraction goes
   std::map<NodeId, std::vector<std::string>> node_dir;
   auto refuse = [&](Node& n, const std::string& code, const std::string& message) {

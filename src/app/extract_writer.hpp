@@ -8,7 +8,8 @@
 //                    and, for an entry that was unpacked further, <entry path>.extracted/...
 #include <filesystem>
 
-#include "report/document.hpp"
+#include "core/result.hpp"
+#include "unpack/extraction_tree.hpp"
 
 namespace fwscan {
 
@@ -16,7 +17,8 @@ struct ExtractStats {
   std::size_t files = 0, directories = 0, refused = 0, not_created = 0;
 };
 
-Result<ExtractStats> write_extraction(ReportDocument& doc, const std::filesystem::path& out_dir);
+// Writes the working tree's bytes (the pipeline calls it before the bytes are released).
+Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesystem::path& out_dir);
 
 // Splits an entry path into safe components; error when it is absolute or climbs out.
 Result<std::vector<std::string>> safe_components(std::string_view entry);

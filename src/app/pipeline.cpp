@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "app/extract_writer.hpp"
 #include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "elf/string_evidence.hpp"
@@ -65,7 +66,7 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   ReportInput in{name, sha256_hex(blob.bytes()), blob.size(), std::nullopt};
   std::size_t same = 0;
   for (const auto& other : doc_.inputs) same += other.name == name ? 1 : 0;
-  in.root = unpacker_->unpack(std::move(blob), name, doc_.tree, same == 0 ? "" : "#" + std::to_string(same + 1));
+  in.root = unpacker_->unpack(std::move(blob), name, tree_, same == 0 ? "" : "#" + std::to_string(same + 1));
   doc_.inputs.push_back(std::move(in));
 }
 
@@ -151,7 +152,7 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
 }  // namespace
 
 void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selected) {
-  ExtractionTree& tree = doc_.tree;
+  ExtractionTree& tree = tree_;
   std::map<NodeId, std::vector<std::string>> duplicates;
   for (const Node& n : tree.nodes()) {
     if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
@@ -210,7 +211,7 @@ void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selecte
 }
 
 ReportDocument Pipeline::finish() {
-  ExtractionTree& tree = doc_.tree;
+  ExtractionTree& tree = tree_;
   if (options_.rules) {
     ScanSession session(options_.rules, options_.limits.yara_timeout_seconds);
     scan_nodes(session, std::vector<bool>(tree.size(), true));
@@ -243,7 +244,13 @@ ReportDocument Pipeline::finish() {
   drop_explained_by_descendants(doc_.findings);
   drop_explained_by_descendants(doc_.signals);
   analyze_elves();
-  if (options_.rules && options_.rules->policy()) verdict::apply(doc_, *options_.rules->policy());
+  if (options_.rules && options_.rules->policy()) verdict::apply(doc_, tree_, *options_.rules->policy());
+  if (options_.extract_to) {
+    auto stats = write_extraction(tree_, *options_.extract_to);
+    if (stats) extract_stats_ = *stats;
+    else doc_.diagnostics.push_back({Severity::kError, "io_error", stats.error().message, "extract", std::nullopt});
+  }
+  doc_.tree = tree_.snapshot();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.locator != b.locator) return a.locator < b.locator;
@@ -255,7 +262,7 @@ ReportDocument Pipeline::finish() {
 
 void Pipeline::analyze_elves() {
   constexpr std::size_t kMaxListedFunctions = 5000;
-  ExtractionTree& tree = doc_.tree;
+  ExtractionTree& tree = tree_;
   std::map<NodeId, std::vector<Finding*>> wanting;  // ELF node -> findings that want code evidence
   std::vector<Finding*> all;
   for (Finding& f : doc_.findings) all.push_back(&f);
@@ -297,7 +304,7 @@ void Pipeline::drop_explained_by_descendants(std::vector<Finding>& findings) {
   // A container's match whose every matched string (id and bytes) also matched the same rule in
   // a node extracted from it (a decoded file, where offsets cannot be mapped back) adds nothing:
   // the descendant carries the precise provenance.
-  const ExtractionTree& tree = doc_.tree;
+  const ExtractionTree& tree = tree_;
   auto is_ancestor = [&](NodeId a, NodeId d) {
     std::optional<NodeId> cur = tree.at(d).parent;
     while (cur) {
@@ -329,6 +336,8 @@ void Pipeline::drop_explained_by_descendants(std::vector<Finding>& findings) {
   }
   findings = std::move(kept);
 }
+
+ExtractionTree Pipeline::take_tree() { return std::move(tree_); }
 
 ReportDocument scan_blob(Blob blob, const std::string& name, const ScanOptions& options) {
   Pipeline p(options);

@@ -4,11 +4,14 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/limits.hpp"
+#include "app/extract_writer.hpp"
 #include "report/document.hpp"
+#include "unpack/extraction_tree.hpp"
 #include "scan/rule_set.hpp"
 #include "scan/text_views.hpp"
 #include "unpack/registry.hpp"
@@ -26,6 +29,7 @@ struct ScanOptions {
   EvidencePolicy evidence = EvidencePolicy::kRules;
   bool elf_summaries = true;             // architecture, symbols and functions of every ELF node
   bool context_everywhere = false;       // scan every node with the context rules, label or not (rules check)
+  std::optional<std::filesystem::path> extract_to = std::nullopt;  // also write every extracted file there (app/extract_writer.hpp)
 };
 
 class Pipeline {
@@ -38,8 +42,12 @@ class Pipeline {
   void add_file(const std::filesystem::path& path);
   // Adds an in-memory input (tests, fuzzing).
   void add_blob(Blob blob, const std::string& name);
-  // Scans every node and returns the finished document.
+  // Scans every node and returns the finished report (the model: records, no bytes).
   ReportDocument finish();
+  // After finish(): the working tree with its bytes (tests of the unpacker read extracted bytes).
+  ExtractionTree take_tree();
+  // After finish() with ScanOptions::extract_to: what was written (absent when the folder failed).
+  const std::optional<ExtractStats>& extract_stats() const { return extract_stats_; }
 
  private:
   void drop_explained_by_descendants(std::vector<Finding>& findings);
@@ -49,6 +57,8 @@ class Pipeline {
   ScanOptions options_;
   const Registry& registry_;
   ReportDocument doc_;
+  ExtractionTree tree_;                 // the working state: nodes with their bytes
+  std::optional<ExtractStats> extract_stats_;
   std::unique_ptr<Unpacker> unpacker_;
   std::map<NodeId, std::vector<DecodedView>> views_;  // per node, between the two scan passes
 };

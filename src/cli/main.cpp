@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -14,6 +17,7 @@
 #include "scan/atom_quality.hpp"
 #include "scan/rule_lint.hpp"
 #include "formats/common/stream_handler.hpp"
+#include "model/json_reader.hpp"
 #include "report/document.hpp"
 #include "unpack/registry.hpp"
 
@@ -40,10 +44,61 @@ std::vector<std::string> split_csv(const std::string& s) {
   return out;
 }
 
+// Report files: never through a symlink planted where the file goes (O_NOFOLLOW).
 bool write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return static_cast<bool>(out);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return ::close(fd) == 0;
+}
+
+// Writes the report in each format: to `out_dir` under the writer's file name, and the first
+// format to stdout when there is no folder or `echo_text` and it is text. False when a file failed.
+bool write_reports(const fwscan::ReportDocument& doc, const std::vector<const fwscan::ReportWriter*>& writers,
+                   const std::string& out_dir, const fwscan::WriterOptions& wo) {
+  if (out_dir.empty()) {
+    writers.front()->write(doc, std::cout, wo);
+    return true;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  bool ok = true;
+  for (const auto* w : writers) {
+    std::ostringstream os;
+    w->write(doc, os, wo);
+    if (!write_file(std::filesystem::path(out_dir) / std::string(w->file_name()), os.str())) {
+      std::cerr << "fwscan: cannot write " << w->file_name() << " in the output folder\n";
+      ok = false;
+    }
+  }
+  for (const auto* w : writers) {
+    if (w->id() == "text") w->write(doc, std::cout, wo);
+  }
+  return ok;
+}
+
+// --format a,b -> writers; empty: `fallback`. Null entry on an unknown name (reported).
+std::optional<std::vector<const fwscan::ReportWriter*>> pick_writers(const std::string& csv, std::vector<std::string> fallback) {
+  std::vector<std::string> names = split_csv(csv);
+  if (names.empty()) names = std::move(fallback);
+  std::vector<const fwscan::ReportWriter*> out;
+  for (const auto& n : names) {
+    const auto* w = fwscan::find_report_writer(n);
+    if (w == nullptr) {
+      std::cerr << "fwscan: unknown format '" << n << "' (" << fwscan::report_writer_ids() << ")\n";
+      return std::nullopt;
+    }
+    out.push_back(w);
+  }
+  return out;
 }
 
 void print_formats(std::ostream& out) {
@@ -84,7 +139,7 @@ int main(int argc, char** argv) {
   scan->add_option("FIRMWARE", scan_inputs, "firmware images")->required()->check(CLI::ExistingFile);
   scan->add_option("-o,--output", out_dir, "write report files (report.json, ...) to this folder");
   scan->add_option("--rules", rules_dir, "rules folder")->capture_default_str();
-  scan->add_option("--format", formats_csv, "comma-separated: text,json (default: text on stdout; json too with -o)");
+  scan->add_option("--format", formats_csv, "comma-separated: " + fwscan::report_writer_ids() + " (default: text on stdout; json too with -o)");
   scan->add_option("--fail-on", fail_on, "exit 1 when a finding is at or above this severity")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))->capture_default_str();
   scan->add_option("--extract-to", extract_to, "also write every extracted file to this folder");
@@ -106,6 +161,15 @@ int main(int argc, char** argv) {
   auto* identify = app.add_subcommand("identify", "show the extraction tree and unknown regions; writes nothing");
   identify->add_option("FIRMWARE", identify_inputs)->required()->check(CLI::ExistingFile);
   add_limits(identify);
+
+  // report
+  std::string report_input, report_out, report_formats;
+  int report_verbosity = 0;
+  auto* report = app.add_subcommand("report", "render a saved report.json again (no image needed)");
+  report->add_option("REPORT", report_input, "a report.json written by fwscan scan")->required()->check(CLI::ExistingFile);
+  report->add_option("--format", report_formats, "comma-separated: " + fwscan::report_writer_ids() + " (default: text)");
+  report->add_option("-o,--output", report_out, "write the report files to this folder");
+  report->add_flag("-v", report_verbosity, "more detail, as for scan");
 
   auto* formats = app.add_subcommand("formats", "list the formats this build understands");
 
@@ -193,6 +257,21 @@ int main(int argc, char** argv) {
       }
       return issues.empty() ? kExitClean : kExitError;
     }
+    if (report->parsed()) {
+      const auto writers = pick_writers(report_formats, {"text"});
+      if (!writers) return kExitError;
+      auto blob = fwscan::Blob::map_file(report_input);
+      if (!blob) {
+        std::cerr << "fwscan: " << blob.error().message << "\n";
+        return kExitError;
+      }
+      auto doc = fwscan::read_json_report(fwscan::as_chars(blob->bytes()));
+      if (!doc) {
+        std::cerr << "fwscan: " << doc.error().message << "\n";
+        return kExitError;
+      }
+      return write_reports(*doc, *writers, report_out, {report_verbosity}) ? kExitClean : kExitError;
+    }
     if (identify->parsed()) {
       fwscan::Pipeline p({limits, nullptr});
       for (const auto& f : identify_inputs) p.add_file(f);
@@ -201,12 +280,14 @@ int main(int argc, char** argv) {
       return doc.diagnostics.empty() ? kExitClean : kExitError;
     }
     if (extract->parsed()) {
-      fwscan::Pipeline p({limits, nullptr});
+      fwscan::ScanOptions opts{limits, nullptr};
+      opts.extract_to = extract_out;
+      fwscan::Pipeline p(opts);
       p.add_file(extract_input);
       fwscan::ReportDocument doc = p.finish();
-      auto stats = fwscan::write_extraction(doc, extract_out);
+      const auto& stats = p.extract_stats();
       if (!stats) {
-        std::cerr << "fwscan: " << stats.error().message << "\n";
+        std::cerr << "fwscan: cannot write the output folder\n";
         return kExitError;
       }
       std::ostringstream json;
@@ -230,42 +311,14 @@ int main(int argc, char** argv) {
       fwscan::ScanOptions opts{limits, *set};
       opts.evidence = evidence == "all" ? fwscan::EvidencePolicy::kAll
                       : evidence == "none" ? fwscan::EvidencePolicy::kNone : fwscan::EvidencePolicy::kRules;
+      if (!extract_to.empty()) opts.extract_to = extract_to;
+      const auto writers = pick_writers(formats_csv, out_dir.empty() ? std::vector<std::string>{"text"}
+                                                                     : std::vector<std::string>{"text", "json"});
+      if (!writers) return kExitError;
       fwscan::Pipeline p(opts);
       for (const auto& f : scan_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();
-      if (!extract_to.empty()) {
-        auto stats = fwscan::write_extraction(doc, extract_to);
-        if (!stats) std::cerr << "fwscan: " << stats.error().message << "\n";
-      }
-      std::vector<std::string> fmts = split_csv(formats_csv);
-      if (fmts.empty()) fmts = out_dir.empty() ? std::vector<std::string>{"text"} : std::vector<std::string>{"text", "json"};
-      for (const auto& f : fmts) {
-        if (f != "text" && f != "json") {
-          std::cerr << "fwscan: unknown format '" << f << "' (text, json)\n";
-          return kExitError;
-        }
-      }
-      const bool want_text = std::find(fmts.begin(), fmts.end(), "text") != fmts.end();
-      const bool want_json = std::find(fmts.begin(), fmts.end(), "json") != fmts.end();
-      if (!out_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(out_dir, ec);
-        if (want_json) {
-          std::ostringstream os;
-          fwscan::write_json_report(doc, os);
-          if (!write_file(std::filesystem::path(out_dir) / "report.json", os.str())) {
-            std::cerr << "fwscan: cannot write " << out_dir << "/report.json\n";
-            return kExitError;
-          }
-        }
-        if (want_text) {
-          std::ostringstream os;
-          fwscan::write_text_report(doc, os, verbosity);
-          write_file(std::filesystem::path(out_dir) / "report.txt", os.str());
-        }
-      }
-      if (want_text) fwscan::write_text_report(doc, std::cout, verbosity);
-      else if (want_json && out_dir.empty()) fwscan::write_json_report(doc, std::cout);
+      if (!write_reports(doc, *writers, out_dir, {verbosity})) return kExitError;
       const RuleSeverity threshold = fwscan::parse_rule_severity(fail_on).value_or(RuleSeverity::kHigh);
       if (!doc.diagnostics.empty() && doc.tree.size() == 0) return kExitError;
       return doc.count_at_or_above(threshold) > 0 ? kExitFindings : kExitClean;

@@ -1,137 +1,32 @@
 #pragma once
-// One report model, many writers (DESIGN.md 4.8). Writers are pure functions of the document.
-#include <cstdint>
-#include <map>
-#include <optional>
+// One report model, many writers (DESIGN.md 4.8). A writer is a pure function of the model
+// (model/report.hpp); the registry below lists them, one line each (report/writers.cpp).
 #include <ostream>
-#include <string>
+#include <string_view>
 #include <vector>
 
-#include "core/limits.hpp"
-#include "scan/rule_match.hpp"
-#include "unpack/extraction_tree.hpp"
+#include "model/report.hpp"
 
 namespace fwscan {
 
-inline constexpr int kReportSchemaVersion = 1;
-
-// Code evidence for a string inside an ELF (DESIGN.md 4.7).
-struct CodeReference {
-  std::uint64_t insn_va = 0;
-  std::string function;                    // symbol name, or sub_<va>
-  std::uint64_t function_va = 0;
-  std::uint64_t function_offset = 0;
-  std::string function_source;             // symbol, eh_frame, call_target, prologue, ...
-  std::string kind;                        // adrp_add, literal_pool, lui_addiu, data_pointer, ...
-  std::optional<std::uint64_t> via_slot;   // data_pointer: the slot holding the string's address
-  std::vector<std::string> disasm;         // ±3 instructions, the referencing one marked "> "
-  std::vector<std::string> exported_via;   // shared objects: exported functions that reach it
-  std::vector<std::string> callers;        // functions that call `function` directly (at most 16)
-};
-
-struct ElfLocation {
-  std::uint64_t va = 0;                    // of the match
-  std::string section;                     // "" when no section headers
-  std::string segment;                     // "LOAD 0x10000 r-x"
-  std::uint64_t string_va = 0;             // start of the enclosing string
-  std::string string_text;                 // the whole enclosing string, decoded, bounded
-  std::vector<CodeReference> refs;
-};
-
-struct ElfFunction {
-  std::uint64_t va = 0, size = 0;
-  std::string name, source;
-};
-
-struct ElfSummary {
-  std::string arch, endian, type, interpreter, build_id;
-  int bits = 0;
-  std::uint64_t entry = 0;
-  bool stripped = true, pie = false;
-  std::vector<std::string> needed, exports;
-  std::size_t imports = 0;
-  std::vector<ElfFunction> functions;      // capped
-  std::size_t function_count = 0;
-  bool swept = false;                      // code references computed
-  std::uint64_t instructions = 0;
-};
-
-struct EvidenceString {
-  std::string id;                          // "$label_gbk"
-  std::uint64_t offset = 0;                // in the node
-  std::uint32_t length = 0;
-  std::optional<std::uint64_t> root_offset;  // in the input file, when the chain is all carved
-  std::string encoding;                    // "utf-8", "gbk", "utf-16le", "ascii", "binary"
-  std::string text;                        // decoded to UTF-8 (escaped when binary)
-  std::string hex;                         // matched bytes (in the view, when there is one)
-  std::string context;                     // decoded text around the match, same encoding
-  std::string view;                        // "" = the node's bytes; "unescaped" = decoding view
-  std::string source;                      // with a view: the node's own bytes at the match (escaped text)
-  std::optional<ElfLocation> elf;          // code evidence when the node is an ELF and evidence was asked for
-};
-
-// Why a verdict finding has its severity (docs/verdicts.md): the signals that met it, where.
-struct VerdictSignal {
-  std::string kind;                        // signal kind (rules/verdict.policy)
-  std::string rule;                        // the signal rule that found it
-  std::string text, encoding, view;
-  std::string locator;                     // node of the signal
-  std::uint64_t offset = 0;                // in that node
-  std::string scope;                       // where it met the finding's label: string, function, record, file, image
-  std::string function;                    // scope function: the function both are used by
-  double contribution = 0.0;               // to the score (negative: lowered)
-};
-
-struct Verdict {
-  std::string kind;                        // the subject's signal kind
-  double score = 0.0;
-  std::string scope;                       // narrowest scope where corroboration met; "" when lone
-  std::vector<VerdictSignal> signals;      // corroborating (+) and lowering (-) signals
-  std::string explained_by;                // benign context that explains the label away ("" when none)
-  std::string explanation;                 // one sentence: label, signals, scopes -> severity
-  std::size_t occurrences = 0;             // occurrences of the label in the node
-};
-
-struct Finding {
-  std::string ns, rule;
-  RuleSeverity severity = RuleSeverity::kMedium;
-  RuleMeta meta;
-  NodeId node = 0;
-  std::string locator;
-  std::string node_sha256;
-  std::vector<EvidenceString> strings;
-  std::vector<std::string> also_in;        // locators of nodes with identical content
-  std::optional<Verdict> verdict;          // findings made by the verdict stage from signals
-};
-
-struct ReportInput {
-  std::string name;
-  std::string sha256;
-  std::uint64_t size = 0;
-  std::optional<NodeId> root;              // absent when the file could not be read
-};
-
-struct ReportDocument {
-  std::string tool_version;
-  std::string rules_digest;
-  std::size_t rules_count = 0;
-  std::vector<std::string> rule_files;
-  Limits limits;
-  std::vector<ReportInput> inputs;
-  ExtractionTree tree;
-  std::vector<Finding> findings;           // sorted: severity desc, then locator, rule
-  std::vector<Finding> signals;            // matches of signal rules (meta `signal`), input of the verdicts
-  std::vector<Diagnostic> diagnostics;     // run-level (unreadable input, rules)
-  std::map<NodeId, ElfSummary> elf;        // ELF nodes: architecture, symbols, functions
-
-  std::size_t count_at_or_above(RuleSeverity s) const;
+struct WriterOptions {
+  int verbosity = 0;  // text: -v adds rule meta, -vv the extraction tree and disassembly
 };
 
 class ReportWriter {
  public:
   virtual ~ReportWriter() = default;
-  virtual void write(const ReportDocument& doc, std::ostream& out) const = 0;
+  virtual std::string_view id() const = 0;         // --format name: "text", "json"
+  virtual std::string_view file_name() const = 0;  // in the -o folder: "report.txt"
+  virtual std::string_view description() const = 0;
+  virtual void write(const ReportDocument& doc, std::ostream& out, const WriterOptions& options) const = 0;
 };
+
+// Every writer, in --format order.
+const std::vector<const ReportWriter*>& report_writers();
+const ReportWriter* find_report_writer(std::string_view id);
+// "text, json": the ids, for usage and error messages.
+std::string report_writer_ids();
 
 void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity = 0);
 void write_json_report(const ReportDocument& doc, std::ostream& out);

@@ -52,7 +52,7 @@ Json entry_json(const EntryMeta& m) {
   return j;
 }
 
-Json node_json(const ExtractionTree& tree, const Node& n) {
+Json node_json(const NodeTable& tree, const NodeRecord& n) {
   Json j;
   j["id"] = n.id;
   j["parent"] = n.parent ? Json(*n.parent) : Json(nullptr);

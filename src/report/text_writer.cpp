@@ -27,7 +27,7 @@ std::string short_text(const std::string& s, std::size_t max = 80) {
 }
 
 void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int indent) {
-  const Node& n = doc.tree.at(id);
+  const NodeRecord& n = doc.tree.at(id);
   std::string label;
   if (n.kind == NodeKind::kRoot) label = n.locator;
   else if (n.kind == NodeKind::kChunk) label = fmt::format("{}@{}", n.step.handler, hex_u64(n.step.offset));
@@ -162,7 +162,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
 
 void write_identify_tree(const ReportDocument& doc, std::ostream& out) {
   for (NodeId r : doc.tree.roots()) {
-    const Node& root = doc.tree.at(r);
+    const NodeRecord& root = doc.tree.at(r);
     out << fmt::format("{}  {}  sha256 {}\n", root.locator, human_size(root.size()), root.sha256);
     write_tree(doc, out, r, 1);
     if (root.coverage) out << fmt::format("  coverage: {:.2f}% of non-padding bytes identified\n", *root.coverage * 100.0);

@@ -1,9 +1,16 @@
 #include "unpack/extraction_tree.hpp"
 
-#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace fwscan {
+namespace {
+
+// The report states entropy and coverage to fixed precision; the model holds the stated value,
+// so a report read back from JSON is the report that was written.
+double rounded(double v, double scale) { return std::round(v * scale) / scale; }
+
+}  // namespace
 
 std::string_view node_kind_name(NodeKind k) {
   switch (k) {
@@ -14,31 +21,24 @@ std::string_view node_kind_name(NodeKind k) {
   return "entry";
 }
 
-NodeId ExtractionTree::add(Node node) {
-  node.id = static_cast<NodeId>(nodes_.size());
-  if (!node.parent) roots_.push_back(node.id);
-  nodes_.push_back(std::move(node));
-  const Node& added = nodes_.back();
-  if (added.parent) nodes_[*added.parent].children.push_back(added.id);
-  return added.id;
+std::optional<NodeKind> node_kind_from_name(std::string_view name) {
+  for (NodeKind k : {NodeKind::kRoot, NodeKind::kChunk, NodeKind::kEntry}) {
+    if (node_kind_name(k) == name) return k;
+  }
+  return std::nullopt;
 }
 
-std::vector<ProvenanceStep> ExtractionTree::provenance(NodeId id) const {
-  std::vector<ProvenanceStep> chain;
-  std::optional<NodeId> cur = id;
-  while (cur) {
-    chain.push_back(nodes_[*cur].step);
-    cur = nodes_[*cur].parent;
+NodeTable ExtractionTree::snapshot() const {
+  NodeTable table;
+  for (const Node& n : nodes()) {
+    NodeRecord r = static_cast<const NodeRecord&>(n);
+    r.children.clear();  // add() rebuilds them, in the same order
+    r.entropy = rounded(r.entropy, 1000.0);
+    if (r.coverage) r.coverage = rounded(*r.coverage, 10000.0);
+    for (auto& u : r.unknown) u.entropy = rounded(u.entropy, 1000.0);
+    table.add(std::move(r));
   }
-  std::reverse(chain.begin(), chain.end());
-  return chain;
-}
-
-const Node* ExtractionTree::find_locator(std::string_view locator) const {
-  for (const Node& n : nodes_) {
-    if (n.locator == locator) return &n;
-  }
-  return nullptr;
+  return table;
 }
 
 std::string escape_locator_part(std::string_view raw) {

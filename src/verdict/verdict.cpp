@@ -102,7 +102,7 @@ std::string describe_label(const Occ& o) {
 
 class Engine {
  public:
-  Engine(ReportDocument& doc, const Policy& policy) : doc_(doc), policy_(policy) {}
+  Engine(ReportDocument& doc, ExtractionTree& tree, const Policy& policy) : doc_(doc), tree_(tree), policy_(policy) {}
 
   void run() {
     collect();
@@ -115,8 +115,8 @@ class Engine {
  private:
   NodeId root_of(NodeId n) const {
     NodeId cur = n;
-    for (std::size_t guard = 0; guard < doc_.tree.size(); ++guard) {
-      const auto& p = doc_.tree.at(cur).parent;
+    for (std::size_t guard = 0; guard < tree_.size(); ++guard) {
+      const auto& p = tree_.at(cur).parent;
       if (!p) break;
       cur = *p;
     }
@@ -163,7 +163,7 @@ class Engine {
         return std::tie(occs_[a].begin, occs_[b].end) < std::tie(occs_[b].begin, occs_[a].end);
       });
       if (idx.size() > kMaxSignalsPerNode) {
-        doc_.tree.at(node).diagnostics.push_back(
+        tree_.at(node).diagnostics.push_back(
             {Severity::kWarning, "verdict_signal_cap",
              fmt::format("{} signals; only the first {} by offset were combined", idx.size(), kMaxSignalsPerNode), "verdict",
              occs_[idx[kMaxSignalsPerNode]].begin});
@@ -247,7 +247,7 @@ class Engine {
 
   Scope scope_between(const Occ& s, const Occ& o, std::string& function) const {
     if (o.node != s.node) return Scope::kImage;
-    if (same_string(s, o, doc_.tree.at(s.node).data.bytes(), policy_.string_gap)) return Scope::kString;
+    if (same_string(s, o, tree_.at(s.node).data.bytes(), policy_.string_gap)) return Scope::kString;
     function = shared_function(s, o);
     if (!function.empty()) return Scope::kFunction;
     // In an executable whose code was swept, the functions are the records: the linker orders
@@ -423,6 +423,7 @@ class Engine {
   }
 
   ReportDocument& doc_;
+  ExtractionTree& tree_;
   const Policy& policy_;
   std::vector<Occ> occs_;
   std::map<NodeId, std::vector<std::size_t>> by_node_;
@@ -431,8 +432,8 @@ class Engine {
 
 }  // namespace
 
-void apply(ReportDocument& doc, const Policy& policy) {
-  Engine e(doc, policy);
+void apply(ReportDocument& doc, ExtractionTree& tree, const Policy& policy) {
+  Engine e(doc, tree, policy);
   e.run();
 }
 

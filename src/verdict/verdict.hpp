@@ -4,14 +4,15 @@
 // the record, the file, the image), and turns every label into a finding whose severity and
 // explanation follow from the policy (verdict/policy.hpp). One finding per label text and node.
 #include "report/document.hpp"
+#include "unpack/extraction_tree.hpp"
 #include "verdict/policy.hpp"
 
 namespace fwscan::verdict {
 
-// Adds a finding to doc.findings for every subject label in doc.signals. Needs the tree's node
+// Adds a finding to doc.findings for every subject label in doc.signals. Needs the working tree's node
 // bytes (string scope) and parents (image scope). Signals of kinds the policy does not know
 // become one run-level diagnostic.
-void apply(ReportDocument& doc, const Policy& policy);
+void apply(ReportDocument& doc, ExtractionTree& tree, const Policy& policy);
 
 // True when [begin, end) of `data` holds an identifier token of its own: it starts and ends on
 // a word boundary of identifier syntax (non-letters, '_', digits, a camelCase step: byRace,

@@ -33,8 +33,8 @@ TEST_CASE("extract: dirtraversal.tar writes nothing outside its folder and repor
   const TempDir tmp("extract");
   const auto& base = tmp.path();
   const auto out = base / "out";
-  ReportDocument doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
-  auto stats = write_extraction(doc, out);
+  Unpacked doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
+  auto stats = write_extraction(doc.tree, out);
   REQUIRE(stats);
   const std::set<std::string> expected = {
       "dirtraversal.tar.extracted",
@@ -67,8 +67,8 @@ TEST_CASE("extract: a pre-planted symlink in the output folder is not followed",
   std::filesystem::create_directories(base / "out" / "dirtraversal.tar.extracted");
   std::filesystem::create_directories(base / "elsewhere");
   std::filesystem::create_directory_symlink(base / "elsewhere", base / "out" / "dirtraversal.tar.extracted" / "tar@0x0");
-  ReportDocument doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
-  auto stats = write_extraction(doc, base / "out");
+  Unpacked doc = unpack_path(corpus_dir() / "malformed/dirtraversal.tar");
+  auto stats = write_extraction(doc.tree, base / "out");
   REQUIRE(stats);
   REQUIRE(std::filesystem::is_empty(base / "elsewhere"));
   REQUIRE(stats->files == 0);

@@ -160,7 +160,7 @@ TEST_CASE("evidence policy: xref rules get code evidence, others and --evidence=
     }
   }
   CHECK(any);
-  const Node* n = node_at(with, elf);
+  const NodeRecord* n = node_at(with, elf);
   REQUIRE(n != nullptr);
   REQUIRE(with.elf.count(n->id) == 1);
   CHECK(with.elf.at(n->id).arch == "arm");

@@ -12,7 +12,7 @@ std::filesystem::path fx(const std::string& rel) { return external_dir() / "fact
 
 TEST_CASE("ambarella_romfs: the FACT ROMFS yields its four warp tables at their offsets", "[formats][ambarella_romfs][external]") {
   const auto raw = read_file(fx("ambarella/test/data/ambarella_rom.fs"));
-  const ReportDocument doc = unpack_path(fx("ambarella/test/data/ambarella_rom.fs"));
+  const Unpacked doc = unpack_path(fx("ambarella/test/data/ambarella_rom.fs"));
   const char* names[] = {"SuperViewWarpTable_1440p3024_h.bin", "SuperViewWarpTable_1440p3024_v.bin", "SuperViewWarpTable_4kp30_h.bin",
                          "SuperViewWarpTable_4kp30_v.bin"};
   for (int i = 0; i < 4; ++i) {
@@ -44,16 +44,16 @@ TEST_CASE("ambarella_romfs: damaged tables are refused or reported", "[formats][
   auto c = h->identify({cut.data(), cut.size()}, 0);
   REQUIRE(c);
   CHECK(c->confidence == Confidence::kLow);
-  const ReportDocument doc = unpack_bytes(cut, "cut.fs");
+  const Unpacked doc = unpack_bytes(cut, "cut.fs");
   CHECK(has_diagnostic(doc, "truncated"));
 }
 
 TEST_CASE("avm_fake_squashfs: the payload after the 256-byte header", "[formats][avm_fake_squashfs][external]") {
-  const ReportDocument doc = unpack_path(fx("avm_sqfs_fake/test/data/fake.sqfs"));
+  const Unpacked doc = unpack_path(fx("avm_sqfs_fake/test/data/fake.sqfs"));
   const Node* n = node_at(doc, "fake.sqfs/avm_fake_squashfs@0x0:image.ext2");
   REQUIRE(n != nullptr);
   CHECK(std::string(as_chars(n->data.bytes())) == "Test File");
   // A real big-endian SquashFS is not taken for the fake one.
-  const ReportDocument be = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs_v2.bin");
+  const Unpacked be = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs_v2.bin");
   CHECK(be.tree.at(0).handler == std::string("squashfs"));
 }

@@ -25,7 +25,7 @@ TEST_CASE("arc: stored, packed, squeezed, crunched and squashed members decode, 
   std::set<int> methods;
   for (const auto& [archive, members] : want.items()) {
     INFO(archive);
-    const ReportDocument doc = unpack_path(corpus_dir() / "archives/arc" / archive);
+    const Unpacked doc = unpack_path(corpus_dir() / "archives/arc" / archive);
     REQUIRE(doc.tree.at(0).handler == std::string("arc"));
     for (const auto& [name, m] : members.items()) {
       INFO(name);
@@ -44,7 +44,7 @@ TEST_CASE("arc: damage ends in diagnostics; no end marker is a truncation", "[fo
   const auto good = read_file(corpus_dir() / "archives/arc/mixed.arc");
   // The end marker cut off: still read, reported truncated.
   std::vector<std::uint8_t> cut(good.begin(), good.end() - 2);
-  const ReportDocument t = unpack_bytes(cut, "cut.arc");
+  const Unpacked t = unpack_bytes(cut, "cut.arc");
   REQUIRE(node_at(t, "cut.arc/arc@0x0:tiny.txt") != nullptr);
   CHECK(has_diagnostic(t, "truncated"));
   // Flipped bytes inside each member's data: a CRC mismatch or a decode error, never a crash.
@@ -55,7 +55,7 @@ TEST_CASE("arc: damage ends in diagnostics; no end marker is a truncation", "[fo
     seed = seed * 1664525U + 1013904223U;
     const std::size_t at = 29 + (seed >> 8) % (bad.size() - 60);
     bad[at] ^= static_cast<std::uint8_t>(1U << (seed % 8));
-    const ReportDocument d = unpack_bytes(bad, "bad.arc");
+    const Unpacked d = unpack_bytes(bad, "bad.arc");
     bool noted = false;
     for (const auto& n : d.tree.nodes()) noted = noted || !n.diagnostics.empty();
     reported += noted ? 1 : 0;
@@ -67,7 +67,7 @@ TEST_CASE("arc: damage ends in diagnostics; no end marker is a truncation", "[fo
   huge[15] = 0xFF;
   huge[16] = 0xFF;
   huge[17] = 0xFF;
-  const ReportDocument h = unpack_bytes(huge, "huge.arc");
+  const Unpacked h = unpack_bytes(huge, "huge.arc");
   CHECK(h.tree.at(0).handler != std::string("arc"));
 }
 
@@ -108,7 +108,7 @@ TEST_CASE("zoo: stored members with long names and folders; deleted and compress
   const auto bytes = zoo_archive({{"cfg", "face attributes.ini", "isUyghur=1\n", 0, false},
                                   {"cfg", "old.ini", "removed\n", 0, true},
                                   {"bin", "analytics", "LZW bytes, not decoded", 1, false}});
-  const ReportDocument doc = unpack_bytes(bytes, "fw.zoo");
+  const Unpacked doc = unpack_bytes(bytes, "fw.zoo");
   REQUIRE(doc.tree.at(0).handler == std::string("zoo"));
   const Node* ini = node_at(doc, "fw.zoo/zoo@0x0:cfg/face attributes.ini");
   REQUIRE(ini != nullptr);

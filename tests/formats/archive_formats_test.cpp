@@ -16,9 +16,9 @@ std::string text(const Node* n) {
 }  // namespace
 
 TEST_CASE("sevenzip: binwalk and FACT vectors, nested zip", "[formats][sevenzip][external]") {
-  const ReportDocument a = unpack_path(external_dir() / "binwalk/tests/inputs/7z.bin");
+  const Unpacked a = unpack_path(external_dir() / "binwalk/tests/inputs/7z.bin");
   CHECK(text(node_at(a, "7z.bin/sevenzip@0x0:lsb-release")).find("DISTRIB_ID") != std::string::npos);
-  const ReportDocument b = unpack_path(external_dir() / "FACT_core/src/test/data/container/test_zip.7z");
+  const Unpacked b = unpack_path(external_dir() / "FACT_core/src/test/data/container/test_zip.7z");
   CHECK(text(node_at(b, "test_zip.7z/sevenzip@0x0:testfile1.zip/zip@0x0:testfile1")).size() == 62);
   CHECK(node_at(b, "test_zip.7z/sevenzip@0x0:testfile2")->size() == 28);
 }
@@ -35,11 +35,11 @@ TEST_CASE("sevenzip: a start-header CRC mismatch is not a chunk; truncation is r
 }
 
 TEST_CASE("iso9660: plain and zisofs images", "[formats][iso9660][external]") {
-  const ReportDocument a = unpack_path(fx("sevenz/test/data/test.iso"));
+  const Unpacked a = unpack_path(fx("sevenz/test/data/test.iso"));
   REQUIRE(a.tree.at(0).handler == std::string("iso9660"));
   CHECK(text(node_at(a, "test.iso/iso9660@0x0:generic folder/test file 3_.txt")) == "The third test file!");
   CHECK(node_at(a, "test.iso/iso9660@0x0:.") == nullptr);
-  const ReportDocument b = unpack_path(fx("sevenz/test/data/test_zisofs.iso"));
+  const Unpacked b = unpack_path(fx("sevenz/test/data/test_zisofs.iso"));
   CHECK(node_at(b, "test_zisofs.iso/iso9660@0x0:LOREM")->size() == 296);
 }
 
@@ -55,9 +55,9 @@ TEST_CASE("iso9660: inconsistent descriptors and truncation", "[formats][iso9660
 }
 
 TEST_CASE("ar: static library and Debian package", "[formats][ar][external]") {
-  const ReportDocument a = unpack_path(fx("patool/test/data/test.a"));
+  const Unpacked a = unpack_path(fx("patool/test/data/test.a"));
   CHECK(node_at(a, "test.a/ar@0x0:test.data")->size() == 128);
-  const ReportDocument d = unpack_path(fx("patool/test/data/test.deb"));
+  const Unpacked d = unpack_path(fx("patool/test/data/test.deb"));
   CHECK(text(node_at(d, "test.deb/ar@0x0:debian-binary")) == "2.0\n");
   CHECK(node_at(d, "test.deb/ar@0x0:control.tar.xz/xz@0x0:decompressed/tar@0x0:./control") != nullptr);
 }
@@ -67,13 +67,13 @@ TEST_CASE("ar: damaged members end in diagnostics", "[formats][ar]") {
   ByteBuilder b;
   b.str("!<arch>\n").str(field("a.txt/", 16)).str(field("0", 12)).str(field("0", 6)).str(field("0", 6)).str(field("100644", 8))
       .str(field("999999", 10)).str("`\n").str("short");
-  const ReportDocument doc = unpack_bytes(b.data(), "t.a");
+  const Unpacked doc = unpack_bytes(b.data(), "t.a");
   CHECK(has_diagnostic(doc, "truncated"));
   CHECK(doc.tree.at(0).confidence == Confidence::kLow);
   // A bad first header: the archive is just its magic, the rest an unknown region.
   ByteBuilder c;
   c.str("!<arch>\n").fill('x', 60);
-  const ReportDocument d = unpack_bytes(c.data(), "bad.a");
+  const Unpacked d = unpack_bytes(c.data(), "bad.a");
   const Node* chunk = node_at(d, "bad.a/ar@0x0");
   REQUIRE(chunk != nullptr);
   CHECK(chunk->size() == 8);
@@ -83,7 +83,7 @@ TEST_CASE("ar: damaged members end in diagnostics", "[formats][ar]") {
 
 TEST_CASE("cab, rar, xar, lha: FACT vectors yield the standard set with the right bytes", "[formats][cab][rar][xar][lha][external]") {
   // Reference bytes: the old-binary cpio vector holds the same three files.
-  const ReportDocument ref = unpack_path(fx("patool/test/data/test.cpio"));
+  const Unpacked ref = unpack_path(fx("patool/test/data/test.cpio"));
   const std::string t1 = node_at(ref, "test.cpio/cpio@0x0:get_files_test/testfile1")->sha256;
   const std::string t2 = node_at(ref, "test.cpio/cpio@0x0:get_files_test/testfile2")->sha256;
   struct Vector { std::filesystem::path path; std::string handler; };
@@ -92,7 +92,7 @@ TEST_CASE("cab, rar, xar, lha: FACT vectors yield the standard set with the righ
                           Vector{fx("sevenz/test/data/test.rar"), "rar"}, Vector{fx("sevenz/test/data/test.xar"), "xar"},
                           Vector{fx("patool/test/data/test.lha"), "lha"}}) {
     INFO(v.path);
-    const ReportDocument doc = unpack_path(v.path);
+    const Unpacked doc = unpack_path(v.path);
     const Node& root = doc.tree.at(0);
     REQUIRE(root.handler == v.handler);
     const std::string base = v.path.filename().string() + "/" + v.handler + "@0x0:get_files_test/";
@@ -117,21 +117,21 @@ TEST_CASE("cab, rar, xar, lha: exact extents, and truncation is low confidence",
     bytes.resize(size - 20);
     auto t = Registry::builtin().find(id)->identify({bytes.data(), bytes.size()}, 0);
     if (t) CHECK(t->confidence != Confidence::kHigh);
-    const ReportDocument doc = unpack_bytes(bytes, "cut.bin");  // damaged: a tree and diagnostics, no crash
+    const Unpacked doc = unpack_bytes(bytes, "cut.bin");  // damaged: a tree and diagnostics, no crash
     CHECK(doc.tree.size() >= 1);
   }
 }
 
 TEST_CASE("lzip, lzop, compress: patool vectors decode to the bytes the bzip2 vector holds", "[formats][lzip][lzop][compress][external]") {
-  const ReportDocument ref = unpack_path(fx("patool/test/data/test.bz2"));
+  const Unpacked ref = unpack_path(fx("patool/test/data/test.bz2"));
   const std::string want = node_at(ref, "test.bz2/bzip2@0x0:decompressed")->sha256;
-  const ReportDocument lz = unpack_path(fx("patool/test/data/test.lz"));
+  const Unpacked lz = unpack_path(fx("patool/test/data/test.lz"));
   CHECK(node_at(lz, "test.lz/lzip@0x0:decompressed")->sha256 == want);
-  const ReportDocument lzo = unpack_path(fx("patool/test/data/test.lzo"));
+  const Unpacked lzo = unpack_path(fx("patool/test/data/test.lzo"));
   CHECK(node_at(lzo, "test.lzo/lzop@0x0:test.data")->sha256 == want);  // the name stored in the lzop header
   for (const auto& [name, id] : std::vector<std::pair<std::string, std::string>>{{"test.tar.lz", "lzip"}, {"test.tar.Z", "compress"}}) {
     INFO(name);
-    const ReportDocument t = unpack_path(fx("patool/test/data/" + name));
+    const Unpacked t = unpack_path(fx("patool/test/data/" + name));
     CHECK(text(node_at(t, name + "/" + id + "@0x0:decompressed/tar@0x0:get_files_test/generic folder/test file 3_.txt")) == "The third test file!");
   }
   // A flipped byte in an lzop block fails its checksum: the decoder says so, and no chunk is claimed.
@@ -140,6 +140,6 @@ TEST_CASE("lzip, lzop, compress: patool vectors decode to the bytes the bzip2 ve
   const DecodeResult d = decode_stream(Codec::kLzop, {bad.data(), bad.size()}, 1 << 20);
   CHECK(d.status == DecodeStatus::kCorrupt);
   CHECK(d.message == "lzop block checksum mismatch");
-  const ReportDocument b = unpack_bytes(bad, "bad.lzo");
+  const Unpacked b = unpack_bytes(bad, "bad.lzo");
   for (const auto& n : b.tree.nodes()) CHECK(n.handler != std::string("lzop"));
 }

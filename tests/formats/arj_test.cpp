@@ -47,7 +47,7 @@ TEST_CASE("arj: every compression method decodes to the archived files", "[forma
     const std::string name = "method" + std::to_string(method) + ".arj";
     INFO(name);
     REQUIRE(want["archives"][name]["method"].get<int>() == method);
-    const ReportDocument doc = unpack_path(corpus_dir() / "archives/arj" / name);
+    const Unpacked doc = unpack_path(corpus_dir() / "archives/arj" / name);
     for (const auto& [member, sha] : want["members"].items()) {
       const Node* n = node_at(doc, name + "/arj@0x0:" + member);
       REQUIRE(n != nullptr);
@@ -60,7 +60,7 @@ TEST_CASE("arj: every compression method decodes to the archived files", "[forma
 }
 
 TEST_CASE("arj: binwalk's method-1 archive inside data gives its secret.txt", "[formats][arj][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/arj.bin");
+  const Unpacked doc = unpack_path(external_dir() / "binwalk/tests/inputs/arj.bin");
   const Node* n = node_at(doc, "arj.bin/arj@0xd:secret.txt");
   REQUIRE(n != nullptr);
   REQUIRE(n->size() == 60);
@@ -106,7 +106,7 @@ TEST_CASE("arj: damaged compressed data ends in a diagnostic, never out of bound
   auto archive = read_file(corpus_dir() / "archives/arj/method1.arj");
   const Packed p = first_member(archive);
   archive[p.data + p.csize / 2] ^= 0x10;
-  const ReportDocument doc = unpack_bytes(archive, "bad.arj");
+  const Unpacked doc = unpack_bytes(archive, "bad.arj");
   CHECK((has_diagnostic(doc, "checksum_mismatch") || has_diagnostic(doc, "malformed")));
   // An unknown method is unsupported, not guessed.
   CHECK(arj::decode({archive.data(), 10}, 7, 10).error().code == Errc::kUnsupported);

@@ -12,7 +12,7 @@ std::string text(const Node* n) { return std::string(as_chars(n->data.bytes()));
 }  // namespace
 
 TEST_CASE("bneg: the two partitions of the fact_extractor vector", "[formats][bneg][external]") {
-  const ReportDocument doc = unpack_path(kVec() / "bneg/test/data/test.bneg");
+  const Unpacked doc = unpack_path(kVec() / "bneg/test/data/test.bneg");
   REQUIRE(doc.tree.at(0).handler == std::string("bneg"));
   REQUIRE(text(node_at(doc, "test.bneg/bneg@0x0:part1")) == "foobar\n");
   REQUIRE(text(node_at(doc, "test.bneg/bneg@0x0:part2")) == "test123\n");
@@ -22,20 +22,20 @@ TEST_CASE("bneg: the two partitions of the fact_extractor vector", "[formats][bn
 TEST_CASE("bneg: truncated partitions and headers", "[formats][bneg]") {
   auto v = read_file(kVec() / "bneg/test/data/test.bneg");
   v.resize(30);
-  const ReportDocument doc = unpack_bytes(v, "cut.bneg");
+  const Unpacked doc = unpack_bytes(v, "cut.bneg");
   CHECK(has_diagnostic(doc, "truncated"));
   CHECK(node_at(doc, "cut.bneg/bneg@0x0:part2")->size() == 3);
   std::vector<std::uint8_t> hdr(v.begin(), v.begin() + 12);
   CHECK_FALSE(Registry::builtin().find("bneg")->identify({hdr.data(), hdr.size()}, 0));
   ByteBuilder huge;
   huge.str("BNEG").u32le(1).u32le(2).u32le(0xFFFFFFFF).u32le(0xFFFFFFFF).str("x");
-  const ReportDocument h = unpack_bytes(huge.data(), "huge.bneg");
+  const Unpacked h = unpack_bytes(huge.data(), "huge.bneg");
   CHECK(has_diagnostic(h, "truncated"));
   for (const auto& n : h.tree.nodes()) CHECK(n.size() <= huge.size());
 }
 
 TEST_CASE("tenvis_pk2: the command script and both files, decoded", "[formats][tenvis_pk2][external]") {
-  const ReportDocument doc = unpack_path(kVec() / "tenvis_pk2/test/data/test.pk2");
+  const Unpacked doc = unpack_path(kVec() / "tenvis_pk2/test/data/test.pk2");
   REQUIRE(doc.tree.at(0).handler == std::string("tenvis_pk2"));
   CHECK(text(node_at(doc, "test.pk2/tenvis_pk2@0x0:CMD")).rfind("echo \"fo", 0) == 0);
   CHECK(text(node_at(doc, "test.pk2/tenvis_pk2@0x0:foo")) == "foobar\n");
@@ -44,7 +44,7 @@ TEST_CASE("tenvis_pk2: the command script and both files, decoded", "[formats][t
 }
 
 TEST_CASE("tenvis_pk2: the broken vector and absurd counts end in diagnostics", "[formats][tenvis_pk2][external]") {
-  const ReportDocument doc = unpack_path(kVec() / "tenvis_pk2/test/data/broken.pk2");
+  const Unpacked doc = unpack_path(kVec() / "tenvis_pk2/test/data/broken.pk2");
   CHECK(has_diagnostic(doc, "truncated"));
   CHECK(node_at(doc, "broken.pk2/tenvis_pk2@0x0:CMD") != nullptr);
   ByteBuilder b;
@@ -53,6 +53,6 @@ TEST_CASE("tenvis_pk2: the broken vector and absurd counts end in diagnostics", 
   ByteBuilder c;
   c.str(std::string_view("PK2\0", 4)).u32le(1).u32le(2).u32le(0).u64le(0).u32le(1);
   c.str("FILE").fill(0, 16).u32le(12).u32le(0x7FFFFFFF).str("xxxxxxxx");  // name length past the payload
-  const ReportDocument d = unpack_bytes(c.data(), "bad.pk2");
+  const Unpacked d = unpack_bytes(c.data(), "bad.pk2");
   CHECK(has_diagnostic(d, "malformed"));
 }

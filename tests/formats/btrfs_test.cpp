@@ -37,7 +37,7 @@ void reseal(std::vector<std::uint8_t>& img, std::size_t at) {
 }  // namespace
 
 TEST_CASE("btrfs: fact_extractor's image yields the standard set", "[formats][btrfs][external]") {
-  const ReportDocument doc = unpack_bytes(btrfs_image(), "btrfs.img");
+  const Unpacked doc = unpack_bytes(btrfs_image(), "btrfs.img");
   REQUIRE(doc.tree.at(0).handler == std::string("btrfs"));
   const std::string base = "btrfs.img/btrfs@0x0:get_files_test/";
   const Node* third = node_at(doc, base + "generic folder/test file 3_.txt");
@@ -51,7 +51,7 @@ TEST_CASE("btrfs: fact_extractor's image yields the standard set", "[formats][bt
 TEST_CASE("btrfs: mkfs.btrfs --rootdir image with a two-level file tree, symlink and hard link", "[formats][btrfs]") {
   std::ifstream in(corpus_dir() / "fs/btrfs/EXPECTED.json");
   const auto e = nlohmann::json::parse(in)["rootdir.img.xz"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/btrfs/rootdir.img.xz");
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/btrfs/rootdir.img.xz");
   const Node* vol = node_at(doc, "rootdir.img.xz/xz@0x0:decompressed");
   REQUIRE(vol != nullptr);
   CHECK(vol->handler == std::string("btrfs"));
@@ -83,7 +83,7 @@ TEST_CASE("btrfs: damaged images end in diagnostics", "[formats][btrfs][malforme
       bad[item + 1] = 1;
       reseal(bad, item);
     }
-    const ReportDocument doc = unpack_bytes(bad, "loop.img");
+    const Unpacked doc = unpack_bytes(bad, "loop.img");
     REQUIRE(doc.tree.at(0).handler == std::string("btrfs"));
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(node_at(doc, "loop.img/btrfs@0x0:get_files_test/testfile1") != nullptr);
@@ -91,7 +91,7 @@ TEST_CASE("btrfs: damaged images end in diagnostics", "[formats][btrfs][malforme
   SECTION("a leaf whose checksum fails is reported, not read") {
     auto bad = good;
     bad[folder[0] + 31] ^= 0x20;  // a name byte; the node's CRC-32C no longer holds
-    const ReportDocument doc = unpack_bytes(bad, "crc.img");
+    const Unpacked doc = unpack_bytes(bad, "crc.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(nodes_ending_with(doc, "testfile1").empty());
   }
@@ -101,13 +101,13 @@ TEST_CASE("btrfs: damaged images end in diagnostics", "[formats][btrfs][malforme
       bad[item + 6] = 0x7F;  // objectid 0x7f00...0102
       reseal(bad, item);
     }
-    const ReportDocument doc = unpack_bytes(bad, "noinode.img");
+    const Unpacked doc = unpack_bytes(bad, "noinode.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(node_at(doc, "noinode.img/btrfs@0x0:get_files_test/testfile2") != nullptr);
   }
   SECTION("the volume cut short") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 2 * 1024 * 1024);
-    const ReportDocument doc = unpack_bytes(cut, "cut.img");
+    const Unpacked doc = unpack_bytes(cut, "cut.img");
     REQUIRE(doc.tree.at(0).handler == std::string("btrfs"));
     CHECK(has_diagnostic(doc, "truncated"));
     CHECK(has_diagnostic(doc, "malformed"));

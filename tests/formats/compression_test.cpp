@@ -29,7 +29,7 @@ TEST_CASE("compression: each codec decodes and reports its exact extent", "[form
       REQUIRE(chunk);
       CHECK(chunk->size == packed.size());
       CHECK(chunk->confidence == Confidence::kHigh);
-      const ReportDocument doc = unpack_bytes(b.data(), "s.bin");
+      const Unpacked doc = unpack_bytes(b.data(), "s.bin");
       const Node* out = node_at(doc, std::string("s.bin/") + c.id + "@0x0:decompressed");
       REQUIRE(out != nullptr);
       REQUIRE(out->size() == plain.size());
@@ -44,7 +44,7 @@ TEST_CASE("compression: truncated streams recover a prefix and say so", "[format
     SECTION(c.id) {
       auto packed = c.make(plain);
       packed.resize(packed.size() / 2);
-      const ReportDocument doc = unpack_bytes(packed, "t.bin");
+      const Unpacked doc = unpack_bytes(packed, "t.bin");
       REQUIRE(has_diagnostic(doc, "truncated"));
       const auto outs = nodes_ending_with(doc, ":decompressed");
       if (std::string(c.id) == "bzip2") {
@@ -84,7 +84,7 @@ TEST_CASE("gzip: FNAME names the decoded child", "[formats][gzip]") {
   ByteBuilder b;
   b.u8(0x1f).u8(0x8b).u8(8).u8(0x08).u32le(0).u8(0).u8(3).str("kernel.bin").u8(0);
   b.data().insert(b.data().end(), gz.begin() + 10, gz.end());
-  const ReportDocument doc = unpack_bytes(b.data(), "k.gz");
+  const Unpacked doc = unpack_bytes(b.data(), "k.gz");
   REQUIRE(node_at(doc, "k.gz/gzip@0x0:kernel.bin") != nullptr);
 }
 
@@ -111,13 +111,13 @@ TEST_CASE("zlib: a stream embedded in a binary is carved at its exact extent; ti
   b.bytes(pseudo_random(300, 1));
   const std::size_t at = b.size();
   b.bytes(z).bytes(pseudo_random(300, 2));
-  const ReportDocument doc = unpack_bytes(b.data(), "blob.bin");
+  const Unpacked doc = unpack_bytes(b.data(), "blob.bin");
   const Node* chunk = node_at(doc, "blob.bin/zlib@" + hex_u64(at));
   REQUIRE(chunk != nullptr);
   CHECK(chunk->size() == z.size());
   CHECK(std::string(as_chars(node_at(doc, "blob.bin/zlib@" + hex_u64(at) + ":decompressed")->data.bytes())) == text);
   ByteBuilder tiny;
   tiny.bytes(pseudo_random(100, 3)).bytes(zlib_bytes(text_bytes("short"))).bytes(pseudo_random(100, 4));
-  const ReportDocument t = unpack_bytes(tiny.data(), "tiny.bin");
+  const Unpacked t = unpack_bytes(tiny.data(), "tiny.bin");
   for (const auto& n : t.tree.nodes()) CHECK(n.handler != std::string("zlib"));
 }

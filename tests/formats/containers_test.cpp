@@ -21,7 +21,7 @@ nlohmann::json expected() {
 
 TEST_CASE("instar_hd: the ZIP with changed signatures yields its members", "[formats][instar_hd][corpus]") {
   const auto exp = expected()["instar_hd.bin"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/instar_hd.bin");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/containers/instar_hd.bin");
   REQUIRE(doc.tree.at(0).handler == std::string("instar_hd"));
   for (const auto& [name, sha] : exp.items()) {
     INFO(name);
@@ -37,7 +37,7 @@ TEST_CASE("instar_hd: the ZIP with changed signatures yields its members", "[for
 
 TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[formats][reolink_pak][corpus]") {
   const auto exp = expected()["reolink.pak"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/reolink.pak");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/containers/reolink.pak");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("reolink_pak"));
   CHECK(prop(root, "crc") == "ok");
@@ -55,7 +55,7 @@ TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[fo
   SECTION("a changed data byte fails the CRC") {
     auto bad = bytes;
     bad[bad.size() - 600] ^= 0x01;
-    const ReportDocument b = unpack_bytes(bad, "bad.pak");
+    const Unpacked b = unpack_bytes(bad, "bad.pak");
     CHECK(has_diagnostic(b, "checksum_mismatch"));
   }
   SECTION("truncated: low confidence and a truncated section") {
@@ -74,7 +74,7 @@ TEST_CASE("reolink_pak: sections carved, partition table and CRC reported", "[fo
 }
 
 TEST_CASE("tapo: a signed, encrypted image is reported as encrypted, never as empty", "[formats][tapo][corpus]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/tapo_enc.bin");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/containers/tapo_enc.bin");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("tapo"));
   CHECK(prop(root, "rsa") == expected()["tapo_enc.bin"]["rsa"].get<std::string>());
@@ -101,7 +101,7 @@ TEST_CASE("sha0: the FIPS 180 (1993) test vectors", "[core][hash]") {
 }
 
 TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "[formats][swkh][corpus]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/digicap_secpls.dav");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/containers/digicap_secpls.dav");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("swkh"));
   CHECK(prop(root, "secpls") == "decrypted, self-hash ok, 2 members listed");
@@ -118,27 +118,27 @@ TEST_CASE("swkh: _cfgUpgSecPls decrypted and its SHA-0 member hashes checked", "
   SECTION("a changed member fails its SHA-0") {
     auto bad = bytes;
     bad[*app->root_offset + 200] ^= 0x01;
-    const ReportDocument b = unpack_bytes(bad, "bad.dav");
+    const Unpacked b = unpack_bytes(bad, "bad.dav");
     CHECK(prop(b.tree.at(0), "secpls app.img") == "SHA-0 MISMATCH");
     CHECK(prop(b.tree.at(0), "secpls uImage") == "SHA-0 ok");
   }
   SECTION("a damaged manifest is reported, the package still unpacks") {
     auto bad = bytes;
     bad[*manifest->root_offset + 40] ^= 0xFF;  // a middle ciphertext block: decrypts, but the self-hash fails
-    const ReportDocument b = unpack_bytes(bad, "bad.dav");
+    const Unpacked b = unpack_bytes(bad, "bad.dav");
     CHECK(prop(b.tree.at(0), "secpls").rfind("decrypted, self-hash MISMATCH", 0) == 0);
     CHECK(node_at(b, "bad.dav/swkh@0x0:app.img") != nullptr);
     auto worse = bytes;
     const std::uint32_t enc_len = *load_le32({bytes.data(), bytes.size()}, *manifest->root_offset);
     worse[*manifest->root_offset + 4 + enc_len - 1] ^= 0xFF;  // the last block: its padding no longer checks
-    const ReportDocument w = unpack_bytes(worse, "worse.dav");
+    const Unpacked w = unpack_bytes(worse, "worse.dav");
     CHECK(has_diagnostic(w, "malformed"));
     CHECK(prop(w.tree.at(0), "secpls").empty());
   }
 }
 
 TEST_CASE("arcadyan: binwalk's obfuscated image deobfuscates to an LZMA stream", "[formats][arcadyan][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/arcadyan.bin");
+  const Unpacked doc = unpack_path(external_dir() / "binwalk/tests/inputs/arcadyan.bin");
   const Node* out = node_at(doc, "arcadyan.bin/arcadyan@0x0:decompressed");
   REQUIRE(out != nullptr);
   CHECK(out->size() == 2813252);  // Python's lzma (FORMAT_ALONE) on the same deobfuscated bytes
@@ -149,7 +149,7 @@ TEST_CASE("arcadyan: binwalk's obfuscated image deobfuscates to an LZMA stream",
 
 TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, others key unknown", "[formats][hik_03kh][corpus]") {
   const auto exp = expected()["e3s_03kh.dav"];
-  const ReportDocument e3s = unpack_path(corpus_dir() / "firmware/containers/e3s_03kh.dav");
+  const Unpacked e3s = unpack_path(corpus_dir() / "firmware/containers/e3s_03kh.dav");
   const Node& root = e3s.tree.at(0);
   REQUIRE(root.handler == std::string("hik_03kh"));
   CHECK(prop(root, "encryption").find("E3S") != std::string::npos);
@@ -159,7 +159,7 @@ TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, oth
     REQUIRE(n != nullptr);
     CHECK(n->sha256 == sha.get<std::string>());
   }
-  const ReportDocument r6 = unpack_path(corpus_dir() / "firmware/containers/r6_03kh.dav");
+  const Unpacked r6 = unpack_path(corpus_dir() / "firmware/containers/r6_03kh.dav");
   CHECK(prop(r6.tree.at(0), "encryption").find("R6") != std::string::npos);
   const auto r6_exp = expected()["r6_03kh.dav"];  // a copy: items() of a temporary would dangle
   for (const auto& [name, sha] : r6_exp.items()) {
@@ -171,14 +171,14 @@ TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, oth
   // A flipped header byte: no key gives the CRC any more, so the package is "key unknown".
   auto bad = read_file(corpus_dir() / "firmware/containers/e3s_03kh.dav");
   bad[0x40] ^= 0x01;
-  const ReportDocument b = unpack_bytes(bad, "bad.dav");
+  const Unpacked b = unpack_bytes(bad, "bad.dav");
   CHECK(prop(b.tree.at(0), "encryption") == "AES-256-ECB, key unknown");
   CHECK(b.tree.at(0).children.empty());
 }
 
 TEST_CASE("reolink_pak: the PAKS variant's inline sections", "[formats][reolink_pak][corpus]") {
   const auto exp = expected()["reolink_paks.pak"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/containers/reolink_paks.pak");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/containers/reolink_paks.pak");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("reolink_pak"));
   CHECK(prop(root, "variant") == "PAKS");

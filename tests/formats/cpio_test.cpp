@@ -50,7 +50,7 @@ TEST_CASE("cpio: newc, crc and odc archives with files, dirs and symlinks", "[fo
       auto chunk = Registry::builtin().find("cpio")->identify(b.view(), 0);
       REQUIRE(chunk);
       REQUIRE(chunk->size == end);
-      const ReportDocument doc = unpack_bytes(b.data(), "r.cpio");
+      const Unpacked doc = unpack_bytes(b.data(), "r.cpio");
       const Node* inittab = node_at(doc, "r.cpio/cpio@0x0:etc/inittab");
       REQUIRE(inittab != nullptr);
       REQUIRE(std::string(as_chars(inittab->data.bytes())) == "::sysinit:/etc/init.d/rcS\n");
@@ -68,7 +68,7 @@ TEST_CASE("cpio: old binary archives in both byte orders", "[formats][cpio]") {
       ByteBuilder b;
       bin_entry(b, le, "hello.txt", 0100644, "hello");
       bin_entry(b, le, "TRAILER!!!", 0, "");
-      const ReportDocument doc = unpack_bytes(b.data(), "b.cpio");
+      const Unpacked doc = unpack_bytes(b.data(), "b.cpio");
       const Node* n = node_at(doc, "b.cpio/cpio@0x0:hello.txt");
       REQUIRE(n != nullptr);
       REQUIRE(std::string(as_chars(n->data.bytes())) == "hello");
@@ -79,7 +79,7 @@ TEST_CASE("cpio: old binary archives in both byte orders", "[formats][cpio]") {
 
 TEST_CASE("cpio: the fact_extractor old-binary vector", "[formats][cpio][external]") {
   const auto p = external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/patool/test/data/test.cpio";
-  const ReportDocument doc = unpack_path(p);
+  const Unpacked doc = unpack_path(p);
   const Node* chunk = node_at(doc, "test.cpio/cpio@0x0");
   REQUIRE(chunk != nullptr);
   REQUIRE(chunk->size() == 424);  // the rest of the 512 bytes is zero padding after TRAILER!!!
@@ -101,7 +101,7 @@ TEST_CASE("cpio: malformed archives end in diagnostics", "[formats][cpio]") {
     ByteBuilder b;
     newc_entry(b, "070701", "big", 0100644, std::string(100, 'x'));
     b.data().resize(b.size() - 60);
-    const ReportDocument doc = unpack_bytes(b.data(), "t.cpio");
+    const Unpacked doc = unpack_bytes(b.data(), "t.cpio");
     REQUIRE(has_diagnostic(doc, "truncated"));
   }
   SECTION("huge name size") {
@@ -115,7 +115,7 @@ TEST_CASE("cpio: malformed archives end in diagnostics", "[formats][cpio]") {
   SECTION("weak binary magic in noise is not a chunk") {
     ByteBuilder b;
     b.bytes(pseudo_random(64, 5)).u8(0xc7).u8(0x71).bytes(pseudo_random(64, 6));
-    const ReportDocument doc = unpack_bytes(b.data(), "noise.bin");
+    const Unpacked doc = unpack_bytes(b.data(), "noise.bin");
     REQUIRE(doc.tree.size() == 1);
   }
 }

@@ -69,7 +69,7 @@ TEST_CASE("cramfs: both byte orders, files, symlinks, holes, CRC", "[formats][cr
   for (bool be : {false, true}) {
     SECTION(be ? "big-endian" : "little-endian") {
       const auto img = build(be);
-      const ReportDocument doc = unpack_bytes(img, "fs.cramfs");
+      const Unpacked doc = unpack_bytes(img, "fs.cramfs");
       const Node& root = doc.tree.at(0);
       REQUIRE(root.handler == std::string("cramfs"));
       const Node* hello = node_at(doc, "fs.cramfs/cramfs@0x0:hello.txt");
@@ -91,12 +91,12 @@ TEST_CASE("cramfs: both byte orders, files, symlinks, holes, CRC", "[formats][cr
 }
 
 TEST_CASE("cramfs: the external vectors", "[formats][cramfs][external]") {
-  const ReportDocument a = unpack_path(external_dir() / "binwalk/tests/inputs/cramfs.bin");
+  const Unpacked a = unpack_path(external_dir() / "binwalk/tests/inputs/cramfs.bin");
   const Node* lsb = node_at(a, "cramfs.bin/cramfs@0x0:lsb-release");
   REQUIRE(lsb != nullptr);
   CHECK(lsb->size() == 104);
   CHECK(std::string(as_chars(lsb->data.bytes())).find("DISTRIB_ID") != std::string::npos);
-  const ReportDocument b = unpack_path(external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/cramfs.img");
+  const Unpacked b = unpack_path(external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/cramfs.img");
   CHECK(std::string(as_chars(node_at(b, "cramfs.img/cramfs@0x0:generic folder/test file 3_.txt")->data.bytes())) == "The third test file!");
   CHECK(node_at(b, "cramfs.img/cramfs@0x0:testfile1")->size() == 62);
   CHECK_FALSE(has_diagnostic(b, "checksum_mismatch"));
@@ -104,13 +104,13 @@ TEST_CASE("cramfs: the external vectors", "[formats][cramfs][external]") {
 
 TEST_CASE("cramfs: damage ends in diagnostics", "[formats][cramfs]") {
   SECTION("bad CRC") {
-    const ReportDocument doc = unpack_bytes(build(false, false), "crc.cramfs");
+    const Unpacked doc = unpack_bytes(build(false, false), "crc.cramfs");
     CHECK(has_diagnostic(doc, "checksum_mismatch"));
   }
   SECTION("truncated image") {
     auto img = build(true);
     img.resize(120);
-    const ReportDocument doc = unpack_bytes(img, "cut.cramfs");
+    const Unpacked doc = unpack_bytes(img, "cut.cramfs");
     CHECK(has_diagnostic(doc, "truncated"));
   }
   SECTION("a directory that contains itself") {
@@ -123,7 +123,7 @@ TEST_CASE("cramfs: damage ends in diagnostics", "[formats][cramfs]") {
       img[80 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(w1 >> (8 * i));
       img[84 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(w2 >> (8 * i));
     }
-    const ReportDocument doc = unpack_bytes(img, "loop.cramfs");
+    const Unpacked doc = unpack_bytes(img, "loop.cramfs");
     CHECK(has_diagnostic(doc, "loop"));
   }
   SECTION("truncated superblock") {

@@ -17,7 +17,7 @@ nlohmann::json expected() {
 }
 
 std::vector<std::uint8_t> image(const std::string& name) {
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/ext" / name);
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/ext" / name);
   const Node* raw = node_at(doc, name + "/xz@0x0:decompressed");
   REQUIRE(raw != nullptr);
   return {raw->data.bytes().begin(), raw->data.bytes().end()};
@@ -38,7 +38,7 @@ TEST_CASE("ext: the FACT ext2, ext3 and ext4 images yield the standard set", "[f
   for (const char* name : {"ext2", "ext3", "ext4"}) {
     INFO(name);
     const std::string file = std::string(name) + ".img.xz";
-    const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data" / file);
+    const Unpacked doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data" / file);
     const Node* fs = node_at(doc, file + "/xz@0x0:decompressed");
     REQUIRE(fs != nullptr);
     REQUIRE(fs->handler == std::string("ext"));
@@ -55,7 +55,7 @@ TEST_CASE("ext: the FACT ext2, ext3 and ext4 images yield the standard set", "[f
 
 TEST_CASE("ext: ext2 block maps through single and double indirect blocks, links and devices", "[formats][ext][corpus]") {
   const auto exp = expected()["ext2_indirect.img.xz"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/ext/ext2_indirect.img.xz");
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/ext/ext2_indirect.img.xz");
   const std::string base = "ext2_indirect.img.xz/xz@0x0:decompressed/ext@0x0:";
   for (const auto& [path, sha] : exp["files"].items()) {
     INFO(path);
@@ -88,7 +88,7 @@ TEST_CASE("ext: ext2 block maps through single and double indirect blocks, links
 
 TEST_CASE("ext: ext4 extent index nodes, holes, empty files, deep directories", "[formats][ext][corpus]") {
   const auto exp = expected()["ext4_extents.img.xz"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/ext/ext4_extents.img.xz");
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/ext/ext4_extents.img.xz");
   const std::string base = "ext4_extents.img.xz/xz@0x0:decompressed/ext@0x0:";
   for (const auto& [path, sha] : exp["files"].items()) {
     INFO(path);
@@ -106,7 +106,7 @@ TEST_CASE("ext: damaged images end in diagnostics", "[formats][ext][malformed]")
     auto img = image("ext2_indirect.img.xz");
     const std::size_t ino = find_inode(img, 0100755, 280 * 1024);
     img[ino + 40 + 13 * 4 + 3] = 0x7F;  // i_block[13]
-    const ReportDocument doc = unpack_bytes(img, "bad.ext2");
+    const Unpacked doc = unpack_bytes(img, "bad.ext2");
     REQUIRE(doc.tree.at(0).handler == std::string("ext"));
     CHECK(has_diagnostic(doc, "malformed"));
   }
@@ -114,7 +114,7 @@ TEST_CASE("ext: damaged images end in diagnostics", "[formats][ext][malformed]")
     auto img = image("ext4_extents.img.xz");
     const std::size_t ino = find_inode(img, 0100644, 20 * 1024);
     img[ino + 40] ^= 0xFF;
-    const ReportDocument doc = unpack_bytes(img, "bad.ext4");
+    const Unpacked doc = unpack_bytes(img, "bad.ext4");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("a directory entry pointing back at the root") {
@@ -128,13 +128,13 @@ TEST_CASE("ext: damaged images end in diagnostics", "[formats][ext][malformed]")
       }
     }
     REQUIRE(patched);
-    const ReportDocument doc = unpack_bytes(img, "loop.ext4");
+    const Unpacked doc = unpack_bytes(img, "loop.ext4");
     CHECK(has_diagnostic(doc, "loop"));
   }
   SECTION("truncated") {
     auto img = image("ext2_indirect.img.xz");
     img.resize(200 * 1024);
-    const ReportDocument doc = unpack_bytes(img, "cut.ext2");
+    const Unpacked doc = unpack_bytes(img, "cut.ext2");
     CHECK(has_diagnostic(doc, "truncated"));
   }
   SECTION("absurd superblock values are not claimed") {

@@ -29,7 +29,7 @@ std::size_t inode_block(const std::vector<std::uint8_t>& img, std::string_view n
 }  // namespace
 
 TEST_CASE("f2fs: fact_extractor's image yields the standard set", "[formats][f2fs][external]") {
-  const ReportDocument doc = unpack_bytes(f2fs_image(), "f2fs.img");
+  const Unpacked doc = unpack_bytes(f2fs_image(), "f2fs.img");
   REQUIRE(doc.tree.at(0).handler == std::string("f2fs"));
   const std::string base = "f2fs.img/f2fs@0x0:get_files_test/";
   const Node* third = node_at(doc, base + "generic folder/test file 3_.txt");
@@ -43,7 +43,7 @@ TEST_CASE("f2fs: fact_extractor's image yields the standard set", "[formats][f2f
 TEST_CASE("f2fs: sload.f2fs image: block and inline files, a 300-entry directory, links", "[formats][f2fs]") {
   std::ifstream in(corpus_dir() / "fs/f2fs/EXPECTED.json");
   const auto e = nlohmann::json::parse(in)["sload.img.xz"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/f2fs/sload.img.xz");
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/f2fs/sload.img.xz");
   const Node* vol = node_at(doc, "sload.img.xz/xz@0x0:decompressed");
   REQUIRE(vol != nullptr);
   CHECK(vol->handler == std::string("f2fs"));
@@ -86,7 +86,7 @@ TEST_CASE("f2fs: damaged images end in diagnostics", "[formats][f2fs][malformed]
       }
     }
     REQUIRE(patched);
-    const ReportDocument doc = unpack_bytes(bad, "loop.img");
+    const Unpacked doc = unpack_bytes(bad, "loop.img");
     REQUIRE(doc.tree.at(0).handler == std::string("f2fs"));
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(node_at(doc, "loop.img/f2fs@0x0:get_files_test/testfile1") != nullptr);
@@ -94,7 +94,7 @@ TEST_CASE("f2fs: damaged images end in diagnostics", "[formats][f2fs][malformed]
   SECTION("a node block whose footer names another node") {
     auto bad = good;
     put_le32(bad, folder + 4072, 0x00FFFFFF);
-    const ReportDocument doc = unpack_bytes(bad, "footer.img");
+    const Unpacked doc = unpack_bytes(bad, "footer.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(nodes_ending_with(doc, "test file 3_.txt").empty());
     CHECK(node_at(doc, "footer.img/f2fs@0x0:get_files_test/testfile2") != nullptr);
@@ -104,13 +104,13 @@ TEST_CASE("f2fs: damaged images end in diagnostics", "[formats][f2fs][malformed]
     const std::uint32_t cp = le32(good, 1024 + 76), per_seg = 1U << le32(good, 1024 + 20);
     put_le32(bad, cp * 4096ULL, 0xDEAD);
     put_le32(bad, (cp + per_seg) * 4096ULL, 0xBEEF);
-    const ReportDocument doc = unpack_bytes(bad, "nocp.img");
+    const Unpacked doc = unpack_bytes(bad, "nocp.img");
     REQUIRE(doc.tree.at(0).handler == std::string("f2fs"));
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("the volume cut short") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 8 * 1024 * 1024);
-    const ReportDocument doc = unpack_bytes(cut, "cut.img");
+    const Unpacked doc = unpack_bytes(cut, "cut.img");
     REQUIRE(doc.tree.at(0).handler == std::string("f2fs"));
     CHECK(has_diagnostic(doc, "truncated"));
     CHECK(has_diagnostic(doc, "malformed"));

@@ -12,7 +12,7 @@ using namespace fwscan::test;
 namespace {
 
 std::vector<std::uint8_t> image(const std::string& name) {
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/fat" / name);
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/fat" / name);
   const Node* raw = node_at(doc, name + "/xz@0x0:decompressed");
   REQUIRE(raw != nullptr);
   return {raw->data.bytes().begin(), raw->data.bytes().end()};
@@ -25,7 +25,7 @@ TEST_CASE("fat: FAT12 and FAT32 images from mkfs.fat and mtools, long UTF-8 name
   const auto exp = nlohmann::json::parse(in);
   for (const auto& [name, want] : exp.items()) {
     INFO(name);
-    const ReportDocument doc = unpack_path(corpus_dir() / "fs/fat" / name);
+    const Unpacked doc = unpack_path(corpus_dir() / "fs/fat" / name);
     const Node* fs = node_at(doc, name + "/xz@0x0:decompressed");
     REQUIRE(fs != nullptr);
     REQUIRE(fs->handler == std::string("fat"));
@@ -42,7 +42,7 @@ TEST_CASE("fat: FAT12 and FAT32 images from mkfs.fat and mtools, long UTF-8 name
 }
 
 TEST_CASE("fat: the FACT FAT16 image yields the standard set", "[formats][fat][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/fat.img.xz");
+  const Unpacked doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/fat.img.xz");
   const std::string base = "fat.img.xz/xz@0x0:decompressed/fat@0x0:get_files_test/";
   CHECK(std::string(as_chars(node_at(doc, base + "generic folder/test file 3_.txt")->data.bytes())) == "The third test file!");
   CHECK(node_at(doc, base + "testfile1")->size() == 62);
@@ -57,7 +57,7 @@ TEST_CASE("fat: looping cluster chains and directories end in diagnostics", "[fo
     const std::size_t at = fat + c + c / 2;
     img[at] = static_cast<std::uint8_t>((img[at] & 0x0F) | 0x30);  // odd cluster: high 12 bits of the word
     img[at + 1] = 0x00;
-    const ReportDocument doc = unpack_bytes(img, "loop.fat");
+    const Unpacked doc = unpack_bytes(img, "loop.fat");
     REQUIRE(doc.tree.at(0).handler == std::string("fat"));
     CHECK(has_diagnostic(doc, "malformed"));
   }
@@ -78,13 +78,13 @@ TEST_CASE("fat: looping cluster chains and directories end in diagnostics", "[fo
       }
     }
     REQUIRE(patched);
-    const ReportDocument doc = unpack_bytes(img, "loop32.fat");
+    const Unpacked doc = unpack_bytes(img, "loop32.fat");
     CHECK(has_diagnostic(doc, "loop"));
   }
   SECTION("truncated") {
     auto img = image("fat12_sd.img.xz");
     img.resize(300 * 1024);
-    const ReportDocument doc = unpack_bytes(img, "cut.fat");
+    const Unpacked doc = unpack_bytes(img, "cut.fat");
     CHECK(has_diagnostic(doc, "truncated"));
   }
   SECTION("impossible geometry is not claimed") {

@@ -15,7 +15,7 @@ nlohmann::json expected() {
   return nlohmann::json::parse(in);
 }
 
-const Node* fit_node(const ReportDocument& doc) {
+const Node* fit_node(const Unpacked& doc) {
   for (const auto& n : doc.tree.nodes()) {
     if (n.handler == std::string("fdt") && !prop(n, "default_configuration").empty()) return &n;
   }
@@ -31,7 +31,7 @@ TEST_CASE("fdt: generated FIT images, embedded and external data, every hash ver
   const auto exp = expected();
   for (const char* name : {"camera.itb", "camera_ext.itb"}) {
     INFO(name);
-    const ReportDocument doc = unpack_path(corpus_dir() / "firmware/fit" / name);
+    const Unpacked doc = unpack_path(corpus_dir() / "firmware/fit" / name);
     const Node* fit = fit_node(doc);
     REQUIRE(fit != nullptr);
     CHECK(prop(*fit, "default_configuration") == "conf-1");
@@ -50,14 +50,14 @@ TEST_CASE("fdt: generated FIT images, embedded and external data, every hash ver
 
 TEST_CASE("fdt: a changed image byte fails its hashes; damage is refused or reported", "[formats][fdt][malformed]") {
   auto bytes = read_file(corpus_dir() / "firmware/fit/camera_ext.itb");
-  const ReportDocument good = unpack_bytes(bytes, "camera_ext.itb");
+  const Unpacked good = unpack_bytes(bytes, "camera_ext.itb");
   const Node* kernel = node_at(good, base(*fit_node(good)) + ":kernel");
   REQUIRE(kernel != nullptr);
   REQUIRE(kernel->root_offset);
   SECTION("hash mismatch") {
     auto bad = bytes;
     bad[*kernel->root_offset + 100] ^= 0x01;
-    const ReportDocument doc = unpack_bytes(bad, "bad.itb");
+    const Unpacked doc = unpack_bytes(bad, "bad.itb");
     CHECK(has_diagnostic(doc, "checksum_mismatch"));
     CHECK(prop(*fit_node(doc), "image kernel").find("MISMATCH") != std::string::npos);
   }
@@ -66,7 +66,7 @@ TEST_CASE("fdt: a changed image byte fails its hashes; damage is refused or repo
     auto c = Registry::builtin().find("fdt")->identify({cut.data(), cut.size()}, 0);
     REQUIRE(c);
     CHECK(c->confidence == Confidence::kLow);
-    const ReportDocument doc = unpack_bytes(cut, "cut.itb");
+    const Unpacked doc = unpack_bytes(cut, "cut.itb");
     CHECK(has_diagnostic(doc, "truncated"));
   }
   SECTION("a structure block that fails libfdt's full check is not a chunk") {
@@ -77,17 +77,17 @@ TEST_CASE("fdt: a changed image byte fails its hashes; damage is refused or repo
 }
 
 TEST_CASE("fdt: FACT's FIT and device-tree samples", "[formats][fdt][external]") {
-  const ReportDocument fit = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/uboot/test/data/fit.itb");
+  const Unpacked fit = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/uboot/test/data/fit.itb");
   REQUIRE(fit.tree.at(0).handler == std::string("fdt"));
   CHECK(prop(fit.tree.at(0), "image kernel").rfind("kernel, gzip", 0) == 0);
   CHECK(node_at(fit, "fit.itb/fdt@0x0:fdt")->handler == std::string("fdt"));
   CHECK(!nodes_ending_with(fit, "squashfs@0x0:root/random-data").empty());  // rootfs: gzip -> SquashFS
   const std::filesystem::path dt = external_dir() / "FACT_core/src/plugins/analysis/device_tree/test/data";
-  const ReportDocument tree = unpack_path(dt / "device_tree.dtb");
+  const Unpacked tree = unpack_path(dt / "device_tree.dtb");
   CHECK(prop(tree.tree.at(0), "model") == "Manufac XYZ1234ABC");
   for (const char* name : {"broken.dtb", "false_positive.rnd"}) {  // damaged / random: never a device tree
     INFO(name);
-    const ReportDocument doc = unpack_path(dt / name);
+    const Unpacked doc = unpack_path(dt / name);
     for (const auto& n : doc.tree.nodes()) CHECK(n.handler != std::string("fdt"));
   }
 }

@@ -14,7 +14,7 @@ using namespace fwscan::test;
 TEST_CASE("flash dump: every partition carved at its erase-block offset, nothing else, coverage >= 99%", "[formats][flash][corpus]") {
   std::ifstream in(corpus_dir() / "firmware/flash_dump/EXPECTED.json");
   const auto exp = nlohmann::json::parse(in);
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/flash_dump/nor_flash.bin.xz");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/flash_dump/nor_flash.bin.xz");
   const std::string flash = "nor_flash.bin.xz/xz@0x0:decompressed";
   const Node* f = node_at(doc, flash);
   REQUIRE(f != nullptr);
@@ -60,7 +60,7 @@ TEST_CASE("uboot_env: CRC-checked environments, plain and redundant, either CRC 
       env.fill(0x5A, 100);  // whatever follows the environment
       env.data().insert(env.data().begin(), 4, 0);
       be ? env.patch_u32be(0, crc) : env.patch_u32le(0, crc);
-      const ReportDocument doc = unpack_bytes(env.data(), "env.bin");
+      const Unpacked doc = unpack_bytes(env.data(), "env.bin");
       const Node* e = node_at(doc, "env.bin/uboot_env@0x0");
       REQUIRE(e != nullptr);
       CHECK(e->size() == 0x2000U);
@@ -68,7 +68,7 @@ TEST_CASE("uboot_env: CRC-checked environments, plain and redundant, either CRC 
       CHECK(std::string(as_chars(node_at(doc, "env.bin/uboot_env@0x0:env.txt")->data.bytes())).find("bootcmd=bootm\n") != std::string::npos);
       auto bad = env.data();
       bad[20] ^= 1;  // inside a variable: the CRC no longer matches
-      const ReportDocument b = unpack_bytes(bad, "bad.bin");
+      const Unpacked b = unpack_bytes(bad, "bad.bin");
       for (const auto& n : b.tree.nodes()) CHECK(n.handler != std::string("uboot_env"));
     }
   }

@@ -46,7 +46,7 @@ TEST_CASE("ihex: extended linear addresses, data and the end record", "[formats]
   f += ihex_record(1, 0, {});
   const std::size_t end = f.size();
   f += "trailing junk\n";
-  const ReportDocument doc = unpack_bytes(text_bytes(f), "fw.hex");
+  const Unpacked doc = unpack_bytes(text_bytes(f), "fw.hex");
   const Node* chunk = node_at(doc, "fw.hex/ihex@0x0");
   REQUIRE(chunk != nullptr);
   CHECK(chunk->size() == end);
@@ -64,7 +64,7 @@ TEST_CASE("ihex: extended linear addresses, data and the end record", "[formats]
 TEST_CASE("ihex: checksum errors and a missing end record", "[formats][ihex]") {
   std::string f = ihex_record(0, 0, text_bytes("DATA"));
   f[9] = f[9] == '0' ? '1' : '0';  // corrupt a data digit
-  const ReportDocument doc = unpack_bytes(text_bytes(f + ihex_record(0, 4, text_bytes("MORE"))), "bad.hex");
+  const Unpacked doc = unpack_bytes(text_bytes(f + ihex_record(0, 4, text_bytes("MORE"))), "bad.hex");
   CHECK(has_diagnostic(doc, "checksum_mismatch"));
   CHECK(doc.tree.at(0).confidence == Confidence::kLow);
 }
@@ -73,7 +73,7 @@ TEST_CASE("srec: header, 32-bit data records and the end record", "[formats][sre
   std::string f = srec_record(0, 0, 2, "fwscan");
   f += srec_record(3, 0x80001000, 4, "KERNEL");
   f += srec_record(7, 0x80001000, 4, "");
-  const ReportDocument doc = unpack_bytes(text_bytes(f), "fw.srec");
+  const Unpacked doc = unpack_bytes(text_bytes(f), "fw.srec");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("srec"));
   CHECK(std::string(as_chars(node_at(doc, "fw.srec/srec@0x0:image.bin")->data.bytes())) == "KERNEL");

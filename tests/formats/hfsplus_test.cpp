@@ -36,7 +36,7 @@ Catalog catalog(const std::vector<std::uint8_t>& img) {
 }  // namespace
 
 TEST_CASE("hfsplus: fact_extractor's image yields the standard set", "[formats][hfsplus][external]") {
-  const ReportDocument doc = unpack_bytes(hfs_image(), "hfs.img");
+  const Unpacked doc = unpack_bytes(hfs_image(), "hfs.img");
   REQUIRE(doc.tree.at(0).handler == std::string("hfsplus"));
   CHECK(prop(doc.tree.at(0), "block_size") == "4096");
   const std::string base = "hfs.img/hfsplus@0x0:get_files_test/";
@@ -58,7 +58,7 @@ TEST_CASE("hfsplus: damaged images end in diagnostics", "[formats][hfsplus][malf
   SECTION("a leaf node whose forward link points at itself") {
     auto bad = good;
     put_be32(bad, cat.first_leaf, be32(good, cat.start + 24));
-    const ReportDocument doc = unpack_bytes(bad, "loop.img");
+    const Unpacked doc = unpack_bytes(bad, "loop.img");
     REQUIRE(doc.tree.at(0).handler == std::string("hfsplus"));
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(node_at(doc, "loop.img/hfsplus@0x0:get_files_test/testfile1") != nullptr);
@@ -68,19 +68,19 @@ TEST_CASE("hfsplus: damaged images end in diagnostics", "[formats][hfsplus][malf
     const std::size_t end = cat.first_leaf + cat.node_size;
     bad[end - 4] = 0xFF;  // record 1 starts past the node's free space
     bad[end - 3] = 0xF0;
-    const ReportDocument doc = unpack_bytes(bad, "offsets.img");
+    const Unpacked doc = unpack_bytes(bad, "offsets.img");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("the first leaf link points past the catalog") {
     auto bad = good;
     put_be32(bad, cat.start + 24, 0x00FFFFFF);
-    const ReportDocument doc = unpack_bytes(bad, "far.img");
+    const Unpacked doc = unpack_bytes(bad, "far.img");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("the catalog's extent lies outside the volume") {
     auto bad = good;
     put_be32(bad, 1024 + 288, 0x7FFFFFF0);
-    const ReportDocument doc = unpack_bytes(bad, "ext.img");
+    const Unpacked doc = unpack_bytes(bad, "ext.img");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("a folder made its own parent is a loop, its files are not listed") {
@@ -99,14 +99,14 @@ TEST_CASE("hfsplus: damaged images end in diagnostics", "[formats][hfsplus][malf
       }
     }
     REQUIRE(patched);
-    const ReportDocument doc = unpack_bytes(bad, "cycle.img");
+    const Unpacked doc = unpack_bytes(bad, "cycle.img");
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(nodes_ending_with(doc, "test file 3_.txt").empty());
     CHECK(node_at(doc, "cycle.img/hfsplus@0x0:get_files_test/testfile2") != nullptr);
   }
   SECTION("the volume cut short") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 64 * 1024);
-    const ReportDocument doc = unpack_bytes(cut, "cut.img");
+    const Unpacked doc = unpack_bytes(cut, "cut.img");
     REQUIRE(doc.tree.at(0).handler == std::string("hfsplus"));
     CHECK(has_diagnostic(doc, "truncated"));
     CHECK(has_diagnostic(doc, "malformed"));

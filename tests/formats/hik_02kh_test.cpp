@@ -16,7 +16,7 @@ const char* kImage = "firmware/hikvision_02kh/digicap.dav";
 }  // namespace
 
 TEST_CASE("hik_02kh: packages keyed by platform id, each unpacked by magic", "[formats][hik_02kh]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / kImage);
+  const Unpacked doc = unpack_path(corpus_dir() / kImage);
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("hik_02kh"));
   CHECK(prop(root, "packages") == "3");
@@ -58,7 +58,7 @@ TEST_CASE("hik_02kh: damaged wrappers end in diagnostics", "[formats][hik_02kh]"
     auto dec = xor_codec(bad, hsize);
     dec[0x2C] ^= 0x01;                       // platform id byte: header checksum now wrong
     bad = xor_codec(dec, hsize);
-    const ReportDocument doc = unpack_bytes(bad, "bad.dav");
+    const Unpacked doc = unpack_bytes(bad, "bad.dav");
     REQUIRE(doc.tree.at(0).handler == std::string("hik_02kh"));
     std::size_t mismatches = 0;
     for (const auto& d : doc.tree.at(0).diagnostics) mismatches += d.code == "checksum_mismatch" ? 1 : 0;
@@ -66,7 +66,7 @@ TEST_CASE("hik_02kh: damaged wrappers end in diagnostics", "[formats][hik_02kh]"
   }
   SECTION("truncated: the last package is cut") {
     std::vector<std::uint8_t> cut(good.begin(), good.end() - 1000);
-    const ReportDocument doc = unpack_bytes(cut, "cut.dav");
+    const Unpacked doc = unpack_bytes(cut, "cut.dav");
     CHECK(has_diagnostic(doc, "truncated"));
     CHECK(node_at(doc, "cut.dav/hik_02kh@0x0:1140050031111110011") != nullptr);
   }
@@ -74,7 +74,7 @@ TEST_CASE("hik_02kh: damaged wrappers end in diagnostics", "[formats][hik_02kh]"
     auto dec = xor_codec(good, hsize);
     dec[0x40 + 32] = 0x10;
     dec[0x40 + 33] = dec[0x40 + 34] = dec[0x40 + 35] = 0;
-    const ReportDocument doc = unpack_bytes(xor_codec(dec, hsize), "self.dav");
+    const Unpacked doc = unpack_bytes(xor_codec(dec, hsize), "self.dav");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("a huge package count is not this format") {

@@ -74,7 +74,7 @@ std::vector<std::uint8_t> zlib_of(const std::string& s) {
 TEST_CASE("jffs2: the fact_extractor vectors in both byte orders", "[formats][jffs2][external]") {
   for (const char* name : {"jffs2_le.img", "jffs2_be.img"}) {
     INFO(name);
-    const ReportDocument doc = unpack_path(external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/jffs2/test/data" / name);
+    const Unpacked doc = unpack_path(external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/jffs2/test/data" / name);
     const std::string base = std::string(name) + "/jffs2@0x0:";
     const Node* t3 = node_at(doc, base + "generic folder/test file 3_.txt");
     REQUIRE(t3 != nullptr);
@@ -98,7 +98,7 @@ TEST_CASE("jffs2: newest versions win, deleted names vanish, rtime and zlib deco
       j.dirent(1, 4, 0, 8, "gone");  // deletion
       j.dirent(1, 5, 5, 10, "link");
       j.inode(5, 1, 0120777, 10, 0, 6, zlib_of("etc/config"), 10);
-      const ReportDocument doc = unpack_bytes(j.image(), "fs.jffs2");
+      const Unpacked doc = unpack_bytes(j.image(), "fs.jffs2");
       const Node* cfg = node_at(doc, "fs.jffs2/jffs2@0x0:etc/config");
       REQUIRE(cfg != nullptr);
       CHECK(std::string(as_chars(cfg->data.bytes())) == "new value");

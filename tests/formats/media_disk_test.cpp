@@ -25,9 +25,9 @@ TEST_CASE("media: exact extents of the binwalk images", "[formats][media][extern
   CHECK(ident("pdf", pdf)->size == pdf.size());
   const auto ota = input("matter_ota.bin");
   CHECK(ident("matter_ota", ota)->size == 96);
-  const ReportDocument d = unpack_path(external_dir() / "binwalk/tests/inputs/matter_ota.bin");
+  const Unpacked d = unpack_path(external_dir() / "binwalk/tests/inputs/matter_ota.bin");
   CHECK(std::string(as_chars(node_at(d, "matter_ota.bin/matter_ota@0x0:payload")->data.bytes())) == "PAYLOAD\n");
-  const ReportDocument m = unpack_path(external_dir() / "binwalk/tests/inputs/mbr.bin");
+  const Unpacked m = unpack_path(external_dir() / "binwalk/tests/inputs/mbr.bin");
   const Node* part = node_at(m, "mbr.bin/mbr@0x0:partition0_type83");
   REQUIRE(part != nullptr);
   CHECK(part->root_offset == 512U);
@@ -58,6 +58,6 @@ TEST_CASE("media: damaged or truncated inputs are rejected or marked", "[formats
   auto qcow = input("qcow.bin");
   qcow[7] = 9;  // version 9
   CHECK_FALSE(ident("qcow", qcow));
-  const ReportDocument png = unpack_path(external_dir() / "binwalk/tests/inputs/png_malformed.bin");
+  const Unpacked png = unpack_path(external_dir() / "binwalk/tests/inputs/png_malformed.bin");
   CHECK(png.tree.size() == 1);
 }

@@ -10,7 +10,7 @@ std::vector<std::uint8_t> minix_image() { return external_xz("fact_extractor/fac
 }  // namespace
 
 TEST_CASE("minix: FACT's v1 image (30-character names) yields the standard set", "[formats][minix][external]") {
-  const ReportDocument doc = unpack_bytes(minix_image(), "minix.img");
+  const Unpacked doc = unpack_bytes(minix_image(), "minix.img");
   REQUIRE(doc.tree.at(0).handler == std::string("minix"));
   CHECK(prop(doc.tree.at(0), "name_length") == "30");
   const std::string base = "minix.img/minix@0x0:get_files_test/";
@@ -34,7 +34,7 @@ TEST_CASE("minix: damaged images end in diagnostics", "[formats][minix][malforme
         bad[at + 15] = 0xFF;
       }
     }
-    const ReportDocument doc = unpack_bytes(bad, "bad.img");
+    const Unpacked doc = unpack_bytes(bad, "bad.img");
     REQUIRE(doc.tree.at(0).handler == std::string("minix"));
     CHECK(has_diagnostic(doc, "malformed"));
   }

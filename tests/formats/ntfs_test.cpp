@@ -46,7 +46,7 @@ std::vector<std::size_t> index_entries(const std::vector<std::uint8_t>& img, std
 }  // namespace
 
 TEST_CASE("ntfs: fact_extractor's image yields the standard set through libntfs-3g", "[formats][ntfs][external]") {
-  const ReportDocument doc = unpack_bytes(ntfs_image(), "ntfs.img");
+  const Unpacked doc = unpack_bytes(ntfs_image(), "ntfs.img");
   REQUIRE(doc.tree.at(0).handler == std::string("ntfs"));
   CHECK(prop(doc.tree.at(0), "cluster_size") == "4096");
   CHECK(prop(doc.tree.at(0), "version") == "3.1");
@@ -74,7 +74,7 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
     // "generic folder"'s key names its parent, get_files_test: make the entry for
     // "test file 3_.txt" (inside generic folder) point at that parent.
     std::memcpy(bad.data() + third[0], bad.data() + folder[0] + 16, 8);
-    const ReportDocument doc = unpack_bytes(bad, "loop.img");
+    const Unpacked doc = unpack_bytes(bad, "loop.img");
     REQUIRE(doc.tree.at(0).handler == std::string("ntfs"));
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(node_at(doc, "loop.img/ntfs@0x0:get_files_test/testfile1") != nullptr);
@@ -83,7 +83,7 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
     auto bad = good;
     const std::uint8_t far[8] = {0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x01, 0x00};  // record 0x100000
     std::memcpy(bad.data() + third[0], far, 8);
-    const ReportDocument doc = unpack_bytes(bad, "far.img");
+    const Unpacked doc = unpack_bytes(bad, "far.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(node_at(doc, "far.img/ntfs@0x0:get_files_test/testfile2") != nullptr);
   }
@@ -97,14 +97,14 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
     const std::size_t at = mft + folder_record * record;
     REQUIRE(std::memcmp(bad.data() + at, "FILE", 4) == 0);
     std::memcpy(bad.data() + at, "BAAD", 4);
-    const ReportDocument doc = unpack_bytes(bad, "baad.img");
+    const Unpacked doc = unpack_bytes(bad, "baad.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(node_at(doc, "baad.img/ntfs@0x0:get_files_test/testfile1") != nullptr);
     CHECK(nodes_ending_with(doc, "test file 3_.txt").empty());
   }
   SECTION("the volume cut short") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 1024 * 1024);
-    const ReportDocument doc = unpack_bytes(cut, "cut.img");
+    const Unpacked doc = unpack_bytes(cut, "cut.img");
     REQUIRE(doc.tree.at(0).handler == std::string("ntfs"));
     CHECK(has_diagnostic(doc, "truncated"));
   }
@@ -115,7 +115,7 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
     std::copy(noise.begin(), noise.end(), bad.begin() + static_cast<std::ptrdiff_t>(mft));
     const std::uint64_t mirr = le(good, 0x38, 8) * le(good, 11, 2) * good[13];
     std::copy_n(noise.begin(), 4096, bad.begin() + static_cast<std::ptrdiff_t>(mirr));
-    const ReportDocument doc = unpack_bytes(bad, "nomft.img");
+    const Unpacked doc = unpack_bytes(bad, "nomft.img");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("bytes flipped across $MFT and the index: every scan finishes") {

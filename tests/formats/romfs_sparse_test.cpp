@@ -35,7 +35,7 @@ std::vector<std::uint8_t> build_romfs(bool loop = false) {
 }  // namespace
 
 TEST_CASE("romfs: directories, files, symlinks; . and .. skipped", "[formats][romfs]") {
-  const ReportDocument doc = unpack_bytes(build_romfs(), "r.romfs");
+  const Unpacked doc = unpack_bytes(build_romfs(), "r.romfs");
   REQUIRE(doc.tree.at(0).handler == std::string("romfs"));
   const Node* pw = node_at(doc, "r.romfs/romfs@0x0:etc/passwd");
   REQUIRE(pw != nullptr);
@@ -49,15 +49,15 @@ TEST_CASE("romfs: directories, files, symlinks; . and .. skipped", "[formats][ro
 }
 
 TEST_CASE("romfs: the binwalk vector and damaged images", "[formats][romfs][external]") {
-  const ReportDocument a = unpack_path(external_dir() / "binwalk/tests/inputs/romfs.bin");
+  const Unpacked a = unpack_path(external_dir() / "binwalk/tests/inputs/romfs.bin");
   const Node* lsb = node_at(a, "romfs.bin/romfs@0x0:lsb-release");
   REQUIRE(lsb != nullptr);
   CHECK(lsb->size() == 104);
-  const ReportDocument loop = unpack_bytes(build_romfs(true), "loop.romfs");
+  const Unpacked loop = unpack_bytes(build_romfs(true), "loop.romfs");
   CHECK(has_diagnostic(loop, "loop"));
   auto cut = build_romfs();
   cut.resize(0x90);
-  const ReportDocument t = unpack_bytes(cut, "cut.romfs");
+  const Unpacked t = unpack_bytes(cut, "cut.romfs");
   CHECK(has_diagnostic(t, "truncated"));
   auto bad = build_romfs();
   bad[12] ^= 1;
@@ -65,7 +65,7 @@ TEST_CASE("romfs: the binwalk vector and damaged images", "[formats][romfs][exte
 }
 
 TEST_CASE("android_sparse: the FACT vector unsparses to its full size", "[formats][android_sparse][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/android_simg/test/data/simg.img");
+  const Unpacked doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/android_simg/test/data/simg.img");
   REQUIRE(doc.tree.at(0).handler == std::string("android_sparse"));
   const Node* img = node_at(doc, "simg.img/android_sparse@0x0:unsparsed.img");
   REQUIRE(img != nullptr);
@@ -79,7 +79,7 @@ TEST_CASE("android_sparse: fill, don't-care, truncation and unknown chunks", "[f
   b.u16le(0xCAC1).u16le(0).u32le(1).u32le(12 + 4096).fill('R', 4096);
   b.u16le(0xCAC2).u16le(0).u32le(1).u32le(16).u32le(0x41424344);
   b.u16le(0xCAC3).u16le(0).u32le(1).u32le(12);
-  const ReportDocument doc = unpack_bytes(b.data(), "s.img");
+  const Unpacked doc = unpack_bytes(b.data(), "s.img");
   const Node* out = node_at(doc, "s.img/android_sparse@0x0:unsparsed.img");
   REQUIRE(out != nullptr);
   REQUIRE(out->size() == 3 * 4096);
@@ -92,6 +92,6 @@ TEST_CASE("android_sparse: fill, don't-care, truncation and unknown chunks", "[f
   CHECK(has_diagnostic(unpack_bytes(cut, "cut.img"), "truncated"));
   auto odd = b.data();
   odd[28] = 0x99;  // first chunk type unknown
-  const ReportDocument o = unpack_bytes(odd, "odd.img");
+  const Unpacked o = unpack_bytes(odd, "odd.img");
   CHECK(o.tree.at(0).handler != std::string("android_sparse"));
 }

@@ -55,7 +55,7 @@ TEST_CASE("rzip: the rzip program's file and lrzip's, with every back end, decod
   std::size_t decoded = 0;
   for (const auto& [name, backend] : e["files"].items()) {
     INFO(name);
-    const ReportDocument doc = unpack_path(kDir / name);
+    const Unpacked doc = unpack_path(kDir / name);
     const bool lrz = name.ends_with(".lrz");
     REQUIRE(doc.tree.at(0).handler == std::string(lrz ? "lrzip" : "rzip"));
     if (backend == "zpaq") {
@@ -78,7 +78,7 @@ TEST_CASE("rzip: patool's samples are the 128-byte test file", "[formats][rzip][
   const auto dir = external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/patool/test/data";
   for (const char* name : {"test.rz", "test.lrz"}) {
     INFO(name);
-    const ReportDocument doc = unpack_path(dir / name);
+    const Unpacked doc = unpack_path(dir / name);
     const auto outs = nodes_ending_with(doc, ":decompressed");
     REQUIRE(outs.size() == 1);
     CHECK(outs[0]->size() == 128);
@@ -93,14 +93,14 @@ TEST_CASE("rzip: damaged files end in diagnostics", "[formats][rzip][malformed]"
     std::size_t at = p.commands;
     while (p.bytes[at] == 0) at += 3;
     for (unsigned i = 0; i < p.cb; ++i) p.bytes[at + 3 + i] = 0xFF;
-    const ReportDocument doc = unpack_bytes(p.bytes, "far.lrz");
+    const Unpacked doc = unpack_bytes(p.bytes, "far.lrz");
     REQUIRE(doc.tree.at(0).handler == std::string("lrzip"));
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("a literal byte changed: the MD5 says so") {
     Plain p = plain_lrzip();
     p.bytes[p.literals + 100] ^= 0x20;
-    const ReportDocument doc = unpack_bytes(p.bytes, "md5.lrz");
+    const Unpacked doc = unpack_bytes(p.bytes, "md5.lrz");
     CHECK(has_diagnostic(doc, "checksum"));
   }
   SECTION("a block offset that does not move forward") {
@@ -109,7 +109,7 @@ TEST_CASE("rzip: damaged files end in diagnostics", "[formats][rzip][malformed]"
     const std::size_t header = p.literals - hl;
     const std::uint64_t self = header - (26 + p.cb);  // the block's own offset
     for (unsigned i = 0; i < p.cb; ++i) p.bytes[header + 1 + 2 * p.cb + i] = static_cast<std::uint8_t>(self >> (8 * i));
-    const ReportDocument doc = unpack_bytes(p.bytes, "loop.lrz");
+    const Unpacked doc = unpack_bytes(p.bytes, "loop.lrz");
     REQUIRE(doc.tree.at(0).handler == std::string("lrzip"));
     CHECK(has_diagnostic(doc, "malformed"));
   }
@@ -127,7 +127,7 @@ TEST_CASE("rzip: damaged files end in diagnostics", "[formats][rzip][malformed]"
       for (std::size_t cut : {std::size_t{30}, std::size_t{60}, good.size() / 3, good.size() / 2, good.size() - 20}) {
         INFO(name << " cut at " << cut);
         std::vector<std::uint8_t> bad(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(cut));
-        const ReportDocument doc = unpack_bytes(bad, "cut.bin");
+        const Unpacked doc = unpack_bytes(bad, "cut.bin");
         REQUIRE(doc.tree.at(0).handler.has_value());
         CHECK((has_diagnostic(doc, "malformed") || has_diagnostic(doc, "truncated")));
         CHECK(nodes_ending_with(doc, ":decompressed").size() <= 1);

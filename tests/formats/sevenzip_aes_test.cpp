@@ -26,7 +26,7 @@ Limits with_passwords(std::vector<std::string> pw) {
   return l;
 }
 
-std::size_t count_code(const ReportDocument& doc, const std::string& code) {
+std::size_t count_code(const auto& doc, const std::string& code) {
   std::size_t n = 0;
   for (const auto& node : doc.tree.nodes()) {
     for (const auto& d : node.diagnostics) n += d.code == code ? 1 : 0;
@@ -43,7 +43,7 @@ TEST_CASE("7z AES: every generated archive opens with its password, every member
   for (const auto& [name, files] : e["archives"].items()) {
     INFO(name);
     // The right password last, after two wrong ones.
-    const ReportDocument doc = unpack_path(kDir / name, with_passwords({"wrong", "Fw-Secret", pw}));
+    const Unpacked doc = unpack_path(kDir / name, with_passwords({"wrong", "Fw-Secret", pw}));
     REQUIRE(doc.tree.at(0).handler == std::string("sevenzip"));
     for (const auto& [member, sha] : files.items()) {
       INFO(member);
@@ -63,16 +63,16 @@ TEST_CASE("7z AES: every generated archive opens with its password, every member
 TEST_CASE("7z AES: a missing or wrong password leaves the entries listed, with the reason", "[formats][sevenzip][aes]") {
   for (const char* name : {"aes_lzma2.7z", "aes_header.7z"}) {
     INFO(name);
-    const ReportDocument none = unpack_path(kDir / name);
+    const Unpacked none = unpack_path(kDir / name);
     CHECK(has_diagnostic(none, "encrypted"));
     CHECK(nodes_ending_with(none, "notes.txt").size() <= 1);
     for (const Node* n : nodes_ending_with(none, "notes.txt")) CHECK(n->size() == 0);
-    const ReportDocument wrong = unpack_path(kDir / name, with_passwords({"not-it"}));
+    const Unpacked wrong = unpack_path(kDir / name, with_passwords({"not-it"}));
     CHECK(has_diagnostic(wrong, "encrypted"));
     CHECK_FALSE(has_diagnostic(wrong, "decrypted"));
   }
   // Entries stay listed when only the data is encrypted.
-  const ReportDocument listed = unpack_path(kDir / "aes_lzma2.7z", with_passwords({"not-it"}));
+  const Unpacked listed = unpack_path(kDir / "aes_lzma2.7z", with_passwords({"not-it"}));
   const Node* n = node_at(listed, "aes_lzma2.7z/sevenzip@0x0:sub/face.cfg");
   REQUIRE(n != nullptr);
   CHECK(n->meta.kind == EntryKind::kOther);
@@ -84,7 +84,7 @@ TEST_CASE("7z AES: key derivations per archive are limited", "[formats][sevenzip
   std::vector<std::string> pw;
   for (int i = 0; i < 65; ++i) pw.push_back("wrong-" + std::to_string(i));
   pw.push_back(expected()["password"].get<std::string>());
-  const ReportDocument doc = unpack_path(kDir / "aes_copy.7z", with_passwords(pw));
+  const Unpacked doc = unpack_path(kDir / "aes_copy.7z", with_passwords(pw));
   CHECK_FALSE(has_diagnostic(doc, "decrypted"));
   bool limited = false;
   for (const auto& n : doc.tree.nodes()) {
@@ -94,7 +94,7 @@ TEST_CASE("7z AES: key derivations per archive are limited", "[formats][sevenzip
 }
 
 TEST_CASE("7z AES: fact_extractor's test_password.7z yields the standard set with 'test'", "[formats][sevenzip][aes][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/test_password.7z", with_passwords({"test"}));
+  const Unpacked doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/test_password.7z", with_passwords({"test"}));
   const Node* third = node_at(doc, "test_password.7z/sevenzip@0x0:get_files_test/generic folder/test file 3_.txt");
   REQUIRE(third != nullptr);
   CHECK(std::string(as_chars(third->data.bytes())) == "The third test file!");
@@ -108,7 +108,7 @@ TEST_CASE("7z AES: damaged archives end in diagnostics", "[formats][sevenzip][ae
   SECTION("a byte of the encrypted data changed: the CRC check fails") {
     auto bad = read_file(kDir / "aes_copy.7z");
     bad[32 + 3] ^= 0x40;  // packed streams start right after the signature header
-    const ReportDocument doc = unpack_bytes(bad, "flip.7z", pw);
+    const Unpacked doc = unpack_bytes(bad, "flip.7z", pw);
     CHECK(has_diagnostic(doc, "encrypted"));
     CHECK_FALSE(has_diagnostic(doc, "decrypted"));
   }
@@ -129,7 +129,7 @@ TEST_CASE("7z AES: damaged archives end in diagnostics", "[formats][sevenzip][ae
   SECTION("cut short") {
     const auto good = read_file(kDir / "aes_lzma2.7z");
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(good.size() / 2));
-    const ReportDocument doc = unpack_bytes(cut, "cut.7z", pw);
+    const Unpacked doc = unpack_bytes(cut, "cut.7z", pw);
     CHECK_FALSE(has_diagnostic(doc, "decrypted"));
   }
 }

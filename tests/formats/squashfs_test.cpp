@@ -12,7 +12,7 @@ TEST_CASE("squashfs: SquashFS 4 vectors for every compressor libsquashfs reads",
   const auto base = external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/squashFS/test/data";
   for (const char* name : {"gzip.sqfs", "lz4.sqfs", "lzma.sqfs", "lzo.sqfs", "xz.sqfs", "zstd.sqfs"}) {
     SECTION(name) {
-      const ReportDocument doc = unpack_path(base / name);
+      const Unpacked doc = unpack_path(base / name);
       std::size_t files = 0;
       for (const auto& n : doc.tree.nodes()) {
         if (n.kind == NodeKind::kEntry && n.meta.kind == EntryKind::kFile && n.step.handler == "squashfs") {
@@ -33,14 +33,14 @@ TEST_CASE("squashfs: SquashFS 4 vectors for every compressor libsquashfs reads",
 }
 
 TEST_CASE("squashfs: binwalk vector gives lsb-release", "[formats][squashfs][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs.bin");
+  const Unpacked doc = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs.bin");
   const Node* f = node_at(doc, "squashfs.bin/squashfs@0x0:lsb-release");
   REQUIRE(f != nullptr);
   REQUIRE(std::string(as_chars(f->data.bytes())).find("DISTRIB") != std::string::npos);
 }
 
 TEST_CASE("squashfs: the demo app image holds the ELF, symlinks recorded", "[formats][squashfs]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
   const Node* elf = node_at(doc, "digicap.dav/swkh@0x0:app.img/squashfs@0x0:davinci");
   REQUIRE(elf != nullptr);
   REQUIRE(has_bytes_at(elf->data.bytes(), 0, "\x7f" "ELF"));
@@ -58,7 +58,7 @@ TEST_CASE("squashfs: damaged images end in diagnostics", "[formats][squashfs]") 
   }
   SECTION("bytes_used past the end") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 200);
-    const ReportDocument doc = unpack_bytes(cut, "cut.sqfs");
+    const Unpacked doc = unpack_bytes(cut, "cut.sqfs");
     REQUIRE(doc.tree.at(0).handler == std::string("squashfs"));
     REQUIRE(doc.tree.at(0).confidence == Confidence::kLow);
     bool error = false;
@@ -70,7 +70,7 @@ TEST_CASE("squashfs: damaged images end in diagnostics", "[formats][squashfs]") 
     for (std::size_t off = 48; off < 96; off += 8) {
       for (int i = 0; i < 8; ++i) bad[off + static_cast<std::size_t>(i)] = i == 0 ? 0x10 : 0;
     }
-    const ReportDocument doc = unpack_bytes(bad, "bad.sqfs");
+    const Unpacked doc = unpack_bytes(bad, "bad.sqfs");
     REQUIRE(doc.tree.size() >= 1);
     bool error = false;
     for (const auto& n : doc.tree.nodes()) for (const auto& d : n.diagnostics) error = error || d.severity == Severity::kError;
@@ -80,7 +80,7 @@ TEST_CASE("squashfs: damaged images end in diagnostics", "[formats][squashfs]") 
     auto bad = good;
     auto junk = pseudo_random(bad.size() - 96, 11);
     std::copy(junk.begin(), junk.end(), bad.begin() + 96);
-    const ReportDocument doc = unpack_bytes(bad, "junk.sqfs");
+    const Unpacked doc = unpack_bytes(bad, "junk.sqfs");
     REQUIRE(doc.tree.size() >= 1);
   }
 }
@@ -91,7 +91,7 @@ const std::filesystem::path kFactSquashfs = "vendor/fact_extractor/fact_extracto
 
 TEST_CASE("squashfs: 2.x, 3.x and big-endian 4.0 vectors through the native reader", "[formats][squashfs][external]") {
   // The same three files in every vector; their hashes come from the 4.0 LE xz vector (libsquashfs).
-  const ReportDocument ref = unpack_path(external_dir() / kFactSquashfs / "xz.sqfs");
+  const Unpacked ref = unpack_path(external_dir() / kFactSquashfs / "xz.sqfs");
   const std::string t1 = node_at(ref, "xz.sqfs/squashfs@0x0:testfile1")->sha256;
   const std::string t2 = node_at(ref, "xz.sqfs/squashfs@0x0:testfile2")->sha256;
   struct Vector { const char* name; const char* version; const char* order; const char* compression; };
@@ -102,7 +102,7 @@ TEST_CASE("squashfs: 2.x, 3.x and big-endian 4.0 vectors through the native read
                           Vector{"lzma_be.sqfs2", "2.76", "big-endian", "raw lzma1 lc=3 lp=0 pb=2"},
                           Vector{"avm_be.sqfs4", "4.0", "big-endian", "xz"}}) {
     INFO(v.name);
-    const ReportDocument doc = unpack_path(external_dir() / kFactSquashfs / v.name);
+    const Unpacked doc = unpack_path(external_dir() / kFactSquashfs / v.name);
     const Node* fs = node_at(doc, std::string(v.name) + "/squashfs@0x0");  // the image is followed by zero padding
     REQUIRE(fs != nullptr);
     const Node& root = *fs;
@@ -125,7 +125,7 @@ TEST_CASE("squashfs: binwalk's 2.0 big-endian image with Broadcom LZMA matches u
   // `unsquashfs -lls` (squashfs-tools 4.5) lists this image (its metadata is zlib or stored) but cannot
   // decompress its LZMA data blocks; the listing gives 429 entries: 263 files, 68 symlinks, 28
   // directories, 36 block and 34 character devices, 1 FIFO.
-  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs_v2.bin");
+  const Unpacked doc = unpack_path(external_dir() / "binwalk/tests/inputs/squashfs_v2.bin");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("squashfs"));
   CHECK(prop(root, "version") == "2.0");
@@ -153,7 +153,7 @@ TEST_CASE("squashfs: damaged 2.x/3.x/4.0-BE images end in diagnostics, never a c
     const auto good = read_file(external_dir() / kFactSquashfs / name);
     SECTION(std::string("truncated inside the tables: ") + name) {
       std::vector<std::uint8_t> cut(good.begin(), good.begin() + 0x120);
-      const ReportDocument doc = unpack_bytes(cut, "cut.sqfs");
+      const Unpacked doc = unpack_bytes(cut, "cut.sqfs");
       REQUIRE(doc.tree.at(0).handler == std::string("squashfs"));
       CHECK(doc.tree.at(0).confidence == Confidence::kLow);
       bool diag = false;
@@ -167,7 +167,7 @@ TEST_CASE("squashfs: damaged 2.x/3.x/4.0-BE images end in diagnostics, never a c
         auto bad = good;
         const std::size_t at = 64 + (noise[2 * i] | (noise[2 * i + 1] << 8)) % 0x1a0;
         bad[at] ^= static_cast<std::uint8_t>(noise[i] | 1);
-        const ReportDocument doc = unpack_bytes(bad, "mut.sqfs");
+        const Unpacked doc = unpack_bytes(bad, "mut.sqfs");
         REQUIRE(doc.tree.size() >= 1);
       }
     }

@@ -25,7 +25,7 @@ const std::vector<std::uint8_t> kSpecExample = {
 
 TEST_CASE("swkh: the spec's worked example decodes to its two members", "[formats][swkh]") {
   REQUIRE(kSpecExample.size() == 162);
-  const ReportDocument doc = unpack_bytes(kSpecExample, "digicap.dav");
+  const Unpacked doc = unpack_bytes(kSpecExample, "digicap.dav");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("swkh"));
   REQUIRE(root.confidence == Confidence::kHigh);
@@ -50,7 +50,7 @@ TEST_CASE("swkh: bytes after the last member are not part of the package", "[for
   auto chunk = Registry::builtin().find("swkh")->identify(b.view(), 0);
   REQUIRE(chunk);
   REQUIRE(chunk->size == 162);
-  const ReportDocument doc = unpack_bytes(b.data(), "ezviz.dav");
+  const Unpacked doc = unpack_bytes(b.data(), "ezviz.dav");
   REQUIRE(node_at(doc, "ezviz.dav/swkh@0x0:a.txt") != nullptr);
   REQUIRE(doc.tree.at(0).unknown.size() == 1);
   REQUIRE(doc.tree.at(0).unknown[0].offset == 162);
@@ -59,10 +59,10 @@ TEST_CASE("swkh: bytes after the last member are not part of the package", "[for
 TEST_CASE("swkh: checksum mismatches are reported, members still extracted", "[formats][swkh]") {
   auto bad = kSpecExample;
   bad[0x98] ^= 0x20;  // 'h' -> 'H' in a.txt: member byte-sum mismatch
-  const ReportDocument doc = unpack_bytes(bad, "d.dav");
+  const Unpacked doc = unpack_bytes(bad, "d.dav");
   REQUIRE(has_diagnostic(doc, "checksum_mismatch"));
   REQUIRE(node_at(doc, "d.dav/swkh@0x0:a.txt") != nullptr);
-  const ReportDocument corpus = unpack_path(corpus_dir() / "malformed/swkh_bad_checksums.dav");
+  const Unpacked corpus = unpack_path(corpus_dir() / "malformed/swkh_bad_checksums.dav");
   std::size_t mismatches = 0;
   for (const auto& d : corpus.tree.at(0).diagnostics) mismatches += d.code == "checksum_mismatch" ? 1 : 0;
   REQUIRE(mismatches == 2);  // header checksum and the last member's byte-sum
@@ -75,7 +75,7 @@ TEST_CASE("swkh: truncated packages and self-referencing entries end in diagnost
   }
   SECTION("member past the end") {
     std::vector<std::uint8_t> cut(kSpecExample.begin(), kSpecExample.begin() + 0x9B);
-    const ReportDocument doc = unpack_bytes(cut, "cut.dav");
+    const Unpacked doc = unpack_bytes(cut, "cut.dav");
     REQUIRE(has_diagnostic(doc, "truncated"));
     REQUIRE(node_at(doc, "cut.dav/swkh@0x0:a.txt")->size() == 3);
     REQUIRE(node_at(doc, "cut.dav/swkh@0x0:b.bin") == nullptr);
@@ -83,7 +83,7 @@ TEST_CASE("swkh: truncated packages and self-referencing entries end in diagnost
   SECTION("entry pointing into the header") {
     // The second entry's offset points at 0x10. The package then ends after the first member,
     // and the orphaned kernel behind it is carved on its own.
-    const ReportDocument doc = unpack_path(corpus_dir() / "malformed/swkh_self_reference.dav");
+    const Unpacked doc = unpack_path(corpus_dir() / "malformed/swkh_self_reference.dav");
     const Node* pkg = node_at(doc, "swkh_self_reference.dav/swkh@0x0");
     REQUIRE(pkg != nullptr);
     REQUIRE(pkg->size() == 0x40 + 2 * 44 + 132);

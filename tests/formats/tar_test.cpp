@@ -20,7 +20,7 @@ TEST_CASE("tar: members, links and devices with their metadata", "[formats][tar]
   REQUIRE(chunk);
   REQUIRE(chunk->size == b.size());
   REQUIRE(chunk->confidence == Confidence::kHigh);
-  const ReportDocument doc = unpack_bytes(b.data(), "a.tar");
+  const Unpacked doc = unpack_bytes(b.data(), "a.tar");
   const Node* passwd = node_at(doc, "a.tar/tar@0x0:etc/passwd");
   REQUIRE(passwd != nullptr);
   REQUIRE(std::string(as_chars(passwd->data.bytes())) == "root\n");
@@ -44,7 +44,7 @@ TEST_CASE("tar: GNU long names and pax paths", "[formats][tar]") {
   b.bytes(tar_header("PaxHeader", pax.size(), 'x')).str(pax).align(512);
   b.bytes(tar_header("short", 3)).str("pax").align(512);
   b.fill(0, 1024);
-  const ReportDocument doc = unpack_bytes(b.data(), "l.tar");
+  const Unpacked doc = unpack_bytes(b.data(), "l.tar");
   REQUIRE(node_at(doc, "l.tar/tar@0x0:" + long_name) != nullptr);
   REQUIRE(node_at(doc, "l.tar/tar@0x0:pax/名字.txt") != nullptr);
 }
@@ -52,7 +52,7 @@ TEST_CASE("tar: GNU long names and pax paths", "[formats][tar]") {
 TEST_CASE("tar: a member past the end is truncated with a diagnostic", "[formats][tar]") {
   ByteBuilder b;
   b.bytes(tar_header("big.bin", 100000)).str("only a little");
-  const ReportDocument doc = unpack_bytes(b.data(), "t.tar");
+  const Unpacked doc = unpack_bytes(b.data(), "t.tar");
   REQUIRE(has_diagnostic(doc, "truncated"));
   const Node* big = node_at(doc, "t.tar/tar@0x0:big.bin");
   REQUIRE(big != nullptr);
@@ -76,7 +76,7 @@ TEST_CASE("tar: bad checksum and huge size fields", "[formats][tar]") {
   std::snprintf(ck, sizeof ck, "%06o", sum);
   std::copy(ck, ck + 6, huge.begin() + 148);
   huge[154] = 0;
-  const ReportDocument doc = unpack_bytes(huge, "huge.tar");
+  const Unpacked doc = unpack_bytes(huge, "huge.tar");
   REQUIRE(doc.tree.size() >= 1);  // finishes; nothing allocated in proportion to the claim
   for (const auto& n : doc.tree.nodes()) REQUIRE(n.size() <= huge.size());
 }
@@ -85,6 +85,6 @@ TEST_CASE("tar: truncated header and empty input", "[formats][tar]") {
   auto h = tar_header("x", 0);
   h.resize(300);
   REQUIRE_FALSE(tar().identify({h.data(), h.size()}, 0));
-  const ReportDocument doc = unpack_bytes({}, "empty");
+  const Unpacked doc = unpack_bytes({}, "empty");
   REQUIRE(doc.tree.size() == 1);
 }

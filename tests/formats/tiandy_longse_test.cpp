@@ -6,7 +6,7 @@ using namespace fwscan;
 using namespace fwscan::test;
 
 TEST_CASE("tiandy_box: records by target path, each unpacked by magic", "[formats][tiandy_box]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/tiandy_demo/TC-NC9401S3E.box");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/tiandy_demo/TC-NC9401S3E.box");
   REQUIRE(doc.tree.at(0).handler == std::string("tiandy_box"));
   const Node* pm = node_at(doc, "TC-NC9401S3E.box/tiandy_box@0x0:nvs/ProductModule");
   REQUIRE(pm != nullptr);
@@ -21,13 +21,13 @@ TEST_CASE("tiandy_box: truncated records and disagreeing sizes", "[formats][tian
   bad[40 + 132] ^= 1;  // second size field of the first record
   CHECK(has_diagnostic(unpack_bytes(bad, "b.box"), "malformed"));
   v.resize(300);
-  const ReportDocument cut = unpack_bytes(v, "c.box");
+  const Unpacked cut = unpack_bytes(v, "c.box");
   CHECK(cut.tree.at(0).confidence == Confidence::kLow);
   CHECK(has_diagnostic(cut, "truncated"));
 }
 
 TEST_CASE("longse_fls: the flash dump is carved to its erase-block layout", "[formats][longse_fls]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / "firmware/longse_demo/N1-DEMO.FLS");
+  const Unpacked doc = unpack_path(corpus_dir() / "firmware/longse_demo/N1-DEMO.FLS");
   REQUIRE(doc.tree.at(0).handler == std::string("longse_fls"));
   const Node* flash = node_at(doc, "N1-DEMO.FLS/longse_fls@0x0:flash.bin");
   REQUIRE(flash != nullptr);

@@ -32,23 +32,23 @@ void put_le32(std::vector<std::uint8_t>& v, std::size_t at, std::uint32_t x) {
 // Recomputes the CRC of the UBIFS node at `at` after an edit.
 void reseal(std::vector<std::uint8_t>& v, std::size_t at) { put_le32(v, at + 4, ubi_crc(v, at + 8, le32(v, at + 16) - 8)); }
 
-void check_files(const ReportDocument& doc, const std::string& base, const nlohmann::json& files) {
+void check_files(const auto& doc, const std::string& base, const nlohmann::json& files) {
   REQUIRE(!files.empty());
   for (const auto& [path, sha] : files.items()) {
     INFO(base + path);
-    const Node* n = node_at(doc, base + path);
+    const auto* n = node_at(doc, base + path);
     REQUIRE(n != nullptr);
     if (n->meta.kind == EntryKind::kHardlink) n = node_at(doc, base + n->meta.link_target);  // the name carrying the data
     REQUIRE(n != nullptr);
     CHECK(n->meta.kind == EntryKind::kFile);
-    CHECK(n->sha256 == sha.get<std::string>());
+    CHECK(n->sha256 == sha.template get<std::string>());
   }
 }
 
 }  // namespace
 
 TEST_CASE("ubi: the fact_extractor UBI image rebuilds its static volume, which is the UBIFS sample", "[formats][ubi][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / kFactUbi / "ubi.img");
+  const Unpacked doc = unpack_path(external_dir() / kFactUbi / "ubi.img");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("ubi"));
   CHECK(prop(root, "peb_size") == "1024");
@@ -64,7 +64,7 @@ TEST_CASE("ubi: the fact_extractor UBI image rebuilds its static volume, which i
 }
 
 TEST_CASE("ubifs: the fact_extractor UBIFS sample yields the standard unpack set through its index", "[formats][ubifs][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / kFactUbi / "test.ubifs");
+  const Unpacked doc = unpack_path(external_dir() / kFactUbi / "test.ubifs");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("ubifs"));
   CHECK(prop(root, "default_compression") == "lzo");
@@ -84,7 +84,7 @@ TEST_CASE("ubifs: the fact_extractor UBIFS sample yields the standard unpack set
 
 TEST_CASE("ubi: generated NAND image: dynamic UBIFS volumes (zlib, zstd) and a static volume", "[formats][ubi][ubifs][corpus]") {
   const auto exp = expected()["camera_nand.ubi"];
-  const ReportDocument doc = unpack_path(corpus_dir() / kUbiDir / "camera_nand.ubi");
+  const Unpacked doc = unpack_path(corpus_dir() / kUbiDir / "camera_nand.ubi");
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("ubi"));
   CHECK(prop(root, "peb_size") == std::to_string(exp["peb_size"].get<int>()));
@@ -116,7 +116,7 @@ TEST_CASE("ubi: generated NAND image: dynamic UBIFS volumes (zlib, zstd) and a s
 
 TEST_CASE("ubifs: LZO image with hard link, symlink, devices, a hole and an empty file", "[formats][ubifs][corpus]") {
   const auto exp = expected()["config_lzo.ubifs"];
-  const ReportDocument doc = unpack_path(corpus_dir() / kUbiDir / "config_lzo.ubifs");
+  const Unpacked doc = unpack_path(corpus_dir() / kUbiDir / "config_lzo.ubifs");
   const std::string base = "config_lzo.ubifs/ubifs@0x0:";
   check_files(doc, base, exp["files"]);
   const Node* hard = node_at(doc, base + "users.conf");
@@ -162,14 +162,14 @@ TEST_CASE("ubi: damaged images end in diagnostics naming the damage", "[formats]
   SECTION("a VID header CRC error drops that PEB and says so") {
     auto bad = image;
     bad[3 * kPeb + kVid + 12] ^= 0x01;  // lnum of the fourth PEB
-    const ReportDocument doc = unpack_bytes(bad, "bad_vid.ubi");
+    const Unpacked doc = unpack_bytes(bad, "bad_vid.ubi");
     REQUIRE(doc.tree.at(0).handler == std::string("ubi"));
     CHECK(has_diagnostic(doc, "checksum_mismatch"));
   }
   SECTION("truncated: the static volume misses LEBs") {
     // Cut through the second-to-last PEB: the kernel volume's second LEB is gone.
     std::vector<std::uint8_t> cut(image.begin(), image.end() - static_cast<std::ptrdiff_t>(kPeb + 100));
-    const ReportDocument doc = unpack_bytes(cut, "cut.ubi");
+    const Unpacked doc = unpack_bytes(cut, "cut.ubi");
     REQUIRE(doc.tree.at(0).handler == std::string("ubi"));
     CHECK(has_diagnostic(doc, "truncated"));
   }
@@ -182,7 +182,7 @@ TEST_CASE("ubi: damaged images end in diagnostics naming the damage", "[formats]
         break;
       }
     }
-    const ReportDocument doc = unpack_bytes(bad, "crc.ubi");
+    const Unpacked doc = unpack_bytes(bad, "crc.ubi");
     CHECK(has_diagnostic(doc, "checksum_mismatch"));
   }
 }
@@ -201,7 +201,7 @@ TEST_CASE("ubifs: index loops, absurd counts, lost masters and truncation end in
     put_le32(bad, root + 32, le32(image, mst + 52));
     put_le32(bad, root + 36, le32(image, mst + 56));
     reseal(bad, root);
-    const ReportDocument doc = unpack_bytes(bad, "loop.ubifs");
+    const Unpacked doc = unpack_bytes(bad, "loop.ubifs");
     REQUIRE(doc.tree.at(0).handler == std::string("ubifs"));
     CHECK(has_diagnostic(doc, "loop"));
   }
@@ -210,13 +210,13 @@ TEST_CASE("ubifs: index loops, absurd counts, lost masters and truncation end in
     bad[root + 24] = 0xFF;
     bad[root + 25] = 0xFF;
     reseal(bad, root);
-    const ReportDocument doc = unpack_bytes(bad, "count.ubifs");
+    const Unpacked doc = unpack_bytes(bad, "count.ubifs");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("no valid master node") {
     auto bad = image;
     std::fill(bad.begin() + kLeb, bad.begin() + 3 * kLeb, 0xFF);
-    const ReportDocument doc = unpack_bytes(bad, "nomaster.ubifs");
+    const Unpacked doc = unpack_bytes(bad, "nomaster.ubifs");
     REQUIRE(doc.tree.at(0).handler == std::string("ubifs"));
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(doc.tree.at(0).children.empty());
@@ -226,18 +226,18 @@ TEST_CASE("ubifs: index loops, absurd counts, lost masters and truncation end in
     // The first inode node after the index root's LEB start: any leaf will do.
     const std::size_t leaf = le32(image, root + 28) * kLeb + le32(image, root + 32);
     bad[leaf + 30] ^= 0x40;
-    const ReportDocument doc = unpack_bytes(bad, "leaf.ubifs");
+    const Unpacked doc = unpack_bytes(bad, "leaf.ubifs");
     CHECK(has_diagnostic(doc, "checksum_mismatch"));
   }
   SECTION("truncated inside the main area") {
     std::vector<std::uint8_t> cut(image.begin(), image.begin() + static_cast<std::ptrdiff_t>(image.size() - kLeb - 7));
-    const ReportDocument doc = unpack_bytes(cut, "cut.ubifs");
+    const Unpacked doc = unpack_bytes(cut, "cut.ubifs");
     REQUIRE(doc.tree.at(0).handler == std::string("ubifs"));
     CHECK(has_diagnostic(doc, "truncated"));
   }
   SECTION("a superblock cut short is not claimed") {
     std::vector<std::uint8_t> cut(image.begin(), image.begin() + 2000);
-    const ReportDocument doc = unpack_bytes(cut, "sb.ubifs");
+    const Unpacked doc = unpack_bytes(cut, "sb.ubifs");
     CHECK(doc.tree.at(0).handler != std::string("ubifs"));
   }
 }

@@ -42,7 +42,7 @@ std::vector<std::size_t> fids(const std::vector<std::uint8_t>& b, std::string_vi
 }  // namespace
 
 TEST_CASE("udf: fact_extractor's UDF 2.01 image yields the standard set", "[formats][udf][external]") {
-  const ReportDocument doc = unpack_bytes(udf_image(), "udf.img");
+  const Unpacked doc = unpack_bytes(udf_image(), "udf.img");
   REQUIRE(doc.tree.at(0).handler == std::string("udf"));
   CHECK(prop(doc.tree.at(0), "udf_revision") == "2.01");
   CHECK(prop(doc.tree.at(0), "label") == "LinuxUDF");
@@ -60,7 +60,7 @@ TEST_CASE("udf: fact_extractor's UDF 2.01 image yields the standard set", "[form
 TEST_CASE("udf: genisoimage's bridge disc is read through its UDF side", "[formats][udf]") {
   std::ifstream in(corpus_dir() / "fs/udf/EXPECTED.json");
   const auto e = nlohmann::json::parse(in)["bridge.iso.xz"];
-  const ReportDocument doc = unpack_path(corpus_dir() / "fs/udf/bridge.iso.xz");
+  const Unpacked doc = unpack_path(corpus_dir() / "fs/udf/bridge.iso.xz");
   const Node* vol = node_at(doc, "bridge.iso.xz/xz@0x0:decompressed");
   REQUIRE(vol != nullptr);
   CHECK(vol->handler == std::string("udf"));
@@ -89,7 +89,7 @@ TEST_CASE("udf: damaged images end in diagnostics", "[formats][udf][malformed]")
     std::memcpy(bad.data() + folder[0] + 20, bad.data() + top[0] + 20, 16);  // generic folder -> get_files_test's ICB
     retag(bad, folder[0]);
     retag(bad, folder[0] & ~std::size_t{2047});  // the directory's File Entry, which embeds it
-    const ReportDocument doc = unpack_bytes(bad, "loop.img");
+    const Unpacked doc = unpack_bytes(bad, "loop.img");
     REQUIRE(doc.tree.at(0).handler == std::string("udf"));
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(node_at(doc, "loop.img/udf@0x0:get_files_test/testfile1") != nullptr);
@@ -100,27 +100,27 @@ TEST_CASE("udf: damaged images end in diagnostics", "[formats][udf][malformed]")
     std::memcpy(bad.data() + third[0] + 24, &far, 4);
     retag(bad, third[0]);
     retag(bad, third[0] & ~std::size_t{2047});
-    const ReportDocument doc = unpack_bytes(bad, "far.img");
+    const Unpacked doc = unpack_bytes(bad, "far.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(node_at(doc, "far.img/udf@0x0:get_files_test/testfile2") != nullptr);
   }
   SECTION("a file identifier with a broken CRC") {
     auto bad = good;
     bad[third[0] + 40] ^= 0x01;  // inside the name: the tag's CRC no longer holds
-    const ReportDocument doc = unpack_bytes(bad, "crc.img");
+    const Unpacked doc = unpack_bytes(bad, "crc.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(nodes_ending_with(doc, "test file 3_.txt").empty());
   }
   SECTION("the anchor at sector 256 destroyed") {
     auto bad = good;
     std::fill_n(bad.begin() + 256 * 2048, 512, 0xEE);
-    const ReportDocument doc = unpack_bytes(bad, "noanchor.img");
+    const Unpacked doc = unpack_bytes(bad, "noanchor.img");
     REQUIRE(doc.tree.at(0).handler == std::string("udf"));
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("the volume cut short") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 300 * 2048);
-    const ReportDocument doc = unpack_bytes(cut, "cut.img");
+    const Unpacked doc = unpack_bytes(cut, "cut.img");
     REQUIRE(doc.tree.at(0).handler == std::string("udf"));
     CHECK(has_diagnostic(doc, "truncated"));
   }

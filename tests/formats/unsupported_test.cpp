@@ -13,7 +13,7 @@ TEST_CASE("unsupported: an unread file system is named, and the carver still sea
   const std::size_t at = b.size();
   b.bytes(gzip_bytes(text_bytes("config of a camera stored on a JFS volume\n")));
   b.pad_to(0x20000);
-  const ReportDocument doc = unpack_bytes(b.data(), "stick.img");
+  const Unpacked doc = unpack_bytes(b.data(), "stick.img");
   const Node* fs = node_at(doc, "stick.img/unsupported@0x0");
   REQUIRE(fs != nullptr);
   CHECK(fs->description.rfind("JFS (recognised, not read)", 0) == 0);

@@ -36,7 +36,7 @@ void put_be32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) {
 }  // namespace
 
 TEST_CASE("xfs: fact_extractor's v4 image yields the standard set", "[formats][xfs][external]") {
-  const ReportDocument doc = unpack_bytes(xfs_image(), "xfs.img");
+  const Unpacked doc = unpack_bytes(xfs_image(), "xfs.img");
   // The image is 512 bytes longer than the volume: the volume is a chunk of it.
   const Node* vol = node_at(doc, "xfs.img/xfs@0x0");
   REQUIRE(vol != nullptr);
@@ -54,7 +54,7 @@ TEST_CASE("xfs: mkfs.xfs images, v4 and v5: files, a leaf directory, symlink, de
   const auto e = nlohmann::json::parse(in);
   for (const auto& [image, meta] : e["images"].items()) {
     INFO(image);
-    const ReportDocument doc = unpack_path(corpus_dir() / "fs/xfs" / image);
+    const Unpacked doc = unpack_path(corpus_dir() / "fs/xfs" / image);
     const std::string base = image + "/xz@0x0:decompressed/xfs@0x0:";
     const Node* vol = node_at(doc, image + "/xz@0x0:decompressed");
     REQUIRE(vol != nullptr);
@@ -88,7 +88,7 @@ TEST_CASE("xfs: damaged images end in diagnostics", "[formats][xfs][malformed]")
   SECTION("a short-form entry pointing at the root is a loop") {
     auto bad = good;
     put_be32(bad, folder, root);
-    const ReportDocument doc = unpack_bytes(bad, "loop.img");
+    const Unpacked doc = unpack_bytes(bad, "loop.img");
     REQUIRE(node_at(doc, "loop.img/xfs@0x0") != nullptr);
     CHECK(has_diagnostic(doc, "loop"));
     CHECK(node_at(doc, "loop.img/xfs@0x0:get_files_test/testfile1") != nullptr);
@@ -96,19 +96,19 @@ TEST_CASE("xfs: damaged images end in diagnostics", "[formats][xfs][malformed]")
   SECTION("an inode number past the last allocation group") {
     auto bad = good;
     put_be32(bad, folder, 0xFFFFFFF0);
-    const ReportDocument doc = unpack_bytes(bad, "far.img");
+    const Unpacked doc = unpack_bytes(bad, "far.img");
     CHECK(has_diagnostic(doc, "malformed"));
     CHECK(node_at(doc, "far.img/xfs@0x0:get_files_test/testfile2") != nullptr);
   }
   SECTION("a short-form directory whose count runs past its fork") {
     auto bad = good;
     bad[folder - 3 - 14 - 6 - 0] = 0xFF;  // the count byte of get_files_test's short-form header
-    const ReportDocument doc = unpack_bytes(bad, "count.img");
+    const Unpacked doc = unpack_bytes(bad, "count.img");
     CHECK(has_diagnostic(doc, "malformed"));
   }
   SECTION("the volume cut short") {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + 4 * 1024 * 1024);
-    const ReportDocument doc = unpack_bytes(cut, "cut.img");
+    const Unpacked doc = unpack_bytes(cut, "cut.img");
     REQUIRE(doc.tree.at(0).handler == std::string("xfs"));  // cut inside the volume: the whole input
     CHECK(has_diagnostic(doc, "truncated"));
     CHECK(has_diagnostic(doc, "malformed"));

@@ -9,7 +9,7 @@ const char* kImage = "firmware/xiongmai_demo/General_HI3516EV200.bin";
 }  // namespace
 
 TEST_CASE("xiongmai_zip: InstallDesc fields and flash ranges of the burnable images", "[formats][xiongmai_zip]") {
-  const ReportDocument doc = unpack_path(corpus_dir() / kImage);
+  const Unpacked doc = unpack_path(corpus_dir() / kImage);
   const Node& root = doc.tree.at(0);
   REQUIRE(root.handler == std::string("xiongmai_zip"));
   CHECK(prop(root, "Hardware") == "HI3516EV200_85H30AI_S38");
@@ -32,7 +32,7 @@ TEST_CASE("xiongmai_zip: backdoor and cloud endpoints found end to end", "[forma
 }
 
 TEST_CASE("xiongmai_zip: a plain zip stays a zip; bad InstallDesc is a diagnostic", "[formats][xiongmai_zip]") {
-  const ReportDocument z = unpack_path(external_dir() / "binwalk/tests/inputs/zip.bin");
+  const Unpacked z = unpack_path(external_dir() / "binwalk/tests/inputs/zip.bin");
   for (const auto& n : z.tree.nodes()) CHECK(n.handler != std::string("xiongmai_zip"));
   auto bytes = read_file(corpus_dir() / kImage);
   // InstallDesc is stored deflated; a stored copy with broken JSON is built here instead.
@@ -47,7 +47,7 @@ TEST_CASE("xiongmai_zip: a plain zip stays a zip; bad InstallDesc is a diagnosti
       .u32le(0).u32le(0).str(name);
   const std::size_t cd_size = b.size() - cd;
   b.str("PK\x05\x06").u16le(0).u16le(0).u16le(1).u16le(1).u32le(static_cast<std::uint32_t>(cd_size)).u32le(static_cast<std::uint32_t>(cd)).u16le(0);
-  const ReportDocument bad = unpack_bytes(b.data(), "bad.bin");
+  const Unpacked bad = unpack_bytes(b.data(), "bad.bin");
   CHECK(bad.tree.at(0).handler == std::string("xiongmai_zip"));
   CHECK(has_diagnostic(bad, "malformed"));
 }

@@ -36,7 +36,7 @@ std::vector<std::uint8_t> build(bool be) {
 }  // namespace
 
 TEST_CASE("yaffs2: the binwalk vector", "[formats][yaffs2][external]") {
-  const ReportDocument doc = unpack_path(external_dir() / "binwalk/tests/inputs/yaffs2.bin");
+  const Unpacked doc = unpack_path(external_dir() / "binwalk/tests/inputs/yaffs2.bin");
   const Node* chunk = node_at(doc, "yaffs2.bin/yaffs2@0x0");
   REQUIRE(chunk != nullptr);
   const Node* h = node_at(doc, "yaffs2.bin/yaffs2@0x0:yutilsenv.h");
@@ -52,7 +52,7 @@ TEST_CASE("yaffs2: the binwalk vector", "[formats][yaffs2][external]") {
 TEST_CASE("yaffs2: both byte orders, newest chunk wins, geometry detected", "[formats][yaffs2]") {
   for (bool be : {false, true}) {
     SECTION(be ? "big-endian" : "little-endian") {
-      const ReportDocument doc = unpack_bytes(build(be), "nand.bin");
+      const Unpacked doc = unpack_bytes(build(be), "nand.bin");
       const Node* motd = node_at(doc, "nand.bin/yaffs2@0x0:etc/motd");
       REQUIRE(motd != nullptr);
       REQUIRE(motd->size() == 517);
@@ -66,7 +66,7 @@ TEST_CASE("yaffs2: both byte orders, newest chunk wins, geometry detected", "[fo
 TEST_CASE("yaffs2: truncated images and non-YAFFS data", "[formats][yaffs2]") {
   auto img = build(false);
   img.resize(512 + 16 + 600);
-  const ReportDocument doc = unpack_bytes(img, "cut.bin");
+  const Unpacked doc = unpack_bytes(img, "cut.bin");
   REQUIRE(node_at(doc, "cut.bin/yaffs2@0x0:etc") != nullptr);
   auto noise = pseudo_random(4096, 5);
   noise[0] = 1; noise[1] = noise[2] = noise[3] = 0; noise[4] = 1; noise[5] = noise[6] = noise[7] = 0; noise[8] = noise[9] = 0xFF;
@@ -76,7 +76,7 @@ TEST_CASE("yaffs2: truncated images and non-YAFFS data", "[formats][yaffs2]") {
 TEST_CASE("yaffs2: mkyaffs2image vectors (tags after the bad-block marker) in both byte orders", "[formats][yaffs2][external]") {
   for (const char* name : {"yaffs2_le.img", "yaffs2_be.img"}) {
     INFO(name);
-    const ReportDocument doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/yaffs/test/data" / name);
+    const Unpacked doc = unpack_path(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/yaffs/test/data" / name);
     REQUIRE(doc.tree.at(0).handler == std::string("yaffs2"));
     const std::string base = std::string(name) + "/yaffs2@0x0:";
     const Node* t3 = node_at(doc, base + "generic folder/test file 3_.txt");

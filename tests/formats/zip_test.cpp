@@ -10,7 +10,7 @@ using namespace fwscan::test;
 
 TEST_CASE("dahua_zip: the fact_extractor DH vector yields its members", "[formats][dahua_zip][external]") {
   const auto p = external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/dahua/test/data/dh.bin";
-  const ReportDocument doc = unpack_path(p);
+  const Unpacked doc = unpack_path(p);
   REQUIRE(doc.tree.at(0).handler == std::string("dahua_zip"));
   const Node* f1 = node_at(doc, "dh.bin/dahua_zip@0x0:get_files_test/testfile1");
   const Node* f2 = node_at(doc, "dh.bin/dahua_zip@0x0:get_files_test/testfile2");
@@ -24,10 +24,10 @@ TEST_CASE("dahua_zip: the fact_extractor DH vector yields its members", "[format
 }
 
 TEST_CASE("zip: the binwalk vectors, whole and truncated", "[formats][zip][external]") {
-  const ReportDocument whole = unpack_path(external_dir() / "binwalk/tests/inputs/zip.bin");
+  const Unpacked whole = unpack_path(external_dir() / "binwalk/tests/inputs/zip.bin");
   const bool zip_whole = whole.tree.at(0).handler == std::string("zip") || node_at(whole, "zip.bin/zip@0x0") != nullptr;
   REQUIRE(zip_whole);
-  const ReportDocument cut = unpack_path(external_dir() / "binwalk/tests/inputs/zip_truncated.bin");
+  const Unpacked cut = unpack_path(external_dir() / "binwalk/tests/inputs/zip_truncated.bin");
   bool zip_at_0 = cut.tree.at(0).handler == std::string("zip") || node_at(cut, "zip_truncated.bin/zip@0x0") != nullptr;
   REQUIRE(zip_at_0);
 }
@@ -57,7 +57,7 @@ TEST_CASE("zip: end-of-central-directory must agree with the start", "[formats][
 TEST_CASE("zip: a bare local-header magic in noise is not a chunk", "[formats][zip]") {
   ByteBuilder b;
   b.bytes(pseudo_random(100, 1)).str("PK\x03\x04").bytes(pseudo_random(100, 2));
-  const ReportDocument doc = unpack_bytes(b.data(), "n.bin");
+  const Unpacked doc = unpack_bytes(b.data(), "n.bin");
   for (const auto& n : doc.tree.nodes()) REQUIRE(n.handler != std::string("zip"));
 }
 
@@ -87,12 +87,10 @@ std::vector<std::uint8_t> encrypted_zip(const char* encryption, const std::strin
   return out;
 }
 
-ReportDocument unpack_with(const std::vector<std::uint8_t>& bytes, std::vector<std::string> passwords) {
+Unpacked unpack_with(const std::vector<std::uint8_t>& bytes, std::vector<std::string> passwords) {
   Limits limits;
   limits.passwords = std::move(passwords);
-  Pipeline pipe(ScanOptions{limits, nullptr});
-  pipe.add_blob(Blob::copy_of({bytes.data(), bytes.size()}), "update.zip");
-  return pipe.finish();
+  return unpack_bytes(bytes, "update.zip", limits);
 }
 
 }  // namespace
@@ -103,14 +101,14 @@ TEST_CASE("zip: encrypted entries are opened with a given password, listed witho
     INFO(enc);
     const auto zip = encrypted_zip(enc, "hk123456", "cfg/face.ini", secret);
     // No password: listed, not claimed.
-    const ReportDocument none = unpack_with(zip, {});
+    const Unpacked none = unpack_with(zip, {});
     const Node* listed = node_at(none, "update.zip/zip@0x0:cfg/face.ini");
     REQUIRE(listed != nullptr);
     REQUIRE(listed->meta.kind == EntryKind::kOther);
     REQUIRE(listed->size() == 0);
     REQUIRE(has_diagnostic(none, "encrypted"));
     // Wrong passwords: still listed only, and the diagnostic says how many were tried.
-    const ReportDocument wrong = unpack_with(zip, {"admin", "12345"});
+    const Unpacked wrong = unpack_with(zip, {"admin", "12345"});
     REQUIRE(node_at(wrong, "update.zip/zip@0x0:cfg/face.ini")->meta.kind == EntryKind::kOther);
     bool counted = false;
     for (const auto& n : wrong.tree.nodes()) {
@@ -118,7 +116,7 @@ TEST_CASE("zip: encrypted entries are opened with a given password, listed witho
     }
     REQUIRE(counted);
     // The right one among others: the content, and an info diagnostic.
-    const ReportDocument right = unpack_with(zip, {"admin", "hk123456"});
+    const Unpacked right = unpack_with(zip, {"admin", "hk123456"});
     const Node* opened = node_at(right, "update.zip/zip@0x0:cfg/face.ini");
     REQUIRE(opened != nullptr);
     REQUIRE(opened->meta.kind == EntryKind::kFile);
@@ -132,10 +130,10 @@ TEST_CASE("zip: fact_extractor's password sample opens with its password", "[for
   const auto p = external_dir() / "fact_extractor/fact_extractor/plugins/unpacking/sevenz/test/data/test_password.zip";
   Limits limits;
   limits.passwords = {"test"};
-  const ReportDocument doc = unpack_path(p, limits);
+  const Unpacked doc = unpack_path(p, limits);
   const Node* f3 = node_at(doc, "test_password.zip/zip@0x0:get_files_test/generic folder/test file 3_.txt");
   REQUIRE(f3 != nullptr);
   REQUIRE(std::string(as_chars(f3->data.bytes())) == "The third test file!");
-  const ReportDocument locked = unpack_path(p);
+  const Unpacked locked = unpack_path(p);
   REQUIRE(node_at(locked, "test_password.zip/zip@0x0:get_files_test/generic folder/test file 3_.txt")->meta.kind == EntryKind::kOther);
 }

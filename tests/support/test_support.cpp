@@ -53,7 +53,7 @@ std::optional<Extraction> run_handler(std::string_view id, const std::vector<std
 }
 
 std::vector<std::uint8_t> external_xz(const std::string& rel) {
-  const ReportDocument doc = unpack_path(external_dir() / rel);
+  const Unpacked doc = unpack_path(external_dir() / rel);
   const std::string name = std::filesystem::path(rel).filename().string();
   const Node* raw = node_at(doc, name + "/xz@0x0:decompressed");
   REQUIRE(raw != nullptr);
@@ -66,15 +66,52 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits) {
-  return scan_blob(Blob::copy_of({bytes.data(), bytes.size()}), name, ScanOptions{limits, nullptr});
+namespace {
+
+Unpacked finish_unpack(Pipeline& pipe) {
+  Unpacked u;
+  u.report = pipe.finish();
+  u.tree = pipe.take_tree();
+  u.inputs = u.report.inputs;
+  u.diagnostics = u.report.diagnostics;
+  u.elf = u.report.elf;
+  return u;
 }
 
-ReportDocument unpack_path(const std::filesystem::path& p, const Limits& limits) {
+template <class Doc, class N>
+std::vector<const N*> ending_with(const Doc& doc, std::string_view suffix) {
+  std::vector<const N*> out;
+  for (const N& n : doc.tree.nodes()) {
+    if (n.locator.size() >= suffix.size() && n.locator.compare(n.locator.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.push_back(&n);
+    }
+  }
+  return out;
+}
+
+template <class Doc>
+bool any_diagnostic(const Doc& doc, std::string_view code) {
+  for (const auto& n : doc.tree.nodes()) {
+    for (const auto& d : n.diagnostics) {
+      if (d.code == code) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Unpacked unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits) {
+  Pipeline pipe(ScanOptions{limits, nullptr});
+  pipe.add_blob(Blob::copy_of({bytes.data(), bytes.size()}), name);
+  return finish_unpack(pipe);
+}
+
+Unpacked unpack_path(const std::filesystem::path& p, const Limits& limits) {
   if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
   Pipeline pipe(ScanOptions{limits, nullptr});
   pipe.add_file(p);
-  return pipe.finish();
+  return finish_unpack(pipe);
 }
 
 ReportDocument scan_path(const std::filesystem::path& p) {
@@ -91,26 +128,17 @@ ReportDocument scan_path(const std::filesystem::path& p) {
   return pipe.finish();
 }
 
-std::vector<const Node*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix) {
-  std::vector<const Node*> out;
-  for (const Node& n : doc.tree.nodes()) {
-    if (n.locator.size() >= suffix.size() && n.locator.compare(n.locator.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      out.push_back(&n);
-    }
-  }
-  return out;
+std::vector<const Node*> nodes_ending_with(const Unpacked& doc, std::string_view suffix) {
+  return ending_with<Unpacked, Node>(doc, suffix);
+}
+std::vector<const NodeRecord*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix) {
+  return ending_with<ReportDocument, NodeRecord>(doc, suffix);
 }
 
-const Node* node_at(const ReportDocument& doc, std::string_view locator) { return doc.tree.find_locator(locator); }
-
-bool has_diagnostic(const ReportDocument& doc, std::string_view code) {
-  for (const Node& n : doc.tree.nodes()) {
-    for (const auto& d : n.diagnostics) {
-      if (d.code == code) return true;
-    }
-  }
-  return false;
-}
+const Node* node_at(const Unpacked& doc, std::string_view locator) { return doc.tree.find_locator(locator); }
+const NodeRecord* node_at(const ReportDocument& doc, std::string_view locator) { return doc.tree.find_locator(locator); }
+bool has_diagnostic(const Unpacked& doc, std::string_view code) { return any_diagnostic(doc, code); }
+bool has_diagnostic(const ReportDocument& doc, std::string_view code) { return any_diagnostic(doc, code); }
 
 std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& in) {
   z_stream zs{};
@@ -239,7 +267,7 @@ std::vector<std::uint8_t> uimage_bytes(const std::vector<std::uint8_t>& payload,
   return b.data();
 }
 
-std::string prop(const Node& n, std::string_view key) {
+std::string prop(const NodeRecord& n, std::string_view key) {
   for (const auto& [k, v] : n.properties) {
     if (k == key) return v;
   }

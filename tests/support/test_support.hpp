@@ -2,6 +2,7 @@
 // Helpers shared by the tests: building binary inputs, locating corpora, running scans.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "app/pipeline.hpp"
 #include "core/blob.hpp"
 #include "report/document.hpp"
+#include "unpack/extraction_tree.hpp"
 
 namespace fwscan::test {
 
@@ -63,18 +65,29 @@ std::optional<Extraction> run_handler(std::string_view id, const std::vector<std
 // by fwscan's own xz handler.
 std::vector<std::uint8_t> external_xz(const std::string& rel);
 
-// Unpack only (no rules).
-ReportDocument unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin", const Limits& limits = Limits{});
-ReportDocument unpack_path(const std::filesystem::path& p, const Limits& limits = Limits{});
+// An unpack without rules: the report, and the working tree with the bytes of every node (the
+// report model holds none), for tests that check what a handler extracted.
+struct Unpacked {
+  ExtractionTree tree;
+  std::vector<ReportInput> inputs;
+  std::vector<Diagnostic> diagnostics;
+  std::map<NodeId, ElfSummary> elf;
+  ReportDocument report;  // its tree: the records of `tree`
+};
+Unpacked unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin", const Limits& limits = Limits{});
+Unpacked unpack_path(const std::filesystem::path& p, const Limits& limits = Limits{});
 // Unpack and scan with the bundled rules.
 ReportDocument scan_path(const std::filesystem::path& p);
 
 // Nodes of a document whose locator ends with `suffix`.
-std::vector<const Node*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix);
-const Node* node_at(const ReportDocument& doc, std::string_view locator);
+std::vector<const Node*> nodes_ending_with(const Unpacked& doc, std::string_view suffix);
+std::vector<const NodeRecord*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix);
+const Node* node_at(const Unpacked& doc, std::string_view locator);
+const NodeRecord* node_at(const ReportDocument& doc, std::string_view locator);
+bool has_diagnostic(const Unpacked& doc, std::string_view code);
 bool has_diagnostic(const ReportDocument& doc, std::string_view code);
 // Value of a node property, or "" when the node has none by that name.
-std::string prop(const Node& n, std::string_view key);
+std::string prop(const NodeRecord& n, std::string_view key);
 
 // Compression helpers for building inputs.
 std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& in);

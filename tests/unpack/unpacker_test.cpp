@@ -11,7 +11,7 @@ TEST_CASE("unpacker: nested gzip(tar(gzip)) gives locators step by step", "[unpa
   ByteBuilder tar;
   tar.bytes(tar_header("dir/inner.gz", inner.size())).bytes(inner).align(512).fill(0, 1024);
   const auto outer = gzip_bytes(tar.data());
-  const ReportDocument doc = unpack_bytes(outer, "fw.bin");
+  const Unpacked doc = unpack_bytes(outer, "fw.bin");
   REQUIRE(node_at(doc, "fw.bin") != nullptr);
   const Node* t = node_at(doc, "fw.bin/gzip@0x0:decompressed");
   REQUIRE(t != nullptr);
@@ -36,7 +36,7 @@ TEST_CASE("unpacker: absolute offsets survive carved steps only", "[unpack]") {
   ByteBuilder tar;
   tar.fill(0xFF, 512);
   tar.bytes(tar_header("a.txt", inner.size())).bytes(inner).align(512).fill(0, 1024);
-  const ReportDocument doc = unpack_bytes(tar.data(), "dump.bin");
+  const Unpacked doc = unpack_bytes(tar.data(), "dump.bin");
   const Node* a = node_at(doc, "dump.bin/tar@0x200:a.txt");
   REQUIRE(a != nullptr);
   REQUIRE(a->root_offset == 1024U);
@@ -51,7 +51,7 @@ TEST_CASE("unpacker: identical content is processed once and referenced", "[unpa
   ByteBuilder tar;
   tar.bytes(tar_header("one.gz", gz.size())).bytes(gz).align(512);
   tar.bytes(tar_header("two.gz", gz.size())).bytes(gz).align(512).fill(0, 1024);
-  const ReportDocument doc = unpack_bytes(tar.data(), "t.tar");
+  const Unpacked doc = unpack_bytes(tar.data(), "t.tar");
   const Node* one = node_at(doc, "t.tar/tar@0x0:one.gz");
   const Node* two = node_at(doc, "t.tar/tar@0x0:two.gz");
   REQUIRE(one != nullptr);
@@ -82,7 +82,7 @@ TEST_CASE("unpacker: the expansion budget stops a decompression bomb", "[unpack]
   opts.limits.max_node_bytes = 2 << 20;
   const ReportDocument doc = scan_blob(Blob::copy_of({gz.data(), gz.size()}), "bomb.gz", opts);
   REQUIRE(has_diagnostic(doc, "limit_expansion"));
-  const Node* out = node_at(doc, "bomb.gz/gzip@0x0:decompressed");
+  const NodeRecord* out = node_at(doc, "bomb.gz/gzip@0x0:decompressed");
   REQUIRE(out != nullptr);
   REQUIRE(out->size() <= (2U << 20));
 }
@@ -99,7 +99,7 @@ TEST_CASE("unpacker: repeated entry names get #2 suffixes", "[unpack]") {
   ByteBuilder tar;
   tar.bytes(tar_header("dup.txt", 1)).str("a").align(512);
   tar.bytes(tar_header("dup.txt", 1)).str("b").align(512).fill(0, 1024);
-  const ReportDocument doc = unpack_bytes(tar.data(), "d.tar");
+  const Unpacked doc = unpack_bytes(tar.data(), "d.tar");
   REQUIRE(node_at(doc, "d.tar/tar@0x0:dup.txt") != nullptr);
   REQUIRE(node_at(doc, "d.tar/tar@0x0:dup.txt#2") != nullptr);
 }

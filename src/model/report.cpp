@@ -1,4 +1,4 @@
-#include "report/document.hpp"
+#include "model/report.hpp"
 
 namespace fwscan {
 

@@ -1,0 +1,49 @@
+// The writer registry: one class and one line per report format.
+#include <string>
+
+#include "report/document.hpp"
+
+namespace fwscan {
+namespace {
+
+class TextWriter final : public ReportWriter {
+ public:
+  std::string_view id() const override { return "text"; }
+  std::string_view file_name() const override { return "report.txt"; }
+  std::string_view description() const override { return "findings by severity, extraction summary, diagnostics"; }
+  void write(const ReportDocument& doc, std::ostream& out, const WriterOptions& o) const override {
+    write_text_report(doc, out, o.verbosity);
+  }
+};
+
+class JsonWriter final : public ReportWriter {
+ public:
+  std::string_view id() const override { return "json"; }
+  std::string_view file_name() const override { return "report.json"; }
+  std::string_view description() const override { return "the whole model (docs/report-schema.md); `fwscan report` reads it back"; }
+  void write(const ReportDocument& doc, std::ostream& out, const WriterOptions&) const override { write_json_report(doc, out); }
+};
+
+}  // namespace
+
+const std::vector<const ReportWriter*>& report_writers() {
+  static const TextWriter text;
+  static const JsonWriter json;
+  static const std::vector<const ReportWriter*> all{&text, &json};
+  return all;
+}
+
+const ReportWriter* find_report_writer(std::string_view id) {
+  for (const ReportWriter* w : report_writers()) {
+    if (w->id() == id) return w;
+  }
+  return nullptr;
+}
+
+std::string report_writer_ids() {
+  std::string ids;
+  for (const ReportWriter* w : report_writers()) ids += (ids.empty() ? "" : ", ") + std::string(w->id());
+  return ids;
+}
+
+}  // namespace fwscan

@@ -1,0 +1,125 @@
+// The report model round trip: a JSON report read back into the model writes the same JSON, byte
+// for byte, and renders the same text; and a report file is hostile input like any other.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "model/json_reader.hpp"
+#include "report/document.hpp"
+#include "support/test_support.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+namespace {
+
+std::string json_of(const ReportDocument& doc) {
+  std::ostringstream os;
+  write_json_report(doc, os);
+  return os.str();
+}
+
+std::string text_of(const ReportDocument& doc, int verbosity) {
+  std::ostringstream os;
+  write_text_report(doc, os, verbosity);
+  return os.str();
+}
+
+std::string identify_of(const ReportDocument& doc) {
+  std::ostringstream os;
+  write_identify_tree(doc, os);
+  return os.str();
+}
+
+// Scans several inputs in one run, with code evidence for every match: verdicts, signals, ELF
+// summaries and code references, duplicates, unknown regions, entry metadata and diagnostics.
+ReportDocument rich_report() {
+  auto rules = RuleSet::compile_dir(rules_dir());
+  REQUIRE(rules);
+  ScanOptions opts;
+  opts.rules = *rules;
+  opts.evidence = EvidencePolicy::kAll;
+  Pipeline p(opts);
+  p.add_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
+  p.add_file(corpus_dir() / "firmware/dahua_demo/dahua_demo.bin");
+  p.add_file(corpus_dir() / "malformed/dirtraversal.tar");
+  p.add_file(corpus_dir() / "verdict/eval/image_pair.tar");
+  p.add_file(corpus_dir() / "malformed/swkh_bad_checksums.dav");
+  return p.finish();
+}
+
+void check_round_trip(const ReportDocument& doc) {
+  const std::string json = json_of(doc);
+  auto back = read_json_report(json);
+  INFO((back ? std::string() : back.error().message));
+  REQUIRE(back);
+  CHECK(json_of(*back) == json);
+  for (int v = 0; v <= 2; ++v) CHECK(text_of(*back, v) == text_of(doc, v));
+  CHECK(identify_of(*back) == identify_of(doc));
+}
+
+}  // namespace
+
+TEST_CASE("model: a scanned report read back from JSON writes the same JSON and text", "[model][json]") {
+  const ReportDocument doc = rich_report();
+  // The report exercises what the reader must carry: these are facts of the scan, not of the reader.
+  REQUIRE(doc.inputs.size() == 5);
+  REQUIRE(!doc.findings.empty());
+  REQUIRE(!doc.signals.empty());
+  REQUIRE(!doc.elf.empty());
+  bool verdict = false, code = false, dup = false, unknown = false, entry_meta = false, diags = false;
+  for (const auto& f : doc.findings) {
+    verdict = verdict || f.verdict.has_value();
+    for (const auto& s : f.strings) code = code || (s.elf && !s.elf->refs.empty());
+  }
+  for (const auto& n : doc.tree.nodes()) {
+    dup = dup || n.duplicate_of.has_value();
+    unknown = unknown || !n.unknown.empty();
+    entry_meta = entry_meta || n.meta.mode.has_value();
+    diags = diags || !n.diagnostics.empty();
+  }
+  CHECK(verdict);
+  CHECK(code);
+  CHECK(dup);
+  CHECK(unknown);
+  CHECK(entry_meta);
+  CHECK(diags);
+  check_round_trip(doc);
+}
+
+TEST_CASE("model: unpack-only reports of every external sample round-trip", "[model][json][external]") {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(external_dir())) {
+    if (!e.is_regular_file() || e.is_symlink()) continue;
+    ++n;
+    INFO(e.path().string());
+    check_round_trip(unpack_path(e.path()).report);
+  }
+  CHECK(n >= 50);
+}
+
+TEST_CASE("model: the reader refuses damaged reports and names the JSON path", "[model][json][hostile]") {
+  const std::string good = json_of(unpack_path(corpus_dir() / "malformed/dirtraversal.tar").report);
+  REQUIRE(read_json_report(good));
+  auto refused = [&](const std::string& bad, const std::string& where) {
+    auto r = read_json_report(bad);
+    INFO(where);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find(where) != std::string::npos);
+    for (unsigned char c : r.error().message) CHECK((c >= 0x20 && c < 0x7F));  // printable, whatever the file held
+  };
+  auto edited = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    const auto at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+  };
+  refused(good.substr(0, good.size() / 2), "not JSON");
+  refused(std::string(200, '[') + std::string(200, ']'), "nested deeper");
+  refused(edited("\"schema_version\": 1", "\"schema_version\": 2"), "$.schema_version");
+  refused(edited("\"parent\": 0", "\"parent\": 7"), ".parent");
+  refused(edited("\"id\": 1,", "\"id\": 5,"), "$.nodes[1].id");
+  refused(edited("\"kind\": \"chunk\"", "\"kind\": \"\\u0001chunk\""), "\\x01chunk");
+  refused(edited("\"nodes\": ", "\"nodes\": 5, \"x\": "), "$.summary.nodes");
+  refused(edited("\"size\": ", "\"size\": -"), ".size");
+}
