@@ -38,8 +38,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> carved_child_ranges(const E
 }  // namespace
 
 Pipeline::Pipeline(ScanOptions options, const Registry& registry)
-    : options_(std::move(options)), registry_(registry),
-      unpacker_(std::make_unique<Unpacker>(registry_, options_.limits)) {
+    : options_(std::move(options)), registry_(registry) {
   doc_.tool_version = FWSCAN_VERSION;
   doc_.limits = options_.limits;
   if (options_.rules) {
@@ -66,7 +65,11 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   ReportInput in{name, sha256_hex(blob.bytes()), blob.size(), std::nullopt};
   std::size_t same = 0;
   for (const auto& other : doc_.inputs) same += other.name == name ? 1 : 0;
-  in.root = unpacker_->unpack(std::move(blob), name, tree_, same == 0 ? "" : "#" + std::to_string(same + 1));
+  // Each input has its own budget, node count and duplicate map: a second firmware version is
+  // unpacked and scanned whole, whatever the first held (content shared between the two is
+  // reported as shared, Finding::shared_with).
+  Unpacker unpacker(registry_, options_.limits);
+  in.root = unpacker.unpack(std::move(blob), name, tree_, same == 0 ? "" : "#" + std::to_string(same + 1));
   doc_.inputs.push_back(std::move(in));
 }
 
@@ -250,6 +253,7 @@ ReportDocument Pipeline::finish() {
     if (stats) extract_stats_ = *stats;
     else doc_.diagnostics.push_back({Severity::kError, "io_error", stats.error().message, "extract", std::nullopt});
   }
+  mark_shared();
   doc_.tree = tree_.snapshot();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
@@ -335,6 +339,23 @@ void Pipeline::drop_explained_by_descendants(std::vector<Finding>& findings) {
     if (!drop[i]) kept.push_back(std::move(findings[i]));
   }
   findings = std::move(kept);
+}
+
+void Pipeline::mark_shared() {
+  if (doc_.inputs.size() < 2) return;
+  std::map<std::string, std::vector<std::pair<NodeId, std::string>>> by_content;  // sha256 -> (root, locator)
+  for (const Node& n : tree_.nodes()) {
+    if (!n.is_content() || n.size() == 0 || n.duplicate_of) continue;
+    by_content[n.sha256].emplace_back(tree_.root_of(n.id), n.locator);
+  }
+  for (Finding& f : doc_.findings) {
+    auto it = by_content.find(f.node_sha256);
+    if (it == by_content.end()) continue;
+    const NodeId root = tree_.root_of(f.node);
+    for (const auto& [other_root, locator] : it->second) {
+      if (other_root != root) f.shared_with.push_back(locator);
+    }
+  }
 }
 
 ExtractionTree Pipeline::take_tree() { return std::move(tree_); }

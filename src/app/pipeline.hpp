@@ -18,8 +18,6 @@
 
 namespace fwscan {
 
-class Unpacker;
-
 // Which findings get code evidence (functions that reference the matched strings).
 enum class EvidencePolicy : std::uint8_t { kNone, kRules, kAll };  // kRules: rules with meta evidence = "xref"
 
@@ -52,6 +50,8 @@ class Pipeline {
  private:
   void drop_explained_by_descendants(std::vector<Finding>& findings);
   void analyze_elves();
+  // Findings whose node's content is also in another input name it there (Finding::shared_with).
+  void mark_shared();
   // YARA over the selected nodes (raw bytes and their views): findings, and signals.
   void scan_nodes(ScanSession& session, const std::vector<bool>& selected);
   ScanOptions options_;
@@ -59,7 +59,6 @@ class Pipeline {
   ReportDocument doc_;
   ExtractionTree tree_;                 // the working state: nodes with their bytes
   std::optional<ExtractStats> extract_stats_;
-  std::unique_ptr<Unpacker> unpacker_;
   std::map<NodeId, std::vector<DecodedView>> views_;  // per node, between the two scan passes
 };
 

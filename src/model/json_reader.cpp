@@ -426,6 +426,7 @@ class Reader {
       const Json& ss = array(jf, p, "strings");
       for (std::size_t k = 0; k < ss.size(); ++k) f.strings.push_back(read_evidence(ss[k], at(p + ".strings", k)));
       f.also_in = strings(jf, p, "also_in");
+      f.shared_with = strings(jf, p, "shared_with");
       f.meta = read_meta(field(jf, p, "meta"), p + ".meta");
       if (str(jf, p, "description") != f.meta.get_string("description")) fail(p + ".description", "differs from meta.description");
       if (jf.contains("verdict")) f.verdict = read_verdict(jf["verdict"], p + ".verdict");

@@ -101,7 +101,8 @@ struct Finding {
   std::string locator;
   std::string node_sha256;
   std::vector<EvidenceString> strings;
-  std::vector<std::string> also_in;        // locators of nodes with identical content
+  std::vector<std::string> also_in;        // locators of nodes with identical content, in the same input
+  std::vector<std::string> shared_with;    // the same content in other inputs (which report it too)
   std::optional<Verdict> verdict;          // findings made by the verdict stage from signals
 };
 

@@ -157,6 +157,7 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
     }
     jf["strings"] = strings;
     jf["also_in"] = f.also_in;
+    jf["shared_with"] = f.shared_with;
     jf["meta"] = meta_json(f.meta);
     if (f.verdict) {
       const Verdict& v = *f.verdict;

@@ -110,6 +110,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
           }
         }
         for (const auto& a : f.also_in) out << "  same content also at " << a << "\n";
+        for (const auto& a : f.shared_with) out << "  same content in another input at " << a << "\n";
         if (verbosity >= 1) {
           for (const auto& [k, v] : f.meta.entries) {
             if (k == "description") continue;

@@ -18,6 +18,7 @@ NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree,
   root.locator = escape_locator_part(name) + std::string(root_suffix);
   root.root_offset = 0;
   root.data = std::move(input);
+  first_node_ = tree.size();
   const NodeId root_id = tree.add(std::move(root));
   std::vector<NodeId> work{root_id};
   while (!work.empty()) {
@@ -81,7 +82,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
                                         static_cast<double>(meaningful);
   std::vector<NodeId> chunk_nodes;
   for (const CarvedChunk& c : carved.chunks) {
-    if (tree.size() >= limits_.max_nodes) {
+    if (tree.size() - first_node_ >= limits_.max_nodes) {
       tree.at(id).diagnostics.push_back({Severity::kWarning, "limit_nodes", "node limit reached", "", c.chunk.offset});
       break;
     }
@@ -159,7 +160,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
   std::set<std::string> used_locators;
   std::vector<NodeId> created;
   for (Child& child : ex.children) {
-    if (tree.size() >= limits_.max_nodes) {
+    if (tree.size() - first_node_ >= limits_.max_nodes) {
       tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, "limit_nodes", "node limit reached", hid, std::nullopt});
       break;
     }

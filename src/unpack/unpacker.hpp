@@ -26,7 +26,8 @@ class Unpacker {
   const Registry& registry_;
   Limits limits_;
   Budget budget_;
-  std::map<std::string, NodeId> seen_;  // sha256 -> first node
+  std::map<std::string, NodeId> seen_;  // sha256 -> first node (of this unpacker's inputs)
+  std::size_t first_node_ = 0;          // id of the input's root: max_nodes counts from there
 };
 
 }  // namespace fwscan
