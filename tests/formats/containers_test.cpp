@@ -168,12 +168,20 @@ TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, oth
     REQUIRE(n != nullptr);
     CHECK(n->sha256 == sha.get<std::string>());
   }
-  // A flipped header byte: no key gives the CRC any more, so the package is "key unknown".
+  // A flipped header byte: no key gives the CRC any more, so the package is "key unknown". Only
+  // the header (0x180 bytes: 0x100 + 2 entries) is claimed; the members' ciphertext after it is
+  // an unknown data region, not bytes the handler pretends to have read.
   auto bad = read_file(corpus_dir() / "firmware/containers/e3s_03kh.dav");
   bad[0x40] ^= 0x01;
   const Unpacked b = unpack_bytes(bad, "bad.dav");
-  CHECK(prop(b.tree.at(0), "encryption") == "AES-256-ECB, key unknown");
-  CHECK(b.tree.at(0).children.empty());
+  const Node* pkg = node_at(b, "bad.dav/hik_03kh@0x0");
+  REQUIRE(pkg != nullptr);
+  CHECK(prop(*pkg, "encryption") == "AES-256-ECB, key unknown");
+  CHECK(pkg->size() == 0x180);
+  CHECK(pkg->children.empty());
+  REQUIRE(b.tree.at(0).unknown.size() == 1);
+  CHECK(b.tree.at(0).unknown[0].offset == 0x180);
+  CHECK(b.tree.at(0).unknown[0].size == bad.size() - 0x180);
 }
 
 TEST_CASE("reolink_pak: the PAKS variant's inline sections", "[formats][reolink_pak][corpus]") {

@@ -32,15 +32,22 @@ TEST_CASE("hik_02kh: packages keyed by platform id, each unpacked by magic", "[f
   CHECK(prop(*a, "language") == "2 (Chinese)");
   CHECK(a->root_offset == 0x40U + 3 * 44);
   REQUIRE(node_at(doc, "digicap.dav/hik_02kh@0x0:1140050031111110012/swkh@0x0:app.img/squashfs@0x0:davinci") != nullptr);
-  // The 03KH package: reported as encrypted, with its clear fields, never as empty.
-  CHECK(c->handler == std::string("hik_03kh"));
-  CHECK(prop(*c, "file_count") == "3");
-  CHECK(prop(*c, "encryption") == "AES-256-ECB, key unknown");
-  CHECK(std::stod(prop(*c, "ciphertext_entropy")) > 7.5);
-  CHECK(c->children.empty());
+  // The 03KH package: reported as encrypted, with its clear fields, never as empty. Its header
+  // (0x10 + 0xF0 + 3 entries of 0x40) is all that is claimed; the ciphertext after it (4096
+  // pseudo-random bytes from the generator) stays unknown data, with its entropy.
+  const Node* k = node_at(doc, "digicap.dav/hik_02kh@0x0:2150080012345678901/hik_03kh@0x0");
+  REQUIRE(k != nullptr);
+  CHECK(prop(*k, "file_count") == "3");
+  CHECK(prop(*k, "encryption") == "AES-256-ECB, key unknown");
+  CHECK(k->size() == 0x10 + 0xF0 + 3 * 0x40);
+  CHECK(k->children.empty());
   bool encrypted = false;
-  for (const auto& d : c->diagnostics) encrypted = encrypted || d.code == "encrypted";
+  for (const auto& d : k->diagnostics) encrypted = encrypted || d.code == "encrypted";
   CHECK(encrypted);
+  REQUIRE(c->unknown.size() == 1);
+  CHECK(c->unknown[0].offset == k->size());
+  CHECK(c->unknown[0].size == 4096);
+  CHECK(c->unknown[0].entropy > 7.5);
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
       INFO(n.locator << ": " << d.code);

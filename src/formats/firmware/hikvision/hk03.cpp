@@ -30,7 +30,8 @@ constexpr std::uint32_t kMaxHeader = 1U << 20;
 constexpr Magic kMagics[] = {{"8a fe f7 b6"}};  // "03KH" XOR key[0..3]
 constexpr std::string_view kRefs[] = {"camera-formats.md 1.6 ([HATOAN] dec_hik.py, [IDX-HK30])"};
 constexpr std::string_view kLimits[] = {"decrypted only for E3S and R6, whose seeds are published: other platform keys are not public",
-                                        "a member's last partial AES block is left out, as the public decryptors do"};
+                                        "a member's last partial AES block is left out, as the public decryptors do",
+                                        "without a key only the header is claimed: the package has no clear length"};
 constexpr HandlerInfo kInfo{"hik_03kh", Category::kFirmware, "Hikvision 03KH package (AES-encrypted)", kMagics, kRefs, kLimits};
 
 using Key = std::array<std::uint8_t, 32>;
@@ -113,11 +114,28 @@ class Hik03khHandler final : public Handler {
     const std::uint32_t size = *load_le32(d, 8), count = *load_le32(d, 12);
     // 0x10 clear + 0xF0 body + 0x40 per entry (camera-formats.md 1.6, item 4).
     if (count == 0 || count > 4096 || size < 0x100 || size > kMaxHeader || size > at.size()) return std::nullopt;
-    // The package has no clear length: it runs to the end of its node (a 02KH entry gives the
-    // exact slice).
-    const bool known = decrypt_header(at, d, size).has_value();
-    return Chunk{start, at.size(), Confidence::kMedium,
-                 "Hikvision 03KH package, " + std::to_string(count) + " members, AES-encrypted" + (known ? "" : " (key unknown)")};
+    // The package has no clear length. With a known key the decrypted header gives it: the end
+    // of the last member that fits (its tail block encrypted whole), or the package length at
+    // 0x24 when that covers the members (camera-formats.md 1.6, item 5). Without a key only the
+    // header is claimed (what was checked): the ciphertext after it stays unknown data, and
+    // whatever follows the package is still carved.
+    const auto dec = decrypt_header(at, d, size);
+    std::uint64_t end = size;
+    if (dec) {
+      const ByteView h(dec->header.data(), dec->header.size());
+      for (std::uint32_t i = 0; i < count; ++i) {
+        auto e = subview(h, 0x100 + 0x40ULL * i, 0x40);
+        if (!e) break;
+        const std::uint64_t off = *load_le32(*e, 32), len = *load_le32(*e, 36);
+        if (off < size || !range_fits(off, len, at.size())) continue;
+        end = std::max<std::uint64_t>(end, std::min<std::uint64_t>(off + len + (16 - len % 16) % 16, at.size()));
+      }
+      const std::uint64_t declared = *load_le32(h, 0x24);
+      if (declared >= end && declared <= at.size()) end = declared;
+    }
+    return Chunk{start, end, Confidence::kMedium,
+                 "Hikvision 03KH package, " + std::to_string(count) + " members, AES-encrypted" +
+                     (dec ? "" : " (key unknown: header only)")};
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
@@ -132,12 +150,14 @@ class Hik03khHandler final : public Handler {
     std::snprintf(entropy, sizeof entropy, "%.3f", shannon_entropy(body));
     ex.properties = {{"magic", "03KH"}, {"header_size", std::to_string(size)}, {"file_count", std::to_string(count)}};
     auto dec = decrypt_header(chunk.bytes(), d, size);
+    // Key unknown: identify() claimed the header only, so the chunk holds no member data.
     if (!dec) {
       ex.properties.emplace_back("encryption", "AES-256-ECB, key unknown");
       ex.properties.emplace_back("ciphertext_entropy", entropy);
       ex.diagnostics.push_back({Severity::kInfo, "encrypted",
                                 "03KH package: header body and members are AES-encrypted with a platform key fwscan "
-                                "does not have; contents not scanned (entropy " + std::string(entropy) + " bits/byte)",
+                                "does not have; only the header is claimed (entropy " + std::string(entropy) +
+                                    " bits/byte), the ciphertext after it is reported as unknown data",
                                 "", 16});
       ex.complete = false;
       return ex;
