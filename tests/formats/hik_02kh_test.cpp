@@ -37,7 +37,9 @@ TEST_CASE("hik_02kh: packages keyed by platform id, each unpacked by magic", "[f
   // pseudo-random bytes from the generator) stays unknown data, with its entropy.
   const Node* k = node_at(doc, "digicap.dav/hik_02kh@0x0:2150080012345678901/hik_03kh@0x0");
   REQUIRE(k != nullptr);
+  CHECK(k->handler == std::string("hik_03kh"));
   CHECK(prop(*k, "file_count") == "3");
+  CHECK_FALSE(prop(*k, "ciphertext_entropy").empty());
   CHECK(prop(*k, "encryption") == "AES-256-ECB, key unknown");
   CHECK(k->size() == 0x10 + 0xF0 + 3 * 0x40);
   CHECK(k->children.empty());

@@ -1,13 +1,12 @@
 // Honest extents (issue #13): a handler claims the bytes it parsed, never "the rest of the file".
-// For every sample of the repository's corpus and of the shared external corpus, a second file B
+// For every sample under corpus/firmware and corpus/archives, and every external sample of
+// binwalk's inputs and fact_extractor's unpacker tests (.xz images decompressed), a second file B
 // is appended to it (A‖B, as `cat a b` makes it). B is a uImage, a self-delimiting format that no
 // container continues into, with a payload of pseudo-random bytes. Its expected place comes from
 // construction: the payload is a node at offset len(A) + 64 of the input. And A, followed by B,
 // must still yield every node it yields alone (compared by content).
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/hash.hpp"
