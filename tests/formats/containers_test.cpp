@@ -147,6 +147,49 @@ TEST_CASE("arcadyan: binwalk's obfuscated image deobfuscates to an LZMA stream",
   CHECK_FALSE(Registry::builtin().find("arcadyan")->identify({bytes.data(), bytes.size()}, 0));
 }
 
+namespace {
+// An Arcadyan image by construction: 4 bytes, then the LZMA stream, whose first 32 bytes are
+// nibble-swapped, pair-swapped and exchanged with the 32 bytes at 0x68 (the inverse of the
+// handler's deobfuscation, written from the layout, not from the handler).
+std::vector<std::uint8_t> arcadyan_image(const std::vector<std::uint8_t>& payload, std::size_t total) {
+  std::vector<std::uint8_t> img = {'A', 'R', 'C', 'D'};
+  const auto lz = lzma_alone_bytes(payload);
+  img.insert(img.end(), lz.begin(), lz.end());
+  if (img.size() < total) img.resize(total, 0x5A);
+  for (std::size_t i = 4; i < 36; ++i) img[i] = static_cast<std::uint8_t>((img[i] << 4) | (img[i] >> 4));
+  for (std::size_t i = 4; i < 36; i += 2) std::swap(img[i], img[i + 1]);
+  std::swap_ranges(img.begin() + 4, img.begin() + 36, img.begin() + 0x68);
+  return img;
+}
+}  // namespace
+
+TEST_CASE("arcadyan: a constructed image round-trips; a stream that ends before the block at 0x68 is no image", "[formats][arcadyan]") {
+  const auto payload = pseudo_random(8192, 7);
+  const auto good = arcadyan_image(payload, 0);
+  REQUIRE(good[0x68] == 0x00);
+  REQUIRE(good[0x69] == 0xD5);  // the signature is the moved dictionary size, by construction
+  const Unpacked doc = unpack_bytes(good, "arc.bin");
+  const Node* out = node_at(doc, "arc.bin/arcadyan@0x0:decompressed");
+  REQUIRE(out != nullptr);
+  CHECK(out->data.bytes().size() == payload.size());
+  CHECK(std::equal(payload.begin(), payload.end(), out->data.bytes().begin()));
+  // A one-byte payload: its stream is about 20 bytes, over long before 0x68 and 0x88. Once such
+  // a chunk was accepted and then deobfuscated past its end (a heap overflow, found on real
+  // binaries in a SquashFS image).
+  const auto tiny = lzma_alone_bytes({0x41});
+  REQUIRE(4 + tiny.size() < 0x68);
+  const auto short_stream = arcadyan_image({0x41}, 0x200);
+  CHECK_FALSE(Registry::builtin().find("arcadyan")->identify({short_stream.data(), short_stream.size()}, 0));
+  const Unpacked s = unpack_bytes(short_stream, "short.bin");
+  for (const auto& n : s.tree.nodes()) CHECK(n.locator.find("arcadyan") == std::string::npos);
+  // extract() on a chunk too short for the swapped blocks refuses it.
+  const Limits limits;
+  Budget budget(limits);
+  ExtractContext ctx(budget);
+  const std::vector<std::uint8_t> cut(short_stream.begin(), short_stream.begin() + 28);
+  CHECK_FALSE(Registry::builtin().find("arcadyan")->extract(Blob::copy_of({cut.data(), cut.size()}), ctx));
+}
+
 TEST_CASE("hik_03kh: E3S and R6 packages decrypted with the published seeds, others key unknown", "[formats][hik_03kh][corpus]") {
   const auto exp = expected()["e3s_03kh.dav"];
   const Unpacked e3s = unpack_path(corpus_dir() / "firmware/containers/e3s_03kh.dav");

@@ -3,7 +3,9 @@
 // were swapped with the 32 bytes at 0x68 and scrambled (each byte nibble-swapped, then each byte
 // pair swapped). Undone here: swap the two blocks back, swap each pair, swap each byte's nibbles.
 // The bytes at 0x68 of the obfuscated image ("00 d5 08 00", the dictionary-size tail of the
-// moved LZMA header) are the signature; the extent is 4 + the LZMA stream that decodes.
+// moved LZMA header) are the signature; the extent is 4 + the LZMA stream that decodes, which
+// must reach past the block at 0x68 (that block is part of the stream: a stream that ends
+// before it is not an obfuscated image, and its chunk could not be deobfuscated again).
 #include <algorithm>
 
 #include "core/reader.hpp"
@@ -21,8 +23,10 @@ constexpr std::string_view kRefs[] = {"binwalk plugins/arcadyan.py (block swap, 
 constexpr std::string_view kLimits[] = {"images over 0x1b0000 bytes are not considered (as in binwalk)"};
 constexpr HandlerInfo kInfo{"arcadyan", Category::kFirmware, "Arcadyan obfuscated LZMA firmware", kMagics, kRefs, kLimits};
 
-// The image with its first LZMA bytes restored (a copy of at most kMaxImage bytes).
+// The image with its first LZMA bytes restored (a copy of at most kMaxImage bytes); empty when
+// the bytes are too short to hold both swapped blocks.
 std::vector<std::uint8_t> deobfuscate(ByteView v) {
+  if (v.size() < kMinSize) return {};
   std::vector<std::uint8_t> d(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(v.size(), kMaxImage)));
   std::swap_ranges(d.begin() + kBlock1, d.begin() + kBlock1 + kBlock, d.begin() + kBlock2);
   for (std::uint64_t i = kBlock1; i < kBlock1 + kBlock; i += 2) std::swap(d[i], d[i + 1]);
@@ -41,13 +45,14 @@ class ArcadyanHandler final : public Handler {
     const ByteView lz = ByteView(d).subspan(kBlock1);
     if (lz[0] != 0x5D) return std::nullopt;  // lc=3 lp=0 pb=2, the properties Arcadyan images use
     const DecodeResult r = decode_stream(Codec::kLzmaAlone, lz, StreamHandler::kIdentifyMaxOut, true);
-    if (r.status != DecodeStatus::kComplete) return std::nullopt;
+    if (r.status != DecodeStatus::kComplete || kBlock1 + r.consumed < kMinSize) return std::nullopt;
     return Chunk{start, kBlock1 + r.consumed, Confidence::kHigh,
                  "Arcadyan obfuscated LZMA, " + human_size(kBlock1 + r.consumed) + " -> " + human_size(r.produced)};
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
     const auto d = deobfuscate(chunk.bytes());
+    if (d.empty()) return make_error(Errc::kMalformed, "Arcadyan image shorter than its swapped blocks (" + human_size(kMinSize) + ")");
     const ByteView lz = ByteView(d).subspan(kBlock1);
     DecodeResult r = decode_stream(Codec::kLzmaAlone, lz, ctx.budget().max_output(chunk.size()));
     Extraction ex;
