@@ -38,7 +38,9 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> carved_child_ranges(const E
 }  // namespace
 
 Pipeline::Pipeline(ScanOptions options, const Registry& registry)
-    : options_(std::move(options)), registry_(registry) {
+    : options_(std::move(options)),
+      pool_(options_.jobs == 0 ? WorkerPool::default_jobs() : options_.jobs),
+      registry_(registry) {
   doc_.tool_version = FWSCAN_VERSION;
   doc_.limits = options_.limits;
   if (options_.rules) {
@@ -68,7 +70,7 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   // Each input has its own budget, node count and duplicate map: a second firmware version is
   // unpacked and scanned whole, whatever the first held (content shared between the two is
   // reported as shared, Finding::shared_with).
-  Unpacker unpacker(registry_, options_.limits);
+  Unpacker unpacker(registry_, options_.limits, &pool_);
   in.root = unpacker.unpack(std::move(blob), name, tree_, same == 0 ? "" : "#" + std::to_string(same + 1));
   doc_.inputs.push_back(std::move(in));
 }
@@ -154,27 +156,45 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
 
 }  // namespace
 
-void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selected) {
+namespace {
+// What scanning one node produced; merged into the document in node order.
+struct NodeOutcome {
+  std::vector<Finding> findings, signals;
+  std::vector<Diagnostic> diagnostics;
+};
+}  // namespace
+
+void Pipeline::scan_nodes(const std::shared_ptr<const RuleSet>& rules, const std::vector<bool>& selected) {
   ExtractionTree& tree = tree_;
   std::map<NodeId, std::vector<std::string>> duplicates;
   for (const Node& n : tree.nodes()) {
     if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
   }
+  std::vector<NodeId> todo;
   for (std::size_t i = 0; i < tree.size(); ++i) {
-    Node& n = tree.at(static_cast<NodeId>(i));
-    if (!selected[i] || !n.is_content() || n.size() == 0 || n.duplicate_of) continue;
+    const Node& n = tree.at(static_cast<NodeId>(i));
+    if (selected[i] && n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(n.id);
+  }
+  views_.resize(tree.size());
+  std::vector<NodeOutcome> outcomes(todo.size());
+  std::vector<std::unique_ptr<ScanSession>> sessions(pool_.jobs());  // one YARA scanner per thread
+  // Each task reads the tree and writes only its node's outcome and view slot.
+  pool_.run(todo.size(), [&](std::size_t t, unsigned worker) {
+    if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(rules, options_.limits.yara_timeout_seconds);
+    ScanSession& session = *sessions[worker];
+    const Node& n = tree.at(todo[t]);
+    NodeOutcome& out = outcomes[t];
     ScanContext ctx;
     ctx.depth = n.depth;
     ctx.handler = n.handler.value_or("");
     ctx.locator = n.locator;
     ctx.name = basename_of(n.step.entry);
     ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
-    std::vector<Diagnostic> diags;
+    std::vector<Diagnostic>& diags = out.diagnostics;
     auto matches = session.scan(n.data.bytes(), ctx, diags);
     if (!matches) {
-      n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
-      n.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
-      continue;
+      diags.push_back(diagnostic_from_error(matches.error(), "yara"));
+      return;
     }
     const auto ranges = carved_child_ranges(tree, n);
     auto dup = duplicates.find(n.id);
@@ -184,7 +204,7 @@ void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selecte
     for (const auto& m : *matches) {
       if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
     }
-    add_findings(*matches, ns, nullptr, doc_.findings, doc_.signals);
+    add_findings(*matches, ns, nullptr, out.findings, out.signals);
     auto scan_view = [&](const DecodedView& view) {
       auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
       if (!vmatches) return;
@@ -192,11 +212,11 @@ void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selecte
       for (const auto& m : *vmatches) {
         if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
       }
-      add_findings(*vmatches, ns, &view, doc_.findings, doc_.signals);
+      add_findings(*vmatches, ns, &view, out.findings, out.signals);
     };
     // The views are made once per node and kept for a second pass (the context rules).
-    auto cached = views_.find(n.id);
-    if (cached == views_.end()) {
+    auto& cached = views_[n.id];
+    if (!cached) {
       std::vector<DecodedView> views;
       if (session.rule_count() > 0) {
         // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
@@ -206,18 +226,24 @@ void Pipeline::scan_nodes(ScanSession& session, const std::vector<bool>& selecte
         // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
         for (DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) views.push_back(std::move(view));
       }
-      cached = views_.emplace(n.id, std::move(views)).first;
+      cached = std::move(views);
     }
-    for (const DecodedView& view : cached->second) scan_view(view);
-    n.diagnostics.insert(n.diagnostics.end(), diags.begin(), diags.end());
+    for (const DecodedView& view : *cached) scan_view(view);
+  });
+  for (std::size_t t = 0; t < todo.size(); ++t) {
+    Node& n = tree.at(todo[t]);
+    NodeOutcome& out = outcomes[t];
+    n.diagnostics.insert(n.diagnostics.end(), std::make_move_iterator(out.diagnostics.begin()),
+                         std::make_move_iterator(out.diagnostics.end()));
+    for (Finding& f : out.findings) doc_.findings.push_back(std::move(f));
+    for (Finding& f : out.signals) doc_.signals.push_back(std::move(f));
   }
 }
 
 ReportDocument Pipeline::finish() {
   ExtractionTree& tree = tree_;
   if (options_.rules) {
-    ScanSession session(options_.rules, options_.limits.yara_timeout_seconds);
-    scan_nodes(session, std::vector<bool>(tree.size(), true));
+    scan_nodes(options_.rules, std::vector<bool>(tree.size(), true));
     // Context and benign signals (rules/context/) only matter in an image where a label is:
     // scan those images again with them.
     const auto& policy = options_.rules->policy();
@@ -238,11 +264,10 @@ ReportDocument Pipeline::finish() {
       if (!roots.empty()) {
         std::vector<bool> selected(tree.size(), false);
         for (std::size_t i = 0; i < tree.size(); ++i) selected[i] = roots.count(root_of(static_cast<NodeId>(i))) != 0;
-        ScanSession context_session(options_.rules->context(), options_.limits.yara_timeout_seconds);
-        scan_nodes(context_session, selected);
+        scan_nodes(options_.rules->context(), selected);
       }
     }
-    views_.clear();
+    views_ = {};
   }
   drop_explained_by_descendants(doc_.findings);
   drop_explained_by_descendants(doc_.signals);
@@ -277,30 +302,40 @@ void Pipeline::analyze_elves() {
                       (options_.evidence == EvidencePolicy::kRules && f.meta.get_string("evidence") == "xref");
     if (want) wanting[f.node].push_back(&f);
   }
-  for (std::size_t i = 0; i < tree.size(); ++i) {
-    Node& n = tree.at(static_cast<NodeId>(i));
+  std::vector<NodeId> elves;
+  for (const Node& n : tree.nodes()) {
     if (!n.is_content() || n.duplicate_of || !elf::looks_like_elf(n.data.bytes())) continue;
+    if (wanting.count(n.id) == 0 && !options_.elf_summaries) continue;
+    elves.push_back(n.id);
+  }
+  // One task per ELF: it writes that node's diagnostics, summary slot and the evidence of the
+  // findings on that node only.
+  std::vector<std::optional<ElfSummary>> summaries(elves.size());
+  pool_.run(elves.size(), [&](std::size_t t, unsigned) {
+    Node& n = tree.at(elves[t]);
     auto it = wanting.find(n.id);
     const bool sweep = it != wanting.end();
-    if (!sweep && !options_.elf_summaries) continue;
     auto analysis = elf::ElfAnalysis::analyze(n.data.bytes(), sweep, options_.limits.max_instructions);
     if (!analysis) {
       n.diagnostics.push_back(diagnostic_from_error(analysis.error(), "elf"));
-      continue;
+      return;
     }
     const auto& a = **analysis;
     for (auto d : a.diagnostics()) {
       d.handler = "elf";
       n.diagnostics.push_back(std::move(d));
     }
-    doc_.elf[n.id] = a.summary(kMaxListedFunctions);
-    if (!sweep) continue;
+    summaries[t] = a.summary(kMaxListedFunctions);
+    if (!sweep) return;
     for (Finding* f : it->second) {
       for (EvidenceString& s : f->strings) {
         if (s.view == "unescaped") continue;  // escaped text is not what the code references
         s.elf = a.locate(s.offset, s.length, s.encoding);
       }
     }
+  });
+  for (std::size_t t = 0; t < elves.size(); ++t) {
+    if (summaries[t]) doc_.elf[elves[t]] = std::move(*summaries[t]);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "core/worker_pool.hpp"
 #include "app/extract_writer.hpp"
 #include "report/document.hpp"
 #include "unpack/extraction_tree.hpp"
@@ -28,6 +29,9 @@ struct ScanOptions {
   bool elf_summaries = true;             // architecture, symbols and functions of every ELF node
   bool context_everywhere = false;       // scan every node with the context rules, label or not (rules check)
   std::optional<std::filesystem::path> extract_to = std::nullopt;  // also write every extracted file there (app/extract_writer.hpp)
+  // Threads for the parallel steps (0: one per hardware thread). The report is byte-identical
+  // whatever the count: work is split by node and merged in node order.
+  unsigned jobs = 1;
 };
 
 class Pipeline {
@@ -53,13 +57,14 @@ class Pipeline {
   // Findings whose node's content is also in another input name it there (Finding::shared_with).
   void mark_shared();
   // YARA over the selected nodes (raw bytes and their views): findings, and signals.
-  void scan_nodes(ScanSession& session, const std::vector<bool>& selected);
+  void scan_nodes(const std::shared_ptr<const RuleSet>& rules, const std::vector<bool>& selected);
   ScanOptions options_;
+  WorkerPool pool_;
   const Registry& registry_;
   ReportDocument doc_;
   ExtractionTree tree_;                 // the working state: nodes with their bytes
   std::optional<ExtractStats> extract_stats_;
-  std::map<NodeId, std::vector<DecodedView>> views_;  // per node, between the two scan passes
+  std::vector<std::optional<std::vector<DecodedView>>> views_;  // by node id, between the two scan passes
 };
 
 // Convenience: unpack + scan in one call.

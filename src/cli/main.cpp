@@ -125,7 +125,10 @@ int main(int argc, char** argv) {
 
   fwscan::Limits limits;
   std::vector<std::string> password_files;
+  unsigned jobs = 0;
   auto add_limits = [&](CLI::App* sub) {
+    sub->add_option("-j,--jobs", jobs, "threads (0: one per hardware thread); the report is the same for any count")
+        ->check(CLI::Range(0U, fwscan::WorkerPool::kMaxJobs))->capture_default_str();
     sub->add_option("--max-depth", limits.max_depth, "nesting depth limit")->capture_default_str();
     sub->add_option("--password", limits.passwords, "a password to try on encrypted archive entries (repeatable)");
     sub->add_option("--password-file", password_files, "a file of passwords to try, one per line")->check(CLI::ExistingFile);
@@ -273,7 +276,9 @@ int main(int argc, char** argv) {
       return write_reports(*doc, *writers, report_out, {report_verbosity}) ? kExitClean : kExitError;
     }
     if (identify->parsed()) {
-      fwscan::Pipeline p({limits, nullptr});
+      fwscan::ScanOptions opts{limits, nullptr};
+      opts.jobs = jobs;
+      fwscan::Pipeline p(opts);
       for (const auto& f : identify_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();
       fwscan::write_identify_tree(doc, std::cout);
@@ -281,6 +286,7 @@ int main(int argc, char** argv) {
     }
     if (extract->parsed()) {
       fwscan::ScanOptions opts{limits, nullptr};
+      opts.jobs = jobs;
       opts.extract_to = extract_out;
       fwscan::Pipeline p(opts);
       p.add_file(extract_input);
@@ -309,6 +315,7 @@ int main(int argc, char** argv) {
         return kExitError;
       }
       fwscan::ScanOptions opts{limits, *set};
+      opts.jobs = jobs;
       opts.evidence = evidence == "all" ? fwscan::EvidencePolicy::kAll
                       : evidence == "none" ? fwscan::EvidencePolicy::kNone : fwscan::EvidencePolicy::kRules;
       if (!extract_to.empty()) opts.extract_to = extract_to;

@@ -9,6 +9,7 @@ namespace fwscan {
 
 struct Node : NodeRecord {
   Blob data;
+  bool hashed = false;  // sha256 and entropy are set (the unpacker may do it ahead, in parallel)
 };
 
 class ExtractionTree : public NodeList<Node> {

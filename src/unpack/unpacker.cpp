@@ -2,14 +2,56 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <set>
 
 #include "core/hash.hpp"
+#include "core/worker_pool.hpp"
 
 namespace fwscan {
+namespace {
+void pool_run_or_inline(WorkerPool* pool, std::size_t n, const std::function<void(std::size_t, unsigned)>& task) {
+  if (pool != nullptr) {
+    pool->run(n, task);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) task(i, 0);
+  }
+}
+}  // namespace
 
-Unpacker::Unpacker(const Registry& registry, Limits limits)
-    : registry_(registry), limits_(limits), budget_(limits_) {}
+Unpacker::Unpacker(const Registry& registry, Limits limits, WorkerPool* pool)
+    : registry_(registry), limits_(limits), pool_(pool), budget_(limits_) {}
+
+bool Unpacker::will_walk(const Node& node) const {
+  return node.is_content() && node.size() != 0 && node.kind != NodeKind::kChunk &&
+         node.depth < limits_.max_depth && seen_.count(node.sha256) == 0;
+}
+
+void Unpacker::prepare(const std::vector<NodeId>& ids, ExtractionTree& tree) {
+  if (pool_ == nullptr || pool_->jobs() < 2 || ids.size() < 2) return;  // process() does it in turn
+  // The pool only reads the tree and writes each node's own fields; nothing is added meanwhile.
+  pool_->run(ids.size(), [&](std::size_t i, unsigned) {
+    Node& n = tree.at(ids[i]);
+    if (!n.is_content()) return;
+    n.sha256 = sha256_hex(n.data.bytes());
+    n.entropy = shannon_entropy(n.data.bytes());
+    n.hashed = true;
+  });
+  // Carve ahead only what the walk will carve: not a duplicate of a walked node or of an earlier
+  // sibling (a sibling may still turn out to duplicate a node inside an earlier sibling's subtree;
+  // its carve result is then dropped unused).
+  std::vector<NodeId> to_carve;
+  std::set<std::string> batch;
+  for (NodeId id : ids) {
+    const Node& n = tree.at(id);
+    if (will_walk(n) && batch.insert(n.sha256).second) to_carve.push_back(id);
+  }
+  std::vector<CarveResult> results(to_carve.size());
+  pool_->run(to_carve.size(), [&](std::size_t i, unsigned) {
+    results[i] = carve(tree.at(to_carve[i]).data.bytes(), registry_, limits_);
+  });
+  for (std::size_t i = 0; i < to_carve.size(); ++i) carved_.emplace(to_carve[i], std::move(results[i]));
+}
 
 NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree, std::string_view root_suffix) {
   Node root;
@@ -33,13 +75,17 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
   {
     Node& node = tree.at(id);
     if (!node.is_content()) return;
-    node.sha256 = sha256_hex(node.data.bytes());
-    node.entropy = shannon_entropy(node.data.bytes());
+    if (!node.hashed) {
+      node.sha256 = sha256_hex(node.data.bytes());
+      node.entropy = shannon_entropy(node.data.bytes());
+      node.hashed = true;
+    }
     if (node.size() == 0) return;
     if (node.kind != NodeKind::kChunk) {
       auto [it, inserted] = seen_.emplace(node.sha256, id);
       if (!inserted) {
         node.duplicate_of = it->second;
+        carved_.erase(id);
         return;
       }
     }
@@ -53,7 +99,13 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     }
   }
 
-  CarveResult carved = carve(tree.at(id).data.bytes(), registry_, limits_);
+  CarveResult carved;
+  if (auto ahead = carved_.find(id); ahead != carved_.end()) {
+    carved = std::move(ahead->second);
+    carved_.erase(ahead);
+  } else {
+    carved = carve(tree.at(id).data.bytes(), registry_, limits_);
+  }
   Node& node = tree.at(id);
   node.diagnostics.insert(node.diagnostics.end(), carved.diagnostics.begin(), carved.diagnostics.end());
   if (carved.chunks.empty()) return;
@@ -99,10 +151,15 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     chunk.handler = std::string(h.info().id);
     chunk.description = c.chunk.description;
     chunk.confidence = c.chunk.confidence;
-    chunk.sha256 = sha256_hex(chunk.data.bytes());
-    chunk.entropy = shannon_entropy(chunk.data.bytes());
     chunk_nodes.push_back(tree.add(std::move(chunk)));
   }
+  // A chunk is not walked (its handler extracts it below), but it is hashed.
+  pool_run_or_inline(pool_, chunk_nodes.size(), [&](std::size_t i, unsigned) {
+    Node& cn = tree.at(chunk_nodes[i]);
+    cn.sha256 = sha256_hex(cn.data.bytes());
+    cn.entropy = shannon_entropy(cn.data.bytes());
+    cn.hashed = true;
+  });
   for (NodeId cid : chunk_nodes) {
     const Node& cn = tree.at(cid);
     const Handler* h = registry_.find(*cn.handler);
@@ -185,6 +242,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
     node.data = std::move(child.data);
     created.push_back(tree.add(std::move(node)));
   }
+  prepare(created, tree);
   // Depth-first, in the handler's order: push in reverse.
   for (auto it = created.rbegin(); it != created.rend(); ++it) work.push_back(*it);
 }

@@ -1,18 +1,27 @@
 #pragma once
 // The unpacker: walks an input depth-first with an explicit work list (no recursion), carves
 // each node, extracts chunks, enforces the Limits, and deduplicates content by SHA-256.
+//
+// With a worker pool, the pure per-node work of a batch of siblings (SHA-256, entropy, and the
+// carver's scan) runs in parallel as soon as the batch is created; the walk itself, and every
+// decision that depends on order (duplicates, budgets, node limits, ids), stays sequential, so
+// the tree is the same whatever the number of threads.
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "core/limits.hpp"
 #include "unpack/extraction_tree.hpp"
+#include "unpack/carver.hpp"
 #include "unpack/registry.hpp"
 
 namespace fwscan {
 
+class WorkerPool;
+
 class Unpacker {
  public:
-  Unpacker(const Registry& registry, Limits limits);
+  Unpacker(const Registry& registry, Limits limits, WorkerPool* pool = nullptr);
   // Unpacks one input into `tree`; returns the root's id. Never fails: damage becomes diagnostics.
   // `root_suffix` keeps locators unique when several inputs share a name ("#2").
   NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree, std::string_view root_suffix = {});
@@ -23,8 +32,14 @@ class Unpacker {
                    std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
                    std::vector<NodeId>& work);
 
+  // Hashes the new nodes and carves those that will be walked, on the pool.
+  void prepare(const std::vector<NodeId>& ids, ExtractionTree& tree);
+  bool will_walk(const Node& node) const;
+
   const Registry& registry_;
   Limits limits_;
+  WorkerPool* pool_;
+  std::unordered_map<NodeId, CarveResult> carved_;  // prepared, not yet walked
   Budget budget_;
   std::map<std::string, NodeId> seen_;  // sha256 -> first node (of this unpacker's inputs)
   std::size_t first_node_ = 0;          // id of the input's root: max_nodes counts from there

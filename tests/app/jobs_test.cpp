@@ -1,0 +1,150 @@
+// The worker pool (core/worker_pool.hpp) and the parallel pipeline: every task runs once, tasks
+// really run at the same time, and the report is byte-identical whatever the number of threads.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/worker_pool.hpp"
+#include "support/test_support.hpp"
+
+using namespace fwscan;
+using namespace fwscan::test;
+
+namespace {
+
+std::string json_of(const ReportDocument& doc) {
+  std::ostringstream out;
+  write_json_report(doc, out);
+  return out.str();
+}
+
+std::shared_ptr<const RuleSet> bundled() {
+  static const auto rules = [] {
+    auto r = RuleSet::compile_dir(rules_dir());
+    REQUIRE(r);
+    return r.value();
+  }();
+  return rules;
+}
+
+// Firmware with containers of many siblings, file systems, ELF code evidence, the verdict stage
+// and its context pass, damaged input and duplicates: every parallel step has work.
+ReportDocument rich_scan(unsigned jobs) {
+  ScanOptions opts;
+  opts.rules = bundled();
+  opts.evidence = EvidencePolicy::kAll;
+  opts.jobs = jobs;
+  Pipeline p(opts);
+  p.add_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
+  p.add_file(corpus_dir() / "firmware/dahua_demo/dahua_demo.bin");
+  p.add_file(corpus_dir() / "verdict/eval/image_pair.tar");
+  p.add_file(corpus_dir() / "malformed/swkh_bad_checksums.dav");
+  p.add_file(corpus_dir() / "firmware/flash_dump/nor_flash.bin.xz");
+  p.add_file(corpus_dir() / "fs/ext/ext4_extents.img.xz");
+  for (const char* arch : {"arm", "mips", "x86_64"}) p.add_file(corpus_dir() / "elf" / arch / "face_attr-O2-pic-stripped");
+  p.add_file(corpus_dir() / "verdict/eval/face_file_0.thumb.elf");
+  p.add_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");  // a second input, same content
+  return p.finish();
+}
+
+}  // namespace
+
+TEST_CASE("worker pool: every index runs exactly once, on a worker in range", "[pool]") {
+  for (unsigned jobs : {1U, 2U, 7U}) {
+    WorkerPool pool(jobs);
+    REQUIRE(pool.jobs() == jobs);
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{1000}}) {
+      std::vector<std::atomic<int>> runs(n);
+      std::atomic<bool> bad_worker{false};
+      pool.run(n, [&](std::size_t i, unsigned w) {
+        runs[i]++;
+        if (w >= jobs) bad_worker = true;
+      });
+      for (std::size_t i = 0; i < n; ++i) CHECK(runs[i] == 1);
+      CHECK_FALSE(bad_worker);
+    }
+  }
+}
+
+TEST_CASE("worker pool: with two jobs, two tasks run at the same time", "[pool]") {
+  WorkerPool pool(2);
+  std::mutex mu;
+  std::condition_variable cv;
+  int started = 0;
+  bool met = false;
+  // Each task waits for the other to start; on one thread the first would time out alone.
+  pool.run(2, [&](std::size_t, unsigned) {
+    std::unique_lock lock(mu);
+    ++started;
+    cv.notify_all();
+    if (cv.wait_for(lock, std::chrono::seconds(30), [&] { return started == 2; })) met = true;
+  });
+  CHECK(met);
+}
+
+TEST_CASE("worker pool: a throwing task does not stop the others and is rethrown; nested runs are inline", "[pool]") {
+  WorkerPool pool(3);
+  std::atomic<int> done{0};
+  CHECK_THROWS_AS(pool.run(50, [&](std::size_t i, unsigned) {
+                    if (i == 7) throw std::runtime_error("task 7");
+                    ++done;
+                  }),
+                  std::runtime_error);
+  CHECK(done == 49);
+  // The pool still works after an exception, and a task may call run() itself.
+  std::atomic<int> inner{0};
+  pool.run(4, [&](std::size_t, unsigned) { pool.run(5, [&](std::size_t, unsigned) { ++inner; }); });
+  CHECK(inner == 20);
+}
+
+TEST_CASE("pipeline: the JSON report is byte-identical for 1, 2 and 5 jobs", "[app][jobs]") {
+  const ReportDocument one = rich_scan(1);
+  // The scan exercises the parallel steps (facts of this corpus, not of the pool).
+  REQUIRE(one.inputs.size() == 11);
+  REQUIRE(one.tree.size() > 100);
+  REQUIRE(one.findings.size() > 20);
+  REQUIRE(one.elf.size() >= 4);
+  bool verdict = false, code = false, shared = false;
+  for (const auto& f : one.findings) {
+    verdict = verdict || f.verdict.has_value();
+    shared = shared || !f.shared_with.empty();
+    for (const auto& s : f.strings) code = code || (s.elf && !s.elf->refs.empty());
+  }
+  CHECK(verdict);
+  CHECK(code);
+  CHECK(shared);
+  const std::string expected = json_of(one);
+  for (unsigned jobs : {2U, 5U}) {
+    INFO("jobs " << jobs);
+    CHECK(json_of(rich_scan(jobs)) == expected);
+  }
+}
+
+TEST_CASE("pipeline: unpack-only reports of every corpus and external sample are the same for 1 and 3 jobs",
+          "[app][jobs][external]") {
+  std::size_t n = 0;
+  for (const auto& dir : {corpus_dir(), external_dir()}) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      if (!e.is_regular_file() || e.is_symlink()) continue;
+      ++n;
+      INFO(e.path().string());
+      std::string first;
+      for (unsigned jobs : {1U, 3U}) {
+        ScanOptions opts;
+        opts.jobs = jobs;
+        Pipeline p(opts);
+        p.add_file(e.path());
+        const std::string json = json_of(p.finish());
+        if (jobs == 1) first = json;
+        else CHECK(json == first);
+      }
+    }
+  }
+  CHECK(n >= 200);
+}
