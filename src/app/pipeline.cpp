@@ -157,6 +157,16 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
 }  // namespace
 
 namespace {
+// The order tasks are taken in: largest node first, so one large file taken last does not leave
+// the other threads idle (outputs are still merged in node order).
+std::vector<std::size_t> largest_first(const ExtractionTree& tree, const std::vector<NodeId>& ids) {
+  std::vector<std::size_t> order(ids.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return tree.at(ids[a]).size() > tree.at(ids[b]).size(); });
+  return order;
+}
+
 // What scanning one node produced; merged into the document in node order.
 struct NodeOutcome {
   std::vector<Finding> findings, signals;
@@ -179,7 +189,9 @@ void Pipeline::scan_nodes(const std::shared_ptr<const RuleSet>& rules, const std
   std::vector<NodeOutcome> outcomes(todo.size());
   std::vector<std::unique_ptr<ScanSession>> sessions(pool_.jobs());  // one YARA scanner per thread
   // Each task reads the tree and writes only its node's outcome and view slot.
-  pool_.run(todo.size(), [&](std::size_t t, unsigned worker) {
+  const auto order = largest_first(tree, todo);
+  pool_.run(todo.size(), [&](std::size_t k, unsigned worker) {
+    const std::size_t t = order[k];
     if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(rules, options_.limits.yara_timeout_seconds);
     ScanSession& session = *sessions[worker];
     const Node& n = tree.at(todo[t]);
@@ -311,7 +323,9 @@ void Pipeline::analyze_elves() {
   // One task per ELF: it writes that node's diagnostics, summary slot and the evidence of the
   // findings on that node only.
   std::vector<std::optional<ElfSummary>> summaries(elves.size());
-  pool_.run(elves.size(), [&](std::size_t t, unsigned) {
+  const auto order = largest_first(tree, elves);
+  pool_.run(elves.size(), [&](std::size_t k, unsigned) {
+    const std::size_t t = order[k];
     Node& n = tree.at(elves[t]);
     auto it = wanting.find(n.id);
     const bool sweep = it != wanting.end();

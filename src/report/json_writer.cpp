@@ -1,4 +1,5 @@
-// JSON report: the document verbatim, fixed key order, no timestamps or absolute paths.
+// JSON report: the document verbatim, fixed key order, no timestamps or absolute paths. Written
+// one finding and one node at a time (never the whole report as one JSON value).
 // Schema: docs/report-schema.md (schema_version 1).
 #include <nlohmann/json.hpp>
 
@@ -99,114 +100,169 @@ Json node_json(const NodeTable& tree, const NodeRecord& n) {
   return j;
 }
 
+constexpr int kIndent = 2;
+
+std::string dumped(const Json& j) { return j.dump(kIndent, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// Writes `text` (a value dumped at nesting level 0) as a value at nesting `level`: every line
+// after the first gets the level's indentation. Dumped strings hold no raw newline (it is
+// escaped), so every newline is a line break of the layout.
+void put_indented(std::ostream& out, const std::string& text, int level) {
+  const std::string pad(static_cast<std::size_t>(level * kIndent), ' ');
+  std::size_t from = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+    out.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
+    out << pad;
+    from = nl + 1;
+  }
+  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+}
+
+// The report's top-level object, written one member at a time, and its large arrays one element
+// at a time, in exactly the layout of nlohmann's dump(2) of the whole document (a test parses
+// the output and dumps it again), without ever holding the whole document as one JSON value.
+class TopLevel {
+ public:
+  explicit TopLevel(std::ostream& out) : out_(out) { out_ << "{"; }
+  void member(std::string_view key, const Json& value) {
+    open(key);
+    put_indented(out_, dumped(value), 1);
+  }
+  // An array member whose elements are made one at a time by `make(i)`.
+  template <class Make>
+  void array(std::string_view key, std::size_t n, Make&& make) {
+    open(key);
+    if (n == 0) {
+      out_ << "[]";
+      return;
+    }
+    out_ << "[";
+    for (std::size_t i = 0; i < n; ++i) {
+      out_ << (i == 0 ? "\n" : ",\n") << "    ";
+      put_indented(out_, dumped(make(i)), 2);
+    }
+    out_ << "\n  ]";
+  }
+  void close() { out_ << (first_ ? "}" : "\n}"); }
+
+ private:
+  void open(std::string_view key) {
+    out_ << (first_ ? "\n" : ",\n") << "  " << dumped(Json(std::string(key))) << ": ";
+    first_ = false;
+  }
+  std::ostream& out_;
+  bool first_ = true;
+};
+
+Json finding_json(const Finding& f) {
+  Json jf;
+  jf["namespace"] = f.ns;
+  jf["rule"] = f.rule;
+  jf["severity"] = rule_severity_name(f.severity);
+  jf["description"] = f.meta.get_string("description");
+  jf["locator"] = f.locator;
+  jf["node"] = f.node;
+  jf["node_sha256"] = f.node_sha256;
+  Json strings = Json::array();
+  for (const auto& s : f.strings) {
+    Json js = {{"id", s.id}, {"offset", s.offset}, {"length", s.length},
+               {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
+               {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
+               {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
+               {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}};
+    if (s.elf) {
+      Json refs = Json::array();
+      for (const auto& r : s.elf->refs) {
+        refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
+                        {"function_offset", r.function_offset}, {"function_source", r.function_source},
+                        {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
+                        {"disasm", r.disasm}, {"exported_via", r.exported_via}, {"callers", r.callers}});
+      }
+      js["elf"] = {{"va", s.elf->va}, {"section", s.elf->section}, {"segment", s.elf->segment},
+                   {"string_va", s.elf->string_va}, {"string", s.elf->string_text}, {"refs", refs}};
+    }
+    strings.push_back(js);
+  }
+  jf["strings"] = strings;
+  jf["also_in"] = f.also_in;
+  jf["shared_with"] = f.shared_with;
+  jf["meta"] = meta_json(f.meta);
+  if (f.verdict) {
+    const Verdict& v = *f.verdict;
+    Json sigs = Json::array();
+    for (const auto& s : v.signals) {
+      sigs.push_back({{"kind", s.kind}, {"rule", s.rule}, {"text", s.text}, {"encoding", s.encoding},
+                      {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"locator", s.locator},
+                      {"offset", s.offset}, {"scope", s.scope},
+                      {"function", s.function.empty() ? Json(nullptr) : Json(s.function)},
+                      {"contribution", s.contribution}});
+    }
+    jf["verdict"] = {{"kind", v.kind}, {"score", v.score}, {"scope", v.scope.empty() ? Json(nullptr) : Json(v.scope)},
+                     {"occurrences", v.occurrences}, {"signals", sigs},
+                     {"explained_by", v.explained_by.empty() ? Json(nullptr) : Json(v.explained_by)},
+                     {"explanation", v.explanation}};
+  }
+  return jf;
+}
+
+Json node_with_elf_json(const ReportDocument& doc, const NodeRecord& n) {
+  Json jn = node_json(doc.tree, n);
+  if (auto it = doc.elf.find(n.id); it != doc.elf.end()) {
+    const ElfSummary& e = it->second;
+    Json fns = Json::array();
+    for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});
+    jn["elf"] = {{"arch", e.arch}, {"bits", e.bits}, {"endian", e.endian}, {"type", e.type}, {"entry", e.entry},
+                 {"interpreter", e.interpreter}, {"build_id", e.build_id}, {"stripped", e.stripped}, {"pie", e.pie},
+                 {"needed", e.needed}, {"imports", e.imports}, {"exports", e.exports},
+                 {"function_count", e.function_count}, {"functions", fns}, {"code_swept", e.swept},
+                 {"instructions", e.instructions}};
+  }
+  return jn;
+}
+
 }  // namespace
 
 void write_json_report(const ReportDocument& doc, std::ostream& out) {
-  Json j;
-  j["schema_version"] = kReportSchemaVersion;
-  j["tool"] = {{"name", "fwscan"}, {"version", doc.tool_version}};
-  j["rules"] = {{"digest", doc.rules_digest}, {"count", doc.rules_count}, {"files", doc.rule_files}};
-  j["limits"] = {{"max_depth", doc.limits.max_depth},
-                 {"max_node_bytes", doc.limits.max_node_bytes},
-                 {"max_total_bytes", doc.limits.max_total_bytes},
-                 {"max_children_per_node", doc.limits.max_children_per_node},
-                 {"max_nodes", doc.limits.max_nodes},
-                 {"max_expansion_ratio", doc.limits.max_expansion_ratio}};
+  TopLevel top(out);
+  top.member("schema_version", kReportSchemaVersion);
+  top.member("tool", Json{{"name", "fwscan"}, {"version", doc.tool_version}});
+  top.member("rules", Json{{"digest", doc.rules_digest}, {"count", doc.rules_count}, {"files", doc.rule_files}});
+  top.member("limits", Json{{"max_depth", doc.limits.max_depth},
+                            {"max_node_bytes", doc.limits.max_node_bytes},
+                            {"max_total_bytes", doc.limits.max_total_bytes},
+                            {"max_children_per_node", doc.limits.max_children_per_node},
+                            {"max_nodes", doc.limits.max_nodes},
+                            {"max_expansion_ratio", doc.limits.max_expansion_ratio}});
   Json inputs = Json::array();
   for (const auto& in : doc.inputs) {
     inputs.push_back({{"name", in.name}, {"sha256", in.sha256}, {"size", in.size},
                       {"root", in.root ? Json(doc.tree.at(*in.root).locator) : Json(nullptr)}});
   }
-  j["inputs"] = inputs;
+  top.member("inputs", inputs);
   Json summary;
   for (auto s : {RuleSeverity::kCritical, RuleSeverity::kHigh, RuleSeverity::kMedium, RuleSeverity::kLow, RuleSeverity::kInfo}) {
     std::size_t n = 0;
     for (const auto& f : doc.findings) n += f.severity == s ? 1 : 0;
     summary[std::string(rule_severity_name(s))] = n;
   }
-  j["summary"] = {{"findings", doc.findings.size()}, {"by_severity", summary}, {"nodes", doc.tree.size()}};
-  Json findings = Json::array();
-  for (const auto& f : doc.findings) {
-    Json jf;
-    jf["namespace"] = f.ns;
-    jf["rule"] = f.rule;
-    jf["severity"] = rule_severity_name(f.severity);
-    jf["description"] = f.meta.get_string("description");
-    jf["locator"] = f.locator;
-    jf["node"] = f.node;
-    jf["node_sha256"] = f.node_sha256;
-    Json strings = Json::array();
-    for (const auto& s : f.strings) {
-      Json js = {{"id", s.id}, {"offset", s.offset}, {"length", s.length},
-                 {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
-                 {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
-                 {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
-                 {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}};
-      if (s.elf) {
-        Json refs = Json::array();
-        for (const auto& r : s.elf->refs) {
-          refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
-                          {"function_offset", r.function_offset}, {"function_source", r.function_source},
-                          {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
-                          {"disasm", r.disasm}, {"exported_via", r.exported_via}, {"callers", r.callers}});
-        }
-        js["elf"] = {{"va", s.elf->va}, {"section", s.elf->section}, {"segment", s.elf->segment},
-                     {"string_va", s.elf->string_va}, {"string", s.elf->string_text}, {"refs", refs}};
-      }
-      strings.push_back(js);
-    }
-    jf["strings"] = strings;
-    jf["also_in"] = f.also_in;
-    jf["shared_with"] = f.shared_with;
-    jf["meta"] = meta_json(f.meta);
-    if (f.verdict) {
-      const Verdict& v = *f.verdict;
-      Json sigs = Json::array();
-      for (const auto& s : v.signals) {
-        sigs.push_back({{"kind", s.kind}, {"rule", s.rule}, {"text", s.text}, {"encoding", s.encoding},
-                        {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"locator", s.locator},
-                        {"offset", s.offset}, {"scope", s.scope},
-                        {"function", s.function.empty() ? Json(nullptr) : Json(s.function)},
-                        {"contribution", s.contribution}});
-      }
-      jf["verdict"] = {{"kind", v.kind}, {"score", v.score}, {"scope", v.scope.empty() ? Json(nullptr) : Json(v.scope)},
-                       {"occurrences", v.occurrences}, {"signals", sigs},
-                       {"explained_by", v.explained_by.empty() ? Json(nullptr) : Json(v.explained_by)},
-                       {"explanation", v.explanation}};
-    }
-    findings.push_back(jf);
-  }
-  j["findings"] = findings;
+  top.member("summary", Json{{"findings", doc.findings.size()}, {"by_severity", summary}, {"nodes", doc.tree.size()}});
+  top.array("findings", doc.findings.size(), [&](std::size_t i) { return finding_json(doc.findings[i]); });
   // The signals the verdicts were made from (rules with meta `signal`), one entry per match.
-  Json signals = Json::array();
+  std::vector<std::pair<const Finding*, const EvidenceString*>> signals;
   for (const auto& f : doc.signals) {
-    for (const auto& s : f.strings) {
-      signals.push_back({{"rule", f.ns + "/" + f.rule}, {"signal", f.meta.get_string("signal")}, {"locator", f.locator},
-                         {"id", s.id}, {"offset", s.offset}, {"length", s.length}, {"encoding", s.encoding},
-                         {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"text", s.text}, {"hex", s.hex}});
-    }
+    for (const auto& s : f.strings) signals.emplace_back(&f, &s);
   }
-  j["signals"] = signals;
-  Json nodes = Json::array();
-  for (const auto& n : doc.tree.nodes()) {
-    Json jn = node_json(doc.tree, n);
-    if (auto it = doc.elf.find(n.id); it != doc.elf.end()) {
-      const ElfSummary& e = it->second;
-      Json fns = Json::array();
-      for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});
-      jn["elf"] = {{"arch", e.arch}, {"bits", e.bits}, {"endian", e.endian}, {"type", e.type}, {"entry", e.entry},
-                   {"interpreter", e.interpreter}, {"build_id", e.build_id}, {"stripped", e.stripped}, {"pie", e.pie},
-                   {"needed", e.needed}, {"imports", e.imports}, {"exports", e.exports},
-                   {"function_count", e.function_count}, {"functions", fns}, {"code_swept", e.swept},
-                   {"instructions", e.instructions}};
-    }
-    nodes.push_back(jn);
-  }
-  j["nodes"] = nodes;
-  Json diags = Json::array();
-  for (const auto& d : doc.diagnostics) diags.push_back(diag_json(d));
-  j["diagnostics"] = diags;
-  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  top.array("signals", signals.size(), [&](std::size_t i) {
+    const Finding& f = *signals[i].first;
+    const EvidenceString& s = *signals[i].second;
+    return Json{{"rule", f.ns + "/" + f.rule}, {"signal", f.meta.get_string("signal")}, {"locator", f.locator},
+                {"id", s.id}, {"offset", s.offset}, {"length", s.length}, {"encoding", s.encoding},
+                {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"text", s.text}, {"hex", s.hex}};
+  });
+  top.array("nodes", doc.tree.size(), [&](std::size_t i) { return node_with_elf_json(doc, doc.tree.nodes()[i]); });
+  top.array("diagnostics", doc.diagnostics.size(), [&](std::size_t i) { return diag_json(doc.diagnostics[i]); });
+  top.close();
+  out << "\n";
 }
 
 }  // namespace fwscan

@@ -46,8 +46,15 @@ void Unpacker::prepare(const std::vector<NodeId>& ids, ExtractionTree& tree) {
     const Node& n = tree.at(id);
     if (will_walk(n) && batch.insert(n.sha256).second) to_carve.push_back(id);
   }
+  // Largest first, so one large sibling taken last does not leave the other threads idle.
+  std::vector<std::size_t> order(to_carve.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return tree.at(to_carve[a]).size() > tree.at(to_carve[b]).size();
+  });
   std::vector<CarveResult> results(to_carve.size());
-  pool_->run(to_carve.size(), [&](std::size_t i, unsigned) {
+  pool_->run(to_carve.size(), [&](std::size_t k, unsigned) {
+    const std::size_t i = order[k];
     results[i] = carve(tree.at(to_carve[i]).data.bytes(), registry_, limits_);
   });
   for (std::size_t i = 0; i < to_carve.size(); ++i) carved_.emplace(to_carve[i], std::move(results[i]));
