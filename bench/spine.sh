@@ -58,7 +58,8 @@ T2=$(best "$FW" scan "$TMP/root.sqfs" --format json -j 2)
 TF=$(best floor)
 TB=$(secs binwalk_yara)
 /usr/bin/time -f "%M" -o "$TMP/rss" "$FW" scan "$TMP/root.sqfs" --format json -j 2 >"$TMP/report.json" 2>/dev/null || true
-"$FW" scan "$TMP/root.sqfs" --format json -j 1 2>/dev/null | cmp -s - "$TMP/report.json" && SAME=yes || SAME=NO
+"$FW" scan "$TMP/root.sqfs" --format json -j 1 >"$TMP/report1.json" 2>/dev/null || true  # exit 1: findings
+cmp -s "$TMP/report1.json" "$TMP/report.json" && SAME=yes || SAME=NO
 python3 - "$TMP/root.sqfs" "$TMP/report.json" "$T1" "$T2" "$TF" "$TB" "$(tail -n 1 "$TMP/rss")" "$SAME" <<'PY'
 import json, os, sys
 image, report, t1, t2, tf, tb, rss_kib, same = sys.argv[1:]

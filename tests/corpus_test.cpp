@@ -142,7 +142,7 @@ TEST_CASE("e2e: Hikvision demo: the extraction tree and its metadata", "[corpus]
   REQUIRE(sh->meta.kind == EntryKind::kSymlink);
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
-      INFO(n.locator << ": " << d.code << " " << d.message);
+      INFO(n.locator << ": " << diag_code_name(d.code) << " " << d.message);
       REQUIRE(d.severity == Severity::kInfo);
     }
   }

@@ -110,7 +110,7 @@ Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesyste
   ExtractStats stats;
   // node id -> directory (components under out_dir) where its extraction goes
   std::map<NodeId, std::vector<std::string>> node_dir;
-  auto refuse = [&](Node& n, const std::string& code, const std::string& message) {
+  auto refuse = [&](Node& n, DiagCode code, const std::string& message) {
     n.diagnostics.push_back({Severity::kWarning, code, message, "extract", std::nullopt});
     ++stats.refused;
   };
@@ -135,7 +135,7 @@ Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesyste
     if (parent.kind != NodeKind::kChunk) chunk_dir.push_back(step_dir_name(n.step.handler, 0));
     auto parts = safe_components(n.step.entry);
     if (!parts) {
-      refuse(n, "path_refused", "entry '" + n.step.entry + "' not written: " + parts.error().message);
+      refuse(n, DiagCode::kPathRefused, "entry '" + n.step.entry + "' not written: " + parts.error().message);
       continue;
     }
     std::vector<std::string> dir = chunk_dir;
@@ -144,14 +144,14 @@ Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesyste
     switch (n.meta.kind) {
       case EntryKind::kDirectory: {
         auto d = w.open_dir(join(dir, {leaf}));
-        if (!d) refuse(n, "write_failed", d.error().message);
+        if (!d) refuse(n, DiagCode::kWriteFailed, d.error().message);
         else ++stats.directories;
         break;
       }
       case EntryKind::kFile: {
         auto s = w.write_file(dir, leaf, n.data.bytes());
         if (!s) {
-          refuse(n, "write_failed", s.error().message);
+          refuse(n, DiagCode::kWriteFailed, s.error().message);
           continue;
         }
         ++stats.files;
@@ -159,7 +159,7 @@ Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesyste
         break;
       }
       default:
-        n.diagnostics.push_back({Severity::kInfo, "not_created",
+        n.diagnostics.push_back({Severity::kInfo, DiagCode::kNotCreated,
                                  std::string(entry_kind_name(n.meta.kind)) + " '" + n.step.entry + "'" +
                                      (n.meta.link_target.empty() ? "" : " -> '" + n.meta.link_target + "'") +
                                      " recorded, not created",

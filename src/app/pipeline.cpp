@@ -57,7 +57,7 @@ void Pipeline::add_file(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
   if (!blob) {
     doc_.inputs.push_back({name, "", 0, std::nullopt});
-    doc_.diagnostics.push_back({Severity::kError, "io_error", blob.error().message, "", std::nullopt});
+    doc_.diagnostics.push_back({Severity::kError, DiagCode::kIoError, blob.error().message, "", std::nullopt});
     return;
   }
   add_blob(std::move(blob).value(), name);
@@ -288,7 +288,7 @@ ReportDocument Pipeline::finish() {
   if (options_.extract_to) {
     auto stats = write_extraction(tree_, *options_.extract_to);
     if (stats) extract_stats_ = *stats;
-    else doc_.diagnostics.push_back({Severity::kError, "io_error", stats.error().message, "extract", std::nullopt});
+    else doc_.diagnostics.push_back({Severity::kError, DiagCode::kIoError, stats.error().message, "extract", std::nullopt});
   }
   mark_shared();
   doc_.tree = tree_.snapshot();

@@ -19,6 +19,7 @@
 #include "formats/common/stream_handler.hpp"
 #include "model/json_reader.hpp"
 #include "report/document.hpp"
+#include "report/reference.hpp"
 #include "unpack/registry.hpp"
 
 namespace {
@@ -175,6 +176,7 @@ int main(int argc, char** argv) {
   report->add_flag("-v", report_verbosity, "more detail, as for scan");
 
   auto* formats = app.add_subcommand("formats", "list the formats this build understands");
+  auto* diagnostics = app.add_subcommand("diagnostics", "list every diagnostic code and its meaning (docs/diagnostics.md)");
 
   std::string check_dir, samples_dir;
   auto* rules = app.add_subcommand("rules", "rule tooling");
@@ -208,6 +210,10 @@ int main(int argc, char** argv) {
     }
     if (formats->parsed()) {
       print_formats(std::cout);
+      return kExitClean;
+    }
+    if (diagnostics->parsed()) {
+      fwscan::write_diagnostics_reference(std::cout);
       return kExitClean;
     }
     if (rules_table->parsed()) {
@@ -303,7 +309,7 @@ int main(int argc, char** argv) {
                                stats->files, stats->directories, extract_out, stats->refused, stats->not_created);
       for (const auto& n : doc.tree.nodes()) {
         for (const auto& d : n.diagnostics) {
-          if (d.handler == "extract" && d.code != "not_created") std::cout << "  refused: " << n.locator << ": " << d.message << "\n";
+          if (d.handler == "extract" && d.code != fwscan::DiagCode::kNotCreated) std::cout << "  refused: " << n.locator << ": " << d.message << "\n";
         }
       }
       return doc.diagnostics.empty() ? kExitClean : kExitError;

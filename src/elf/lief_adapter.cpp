@@ -31,9 +31,9 @@ void guarded(ElfImage& img, const char* what, F&& f) {
   try {
     f();
   } catch (const std::exception& e) {
-    img.diagnostics.push_back({Severity::kWarning, "elf_parse", std::string(what) + ": " + e.what(), "elf", std::nullopt});
+    img.diagnostics.push_back({Severity::kWarning, DiagCode::kElfParse, std::string(what) + ": " + e.what(), "elf", std::nullopt});
   } catch (...) {
-    img.diagnostics.push_back({Severity::kWarning, "elf_parse", std::string(what) + ": unknown error", "elf", std::nullopt});
+    img.diagnostics.push_back({Severity::kWarning, DiagCode::kElfParse, std::string(what) + ": unknown error", "elf", std::nullopt});
   }
 }
 

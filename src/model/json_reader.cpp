@@ -124,7 +124,10 @@ RuleSeverity rule_severity(const std::string& s, const std::string& path) {
 Diagnostic read_diag(const Json& j, const std::string& path) {
   Diagnostic d;
   d.severity = diag_severity(str(j, path, "severity"), path + ".severity");
-  d.code = str(j, path, "code");
+  const std::string code = str(j, path, "code");
+  const auto known = diag_code_from_name(code);
+  if (!known) fail(path + ".code", "unknown diagnostic code \"" + code + "\"");
+  d.code = *known;
   d.handler = str(j, path, "handler");
   d.message = str(j, path, "message");
   d.offset = opt_u64(j, path, "offset");

@@ -33,7 +33,7 @@ Json meta_json(const RuleMeta& meta) {
 Json diag_json(const Diagnostic& d) {
   Json j;
   j["severity"] = severity_name(d.severity);
-  j["code"] = d.code;
+  j["code"] = diag_code_name(d.code);
   j["handler"] = d.handler;
   j["message"] = d.message;
   j["offset"] = d.offset ? Json(*d.offset) : Json(nullptr);

@@ -150,11 +150,11 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
   for (const auto& n : doc.tree.nodes()) ndiag += n.diagnostics.size();
   out << fmt::format("\nDIAGNOSTICS ({})\n", ndiag);
   for (const auto& d : doc.diagnostics) {
-    out << fmt::format("  {} {}: {}\n", severity_name(d.severity), d.code, d.message);
+    out << fmt::format("  {} {}: {}\n", severity_name(d.severity), diag_code_name(d.code), d.message);
   }
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
-      out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), d.code,
+      out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), diag_code_name(d.code),
                          d.handler.empty() ? "-" : d.handler, n.locator,
                          d.offset ? " +" + hex_u64(*d.offset) : "", d.message);
     }
@@ -170,7 +170,7 @@ void write_identify_tree(const ReportDocument& doc, std::ostream& out) {
   }
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
-      out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), d.code,
+      out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), diag_code_name(d.code),
                          d.handler.empty() ? "-" : d.handler, n.locator,
                          d.offset ? " +" + hex_u64(*d.offset) : "", d.message);
     }

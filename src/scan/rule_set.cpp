@@ -129,7 +129,7 @@ int scan_callback(YR_SCAN_CONTEXT* context, int message, void* message_data, voi
       sink->matches->push_back(std::move(m));
     } else if (message == CALLBACK_MSG_TOO_MANY_MATCHES) {
       const auto* s = static_cast<const YR_STRING*>(message_data);
-      sink->diags->push_back({Severity::kWarning, "yara_too_many_matches",
+      sink->diags->push_back({Severity::kWarning, DiagCode::kYaraTooManyMatches,
                               std::string("string ") + (s != nullptr ? s->identifier : "?") + " has too many matches; later ones dropped",
                               "yara", std::nullopt});
     }
@@ -356,7 +356,7 @@ Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, const ScanContex
   yr_scanner_define_boolean_variable(s, "fw_is_elf", ctx.is_elf ? 1 : 0);
   const int rc = yr_scanner_scan_mem(s, data.data(), data.size());
   if (rc == ERROR_SCAN_TIMEOUT) {
-    diags.push_back({Severity::kWarning, "yara_timeout", "YARA scan timed out after " + std::to_string(timeout_) + " s; matches so far kept", "yara", std::nullopt});
+    diags.push_back({Severity::kWarning, DiagCode::kYaraTimeout, "YARA scan timed out after " + std::to_string(timeout_) + " s; matches so far kept", "yara", std::nullopt});
   } else if (rc != ERROR_SUCCESS || sink.failed) {
     return make_error(Errc::kInternal, "YARA scan failed with code " + std::to_string(rc));
   }

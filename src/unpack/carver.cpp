@@ -61,7 +61,7 @@ CarveResult carve(ByteView node, const Registry& registry, const Limits& limits)
     while (j < hits.size() && hits[j].chunk_start == start) ++j;
     if (start < covered_end) { i = j; continue; }  // inside an accepted chunk
     if (result.chunks.size() >= limits.max_chunks_per_node) {
-      result.diagnostics.push_back({Severity::kWarning, "limit_chunks",
+      result.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChunks,
                                     "more than " + std::to_string(limits.max_chunks_per_node) +
                                         " chunks; the rest of the node is left unknown",
                                     "", start});
@@ -74,18 +74,18 @@ CarveResult carve(ByteView node, const Registry& registry, const Limits& limits)
       try {
         chunk = h.identify(node, start);
       } catch (const std::exception& e) {
-        result.diagnostics.push_back({Severity::kError, "internal_error",
+        result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError,
                                       std::string("identify threw: ") + e.what(),
                                       std::string(h.info().id), start});
       } catch (...) {
-        result.diagnostics.push_back({Severity::kError, "internal_error", "identify threw",
+        result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "identify threw",
                                       std::string(h.info().id), start});
       }
       if (!chunk) continue;
       // A handler must return an extent inside the node, starting where it was asked.
       if (chunk->offset != start || chunk->size == 0 ||
           !range_fits(chunk->offset, chunk->size, node.size())) {
-        result.diagnostics.push_back({Severity::kError, "internal_error",
+        result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError,
                                       "identify returned an extent outside the node",
                                       std::string(h.info().id), start});
         continue;

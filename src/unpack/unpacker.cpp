@@ -98,7 +98,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     }
     if (node.kind == NodeKind::kChunk) return;  // chunk nodes are extracted by their parent
     if (node.depth >= limits_.max_depth) {
-      node.diagnostics.push_back({Severity::kWarning, "limit_depth",
+      node.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitDepth,
                                   "depth limit " + std::to_string(limits_.max_depth) +
                                       " reached; not unpacked further",
                                   "", std::nullopt});
@@ -142,7 +142,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
   std::vector<NodeId> chunk_nodes;
   for (const CarvedChunk& c : carved.chunks) {
     if (tree.size() - first_node_ >= limits_.max_nodes) {
-      tree.at(id).diagnostics.push_back({Severity::kWarning, "limit_nodes", "node limit reached", "", c.chunk.offset});
+      tree.at(id).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitNodes, "node limit reached", "", c.chunk.offset});
       break;
     }
     const Node& parent = tree.at(id);
@@ -171,7 +171,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     const Node& cn = tree.at(cid);
     const Handler* h = registry_.find(*cn.handler);
     if (cn.depth >= limits_.max_depth) {
-      tree.at(cid).diagnostics.push_back({Severity::kWarning, "limit_depth", "depth limit reached; not unpacked further", "", std::nullopt});
+      tree.at(cid).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitDepth, "depth limit reached; not unpacked further", "", std::nullopt});
       continue;
     }
     const std::string loc = cn.locator;
@@ -189,13 +189,13 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
   try {
     result.emplace(handler.extract(tree.at(chunk_node).data, ctx));
   } catch (const std::bad_alloc&) {
-    tree.at(chunk_node).diagnostics.push_back({Severity::kError, "internal_error", "out of memory during extraction", hid, std::nullopt});
+    tree.at(chunk_node).diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "out of memory during extraction", hid, std::nullopt});
     return;
   } catch (const std::exception& e) {
-    tree.at(chunk_node).diagnostics.push_back({Severity::kError, "internal_error", std::string("extract threw: ") + e.what(), hid, std::nullopt});
+    tree.at(chunk_node).diagnostics.push_back({Severity::kError, DiagCode::kInternalError, std::string("extract threw: ") + e.what(), hid, std::nullopt});
     return;
   } catch (...) {
-    tree.at(chunk_node).diagnostics.push_back({Severity::kError, "internal_error", "extract threw", hid, std::nullopt});
+    tree.at(chunk_node).diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "extract threw", hid, std::nullopt});
     return;
   }
   if (!result->has_value()) {
@@ -212,11 +212,11 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
     if (!ex.description.empty()) cn.description = ex.description;
     cn.properties = std::move(ex.properties);
     if (!ex.complete && ex.diagnostics.empty()) {  // incomplete, and the handler did not say why
-      cn.diagnostics.push_back({Severity::kWarning, "incomplete", "extraction incomplete", hid, std::nullopt});
+      cn.diagnostics.push_back({Severity::kWarning, DiagCode::kIncomplete, "extraction incomplete", hid, std::nullopt});
     }
   }
   if (ex.children.size() > limits_.max_children_per_node) {
-    tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, "limit_children",
+    tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren,
         std::to_string(ex.children.size()) + " children; only the first " +
             std::to_string(limits_.max_children_per_node) + " kept", hid, std::nullopt});
     ex.children.resize(limits_.max_children_per_node);
@@ -225,7 +225,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
   std::vector<NodeId> created;
   for (Child& child : ex.children) {
     if (tree.size() - first_node_ >= limits_.max_nodes) {
-      tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, "limit_nodes", "node limit reached", hid, std::nullopt});
+      tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitNodes, "node limit reached", hid, std::nullopt});
       break;
     }
     if (child.name.empty()) child.name = "data";

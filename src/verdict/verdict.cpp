@@ -164,7 +164,7 @@ class Engine {
       });
       if (idx.size() > kMaxSignalsPerNode) {
         tree_.at(node).diagnostics.push_back(
-            {Severity::kWarning, "verdict_signal_cap",
+            {Severity::kWarning, DiagCode::kVerdictSignalCap,
              fmt::format("{} signals; only the first {} by offset were combined", idx.size(), kMaxSignalsPerNode), "verdict",
              occs_[idx[kMaxSignalsPerNode]].begin});
         idx.resize(kMaxSignalsPerNode);
@@ -173,7 +173,7 @@ class Engine {
     if (!unknown.empty()) {
       std::string list;
       for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
-      doc_.diagnostics.push_back({Severity::kWarning, "verdict_unknown_signal",
+      doc_.diagnostics.push_back({Severity::kWarning, DiagCode::kVerdictUnknownSignal,
                                   "signal rules name kinds the verdict policy does not define: " + list, "verdict", std::nullopt});
     }
   }

@@ -53,8 +53,8 @@ TEST_CASE("extract: dirtraversal.tar writes nothing outside its folder and repor
   std::size_t refused = 0, recorded = 0;
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
-      refused += d.code == "path_refused" ? 1 : 0;
-      recorded += d.code == "not_created" ? 1 : 0;
+      refused += d.code == DiagCode::kPathRefused ? 1 : 0;
+      recorded += d.code == DiagCode::kNotCreated ? 1 : 0;
     }
   }
   REQUIRE(refused == 3);

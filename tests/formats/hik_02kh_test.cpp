@@ -44,7 +44,7 @@ TEST_CASE("hik_02kh: packages keyed by platform id, each unpacked by magic", "[f
   CHECK(k->size() == 0x10 + 0xF0 + 3 * 0x40);
   CHECK(k->children.empty());
   bool encrypted = false;
-  for (const auto& d : k->diagnostics) encrypted = encrypted || d.code == "encrypted";
+  for (const auto& d : k->diagnostics) encrypted = encrypted || d.code == DiagCode::kEncrypted;
   CHECK(encrypted);
   REQUIRE(c->unknown.size() == 1);
   CHECK(c->unknown[0].offset == k->size());
@@ -52,7 +52,7 @@ TEST_CASE("hik_02kh: packages keyed by platform id, each unpacked by magic", "[f
   CHECK(c->unknown[0].entropy > 7.5);
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
-      INFO(n.locator << ": " << d.code);
+      INFO(n.locator << ": " << diag_code_name(d.code));
       CHECK(d.severity == Severity::kInfo);
     }
   }
@@ -70,7 +70,7 @@ TEST_CASE("hik_02kh: damaged wrappers end in diagnostics", "[formats][hik_02kh]"
     const Unpacked doc = unpack_bytes(bad, "bad.dav");
     REQUIRE(doc.tree.at(0).handler == std::string("hik_02kh"));
     std::size_t mismatches = 0;
-    for (const auto& d : doc.tree.at(0).diagnostics) mismatches += d.code == "checksum_mismatch" ? 1 : 0;
+    for (const auto& d : doc.tree.at(0).diagnostics) mismatches += d.code == DiagCode::kChecksumMismatch ? 1 : 0;
     CHECK(mismatches == 2);
   }
   SECTION("truncated: the last package is cut") {

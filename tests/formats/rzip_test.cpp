@@ -101,7 +101,7 @@ TEST_CASE("rzip: damaged files end in diagnostics", "[formats][rzip][malformed]"
     Plain p = plain_lrzip();
     p.bytes[p.literals + 100] ^= 0x20;
     const Unpacked doc = unpack_bytes(p.bytes, "md5.lrz");
-    CHECK(has_diagnostic(doc, "checksum"));
+    CHECK(has_diagnostic(doc, "checksum_mismatch"));
   }
   SECTION("a block offset that does not move forward") {
     Plain p = plain_lrzip();
@@ -119,7 +119,7 @@ TEST_CASE("rzip: damaged files end in diagnostics", "[formats][rzip][malformed]"
     REQUIRE(rz.size() == 198);
     REQUIRE(rz[0x32] == 3);
     rz[0x32 + 13 + 9] ^= 0x01;
-    CHECK(has_diagnostic(unpack_bytes(rz, "crc.rz"), "checksum"));
+    CHECK(has_diagnostic(unpack_bytes(rz, "crc.rz"), "checksum_mismatch"));
   }
   SECTION("cut at many points") {
     for (const char* name : {"notes.rz", "notes-lzma.lrz", "notes-lzo.lrz"}) {

@@ -64,7 +64,7 @@ TEST_CASE("swkh: checksum mismatches are reported, members still extracted", "[f
   REQUIRE(node_at(doc, "d.dav/swkh@0x0:a.txt") != nullptr);
   const Unpacked corpus = unpack_path(corpus_dir() / "malformed/swkh_bad_checksums.dav");
   std::size_t mismatches = 0;
-  for (const auto& d : corpus.tree.at(0).diagnostics) mismatches += d.code == "checksum_mismatch" ? 1 : 0;
+  for (const auto& d : corpus.tree.at(0).diagnostics) mismatches += d.code == DiagCode::kChecksumMismatch ? 1 : 0;
   REQUIRE(mismatches == 2);  // header checksum and the last member's byte-sum
 }
 

@@ -77,7 +77,7 @@ TEST_CASE("uimage: the fact_extractor vectors", "[formats][uimage][external]") {
   REQUIRE(chunk->size() == 64 + 32753);
   REQUIRE(chunk->description.find("MIPS firmware (lzma)") != std::string::npos);
   for (const auto& n : good.tree.nodes()) {
-    for (const auto& d : n.diagnostics) REQUIRE(d.code != "checksum_mismatch");
+    for (const auto& d : n.diagnostics) REQUIRE(d.code != DiagCode::kChecksumMismatch);
   }
   const Unpacked bad = unpack_path(base / "uboot.dtb");
   REQUIRE(bad.tree.at(0).handler == std::string("uimage"));

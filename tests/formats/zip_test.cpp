@@ -112,7 +112,7 @@ TEST_CASE("zip: encrypted entries are opened with a given password, listed witho
     REQUIRE(node_at(wrong, "update.zip/zip@0x0:cfg/face.ini")->meta.kind == EntryKind::kOther);
     bool counted = false;
     for (const auto& n : wrong.tree.nodes()) {
-      for (const auto& d : n.diagnostics) counted = counted || (d.code == "encrypted" && d.message.find("none of the 2 password(s)") != std::string::npos);
+      for (const auto& d : n.diagnostics) counted = counted || (d.code == DiagCode::kEncrypted && d.message.find("none of the 2 password(s)") != std::string::npos);
     }
     REQUIRE(counted);
     // The right one among others: the content, and an info diagnostic.

@@ -55,7 +55,7 @@ void collect(const std::filesystem::path& dir, bool external, std::vector<Sample
 bool damaged(const Unpacked& u) {
   for (const auto& n : u.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
-      if (d.code == "truncated" || d.code == "malformed" || d.code == "checksum_mismatch") return true;
+      if (d.code == DiagCode::kTruncated || d.code == DiagCode::kMalformed || d.code == DiagCode::kChecksumMismatch) return true;
     }
   }
   return false;

@@ -235,13 +235,13 @@ XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t ma
   for (const Region& r : code_regions(img, bytes)) {
     auto mode = mode_for(img, r.thumb);
     if (!mode) {
-      diags.push_back({Severity::kInfo, "unsupported", "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
+      diags.push_back({Severity::kInfo, DiagCode::kUnsupported, "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
       break;
     }
     Handle& h = handles[r.thumb ? 1 : 0];
     if (!h) h = open_handle(*mode, true);
     if (!h) {
-      diags.push_back({Severity::kWarning, "internal_error", "cs_open failed", "elf", std::nullopt});
+      diags.push_back({Severity::kWarning, DiagCode::kInternalError, "cs_open failed", "elf", std::nullopt});
       break;
     }
     auto resolver = resolver_for(img, r.thumb);
@@ -252,7 +252,7 @@ XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t ma
     auto next_start = std::lower_bound(starts.begin(), starts.end(), addr);
     while (size > 0) {
       if (ctx.index >= max_instructions) {
-        diags.push_back({Severity::kWarning, "limit_instructions", "instruction limit reached; later code not swept", "elf", addr});
+        diags.push_back({Severity::kWarning, DiagCode::kLimitInstructions, "instruction limit reached; later code not swept", "elf", addr});
         size = 0;
         break;
       }

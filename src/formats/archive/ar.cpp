@@ -49,22 +49,22 @@ Walk walk(ByteView v, const std::function<void(const std::string&, std::uint64_t
     }
     auto h = subview(v, pos, 60);
     if (!h || !has_bytes_at(*h, 58, "`\n")) {
-      if (h) w.diagnostics.push_back({Severity::kWarning, "malformed", "bad member header; archive ends here", "", pos});
-      else w.diagnostics.push_back({Severity::kWarning, "truncated", "partial member header", "", pos});
+      if (h) w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "bad member header; archive ends here", "", pos});
+      else w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "partial member header", "", pos});
       break;
     }
     const std::string_view hs = as_chars(*h);
     auto size = decimal(hs.substr(48, 10));
     auto mode = decimal(hs.substr(40, 8), 8);
     if (!size) {
-      w.diagnostics.push_back({Severity::kWarning, "malformed", "bad member size", "", pos + 48});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "bad member size", "", pos + 48});
       break;
     }
     std::string name(hs.substr(0, 16));
     while (!name.empty() && name.back() == ' ') name.pop_back();
     const std::uint64_t data = pos + 60;
     if (!range_fits(data, *size, v.size())) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "member '" + name + "' runs past the end", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "member '" + name + "' runs past the end", "", pos});
       w.end = v.size();
       return w;
     }

@@ -159,7 +159,7 @@ class ArcHandler final : public Handler {
     Extraction ex;
     if (!w->terminated) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "no end-of-archive marker", "", w->end});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "no end-of-archive marker", "", w->end});
     }
     for (const Entry& e : w->entries) {
       Child c;
@@ -173,7 +173,7 @@ class ArcHandler final : public Handler {
         const std::uint64_t limit = std::min<std::uint64_t>(e.osize, ctx.budget().max_output(e.csize));
         if (e.osize > limit || !ctx.budget().charge(e.osize)) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "'" + e.name + "': " + std::to_string(e.osize) + " bytes exceed the output budget", "", e.data});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "'" + e.name + "': " + std::to_string(e.osize) + " bytes exceed the output budget", "", e.data});
           continue;
         }
         std::optional<std::vector<std::uint8_t>> out;
@@ -195,14 +195,14 @@ class ArcHandler final : public Handler {
         }
         if (e.method >= 5 && e.method <= 7) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "unsupported", "'" + e.name + "': method " + std::to_string(e.method) + " (early crunching) is not decoded", "", e.data});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported, "'" + e.name + "': method " + std::to_string(e.method) + " (early crunching) is not decoded", "", e.data});
           c.meta.kind = EntryKind::kOther;
           ex.children.push_back(std::move(c));
           continue;
         }
         if (!out || out->size() != e.osize) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kError, "malformed", "'" + e.name + "' (method " + std::to_string(e.method) + "): " +
+          ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "'" + e.name + "' (method " + std::to_string(e.method) + "): " +
                                                                       (out ? "decodes to " + std::to_string(out->size()) + " bytes, not " + std::to_string(e.osize) : why), "", e.data});
           continue;
         }
@@ -211,7 +211,7 @@ class ArcHandler final : public Handler {
       }
       if (crc16_arc(c.data.bytes()) != e.crc) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "'" + e.name + "': CRC-16 mismatch", "", e.data});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "'" + e.name + "': CRC-16 mismatch", "", e.data});
       }
       ex.properties.emplace_back("member " + e.name, "method " + std::to_string(e.method) + ", " + std::to_string(e.csize) + " -> " + std::to_string(e.osize) + " bytes");
       ex.children.push_back(std::move(c));

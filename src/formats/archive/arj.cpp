@@ -98,12 +98,12 @@ class ArjHandler final : public Handler {
       auto packed = chunk.slice(m.data, m.csize);
       if (!packed) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kError, "malformed", "'" + name + "': data past the archive", "", m.data});
+        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "'" + name + "': data past the archive", "", m.data});
         continue;
       }
       if ((m.flags & 0x01) != 0) {  // GARBLED: encrypted with a password
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "encrypted", "'" + name + "' is garbled (password-protected): content not examined", "", m.data});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted, "'" + name + "' is garbled (password-protected): content not examined", "", m.data});
         c.meta.kind = EntryKind::kOther;
         ex.children.push_back(std::move(c));
         continue;
@@ -115,13 +115,13 @@ class ArjHandler final : public Handler {
       } else {
         if (m.osize > ctx.budget().max_output(m.csize) || !ctx.budget().charge(m.osize)) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "'" + name + "': " + std::to_string(m.osize) + " bytes exceed the output budget", "", m.data});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "'" + name + "': " + std::to_string(m.osize) + " bytes exceed the output budget", "", m.data});
           continue;
         }
         auto out = arj::decode(packed->bytes(), m.method, m.osize);
         if (!out) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kError, out.error().code == Errc::kUnsupported ? "unsupported" : "malformed",
+          ex.diagnostics.push_back({Severity::kError, out.error().code == Errc::kUnsupported ? DiagCode::kUnsupported : DiagCode::kMalformed,
                                     "'" + name + "' (method " + std::to_string(m.method) + "): " + out.error().message, "", m.data});
           continue;
         }
@@ -132,7 +132,7 @@ class ArjHandler final : public Handler {
       }
       if (crc32_ieee(c.data.bytes()) != m.crc) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "'" + name + "': CRC-32 mismatch", "", m.data});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "'" + name + "': CRC-32 mismatch", "", m.data});
       }
       ex.children.push_back(std::move(c));
     }

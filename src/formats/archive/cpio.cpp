@@ -100,13 +100,13 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
   std::uint64_t pos = 0;
   for (std::uint32_t n = 0; n < kMaxEntries; ++n) {
     if (detect(v.subspan(pos)) != var) {
-      if (n > 0) w.diagnostics.push_back({Severity::kWarning, "malformed", "entry magic missing before TRAILER!!!", "", pos});
+      if (n > 0) w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "entry magic missing before TRAILER!!!", "", pos});
       w.extent = pos;
       return w;
     }
     auto h = read_header(v, pos, *var);
     if (!h || h->namesize == 0 || h->namesize > kMaxName) {
-      if (n > 0) w.diagnostics.push_back({Severity::kWarning, h ? "malformed" : "truncated", "unusable entry header", "", pos});
+      if (n > 0) w.diagnostics.push_back({Severity::kWarning, h ? DiagCode::kMalformed : DiagCode::kTruncated, "unusable entry header", "", pos});
       w.extent = n > 0 ? pos : 0;
       return w;
     }
@@ -114,7 +114,7 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
     const std::uint64_t name_off = pos + h->header_size;
     auto name_raw = subview(v, name_off, h->namesize);
     if (!name_raw) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "entry name runs past the end", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "entry name runs past the end", "", pos});
       w.extent = v.size();
       return w;
     }
@@ -122,7 +122,7 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
     const auto nul = name.find('\0');
     if (nul == std::string::npos) {
       if (n == 0) return w;
-      w.diagnostics.push_back({Severity::kWarning, "malformed", "entry name not NUL-terminated", "", name_off});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "entry name not NUL-terminated", "", name_off});
       w.extent = pos;
       return w;
     }
@@ -148,7 +148,7 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
       e.meta.dev_minor = static_cast<std::uint32_t>(h->devminor);
     }
     if (!data) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "data of '" + name + "' runs past the end", "", data_off});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "data of '" + name + "' runs past the end", "", data_off});
       if (data_off <= v.size()) {
         e.data_offset = data_off;
         e.size = v.size() - data_off;
@@ -165,7 +165,7 @@ Walk walk(ByteView v, const std::function<void(Entry&&)>& on_entry) {
     on_entry(std::move(e));
     pos = next;
   }
-  w.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", pos});
+  w.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", pos});
   w.extent = std::min<std::uint64_t>(pos, v.size());
   return w;
 }
@@ -197,7 +197,7 @@ class CpioHandler final : public Handler {
     ex.diagnostics = w.diagnostics;
     ex.complete = w.trailer;
     if (!w.trailer && w.diagnostics.empty()) {
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "no TRAILER!!! entry", "", w.extent});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "no TRAILER!!! entry", "", w.extent});
     }
     return ex;
   }

@@ -44,7 +44,7 @@ class SevenZipHandler final : public Handler {
     const auto& passwords = ctx.limits().passwords;
     // Encrypted entries, or an encrypted header (libarchive says so in a "malformed" message).
     const bool encrypted = !ex || std::any_of(ex->diagnostics.begin(), ex->diagnostics.end(), [](const Diagnostic& d) {
-      return d.code == "encrypted" || d.message.find("encrypted") != std::string::npos;
+      return d.code == DiagCode::kEncrypted || d.message.find("encrypted") != std::string::npos;
     });
     if (!encrypted) return ex;
     // libarchive cannot decrypt 7z AES: the native reader, with the passwords given.

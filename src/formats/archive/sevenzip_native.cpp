@@ -634,7 +634,7 @@ Result<Extraction> extract_7z_native(ByteView bytes, const std::vector<std::stri
     }
     if (!out) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, encrypted ? "encrypted" : "malformed",
+      ex.diagnostics.push_back({Severity::kWarning, encrypted ? DiagCode::kEncrypted : DiagCode::kMalformed,
                                 "the archive's header " + (encrypted ? locked(candidates.size() - 1) : "does not decode") + (why.empty() ? "" : " (" + why + ")"), "", std::nullopt});
       return ex;
     }
@@ -684,7 +684,7 @@ Result<Extraction> extract_7z_native(ByteView bytes, const std::vector<std::stri
     }
     if (folder >= s.folders.size() || stream >= s.sub_sizes.size()) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kError, "malformed", "'" + ch.name + "' has no stream left in the archive", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "'" + ch.name + "' has no stream left in the archive", "", std::nullopt});
       break;
     }
     if (in_folder == 0) {
@@ -713,12 +713,12 @@ Result<Extraction> extract_7z_native(ByteView bytes, const std::vector<std::stri
       }
       if (!data) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, encrypted ? "encrypted" : "malformed",
+        ex.diagnostics.push_back({Severity::kWarning, encrypted ? DiagCode::kEncrypted : DiagCode::kMalformed,
                                   "folder " + std::to_string(folder) + " (" + std::to_string(s.folders[folder].substreams) + " file(s), from '" + ch.name + "') " +
                                       (encrypted ? locked(candidates.size() - 1) : "does not decode") + (why.empty() ? "" : ": " + why),
                                   "", std::nullopt});
       } else if (opened_with != nullptr) {
-        ex.diagnostics.push_back({Severity::kInfo, "decrypted", "folder " + std::to_string(folder) + " (" + std::to_string(s.folders[folder].substreams) + " file(s)) decrypted with a given password; every CRC-32 matches", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kInfo, DiagCode::kDecrypted, "folder " + std::to_string(folder) + " (" + std::to_string(s.folders[folder].substreams) + " file(s)) decrypted with a given password; every CRC-32 matches", "", std::nullopt});
       }
     }
     const std::uint64_t len = s.sub_sizes[stream];

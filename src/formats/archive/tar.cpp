@@ -93,7 +93,7 @@ WalkResult walk(ByteView v, const std::function<void(TarEntry&&)>& on_entry) {
   for (std::uint32_t n = 0; n < kMaxEntries; ++n) {
     auto hdr = subview(v, pos, kBlock);
     if (!hdr) {
-      if (pos < v.size()) w.diagnostics.push_back({Severity::kWarning, "truncated", "partial header at end of data", "", pos});
+      if (pos < v.size()) w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "partial header at end of data", "", pos});
       w.extent = std::min<std::uint64_t>(pos, v.size());
       return w;
     }
@@ -105,13 +105,13 @@ WalkResult walk(ByteView v, const std::function<void(TarEntry&&)>& on_entry) {
     }
     if (!has_bytes_at(*hdr, 257, "ustar") || !checksum_ok(*hdr)) {
       if (n == 0) return w;  // not a tar header at all
-      w.diagnostics.push_back({Severity::kWarning, "malformed", "invalid header (bad magic or checksum); archive ends here", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "invalid header (bad magic or checksum); archive ends here", "", pos});
       w.extent = pos;
       return w;
     }
     auto size = parse_number(hdr->subspan(124, 12));
     if (!size) {
-      w.diagnostics.push_back({Severity::kWarning, "malformed", "unparseable size field", "", pos + 124});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "unparseable size field", "", pos + 124});
       w.extent = pos;
       return w;
     }
@@ -123,7 +123,7 @@ WalkResult walk(ByteView v, const std::function<void(TarEntry&&)>& on_entry) {
     auto data = subview(v, data_off, stored);
     if (type == 'L' || type == 'K' || type == 'x' || type == 'g') {
       if (!data || member_size > kMaxLongName) {
-        w.diagnostics.push_back({Severity::kWarning, data ? "limit_name" : "truncated", "extension header data unusable", "", pos});
+        w.diagnostics.push_back({Severity::kWarning, data ? DiagCode::kLimitName : DiagCode::kTruncated, "extension header data unusable", "", pos});
         w.extent = std::min<std::uint64_t>(v.size(), data_off);
         return w;
       }
@@ -196,7 +196,7 @@ WalkResult walk(ByteView v, const std::function<void(TarEntry&&)>& on_entry) {
     e.size = stored;
     long_name.clear(); long_link.clear(); pax_path.reset(); pax_link.reset(); pax_size.reset();
     if (!data) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "member '" + name + "' runs past the end of data", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "member '" + name + "' runs past the end of data", "", pos});
       e.size = data_off <= v.size() ? v.size() - data_off : 0;
       if (data_off <= v.size()) on_entry(std::move(e));
       w.extent = v.size();
@@ -206,7 +206,7 @@ WalkResult walk(ByteView v, const std::function<void(TarEntry&&)>& on_entry) {
     pos = data_off + align_up(stored, kBlock);
     if (pos > v.size()) pos = v.size();
   }
-  w.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", pos});
+  w.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", pos});
   w.extent = pos;
   return w;
 }

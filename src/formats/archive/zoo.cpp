@@ -126,17 +126,17 @@ class ZooHandler final : public Handler {
       c.offset = e.offset;
       c.data = *chunk.slice(e.offset, e.csize);
       if (e.osize != e.csize) {
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "'" + c.name + "': stored, yet its sizes differ", "", e.offset});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "'" + c.name + "': stored, yet its sizes differ", "", e.offset});
       }
       if (crc16_arc(c.data.bytes()) != e.crc) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "'" + c.name + "': CRC-16 mismatch", "", e.offset});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "'" + c.name + "': CRC-16 mismatch", "", e.offset});
       }
       ex.children.push_back(std::move(c));
     }
     if (compressed > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "unsupported", std::to_string(compressed) + " zoo member(s) are compressed (LZW/LZH), which fwscan does not decode; listed", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported, std::to_string(compressed) + " zoo member(s) are compressed (LZW/LZH), which fwscan does not decode; listed", "", std::nullopt});
     }
     return ex;
   }

@@ -53,14 +53,14 @@ inline Chunk volume_chunk(std::uint64_t start, ByteView at, std::uint64_t size, 
 inline void check_declared(Extraction& ex, std::uint64_t declared, std::uint64_t present) {
   if (declared <= present) return;
   ex.complete = false;
-  ex.diagnostics.push_back({Severity::kWarning, "truncated", "the volume declares " + std::to_string(declared) + " bytes; " + std::to_string(present) + " are present", "", std::nullopt});
+  ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "the volume declares " + std::to_string(declared) + " bytes; " + std::to_string(present) + " are present", "", std::nullopt});
 }
 
 // A "malformed" warning naming what is damaged; the extraction is incomplete. At most 200 are
 // kept, so that a volume damaged everywhere does not bury the report.
 inline void damage(Extraction& ex, const std::string& what) {
   ex.complete = false;
-  if (ex.diagnostics.size() < 200) ex.diagnostics.push_back({Severity::kWarning, "malformed", what, "", std::nullopt});
+  if (ex.diagnostics.size() < 200) ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, what, "", std::nullopt});
 }
 
 // Counts one more entry; past `limit` it marks the extraction incomplete, says so, and returns
@@ -68,7 +68,7 @@ inline void damage(Extraction& ex, const std::string& what) {
 inline bool count_entry(std::uint32_t& count, std::uint32_t limit, Extraction& ex) {
   if (++count <= limit) return true;
   ex.complete = false;
-  ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+  ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", std::nullopt});
   return false;
 }
 
@@ -77,7 +77,7 @@ inline bool count_entry(std::uint32_t& count, std::uint32_t limit, Extraction& e
 inline bool charge(ExtractContext& ctx, Extraction& ex, std::uint64_t bytes) {
   if (ctx.budget().charge(bytes)) return true;
   ex.complete = false;
-  ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+  ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
   return false;
 }
 
@@ -128,7 +128,7 @@ void unix_tree(Id root, Extraction& ex, std::uint32_t& count, std::uint32_t limi
       if (step == Step::kStop) return;
       if (step == Step::kDescend) {
         if (visited.insert(id).second) subdirs.push_back({id, path});
-        else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory '" + path + "' was reached before (a loop in the directory pointers): not entered again", "", std::nullopt});
+        else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory '" + path + "' was reached before (a loop in the directory pointers): not entered again", "", std::nullopt});
       }
       ex.children.push_back(std::move(c));
     }

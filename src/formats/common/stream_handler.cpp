@@ -55,17 +55,17 @@ Result<Extraction> StreamHandler::extract(const Blob& chunk, ExtractContext& ctx
     case DecodeStatus::kComplete: break;
     case DecodeStatus::kTruncatedInput:
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", r.message, "", r.consumed});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, r.message, "", r.consumed});
       break;
     case DecodeStatus::kOutputLimit:
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "limit_expansion",
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion,
                                 "output stopped at " + human_size(cap) + " (size/expansion budget)",
                                 "", std::nullopt});
       break;
     case DecodeStatus::kCorrupt:
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kError, "malformed", r.message, "", r.consumed});
+      ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, r.message, "", r.consumed});
       break;
   }
   if (!ctx.budget().charge(r.out.size())) {

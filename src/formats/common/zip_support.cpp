@@ -106,12 +106,12 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     if (r == ARCHIVE_FATAL || entry == nullptr) {
       ex.complete = false;
       const char* msg = archive_error_string(a.get());
-      ex.diagnostics.push_back({Severity::kError, "malformed", std::string("libarchive: ") + (msg ? msg : "fatal error"), "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, std::string("libarchive: ") + (msg ? msg : "fatal error"), "", std::nullopt});
       break;
     }
     if (r == ARCHIVE_WARN) {
       const char* msg = archive_error_string(a.get());
-      ex.diagnostics.push_back({Severity::kInfo, "archive_warning", msg ? msg : "warning", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kArchiveWarning, msg ? msg : "warning", "", std::nullopt});
     }
     Child c;
     const char* path = archive_entry_pathname(entry);
@@ -134,7 +134,7 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     if (encrypted && tried == 0) {
       // No password given: the entry is listed, its content is not claimed.
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "encrypted", "entry '" + c.name + "' is encrypted (no password given: --password): content not examined", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted, "entry '" + c.name + "' is encrypted (no password given: --password): content not examined", "", std::nullopt});
       c.meta.kind = EntryKind::kOther;
       ex.children.push_back(std::move(c));
       continue;
@@ -152,15 +152,15 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
           const char* msg = archive_error_string(a.get());
           if (encrypted) {
             // A wrong password, or an encryption libarchive cannot undo (7z AES): listed only.
-            ex.diagnostics.push_back({Severity::kWarning, "encrypted", "entry '" + c.name + "' is encrypted and none of the " + std::to_string(tried) +
+            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted, "entry '" + c.name + "' is encrypted and none of the " + std::to_string(tried) +
                                       " password(s) given opens it (libarchive: " + (msg ? msg : "read error") + "): content not examined", "", std::nullopt});
           } else {
-            ex.diagnostics.push_back({Severity::kError, "malformed", "entry '" + c.name + "': " + (msg ? msg : "read error"), "", std::nullopt});
+            ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + c.name + "': " + (msg ? msg : "read error"), "", std::nullopt});
           }
           break;
         }
         if (data.size() + static_cast<std::uint64_t>(got) > cap) {
-          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "entry '" + c.name + "' cut at the output budget", "", std::nullopt});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "entry '" + c.name + "' cut at the output budget", "", std::nullopt});
           failed = true;
           break;
         }
@@ -173,7 +173,7 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
         continue;
       }
       if (encrypted) {
-        ex.diagnostics.push_back({Severity::kInfo, "decrypted", "entry '" + c.name + "' decrypted with a given password (libarchive checked it)", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kInfo, DiagCode::kDecrypted, "entry '" + c.name + "' decrypted with a given password (libarchive checked it)", "", std::nullopt});
       }
       // libarchive's xar reader pads some entries past their declared size: the header's size wins.
       if (archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 &&
@@ -182,7 +182,7 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
       }
       if (!ctx.budget().charge(data.size())) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
         break;
       }
       c.data = Blob::own(std::move(data));

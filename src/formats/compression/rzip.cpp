@@ -94,7 +94,7 @@ class Decoder {
     const std::uint64_t data_end = f_.size() - (h_.md5 && f_.size() >= 40 ? 16 : 0);
     for (std::uint32_t n = 0; n < kMaxChunks; ++n) {
       if (p >= data_end) {
-        if (n == 0 || produced_ < h_.expected) problem("truncated", "the data ends after " + std::to_string(n) + " chunk(s), " + std::to_string(produced_) + " of " + std::to_string(h_.expected) + " bytes");
+        if (n == 0 || produced_ < h_.expected) problem(DiagCode::kTruncated, "the data ends after " + std::to_string(n) + " chunk(s), " + std::to_string(produced_) + " of " + std::to_string(h_.expected) + " bytes");
         break;
       }
       bool eof = false;
@@ -119,7 +119,7 @@ class Decoder {
         std::array<std::uint8_t, 16> md{};
         unsigned int len = 0;
         EVP_Digest(out_.data(), out_.size(), md.data(), &len, EVP_md5(), nullptr);
-        if (std::memcmp(md.data(), stored.data(), 16) != 0) problem("checksum", "the MD5 of the output does not match the one stored at the end");
+        if (std::memcmp(md.data(), stored.data(), 16) != 0) problem(DiagCode::kChecksumMismatch, "the MD5 of the output does not match the one stored at the end");
         else md5_ok_ = true;
       }
     }
@@ -209,7 +209,7 @@ class Decoder {
           std::uint64_t stored = 0;
           if (!read(s[0], &stored, 4)) break;
           crc = raw_crc(0, out_.data() + chunk_start, out_.size() - chunk_start);
-          if (stored != crc) problem("checksum", "chunk at " + std::to_string(p) + ": CRC " + hex(crc) + ", the stream says " + hex(static_cast<std::uint32_t>(stored)));
+          if (stored != crc) problem(DiagCode::kChecksumMismatch, "chunk at " + std::to_string(p) + ": CRC " + hex(crc) + ", the stream says " + hex(static_cast<std::uint32_t>(stored)));
         }
         return chunk_end;
       }
@@ -222,7 +222,7 @@ class Decoder {
         std::uint64_t offset = 0;
         if (!read(s[0], &offset, off_width)) break;
         if (offset == 0 || offset > out_.size()) {
-          problem("malformed", "a match " + std::to_string(offset) + " bytes back, with " + std::to_string(out_.size()) + " produced");
+          problem(DiagCode::kMalformed, "a match " + std::to_string(offset) + " bytes back, with " + std::to_string(out_.size()) + " produced");
           stop_ = true;
           break;
         }
@@ -239,8 +239,8 @@ class Decoder {
   bool room(std::uint64_t len) {
     const std::uint64_t limit = std::min(cap_, h_.expected != 0 ? h_.expected : cap_);
     if (out_.size() + len <= limit) return true;
-    if (out_.size() + len > h_.expected && h_.expected != 0) problem("malformed", "the commands produce more than the " + std::to_string(h_.expected) + " bytes the header declares");
-    else problem("limit_expansion", "output stopped at " + human_size(cap_) + " (size/expansion budget)");
+    if (out_.size() + len > h_.expected && h_.expected != 0) problem(DiagCode::kMalformed, "the commands produce more than the " + std::to_string(h_.expected) + " bytes the header declares");
+    else problem(DiagCode::kLimitExpansion, "output stopped at " + human_size(cap_) + " (size/expansion budget)");
     stop_ = true;
     return false;
   }
@@ -268,7 +268,7 @@ class Decoder {
   // The stream's next block, decompressed.
   bool fill(Stream& s) {
     if (s.eos || s.head == 0) {
-      problem("truncated", "a stream ends in the middle of a command");
+      problem(DiagCode::kTruncated, "a stream ends in the middle of a command");
       stop_ = true;
       return false;
     }
@@ -292,7 +292,7 @@ class Decoder {
       case 6: got = decode_lzma1_raw(*data, static_cast<std::size_t>(u), h_.lzma); break;
       case 7: got = whole(decode_stream(Codec::kZlib, *data, u)); break;
       case 8:
-        problem("unsupported", "block at " + std::to_string(at) + " is ZPAQ-compressed (lrzip -z); fwscan has no ZPAQ decoder");
+        problem(DiagCode::kUnsupported, "block at " + std::to_string(at) + " is ZPAQ-compressed (lrzip -z); fwscan has no ZPAQ decoder");
         stop_ = true;
         return false;
       default: return block_error(at, "has the unknown compression type " + std::to_string(*type));
@@ -308,19 +308,19 @@ class Decoder {
   }
 
   bool block_error(std::uint64_t at, const std::string& what) {
-    problem("malformed", "the block at " + std::to_string(at) + " " + what);
+    problem(DiagCode::kMalformed, "the block at " + std::to_string(at) + " " + what);
     stop_ = true;
     return false;
   }
 
   std::optional<std::uint64_t> bad(const std::string& what) {
-    problem("malformed", what);
+    problem(DiagCode::kMalformed, what);
     return std::nullopt;
   }
 
-  void problem(const std::string& code, const std::string& what) {
+  void problem(DiagCode code, const std::string& what) {
     if (!decode_) return;
-    diags_.push_back({code == "unsupported" || code == "limit_expansion" ? Severity::kWarning : Severity::kError, code, what, "", std::nullopt});
+    diags_.push_back({code == DiagCode::kUnsupported || code == DiagCode::kLimitExpansion ? Severity::kWarning : Severity::kError, code, what, "", std::nullopt});
   }
 
   static std::string hex(std::uint32_t v) {
@@ -379,7 +379,7 @@ class RzipFamilyHandler final : public Handler {
     ex.properties = {{"version", std::to_string(h->major) + "." + std::to_string(h->minor)}, {"declared_size", std::to_string(h->expected)}};
     if (h->encrypted) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "encrypted", std::string(info_.id) + " file is encrypted (its header says so): not decrypted", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted, std::string(info_.id) + " file is encrypted (its header says so): not decrypted", "", std::nullopt});
       return ex;
     }
     if (h->md5) ex.properties.emplace_back("integrity", "MD5 of the output");

@@ -56,7 +56,7 @@ class MbrHandler final : public Handler {
       std::uint64_t len = p.sectors * kSector;
       if (off >= chunk.size()) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "partition " + std::to_string(i) + " starts past the end", "", 446 + 16 * i});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "partition " + std::to_string(i) + " starts past the end", "", 446 + 16 * i});
         continue;
       }
       len = std::min(len, chunk.size() - off);

@@ -79,7 +79,7 @@ class UnsupportedHandler final : public Handler {
     Extraction ex;
     ex.complete = false;
     ex.description = std::string(f ? f->name : "unknown") + " (recognised, not read)";
-    ex.diagnostics.push_back({Severity::kWarning, "unsupported",
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported,
                               std::string(f ? f->name : "this format") + " is recognised but fwscan has no reader for it: its contents were not examined",
                               "", std::nullopt});
     return ex;

@@ -45,7 +45,7 @@ Walk walk(ByteView v, const Header& h, std::vector<std::uint8_t>* out, std::uint
     auto type = load_le16(v, pos);
     auto blocks = load_le32(v, pos + 4), total = load_le32(v, pos + 8);
     if (!type || !blocks || !total || *total < h.chunk_hdr || !range_fits(pos, *total, v.size())) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "chunk " + std::to_string(i) + " runs past the end", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "chunk " + std::to_string(i) + " runs past the end", "", pos});
       w.end = v.size();
       return w;
     }
@@ -64,12 +64,12 @@ Walk walk(ByteView v, const Header& h, std::vector<std::uint8_t>* out, std::uint
         case 0xCAC3: out->insert(out->end(), std::min(bytes, room), 0); break;
         case 0xCAC4: break;
         default:
-          w.diagnostics.push_back({Severity::kWarning, "malformed", "unknown chunk type", "", pos});
+          w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "unknown chunk type", "", pos});
           w.end = pos;
           return w;
       }
     } else if (*type < 0xCAC1 || *type > 0xCAC4) {
-      w.diagnostics.push_back({Severity::kWarning, "malformed", "unknown chunk type", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "unknown chunk type", "", pos});
       w.end = pos;
       return w;
     }
@@ -107,7 +107,7 @@ class AndroidSparseHandler final : public Handler {
     ex.complete = w.complete;
     if (cap < want) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "unsparsed image cut at " + human_size(cap), "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "unsparsed image cut at " + human_size(cap), "", std::nullopt});
     }
     if (!ctx.budget().charge(out.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
     ex.properties = {{"block_size", std::to_string(h->blk)}, {"blocks", std::to_string(h->blocks)}, {"chunks", std::to_string(h->chunks)}};

@@ -141,7 +141,7 @@ class Fs {
   void walk_node(std::uint64_t logical, std::uint8_t level, const std::string& what, F& leaf, std::set<std::uint64_t>& seen) {
     if (!seen.insert(logical).second || seen.size() > kMaxNodes) {
       ex_.complete = false;
-      ex_.diagnostics.push_back({Severity::kWarning, "loop", what + ": node " + std::to_string(logical) + " reached twice", "", std::nullopt});
+      ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, what + ": node " + std::to_string(logical) + " reached twice", "", std::nullopt});
       return;
     }
     auto p = physical(logical, s_.node);

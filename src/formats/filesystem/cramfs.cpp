@@ -100,7 +100,7 @@ class CramfsHandler final : public Handler {
                      {"files", std::to_string(s->files)}, {"edition", std::to_string(s->edition)}};
     if (s->size > v.size()) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "superblock size " + std::to_string(s->size) + " past the end (" +
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "superblock size " + std::to_string(s->size) + " past the end (" +
                                 std::to_string(v.size()) + " bytes)", "", 4});
     } else if ((s->flags & kFlagFsidV2) != 0) {
       std::vector<std::uint8_t> copy(v.begin(), v.begin() + s->size);
@@ -111,7 +111,7 @@ class CramfsHandler final : public Handler {
       if (!ok) {
         char buf[96];
         std::snprintf(buf, sizeof buf, "CRC stored 0x%08x, computed 0x%08x", s->crc, crc);
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", buf, "", 32});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, buf, "", 32});
       }
     }
     auto root = read_inode(v, 64, e);
@@ -125,7 +125,7 @@ class CramfsHandler final : public Handler {
       stack.pop_back();
       if (!visited.insert(d.offset).second) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "loop", "directory at " + hex_u64(d.offset) + " visited twice", "", d.offset});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory at " + hex_u64(d.offset) + " visited twice", "", d.offset});
         continue;
       }
       std::vector<Dir> subdirs;
@@ -134,19 +134,19 @@ class CramfsHandler final : public Handler {
       while (pos < end) {
         if (++entries > kMaxEntries) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", pos});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", pos});
           return ex;
         }
         auto in = read_inode(v, pos, e);
         if (!in || in->namelen == 0) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "malformed", "bad directory entry", "", pos});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "bad directory entry", "", pos});
           break;
         }
         auto raw = subview(v, pos + 12, in->namelen);
         if (!raw) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "truncated", "entry name past the end", "", pos});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "entry name past the end", "", pos});
           break;
         }
         std::string name(as_chars(*raw));
@@ -182,7 +182,7 @@ class CramfsHandler final : public Handler {
     const std::uint64_t nblocks = (in.size + kPage - 1) / kPage;
     std::uint64_t start = in.offset + nblocks * 4;
     if (!ctx.budget().charge(in.size)) {
-      ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", in.offset});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", in.offset});
       ex.complete = false;
       return out;
     }
@@ -190,7 +190,7 @@ class CramfsHandler final : public Handler {
     for (std::uint64_t b = 0; b < nblocks; ++b) {
       auto ptr = load_u32(v, in.offset + b * 4, e);  // the image's byte order, like every field
       if (!ptr) {
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "block pointers of '" + path + "' past the end", "", in.offset});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "block pointers of '" + path + "' past the end", "", in.offset});
         ex.complete = false;
         break;
       }
@@ -202,7 +202,7 @@ class CramfsHandler final : public Handler {
         continue;
       }
       if (block_end < start || !range_fits(start, block_end - start, v.size())) {
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "block " + std::to_string(b) + " of '" + path + "' has a bad pointer", "", in.offset + b * 4});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "block " + std::to_string(b) + " of '" + path + "' has a bad pointer", "", in.offset + b * 4});
         ex.complete = false;
         break;
       }
@@ -212,7 +212,7 @@ class CramfsHandler final : public Handler {
       } else {
         DecodeResult r = decode_stream(Codec::kZlib, blk, kPage);
         if (r.status != DecodeStatus::kComplete && r.produced != want) {
-          ex.diagnostics.push_back({Severity::kWarning, "malformed", "block " + std::to_string(b) + " of '" + path + "': " + r.message, "", start});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "block " + std::to_string(b) + " of '" + path + "': " + r.message, "", start});
           ex.complete = false;
         }
         out.insert(out.end(), r.out.begin(), r.out.end());

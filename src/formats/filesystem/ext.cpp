@@ -211,14 +211,14 @@ class ExtHandler final : public Handler {
                      {"features", "compat " + hex_u64(s->compat) + ", incompat " + hex_u64(s->incompat) + ", ro_compat " + hex_u64(s->ro_compat)}};
     if (!s->label.empty()) ex.properties.emplace_back("label", s->label);
     if (s->incompat & kIncompatRecover) {
-      ex.diagnostics.push_back({Severity::kInfo, "unsupported", "the journal holds unreplayed transactions: recent changes may be missing", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kUnsupported, "the journal holds unreplayed transactions: recent changes may be missing", "", std::nullopt});
     }
     if (s->incompat & kIncompatEncrypt) {
-      ex.diagnostics.push_back({Severity::kInfo, "encrypted", "file system uses fscrypt: encrypted names and contents are shown as stored", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kEncrypted, "file system uses fscrypt: encrypted names and contents are shown as stored", "", std::nullopt});
     }
     if (v.size() < s->blocks * s->block_size) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "image holds " + std::to_string(v.size() / s->block_size) + " of " + std::to_string(s->blocks) + " blocks", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "image holds " + std::to_string(v.size() / s->block_size) + " of " + std::to_string(s->blocks) + " blocks", "", std::nullopt});
     }
     const bool filetype = (s->incompat & kIncompatFiletype) != 0;
     const std::uint64_t cap = ctx.budget().max_output(chunk.size());
@@ -289,7 +289,7 @@ class ExtHandler final : public Handler {
           switch (c.meta.kind) {
             case EntryKind::kDirectory:
               if (visited.insert(ino).second) subdirs.push_back({ino, path});
-              else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(ino) + " reached twice ('" + path + "')", "", std::nullopt});
+              else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory inode " + std::to_string(ino) + " reached twice ('" + path + "')", "", std::nullopt});
               break;
             case EntryKind::kSymlink: {
               const bool fast = in->size < 60 && (in->flags & kExtentsFl) == 0 && ((in->flags & kInlineDataFl) != 0 || in->blocks_lo == 0);
@@ -322,7 +322,7 @@ class ExtHandler final : public Handler {
               std::uint64_t size = in->size;
               if (size > cap) {
                 ex.complete = false;
-                ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "file '" + path + "' (" + human_size(size) + ") is over the output budget; cut", "", std::nullopt});
+                ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "file '" + path + "' (" + human_size(size) + ") is over the output budget; cut", "", std::nullopt});
                 size = cap;
               }
               if (!walk::charge(ctx, ex, size)) return ex;
@@ -339,7 +339,7 @@ class ExtHandler final : public Handler {
     }
     if (damaged_maps > 0 || bad_dirs > 0 || bad_inodes > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed",
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed,
                                 std::to_string(damaged_maps) + " damaged block map(s), " + std::to_string(bad_dirs) + " damaged directory block(s), " +
                                     std::to_string(bad_inodes) + " unreadable inode(s)",
                                 "", std::nullopt});

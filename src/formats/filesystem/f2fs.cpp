@@ -370,7 +370,7 @@ class F2fsHandler final : public Handler {
     walk::unix_tree(s->root, ex, count, kMaxEntries, list, fill);
     if (fs.compressed()) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "unsupported", "some files hold compressed clusters (F2FS compression): those blocks read as zeros", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported, "some files hold compressed clusters (F2FS compression): those blocks read as zeros", "", std::nullopt});
     }
     return ex;
   }

@@ -219,7 +219,7 @@ class FatHandler final : public Handler {
                      {"cluster_size", std::to_string(static_cast<std::uint64_t>(f->spc) * f->bps)}};
     if (v.size() < f->total_sectors * f->bps) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "image holds " + std::to_string(v.size()) + " of " + std::to_string(f->total_sectors * f->bps) + " bytes", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "image holds " + std::to_string(v.size()) + " of " + std::to_string(f->total_sectors * f->bps) + " bytes", "", std::nullopt});
     }
     std::uint32_t bad_chains = 0, count = 0;
     const std::uint64_t cap = ctx.budget().max_output(chunk.size());
@@ -252,7 +252,7 @@ class FatHandler final : public Handler {
         if (de.attr & 0x10) {
           c.meta.kind = EntryKind::kDirectory;
           if (de.cluster == 0 || !visited.insert(de.cluster).second || item.depth > 64) {
-            ex.diagnostics.push_back({Severity::kWarning, "loop", "directory '" + path + "' points at the root or at a directory already listed", "", std::nullopt});
+            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory '" + path + "' points at the root or at a directory already listed", "", std::nullopt});
           } else {
             subdirs.push_back({de.cluster, path, item.depth + 1});
           }
@@ -274,7 +274,7 @@ class FatHandler final : public Handler {
     }
     if (bad_chains > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", std::to_string(bad_chains) + " cluster chain(s) loop, end early or leave the volume", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(bad_chains) + " cluster chain(s) loop, end early or leave the volume", "", std::nullopt});
     }
     return ex;
   }

@@ -133,7 +133,7 @@ class Fs {
     for (std::uint32_t n = *first; n != 0;) {
       if (!seen.insert(n).second || seen.size() > kMaxNodes) {
         ex_.complete = false;
-        ex_.diagnostics.push_back({Severity::kWarning, "loop", what + ": leaf chain returns to node " + std::to_string(n), "", std::nullopt});
+        ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, what + ": leaf chain returns to node " + std::to_string(n), "", std::nullopt});
         break;
       }
       auto node = subview(t, static_cast<std::uint64_t>(n) * *node_size, *node_size);
@@ -280,7 +280,7 @@ class HfsPlusHandler final : public Handler {
       auto dir = path_of(r.parent);
       if (!dir) {
         if (*type == 1) {
-          ex.diagnostics.push_back({Severity::kWarning, "loop", "folder '" + r.name + "' has no path to the root (a missing or circular parent " + std::to_string(r.parent) + ")", "", std::nullopt});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "folder '" + r.name + "' has no path to the root (a missing or circular parent " + std::to_string(r.parent) + ")", "", std::nullopt});
           ex.complete = false;
         }
         ++orphans;
@@ -333,7 +333,7 @@ class HfsPlusHandler final : public Handler {
     }
     if (orphans > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", std::to_string(orphans) + " catalog record(s) whose parent folder is missing: not listed", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(orphans) + " catalog record(s) whose parent folder is missing: not listed", "", std::nullopt});
     }
     return ex;
   }

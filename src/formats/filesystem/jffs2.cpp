@@ -203,7 +203,7 @@ class Jffs2Handler final : public Handler {
     Extraction ex;
     ex.properties = {{"endianness", s.endian == Endian::kLittle ? "little" : "big"}, {"nodes", std::to_string(s.nodes)}};
     if (s.bad_crc > 0) {
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", std::to_string(s.bad_crc) + " node CRC mismatch(es); nodes used anyway", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, std::to_string(s.bad_crc) + " node CRC mismatch(es); nodes used anyway", "", std::nullopt});
     }
     // Newest dirent per (parent, name).
     std::map<std::pair<std::uint32_t, std::string>, Dirent> latest;
@@ -246,7 +246,7 @@ class Jffs2Handler final : public Handler {
         }
         if (c.meta.kind == EntryKind::kDirectory) {
           if (visited.insert(d->ino).second) subdirs.push_back({d->ino, path});
-          else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(d->ino) + " reached twice", "", std::nullopt});
+          else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory inode " + std::to_string(d->ino) + " reached twice", "", std::nullopt});
         } else if ((c.meta.kind == EntryKind::kFile || c.meta.kind == EntryKind::kSymlink) && newest != nullptr) {
           std::vector<DataNode> sorted = nodes->second;
           std::sort(sorted.begin(), sorted.end(), [](const DataNode& a, const DataNode& b) { return a.version < b.version; });
@@ -256,7 +256,7 @@ class Jffs2Handler final : public Handler {
             auto page = decompress(n);
             if (!page) {
               ex.complete = false;
-              ex.diagnostics.push_back({Severity::kWarning, n.compr == 3 || n.compr == 5 ? "unsupported" : "malformed",
+              ex.diagnostics.push_back({Severity::kWarning, n.compr == 3 || n.compr == 5 ? DiagCode::kUnsupported : DiagCode::kMalformed,
                                         "'" + path + "': data node (compression " + std::to_string(n.compr) + ") not decoded", "", std::nullopt});
               continue;
             }
@@ -264,7 +264,7 @@ class Jffs2Handler final : public Handler {
           }
           if (!ctx.budget().charge(data.size())) {
             ex.complete = false;
-            ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
             return ex;
           }
           if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());

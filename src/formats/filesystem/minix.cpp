@@ -190,7 +190,7 @@ class MinixHandler final : public Handler {
         walk::unix_meta(c.meta, in->mode, in->uid, in->gid, in->mtime);
         if (c.meta.kind == EntryKind::kDirectory) {
           if (visited.insert(ino).second) subdirs.push_back({ino, path});
-          else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(ino) + " reached twice ('" + path + "')", "", std::nullopt});
+          else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory inode " + std::to_string(ino) + " reached twice ('" + path + "')", "", std::nullopt});
         } else if (c.meta.kind == EntryKind::kCharDevice || c.meta.kind == EntryKind::kBlockDevice) {
           const std::uint32_t dev = in->zones[0];
           c.meta.dev_major = (dev >> 8) & 0xFF;
@@ -216,7 +216,7 @@ class MinixHandler final : public Handler {
     }
     if (bad > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", std::to_string(bad) + " inode(s) or zone(s) outside the volume; zeros in their place", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(bad) + " inode(s) or zone(s) outside the volume; zeros in their place", "", std::nullopt});
     }
     return ex;
   }

@@ -225,7 +225,7 @@ class Walker {
         const std::string path = walk::join(item.path, e.name);
         if (entry(e, path)) {
           if (visited_.insert(MREF(e.mref)).second) subdirs.push_back({e.mref, path});
-          else ex_.diagnostics.push_back({Severity::kWarning, "loop", "directory MFT record " + std::to_string(MREF(e.mref)) + " reached twice ('" + path + "')", "", std::nullopt});
+          else ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory MFT record " + std::to_string(MREF(e.mref)) + " reached twice ('" + path + "')", "", std::nullopt});
         }
         if (stopped_) break;
       }
@@ -254,7 +254,7 @@ class Walker {
         free(target);  // NOLINT: allocated by libntfs-3g
       } else {
         c.meta.kind = EntryKind::kOther;
-        ex_.diagnostics.push_back({Severity::kInfo, "reparse_point", "'" + path + "' is a reparse point that is not a symlink or junction; recorded, not followed", "", std::nullopt});
+        ex_.diagnostics.push_back({Severity::kInfo, DiagCode::kReparsePoint, "'" + path + "' is a reparse point that is not a symlink or junction; recorded, not followed", "", std::nullopt});
       }
       ex_.children.push_back(std::move(c));
       return false;
@@ -270,7 +270,7 @@ class Walker {
     }
     if ((ni->flags & FILE_ATTR_ENCRYPTED) != 0) {
       ex_.complete = false;
-      ex_.diagnostics.push_back({Severity::kWarning, "encrypted", "'" + path + "' is EFS-encrypted: listed, not decrypted", "", std::nullopt});
+      ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted, "'" + path + "' is EFS-encrypted: listed, not decrypted", "", std::nullopt});
       ex_.children.push_back(std::move(c));
       return false;
     }
@@ -290,7 +290,7 @@ class Walker {
     const std::uint64_t size = std::min<std::uint64_t>({declared, kMaxFile, ctx_.budget().max_output(chunk_size_)});
     if (size < declared) {
       ex_.complete = false;
-      ex_.diagnostics.push_back({Severity::kWarning, "limit_file", "'" + path + "' declares " + std::to_string(declared) + " bytes; the first " + std::to_string(size) + " are read", "", std::nullopt});
+      ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile, "'" + path + "' declares " + std::to_string(declared) + " bytes; the first " + std::to_string(size) + " are read", "", std::nullopt});
     }
     if (!walk::charge(ctx_, ex_, size)) {
       stopped_ = true;
@@ -379,7 +379,7 @@ class NtfsHandler final : public Handler {
       if (NDevOpen(dev)) g_ops.close(dev);
       ntfs_device_free(dev);
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", "the volume does not mount (libntfs-3g: " + why + "): $MFT, $MFTMirr or the boot sector is damaged", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "the volume does not mount (libntfs-3g: " + why + "): $MFT, $MFTMirr or the boot sector is damaged", "", std::nullopt});
       return ex;
     }
     ex.properties = {{"cluster_size", std::to_string(vol->cluster_size)},

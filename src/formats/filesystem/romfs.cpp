@@ -57,7 +57,7 @@ class RomfsHandler final : public Handler {
     ex.properties = {{"volume", *volume}};
     std::uint32_t sum = 0;
     for (std::uint64_t o = 0; o + 4 <= std::min<std::uint64_t>(512, v.size()); o += 4) sum += *load_be32(v, o);
-    if (sum != 0) ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "superblock checksum does not sum to 0", "", 12});
+    if (sum != 0) ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "superblock checksum does not sum to 0", "", 12});
     struct Dir { std::uint64_t first; std::string path; };
     std::vector<Dir> stack{{first, ""}};
     std::set<std::uint64_t> visited;
@@ -69,12 +69,12 @@ class RomfsHandler final : public Handler {
       for (std::uint64_t h = d.first; h != 0;) {
         if (!visited.insert(h).second) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "loop", "file header at " + hex_u64(h) + " reached twice", "", h});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "file header at " + hex_u64(h) + " reached twice", "", h});
           break;
         }
         if (++count > kMaxEntries) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", h});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", h});
           return ex;
         }
         auto next = load_be32(v, h), spec = load_be32(v, h + 4), size = load_be32(v, h + 8);
@@ -82,7 +82,7 @@ class RomfsHandler final : public Handler {
         auto name = read_name(v, h + 16, &data);
         if (!next || !spec || !size || !name) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "truncated", "file header past the end", "", h});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "file header past the end", "", h});
           break;
         }
         const std::uint32_t type = *next & 7;
@@ -104,7 +104,7 @@ class RomfsHandler final : public Handler {
               auto bytes = subview(v, data, *size);
               if (!bytes) {
                 ex.complete = false;
-                ex.diagnostics.push_back({Severity::kWarning, "truncated", "data of '" + path + "' past the end", "", h + 8});
+                ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "data of '" + path + "' past the end", "", h + 8});
                 break;
               }
               if (type == 2) {

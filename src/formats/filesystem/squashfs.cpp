@@ -194,7 +194,7 @@ class SquashfsHandler final : public Handler {
     Extraction ex;
     if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) != 0) {
       if (int e = cmp->read_options(cmp.get(), file); e != 0) {
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "compressor options: " + sqfs_error_text(e), "", kSuperSize});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "compressor options: " + sqfs_error_text(e), "", kSuperSize});
       }
     }
     std::unique_ptr<sqfs_id_table_t, SqfsDeleter> ids(sqfs_id_table_create(0));
@@ -208,7 +208,7 @@ class SquashfsHandler final : public Handler {
     if (!data) return make_error(Errc::kInternal, "data reader allocation failed");
     if (int e = sqfs_data_reader_load_fragment_table(data.get(), &super); e != 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", "fragment table: " + sqfs_error_text(e), "", super.fragment_table_start});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "fragment table: " + sqfs_error_text(e), "", super.fragment_table_start});
     }
     sqfs_tree_node_t* root_raw = nullptr;
     if (int e = sqfs_dir_reader_get_full_hierarchy(dir.get(), ids.get(), nullptr, 0, &root_raw); e != 0 || root_raw == nullptr) {
@@ -230,7 +230,7 @@ class SquashfsHandler final : public Handler {
       stack.pop_back();
       if (++count > kMaxEntries) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "limit_children", "entry limit reached", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", std::nullopt});
         break;
       }
       const sqfs_inode_generic_t* inode = item.node->inode;
@@ -269,13 +269,13 @@ class SquashfsHandler final : public Handler {
         const std::uint64_t cap = ctx.budget().max_output(chunk.size());
         if (size > cap) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "file '" + c.name + "' (" + human_size(size) +
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "file '" + c.name + "' (" + human_size(size) +
                                     ") is over the output budget; cut", "", std::nullopt});
           size = cap;
         }
         if (!ctx.budget().charge(size)) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
           break;
         }
         std::vector<std::uint8_t> bytes(size);
@@ -285,7 +285,7 @@ class SquashfsHandler final : public Handler {
           const sqfs_s32 got = sqfs_data_reader_read(data.get(), inode, pos, bytes.data() + pos, want);
           if (got <= 0) {
             ex.complete = false;
-            ex.diagnostics.push_back({Severity::kError, "malformed", "file '" + c.name + "': " +
+            ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "file '" + c.name + "': " +
                                       (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos), "", std::nullopt});
             bytes.resize(pos);
             break;

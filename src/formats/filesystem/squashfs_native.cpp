@@ -501,7 +501,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
                    {"mkfs_time", std::to_string(s.mkfs_time)}};
   auto fail = [&](const std::string& what, std::uint64_t at) {
     ex.complete = false;
-    ex.diagnostics.push_back({Severity::kWarning, "malformed", what, "", at});
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, what, "", at});
   };
   // The inode table ends where the directory table starts; the directory table where the next table starts.
   Table inodes = read_table(img, s.inode_table, s.dir_table);
@@ -559,7 +559,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
     const std::uint64_t size = std::min<std::uint64_t>(in.size, cap);
     if (size < in.size) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "limit_expansion", "file '" + path + "' (" + human_size(in.size) + ") is over the output budget; cut", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "file '" + path + "' (" + human_size(in.size) + ") is over the output budget; cut", "", std::nullopt});
     }
     if (!ctx.budget().charge(size)) return std::nullopt;
     std::vector<std::uint8_t> out;
@@ -637,7 +637,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
       switch (in->type) {
         case kDir:
           if (!seen_dirs.insert({de.block, de.offset}).second || item.depth > 256) {
-            ex.diagnostics.push_back({Severity::kWarning, "loop", "directory '" + path + "' reached twice", "", std::nullopt});
+            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory '" + path + "' reached twice", "", std::nullopt});
           } else {
             subdirs.push_back({*in, path, item.depth + 1});
           }
@@ -653,7 +653,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
           auto data = read_file(*in, path);
           if (!data) {
             ex.complete = false;
-            ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
             return ex;
           }
           c.data = Blob::own(std::move(*data));

@@ -181,10 +181,10 @@ class UbiHandler final : public Handler {
         volumes[i] = vi;
       }
       if (bad_records > 0) {
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", std::to_string(bad_records) + " volume table record(s) fail their CRC and were skipped", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, std::to_string(bad_records) + " volume table record(s) fail their CRC and were skipped", "", std::nullopt});
       }
     } else {
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", "no layout volume: volumes named by id", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "no layout volume: volumes named by id", "", std::nullopt});
     }
     // Volumes that have LEBs but no table record are still rebuilt.
     for (const auto& [key, copies] : lebs) {
@@ -202,7 +202,7 @@ class UbiHandler final : public Handler {
                      {"data_offset", std::to_string(g->ec.data_offset)},
                      {"free_pebs", std::to_string(free_pebs)}};
     if (bad_vid > 0 || bad_ec > 0) {
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch",
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch,
                                 std::to_string(bad_ec) + " erase-counter and " + std::to_string(bad_vid) + " volume-id header(s) damaged; those PEBs were skipped", "", std::nullopt});
     }
 
@@ -221,7 +221,7 @@ class UbiHandler final : public Handler {
       std::uint64_t count = is_static ? used_ebs : (any ? max_lnum + 1ULL : 0);
       if (is_static && count > g->pebs) count = g->pebs;
       if (vi.in_table && count > vi.reserved_pebs) {
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "volume '" + name + "' maps LEB " + std::to_string(count - 1) + " beyond its " + std::to_string(vi.reserved_pebs) + " reserved PEBs", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "volume '" + name + "' maps LEB " + std::to_string(count - 1) + " beyond its " + std::to_string(vi.reserved_pebs) + " reserved PEBs", "", std::nullopt});
       }
       ex.properties.emplace_back("volume " + std::to_string(vol_id), name + " (" + vol_type_name(vi.type) + ", " + std::to_string(count) + " LEBs)");
       std::vector<std::uint8_t> data;
@@ -245,14 +245,14 @@ class UbiHandler final : public Handler {
       if (data.size() > cap) data.resize(cap);
       if (is_static && missing > 0) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "static volume '" + name + "': " + std::to_string(missing) + " of " + std::to_string(count) + " LEBs missing", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "static volume '" + name + "': " + std::to_string(missing) + " of " + std::to_string(count) + " LEBs missing", "", std::nullopt});
       }
       if (bad_crc > 0) {
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "static volume '" + name + "': " + std::to_string(bad_crc) + " LEB data CRC mismatch(es)", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "static volume '" + name + "': " + std::to_string(bad_crc) + " LEB data CRC mismatch(es)", "", std::nullopt});
       }
       if (!ctx.budget().charge(data.size())) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
         break;
       }
       Child c;
@@ -262,7 +262,7 @@ class UbiHandler final : public Handler {
       ex.children.push_back(std::move(c));
     }
     if (bad_copies > 0) {
-      ex.diagnostics.push_back({Severity::kInfo, "checksum_mismatch", std::to_string(bad_copies) + " interrupted LEB copies ignored (data CRC)", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kChecksumMismatch, std::to_string(bad_copies) + " interrupted LEB copies ignored (data CRC)", "", std::nullopt});
     }
     ex.description = "UBI image, " + std::to_string(g->pebs) + " PEBs of " + human_size(g->peb) + ", " + std::to_string(ex.children.size()) + " volume(s)";
     return ex;

@@ -322,7 +322,7 @@ class UbifsHandler final : public Handler {
                      {"default_compression", std::string(compr_name(s->default_compr))}};
     if (v.size() < static_cast<std::uint64_t>(s->leb_cnt) * s->leb_size) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "image holds " + std::to_string(v.size() / s->leb_size) + " of " + std::to_string(s->leb_cnt) + " LEBs", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "image holds " + std::to_string(v.size() / s->leb_size) + " of " + std::to_string(s->leb_cnt) + " LEBs", "", std::nullopt});
     }
     if (s->key_fmt != 0) return make_error(Errc::kUnsupported, "key format " + std::to_string(s->key_fmt) + " (only the simple format exists in Linux)", 27);
     std::uint32_t branch_size = kIdxBranch;
@@ -341,17 +341,17 @@ class UbifsHandler final : public Handler {
     ex.properties.emplace_back("index_nodes", std::to_string(t.index_nodes));
     if (t.crc_errors > 0 || t.bad_refs > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, t.crc_errors ? "checksum_mismatch" : "malformed",
+      ex.diagnostics.push_back({Severity::kWarning, t.crc_errors ? DiagCode::kChecksumMismatch : DiagCode::kMalformed,
                                 std::to_string(t.crc_errors) + " node CRC error(s), " + std::to_string(t.bad_refs) + " index reference(s) to nothing valid; those subtrees skipped", "", std::nullopt});
     }
-    if (t.loop) ex.diagnostics.push_back({Severity::kWarning, "loop", "the index references a node twice; the second reference was cut", "", std::nullopt});
+    if (t.loop) ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "the index references a node twice; the second reference was cut", "", std::nullopt});
     if (t.too_deep || t.too_many) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "limit_nodes", "index deeper than " + std::to_string(kMaxLevels) + " levels or larger than " + std::to_string(kMaxIndexNodes) + " nodes", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitNodes, "index deeper than " + std::to_string(kMaxLevels) + " levels or larger than " + std::to_string(kMaxIndexNodes) + " nodes", "", std::nullopt});
     }
     if (t.xattrs > 0) ex.properties.emplace_back("xattr_entries", std::to_string(t.xattrs));
     if (s->flags & kFlgEncryption) {
-      ex.diagnostics.push_back({Severity::kInfo, "encrypted", "file system has fscrypt enabled: encrypted names and contents are shown as stored", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kEncrypted, "file system has fscrypt enabled: encrypted names and contents are shown as stored", "", std::nullopt});
     }
 
     std::map<std::uint64_t, std::string> first_path;  // hard links: inum -> first path emitted
@@ -387,7 +387,7 @@ class UbifsHandler final : public Handler {
         switch (c.meta.kind) {
           case EntryKind::kDirectory:
             if (visited.insert(inum).second) subdirs.push_back({inum, path});
-            else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory inode " + std::to_string(inum) + " reached twice ('" + path + "')", "", std::nullopt});
+            else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory inode " + std::to_string(inum) + " reached twice ('" + path + "')", "", std::nullopt});
             break;
           case EntryKind::kSymlink:
             c.meta.link_target = std::string(as_chars(in.inline_data));
@@ -413,7 +413,7 @@ class UbifsHandler final : public Handler {
             const std::uint64_t size = std::min<std::uint64_t>(in.size, cap);
             if (size < in.size) {
               ex.complete = false;
-              ex.diagnostics.push_back({Severity::kWarning, "limit_size", "'" + path + "' is " + std::to_string(in.size) + " bytes; cut to the size limit", "", std::nullopt});
+              ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "' is " + std::to_string(in.size) + " bytes; cut to the size limit", "", std::nullopt});
             }
             std::vector<std::uint8_t> data(size, 0);  // blocks without a data node are holes
             const std::uint64_t blocks = (size + kBlockSize - 1) / kBlockSize;
@@ -440,11 +440,11 @@ class UbifsHandler final : public Handler {
     }
     if (undecoded > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", std::to_string(undecoded) + " data block(s) failed to decompress; left as zeros", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(undecoded) + " data block(s) failed to decompress; left as zeros", "", std::nullopt});
     }
     if (missing_inodes > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", std::to_string(missing_inodes) + " directory entr(ies) name an inode the index does not hold", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(missing_inodes) + " directory entr(ies) name an inode the index does not hold", "", std::nullopt});
     }
     ex.description = "UBIFS, " + std::to_string(s->leb_cnt) + " LEBs of " + human_size(s->leb_size) + ", " + std::to_string(t.inodes.size()) + " inodes";
     return ex;

@@ -368,7 +368,7 @@ class Fs {
   void unsupported(const std::string& what) {
     if (!warned_.insert(what).second) return;
     ex_.complete = false;
-    ex_.diagnostics.push_back({Severity::kWarning, "unsupported", what + " is not read", "", std::nullopt});
+    ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported, what + " is not read", "", std::nullopt});
   }
 
   ByteView v_;
@@ -459,7 +459,7 @@ class UdfHandler final : public Handler {
     Extraction ex;
     if (!why.empty()) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kError, "malformed", why, "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, why, "", std::nullopt});
       return ex;
     }
     ex.properties = {{"block_size", std::to_string(vol->block)}};
@@ -472,7 +472,7 @@ class UdfHandler final : public Handler {
     for (const auto& p : vol->partitions) {
       if ((p.start + p.length) * vol->sector > chunk.size()) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "partition " + std::to_string(p.number) + " ends at byte " + std::to_string((p.start + p.length) * vol->sector) + "; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "partition " + std::to_string(p.number) + " ends at byte " + std::to_string((p.start + p.length) * vol->sector) + "; " + std::to_string(chunk.size()) + " are present", "", std::nullopt});
       }
     }
     Fs fs(chunk.bytes(), *vol, ex);
@@ -537,7 +537,7 @@ class UdfHandler final : public Handler {
           case 4:
             c.meta.kind = EntryKind::kDirectory;
             if (visited.insert(key).second) subdirs.push_back({at, path});
-            else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory ICB " + std::to_string(at.block) + " reached twice ('" + path + "')", "", std::nullopt});
+            else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory ICB " + std::to_string(at.block) + " reached twice ('" + path + "')", "", std::nullopt});
             break;
           case 5:
           case 12: {

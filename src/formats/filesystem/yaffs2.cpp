@@ -211,7 +211,7 @@ class Yaffs2Handler final : public Handler {
           case 3:
             c.meta.kind = EntryKind::kDirectory;
             if (visited.insert(id).second) subdirs.push_back({id, path});
-            else ex.diagnostics.push_back({Severity::kWarning, "loop", "directory object " + std::to_string(id) + " reached twice", "", std::nullopt});
+            else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLoop, "directory object " + std::to_string(id) + " reached twice", "", std::nullopt});
             break;
           case 4: c.meta.kind = EntryKind::kHardlink; c.meta.link_target = "object " + std::to_string(o.equiv); break;
           default: {

@@ -134,7 +134,7 @@ class FdtHandler final : public Handler {
     for (const Image& im : p->images) {
       if (!range_fits(im.offset, im.size, v.size())) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "image '" + im.name + "' runs past the data", "", im.offset});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "image '" + im.name + "' runs past the data", "", im.offset});
         continue;
       }
       const ByteView data = v.subspan(im.offset, im.size);
@@ -164,7 +164,7 @@ class FdtHandler final : public Handler {
           summary += ", " + algo + " ok";
         } else {
           summary += ", " + algo + " MISMATCH";
-          ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "image '" + im.name + "': " + algo + " is " + got + ", the tree says " + want, "", im.offset});
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "image '" + im.name + "': " + algo + " is " + got + ", the tree says " + want, "", im.offset});
         }
       }
       ex.properties.emplace_back("image " + im.name, summary);

@@ -123,12 +123,12 @@ class UImageHandler final : public Handler {
     if (hcrc != h->hcrc) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "header CRC stored 0x%08x, computed 0x%08x", h->hcrc, hcrc);
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", buf, "", 4});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, buf, "", 4});
     }
     std::uint64_t data_size = h->size;
     if (kHeaderSize + data_size > chunk.size()) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated",
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated,
                                 "ih_size " + std::to_string(h->size) + " runs past the end (" +
                                     std::to_string(chunk.size() - kHeaderSize) + " data bytes present)",
                                 "", 12});
@@ -138,7 +138,7 @@ class UImageHandler final : public Handler {
       if (dcrc != h->dcrc) {
         char buf[96];
         std::snprintf(buf, sizeof buf, "data CRC stored 0x%08x, computed 0x%08x", h->dcrc, dcrc);
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", buf, "", 0x18});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, buf, "", 0x18});
       }
     }
     const Blob data = *chunk.slice(kHeaderSize, data_size);
@@ -160,13 +160,13 @@ class UImageHandler final : public Handler {
       auto s = r.u32();
       if (!s) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "multi-image size list truncated", "", kHeaderSize + r.offset()});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "multi-image size list truncated", "", kHeaderSize + r.offset()});
         return;
       }
       if (*s == 0) break;
       if (sizes.size() >= kMaxParts) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "limit_children", "more than 64 multi-image parts", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "more than 64 multi-image parts", "", std::nullopt});
         return;
       }
       sizes.push_back(*s);
@@ -176,7 +176,7 @@ class UImageHandler final : public Handler {
       auto part = data.slice(pos, sizes[i]);
       if (!part) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "multi-image part " + std::to_string(i) + " runs past the end", "", kHeaderSize + pos});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "multi-image part " + std::to_string(i) + " runs past the end", "", kHeaderSize + pos});
         return;
       }
       ex.children.push_back({name + ".part" + std::to_string(i), *part, ChildOrigin::kCarved, kHeaderSize + pos, {}});
@@ -196,7 +196,7 @@ class UImageHandler final : public Handler {
       default: break;
     }
     if (comp == 4 || comp > 6) {
-      ex.diagnostics.push_back({Severity::kInfo, "unsupported", "payload compression " +
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kUnsupported, "payload compression " +
                                 std::string(comp_name(comp)) + " is not decoded; payload carved raw", "", std::nullopt});
     }
     if (codec) {
@@ -204,16 +204,16 @@ class UImageHandler final : public Handler {
       if (r.status == DecodeStatus::kComplete || (r.produced > 0 && r.status != DecodeStatus::kCorrupt)) {
         if (r.status != DecodeStatus::kComplete) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kWarning, r.status == DecodeStatus::kOutputLimit ? "limit_expansion" : "truncated",
+          ex.diagnostics.push_back({Severity::kWarning, r.status == DecodeStatus::kOutputLimit ? DiagCode::kLimitExpansion : DiagCode::kTruncated,
                                     std::string(codec_name(*codec)) + " payload: " + (r.message.empty() ? "output budget reached" : r.message), "", offset});
         }
         if (ctx.budget().charge(r.out.size())) {
           ex.children.push_back({name, Blob::own(std::move(r.out)), ChildOrigin::kDecoded, 0, {}});
           return;
         }
-        ex.diagnostics.push_back({Severity::kWarning, "limit_total", "total extraction budget exhausted", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
       } else {
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "payload does not decode as " +
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "payload does not decode as " +
                                   std::string(codec_name(*codec)) + " (" + r.message + "); carved raw", "", offset});
       }
     }

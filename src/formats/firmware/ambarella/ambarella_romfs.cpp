@@ -70,7 +70,7 @@ class AmbarellaRomfsHandler final : public Handler {
       c.offset = e.offset;
       if (!range_fits(e.offset, e.size, chunk.size())) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "'" + e.name + "' runs past the image", "", e.offset});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "'" + e.name + "' runs past the image", "", e.offset});
         if (e.offset >= chunk.size()) continue;
         c.data = *chunk.slice(e.offset, chunk.size() - e.offset);
       } else {

@@ -58,7 +58,7 @@ class ArcadyanHandler final : public Handler {
     Extraction ex;
     if (r.status != DecodeStatus::kComplete) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, r.status == DecodeStatus::kOutputLimit ? "limit_expansion" : "malformed", "LZMA: " + r.message, "", kBlock1});
+      ex.diagnostics.push_back({Severity::kWarning, r.status == DecodeStatus::kOutputLimit ? DiagCode::kLimitExpansion : DiagCode::kMalformed, "LZMA: " + r.message, "", kBlock1});
     }
     if (!ctx.budget().charge(r.out.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
     Child c;

@@ -99,11 +99,11 @@ class Hik02khHandler final : public Handler {
                      {"platform_id", h->platform},
                      {"header_checksum", hex_u32_fixed(h->checksum) + (h->checksum == h->computed ? " (ok)" : " (computed " + hex_u32_fixed(h->computed) + ")")}};
     if (h->checksum != h->computed) {
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "header checksum stored " + hex_u32_fixed(h->checksum) +
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "header checksum stored " + hex_u32_fixed(h->checksum) +
                                 ", computed " + hex_u32_fixed(h->computed), "", 4});
     }
     if (h->total != chunk.size()) {
-      ex.diagnostics.push_back({Severity::kInfo, "size_mismatch", "header total size " + std::to_string(h->total) +
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kSizeMismatch, "header total size " + std::to_string(h->total) +
                                 " differs from the package extent " + std::to_string(chunk.size()), "", 0x10});
     }
     for (std::size_t k = 0; k < h->entries.size(); ++k) {
@@ -112,19 +112,19 @@ class Hik02khHandler final : public Handler {
       const std::string name = e.platform.empty() ? "package" + std::to_string(k) : e.platform;
       if (e.offset < h->size) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kError, "malformed", "package '" + name + "' offset points into the header", "", field + 32});
+        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "package '" + name + "' offset points into the header", "", field + 32});
         continue;
       }
       std::uint64_t len = e.length;
       if (!range_fits(e.offset, len, chunk.size())) {
         ex.complete = false;
         const std::uint64_t have = e.offset < chunk.size() ? chunk.size() - e.offset : 0;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "package '" + name + "' needs " + std::to_string(e.length) +
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "package '" + name + "' needs " + std::to_string(e.length) +
                                   " bytes, " + std::to_string(have) + " present", "", field + 36});
         if (have == 0) continue;
         len = have;
       } else if (const std::uint32_t sum = hikvision::byte_sum(chunk.bytes().subspan(e.offset, len)); sum != e.checksum) {
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "package '" + name + "' byte-sum stored " +
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "package '" + name + "' byte-sum stored " +
                                   hex_u32_fixed(e.checksum) + ", computed " + hex_u32_fixed(sum), "", field + 40});
       }
       ex.children.push_back({name, *chunk.slice(e.offset, len), ChildOrigin::kCarved, e.offset, {}});

@@ -154,7 +154,7 @@ class Hik03khHandler final : public Handler {
     if (!dec) {
       ex.properties.emplace_back("encryption", "AES-256-ECB, key unknown");
       ex.properties.emplace_back("ciphertext_entropy", entropy);
-      ex.diagnostics.push_back({Severity::kInfo, "encrypted",
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kEncrypted,
                                 "03KH package: header body and members are AES-encrypted with a platform key fwscan "
                                 "does not have; only the header is claimed (entropy " + std::string(entropy) +
                                     " bits/byte), the ciphertext after it is reported as unknown data",
@@ -169,7 +169,7 @@ class Hik03khHandler final : public Handler {
       auto e = subview(h, 0x100 + 0x40ULL * i, 0x40);
       if (!e) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "entry " + std::to_string(i) + " lies past the header", "", std::nullopt});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "entry " + std::to_string(i) + " lies past the header", "", std::nullopt});
         break;
       }
       std::string_view raw = as_chars(e->subspan(0, 32));
@@ -183,14 +183,14 @@ class Hik03khHandler final : public Handler {
       }
       if (off < size || !range_fits(off, len, chunk.size())) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "malformed", "member '" + name + "' lies in the header or past the data", "", off});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "member '" + name + "' lies in the header or past the data", "", off});
         continue;
       }
       const std::uint64_t whole = len - len % 16;
       auto plain = aes_ecb_decrypt(*dec->platform->files, chunk.bytes().subspan(off, whole));
       if (!ctx.budget().charge(plain.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
       if (whole < len) {
-        ex.diagnostics.push_back({Severity::kInfo, "truncated", "member '" + name + "': the last " + std::to_string(len - whole) +
+        ex.diagnostics.push_back({Severity::kInfo, DiagCode::kTruncated, "member '" + name + "': the last " + std::to_string(len - whole) +
                                   " bytes are not a whole AES block and are left out (as the public decryptors do)", "", off + whole});
       }
       Child c;
@@ -201,7 +201,7 @@ class Hik03khHandler final : public Handler {
     }
     if (locked > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kInfo, "encrypted", std::to_string(locked) + " member(s) listed but not decrypted: the file key of this platform is not published", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kInfo, DiagCode::kEncrypted, std::to_string(locked) + " member(s) listed but not decrypted: the file key of this platform is not published", "", std::nullopt});
     }
     return ex;
   }

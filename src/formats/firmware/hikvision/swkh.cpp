@@ -108,23 +108,23 @@ void verify_manifest(Extraction& ex) {
   std::string error;
   auto manifest = hikvision::decode_secpls(m->data.bytes(), error);
   if (!manifest) {
-    ex.diagnostics.push_back({Severity::kWarning, "malformed", "_cfgUpgSecPls: " + error, "", m->offset});
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "_cfgUpgSecPls: " + error, "", m->offset});
     return;
   }
   ex.properties.emplace_back("secpls", std::string(manifest->self_hash_ok ? "decrypted, self-hash ok" : "decrypted, self-hash MISMATCH") + ", " +
                                            std::to_string(manifest->entries.size()) + " members listed");
-  if (!manifest->self_hash_ok) ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "_cfgUpgSecPls: its own SHA-0 does not match", "", m->offset});
+  if (!manifest->self_hash_ok) ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "_cfgUpgSecPls: its own SHA-0 does not match", "", m->offset});
   for (const auto& e : manifest->entries) {
     const auto c = std::find_if(ex.children.begin(), ex.children.end(), [&](const Child& k) { return k.name == e.name; });
     if (c == ex.children.end()) {
       ex.properties.emplace_back("secpls " + e.name, "listed, not in the package");
-      ex.diagnostics.push_back({Severity::kWarning, "missing", "_cfgUpgSecPls lists '" + e.name + "', which the package does not hold", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMissing, "_cfgUpgSecPls lists '" + e.name + "', which the package does not hold", "", std::nullopt});
       continue;
     }
     const std::string got = sha0_hex(c->data.bytes());
     ex.properties.emplace_back("secpls " + e.name, got == e.sha0 ? "SHA-0 ok" : "SHA-0 MISMATCH");
     if (got != e.sha0) {
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "member '" + e.name + "': SHA-0 " + got + ", _cfgUpgSecPls says " + e.sha0, "", c->offset});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "member '" + e.name + "': SHA-0 " + got + ", _cfgUpgSecPls says " + e.sha0, "", c->offset});
     }
   }
 }
@@ -175,7 +175,7 @@ class SwkhHandler final : public Handler {
     }
     ex.properties.emplace_back("generation_specific_1c_3f", opaque);
     if (h->checksum != h->computed_checksum) {
-      ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch",
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch,
                                 "header checksum stored " + hex_u32_fixed(h->checksum) + ", computed " + hex_u32_fixed(h->computed_checksum), "", 4});
     }
     std::uint64_t prev_end = h->length;
@@ -185,25 +185,25 @@ class SwkhHandler final : public Handler {
       const std::string name = printable(e.name);
       if (e.offset < h->length) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kError, "malformed", "member '" + name + "' offset " + hex_u32_fixed(e.offset) +
+        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "member '" + name + "' offset " + hex_u32_fixed(e.offset) +
                                   " points into the header", "", entry_off + 32});
         continue;
       }
       if (e.offset < prev_end) {
-        ex.diagnostics.push_back({Severity::kWarning, "overlap", "member '" + name + "' overlaps the previous member", "", entry_off + 32});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kOverlap, "member '" + name + "' overlaps the previous member", "", entry_off + 32});
       }
       std::uint64_t length = e.length;
       if (!range_fits(e.offset, length, chunk.size())) {
         ex.complete = false;
         const std::uint64_t have = e.offset < chunk.size() ? chunk.size() - e.offset : 0;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "member '" + name + "' needs " + std::to_string(e.length) +
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "member '" + name + "' needs " + std::to_string(e.length) +
                                   " bytes, " + std::to_string(have) + " present", "", entry_off + 36});
         if (have == 0) continue;
         length = have;
       } else {
         const std::uint32_t sum = byte_sum(chunk.bytes().subspan(e.offset, length));
         if (sum != e.checksum) {
-          ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "member '" + name + "' byte-sum stored " +
+          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "member '" + name + "' byte-sum stored " +
                                     hex_u32_fixed(e.checksum) + ", computed " + hex_u32_fixed(sum), "", entry_off + 40});
         }
       }

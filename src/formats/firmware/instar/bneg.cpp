@@ -52,7 +52,7 @@ class BnegHandler final : public Handler {
       if (!range_fits(pos, len, chunk.size())) {
         ex.complete = false;
         const std::uint64_t have = pos < chunk.size() ? chunk.size() - pos : 0;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "partition " + std::to_string(i + 1) + " needs " +
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "partition " + std::to_string(i + 1) + " needs " +
                                   std::to_string(len) + " bytes, " + std::to_string(have) + " present", "", 12 + 4 * i});
         if (have == 0) break;
         len = have;

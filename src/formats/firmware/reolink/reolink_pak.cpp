@@ -164,7 +164,7 @@ class ReolinkPakHandler final : public Handler {
       const std::uint32_t got = pak_crc(v, *p);
       ex.properties.emplace_back("crc", got == p->crc ? "ok" : "mismatch");
       if (got != p->crc) {
-        ex.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "PAK CRC is " + hex_u32_fixed(got) + ", the header says " + hex_u32_fixed(p->crc), "", 4});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "PAK CRC is " + hex_u32_fixed(got) + ", the header says " + hex_u32_fixed(p->crc), "", 4});
       }
     }
     for (const Partition& part : p->partitions) {
@@ -182,7 +182,7 @@ class ReolinkPakHandler final : public Handler {
   static void add_section(Extraction& ex, const Blob& chunk, const std::string& name, std::uint64_t start, std::uint64_t len) {
     if (!range_fits(start, len, chunk.size())) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, "truncated", "section '" + name + "' runs past the data", "", start});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "section '" + name + "' runs past the data", "", start});
       return;
     }
     Child c;

@@ -44,20 +44,20 @@ Walk walk(ByteView v, OnSection&& on_section) {
     auto type = subview(v, pos, 4);
     auto size = load_le32(v, pos + 20);
     if (!type || !size) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "section " + std::to_string(i) + " header runs past the end", "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "section " + std::to_string(i) + " header runs past the end", "", pos});
       w.end = v.size();
       return w;
     }
     const std::string t(as_chars(type->subspan(0, 3)));
     if (t != "CMD" && t != "FIL") {
-      w.diagnostics.push_back({Severity::kWarning, "malformed", "unknown section type at section " + std::to_string(i), "", pos});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "unknown section type at section " + std::to_string(i), "", pos});
       w.end = pos;
       return w;
     }
     const std::uint64_t payload = pos + 24;
     auto data = subview(v, payload, *size);
     if (!data) {
-      w.diagnostics.push_back({Severity::kWarning, "truncated", "section " + std::to_string(i) + " payload runs past the end", "", pos + 20});
+      w.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "section " + std::to_string(i) + " payload runs past the end", "", pos + 20});
       w.end = v.size();
       return w;
     }
@@ -91,7 +91,7 @@ class TenvisPk2Handler final : public Handler {
       }
       auto name_len = load_le32(data, 0);
       if (!name_len || *name_len > 4096 || !subview(data, 4, *name_len)) {
-        wk.diagnostics.push_back({Severity::kWarning, "malformed", "FILE section name does not fit its payload", "", payload});
+        wk.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "FILE section name does not fit its payload", "", payload});
         return;
       }
       std::string name(as_chars(data.subspan(4, *name_len)));
@@ -100,7 +100,7 @@ class TenvisPk2Handler final : public Handler {
       auto data_len = load_le32(data, 4 + *name_len);
       const std::uint64_t data_off = 8 + std::uint64_t{*name_len};
       if (!data_len || !subview(data, data_off, *data_len)) {
-        wk.diagnostics.push_back({Severity::kWarning, "truncated", "FILE '" + name + "' data does not fit its payload", "", payload});
+        wk.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "FILE '" + name + "' data does not fit its payload", "", payload});
         return;
       }
       ex.children.push_back({name.empty() ? "file" : name, Blob::own(unxor(data.subspan(data_off, *data_len))),

@@ -30,12 +30,12 @@ Parse parse(ByteView v) {
     const std::string_view line = hextext::next_line(v, pos);
     if (line.empty()) continue;
     if (line[0] != ':' || !hextext::hex_bytes(line.substr(1), rec) || rec.size() < 5 || rec.size() != 5U + rec[0]) {
-      if (p.records > 0) p.diagnostics.push_back({Severity::kWarning, "malformed", "bad record; the file ends here", "", line_at});
+      if (p.records > 0) p.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "bad record; the file ends here", "", line_at});
       break;
     }
     std::uint8_t sum = 0;
     for (std::uint8_t b : rec) sum = static_cast<std::uint8_t>(sum + b);
-    if (sum != 0) p.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "record checksum", "", line_at});
+    if (sum != 0) p.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "record checksum", "", line_at});
     ++p.records;
     p.end = pos;
     const std::uint64_t addr = (std::uint64_t{rec[1]} << 8) | rec[2];

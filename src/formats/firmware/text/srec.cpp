@@ -32,7 +32,7 @@ Parse parse(ByteView v) {
     if (line.empty()) continue;
     if (line.size() < 4 || line[0] != 'S' || line[1] < '0' || line[1] > '9' || !hextext::hex_bytes(line.substr(2), rec) ||
         rec.empty() || rec.size() != 1U + rec[0]) {
-      if (p.records > 0) p.diagnostics.push_back({Severity::kWarning, "malformed", "bad record; the file ends here", "", line_at});
+      if (p.records > 0) p.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "bad record; the file ends here", "", line_at});
       break;
     }
     const int type = line[1] - '0';
@@ -40,7 +40,7 @@ Parse parse(ByteView v) {
     if (rec.size() < 2 + alen) break;
     std::uint8_t sum = 0;
     for (std::size_t i = 0; i + 1 < rec.size(); ++i) sum = static_cast<std::uint8_t>(sum + rec[i]);
-    if (static_cast<std::uint8_t>(~sum) != rec.back()) p.diagnostics.push_back({Severity::kWarning, "checksum_mismatch", "record checksum", "", line_at});
+    if (static_cast<std::uint8_t>(~sum) != rec.back()) p.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "record checksum", "", line_at});
     ++p.records;
     p.end = pos;
     std::uint64_t addr = 0;

@@ -43,18 +43,18 @@ class TiandyBoxHandler final : public Handler {
       auto size = load_le32(v, pos + 128), size2 = load_le32(v, pos + 132);
       if (!name || !size || !size2) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "record header past the end", "", pos});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "record header past the end", "", pos});
         break;
       }
       std::string path(as_chars(*name));
       if (auto nul = path.find('\0'); nul != std::string::npos) path.resize(nul);
       if (path.empty()) break;  // zero padding at the end
-      if (*size != *size2) ex.diagnostics.push_back({Severity::kWarning, "malformed", "record '" + path + "' sizes disagree", "", pos + 128});
+      if (*size != *size2) ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "record '" + path + "' sizes disagree", "", pos + 128});
       const std::uint64_t data = pos + 136;
       std::uint64_t len = *size;
       if (!range_fits(data, len, v.size())) {
         ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, "truncated", "record '" + path + "' runs past the end", "", pos + 128});
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "record '" + path + "' runs past the end", "", pos + 128});
         len = data < v.size() ? v.size() - data : 0;
       }
       while (!path.empty() && path.front() == '/') path.erase(0, 1);  // device path, relative to the image

@@ -64,7 +64,7 @@ class TapoHandler final : public Handler {
       char e[16];
       std::snprintf(e, sizeof e, "%.3f", t->entropy);
       ex.properties.emplace_back("entropy", e);
-      ex.diagnostics.push_back({Severity::kWarning, "encrypted",
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted,
                                 "AES-128-CBC payload (entropy " + std::string(e) + " bits/byte): its key is in the RSA-PSS salt, which needs the vendor public key; contents not examined",
                                 "", t->data});
       return ex;

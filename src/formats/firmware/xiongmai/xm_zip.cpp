@@ -53,7 +53,7 @@ class XmZipHandler final : public Handler {
   static void describe(ByteView json_bytes, Extraction& ex) {
     const auto doc = nlohmann::json::parse(json_bytes.begin(), json_bytes.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
-      ex.diagnostics.push_back({Severity::kWarning, "malformed", "InstallDesc is not valid JSON", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "InstallDesc is not valid JSON", "", std::nullopt});
       return;
     }
     for (const char* key : {"Hardware", "HardWareVersion", "Vendor", "DevID", "CompatibleVersion"}) {
