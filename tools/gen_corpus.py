@@ -273,6 +273,9 @@ ID_CARD_SDK_HEADER = ("// 身份证信息 (ID card reader SDK)\ntypedef enum tag
 
 HR_FORM = "员工登记表\n姓名：\n性别：\n是否少数民族：是 / 否\n民族：\n籍贯：新疆维吾尔自治区乌鲁木齐市\n"
 
+# Language and script display names as locale data holds them (one per line; Uyghur among them).
+LANGUAGE_NAMES_ZH = "乌尔都语\n乌兹别克语\n维吾尔语\n維吾爾語\n维吾尔文\n維吾爾文\n威尔士语\n"
+
 PROVINCE_TABLE = ("行政区划 / locale table\n11 北京市\n31 上海市\n44 广东省\n54 西藏自治区\n64 宁夏回族自治区\n"
                   "65 新疆维吾尔自治区\n45 广西壮族自治区\n15 内蒙古自治区\nzh_CN 简体中文\nzh_TW 繁體中文\nug_CN ئۇيغۇرچە\n")
 
@@ -356,6 +359,14 @@ def rule_samples(out):
             "match": {f"province_table_{e}.txt": enc(PROVINCE_TABLE, e) for e in ("utf8", "gbk", "utf16le")}
             | {"autonomous_en.txt": b"Region: Xinjiang Uyghur Autonomous Region\n"},
             "nomatch": {"ntp.conf": b"server pool.ntp.org iburst\n"},
+        },
+        "SIG_Benign_Language_Name": {
+            "match": {f"language_names_{e}.txt": enc(LANGUAGE_NAMES_ZH, e) for e in ("utf8", "gbk", "utf16le")}
+            | {"scripts.txt": b"Old_Turkic Orkh Old_Uyghur Ougr Old_Sogdian Sogo\n",
+               "keyboards.txt": b"layout=uighur-latin\nlayout=uyghur_arabic\n"},
+            # other languages' names, and a script list without the label
+            "nomatch": {f"language_names_{e}.txt": enc("乌尔都语\n威尔士语\n回鹘文\n", e) for e in ("utf8", "gbk", "utf16le")}
+            | {"scripts.txt": b"Old_Turkic Orkh Old_Sogdian Sogo\n"},
         },
         "SIG_Benign_Form_Text": {
             "match": {f"hr_form_{e}.txt": enc(HR_FORM, e) for e in ("utf8", "gbk", "utf16le", "jsesc")}

@@ -36,6 +36,30 @@ ALARM_WORDS = [("预警", "預警"), ("告警", None), ("报警", "報警"), ("�
 ATTR_SUFFIX = [("识别", "識別"), ("属性", "屬性"), ("标识", "標識"), ("类型", "類型"), ("检测", "檢測"), ("判断", "判斷"),
                ("分析", None)]
 
+# The English names of the ISO 639-1 languages (five letters or more, so that their atoms are not
+# weak; the label's own name, and the names already listed above, left out): a label among
+# them is an entry of a language table (gettext, glibc, ICU, Qt, GNAT), whichever part of the
+# alphabet it sits in.
+ISO_639_NAMES = ["Abkhazian", "Avestan", "Afrikaans", "Amharic", "Aragonese", "Assamese", "Avaric", "Aymara",
+                 "Azerbaijani", "Bashkir", "Belarusian", "Bulgarian", "Bislama", "Bambara", "Bengali", "Breton",
+                 "Bosnian", "Catalan", "Chechen", "Chamorro", "Corsican", "Czech", "Chuvash", "Welsh",
+                 "Danish", "Divehi", "Dzongkha", "Greek", "Esperanto", "Estonian", "Basque", "Persian",
+                 "Fulah", "Finnish", "Fijian", "Faroese", "Western Frisian", "Irish", "Gaelic", "Galician",
+                 "Guarani", "Gujarati", "Hausa", "Hindi", "Hiri Motu", "Croatian", "Haitian", "Hungarian",
+                 "Armenian", "Herero", "Interlingua", "Indonesian", "Interlingue", "Inupiaq", "Icelandic", "Italian",
+                 "Inuktitut", "Javanese", "Georgian", "Kikuyu", "Kuanyama", "Kazakh", "Kalaallisut", "Khmer",
+                 "Kannada", "Kanuri", "Kashmiri", "Kurdish", "Cornish", "Kirghiz", "Luxembourgish", "Ganda",
+                 "Limburgish", "Lingala", "Lithuanian", "Luba-Katanga", "Latvian", "Malagasy", "Marshallese", "Maori",
+                 "Macedonian", "Malayalam", "Mongolian", "Marathi", "Maltese", "Burmese", "Nauru", "Ndebele",
+                 "Nepali", "Ndonga", "Dutch", "Norwegian", "Navajo", "Chichewa", "Occitan", "Ojibwa",
+                 "Oromo", "Oriya", "Ossetian", "Punjabi", "Polish", "Pashto", "Portuguese", "Quechua",
+                 "Romansh", "Rundi", "Romanian", "Kinyarwanda", "Sanskrit", "Sardinian", "Sindhi", "Sango",
+                 "Sinhala", "Slovak", "Slovenian", "Samoan", "Shona", "Somali", "Albanian", "Serbian",
+                 "Swati", "Sotho", "Sundanese", "Swedish", "Swahili", "Tamil", "Telugu", "Tajik",
+                 "Tigrinya", "Turkmen", "Tagalog", "Tswana", "Turkish", "Tsonga", "Tatar", "Tahitian",
+                 "Ukrainian", "Uzbek", "Venda", "Vietnamese", "Walloon", "Wolof", "Xhosa", "Yiddish",
+                 "Yoruba", "Chinese", "Zulu"]
+
 RULES = [
     {
         "name": "SIG_Minority_Label", "signal": "minority_label", "refs": "minority",
@@ -111,7 +135,8 @@ RULES = [
                   ("japanese", "\"Japanese\""), ("korean", "\"Korean\""), ("russian", "\"Russian\""),
                   ("french", "\"French\""), ("german", "\"German\""), ("spanish", "\"Spanish\""),
                   ("arabic", "\"Arabic\""), ("hebrew", "\"Hebrew\""),
-                  ("deutsch", "\"Deutsch\""), ("idcard", "\"CITIZENIDCARD\" nocase")],
+                  ("deutsch", "\"Deutsch\""), ("idcard", "\"CITIZENIDCARD\" nocase")]
+                 + [("iso639_" + "".join(c if c.isalnum() else "_" for c in n.lower()), "\"%s\" fullword" % n) for n in ISO_639_NAMES],
     },
     {
         "name": "SIG_Benign_Place_Name", "folder": "context", "signal": "benign_address", "refs": "benign",
@@ -119,6 +144,14 @@ RULES = [
                        "Region', 少数民族地区); the label inside them is an address, not a classification",
         "hex": [("autonomous", 0, 3), ("minority_policy", 0, 3)],
         "ascii": [("autonomous_en", "/(uyghur|uighur|uygur) autonomous/ nocase")],
+    },
+    {
+        "name": "SIG_Benign_Language_Name", "folder": "context", "signal": "benign_language", "refs": "benign",
+        "description": "Signal (benign): language and script names that hold a label (维吾尔语, 維吾爾文, 'Old Uyghur', "
+                       "'Uyghur language'); the label inside them names a language or a writing system, not a person",
+        "hex": [("language", 0, 0)],
+        "ascii": [("script_en", "/old[ _](uyghur|uighur|uygur)/ nocase"),
+                  ("language_en", "/(uyghur|uighur|uygur)[ _-](language|script|alphabet|keyboard|input|arabic|latin|cyrillic)/ nocase")],
     },
     {
         "name": "SIG_Benign_Form_Text", "folder": "context", "signal": "benign_text", "refs": "benign",
@@ -176,6 +209,11 @@ def hex_strings(name, lo, hi):
         return out
     if name == "autonomous":
         return [("autonomous_%d" % i, "{ %s [%d-%d] %s }" % (hexs(f), lo, hi, hexs("自治")), f + " … 自治")
+                for i, f in enumerate(("维吾尔", "維吾爾"))]
+    if name == "language":
+        # Chinese names a language with 语/語 or 语言/語言 and a script with 文 or 文字 after the people's name.
+        alt, words = alternation([("语", "語"), ("文", None)])
+        return [("language_%d" % i, "{ %s %s }" % (hexs(f), alt), f + words)
                 for i, f in enumerate(("维吾尔", "維吾爾"))]
     if name == "minority_policy":
         alt, words = alternation([("地区", "地區"), ("聚居", None), ("自治", None), ("干部", "幹部"), ("政策", None),

@@ -212,6 +212,45 @@ TEST_CASE("verdict: scopes raise, benign context explains, every finding says wh
     const auto doc = scan_text("民族: 汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 人脸比对\n");
     for (const auto& f : doc.findings) CHECK(f.severity == RuleSeverity::kInfo);
   }
+  SECTION("a language or script name holding the label explains it; the people's name does not") {
+    // Locale display names (ICU, CLDR): 维吾尔语 is the Uyghur language, 維吾爾文 its script.
+    const auto doc = scan_text("乌尔都语\n维吾尔语\n維吾爾文\nOld_Uyghur Ougr\n人脸抓拍 年龄段\n");
+    for (const auto& f : doc.findings) CHECK(f.severity == RuleSeverity::kInfo);
+    const auto person = scan_text("人脸抓拍: 维吾尔族\n");
+    const Finding* f = only(person, "ETHN_Minority_Label");
+    REQUIRE(f != nullptr);
+    CHECK(f->severity >= RuleSeverity::kMedium);
+  }
+  SECTION("a language table explains the label wherever it sits in the alphabet") {
+    // gettext's table of ISO 639 names: the neighbours of Uighur are T, U and V languages.
+    const auto doc = scan_text(std::string("Tsonga\0Tumbuka\0Tahitian\0Uighur\0Ukrainian\0Umbundu\0Urdu\0Uzbek\0Venda\0"
+                                           "Vietnamese\0face_detect\0gender\0", 96));
+    const Finding* f = only(doc, "ETHN_Minority_Label");
+    REQUIRE(f != nullptr);
+    CHECK(f->severity == RuleSeverity::kInfo);
+    CHECK(f->verdict->explained_by.find("list") != std::string::npos);
+  }
+  SECTION("a short signal word in random bytes is chance; a long label there is not") {
+    // 4 MiB of random bytes: "rACe" is expected there by chance (4 MiB x 16 / 2^32 = 0.016);
+    // 维吾尔 (9 fixed bytes) never is, and it is kept wherever it sits.
+    auto bytes = pseudo_random(4 << 20, 99);
+    const std::string race = "\x01rACe\x02", label = "\x01维吾尔\x02";
+    std::copy(race.begin(), race.end(), bytes.begin() + (1 << 20));
+    std::copy(label.begin(), label.end(), bytes.begin() + (3 << 20));
+    const auto doc = scan_blob(Blob::own(std::move(bytes)), "random.bin", opts);
+    bool race_signal = false, label_signal = false;
+    for (const auto& g : doc.signals) {
+      for (const auto& e : g.strings) {
+        race_signal = race_signal || e.offset == (1 << 20) + 1;
+        label_signal = label_signal || e.offset == (3 << 20) + 1;
+      }
+    }
+    CHECK_FALSE(race_signal);
+    CHECK(label_signal);
+    // The same word in text is kept.
+    const auto text = scan_text("face_detect: race=1 gender=2\n");
+    CHECK(only(text, "FACE_Race_Attribute") != nullptr);
+  }
   SECTION("a UTF-16LE label is found by its UTF-8 string, offsets in the file") {
     std::string t = "\xFF\xFE";
     for (char16_t c : std::u16string(u"人脸属性: 是否维族, 年龄段")) {
