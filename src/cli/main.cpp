@@ -20,6 +20,7 @@
 #include "model/json_reader.hpp"
 #include "report/document.hpp"
 #include "report/reference.hpp"
+#include "core/terminal_text.hpp"
 #include "unpack/registry.hpp"
 
 namespace {
@@ -94,7 +95,7 @@ std::optional<std::vector<const fwscan::ReportWriter*>> pick_writers(const std::
   for (const auto& n : names) {
     const auto* w = fwscan::find_report_writer(n);
     if (w == nullptr) {
-      std::cerr << "fwscan: unknown format '" << n << "' (" << fwscan::report_writer_ids() << ")\n";
+      std::cerr << "fwscan: unknown format '" << fwscan::terminal_safe(n) << "' (" << fwscan::report_writer_ids() << ")\n";
       return std::nullopt;
     }
     out.push_back(w);
@@ -220,12 +221,12 @@ int main(int argc, char** argv) {
       const std::filesystem::path dir = table_dir.empty() ? default_rules_dir() : table_dir;
       auto prefs = fwscan::AtomPreferences::load(dir / fwscan::kAtomPreferencesFile);
       if (!prefs) {
-        std::cerr << prefs.error().message << "\n";
+        std::cerr << fwscan::terminal_safe(prefs.error().message) << "\n";
         return kExitError;
       }
       const std::string table = prefs->yara_quality_table();
       if (!write_file(table_out, table)) {
-        std::cerr << "fwscan: cannot write " << table_out << "\n";
+        std::cerr << "fwscan: cannot write " << fwscan::terminal_safe(table_out) << "\n";
         return kExitError;
       }
       std::cout << fmt::format("{}: {} atoms of the avoided words; use: yara --atom-quality-table={} ...\n", table_out,
@@ -236,7 +237,7 @@ int main(int argc, char** argv) {
       const std::string dir = check_dir.empty() ? default_rules_dir() : check_dir;
       auto set = fwscan::RuleSet::compile_dir(dir);
       if (!set) {
-        std::cerr << set.error().message << "\n";
+        std::cerr << fwscan::terminal_safe(set.error().message) << "\n";
         return kExitError;
       }
       std::vector<fwscan::LintIssue> issues = fwscan::lint_rule_tree(dir, **set);
@@ -250,8 +251,8 @@ int main(int argc, char** argv) {
         auto more = fwscan::check_rule_samples(samples, *set, &stats);
         issues.insert(issues.end(), more.begin(), more.end());
       }
-      for (const auto& i : issues) std::cout << i.file << ":" << i.line << ": " << i.message << "\n";
-      std::cout << fmt::format("{}: {} rules in {} files compiled, linted{}; {} issue(s)\n", dir, (*set)->rule_count(),
+      for (const auto& i : issues) std::cout << fwscan::terminal_safe(i.file) << ":" << i.line << ": " << fwscan::terminal_safe(i.message) << "\n";
+      std::cout << fmt::format("{}: {} rules in {} files compiled, linted{}; {} issue(s)\n", fwscan::terminal_safe(dir), (*set)->rule_count(),
                                (*set)->files().size(),
                                samples.empty() ? ", no samples"
                                                : fmt::format(", {} match and {} nomatch samples run", stats.match_files, stats.nomatch_files),
@@ -271,12 +272,12 @@ int main(int argc, char** argv) {
       if (!writers) return kExitError;
       auto blob = fwscan::Blob::map_file(report_input);
       if (!blob) {
-        std::cerr << "fwscan: " << blob.error().message << "\n";
+        std::cerr << "fwscan: " << fwscan::terminal_safe(blob.error().message) << "\n";
         return kExitError;
       }
       auto doc = fwscan::read_json_report(fwscan::as_chars(blob->bytes()));
       if (!doc) {
-        std::cerr << "fwscan: " << doc.error().message << "\n";
+        std::cerr << "fwscan: " << fwscan::terminal_safe(doc.error().message) << "\n";
         return kExitError;
       }
       return write_reports(*doc, *writers, report_out, {report_verbosity}) ? kExitClean : kExitError;
@@ -306,10 +307,10 @@ int main(int argc, char** argv) {
       fwscan::write_json_report(doc, json);
       write_file(std::filesystem::path(extract_out) / "fwscan-report.json", json.str());
       std::cout << fmt::format("extracted {} files, {} folders into {}; {} entries refused, {} links/devices recorded not created\n",
-                               stats->files, stats->directories, extract_out, stats->refused, stats->not_created);
+                               stats->files, stats->directories, fwscan::terminal_safe(extract_out), stats->refused, stats->not_created);
       for (const auto& n : doc.tree.nodes()) {
         for (const auto& d : n.diagnostics) {
-          if (d.handler == "extract" && d.code != fwscan::DiagCode::kNotCreated) std::cout << "  refused: " << n.locator << ": " << d.message << "\n";
+          if (d.handler == "extract" && d.code != fwscan::DiagCode::kNotCreated) std::cout << "  refused: " << fwscan::terminal_safe(n.locator) << ": " << fwscan::terminal_safe(d.message) << "\n";
         }
       }
       return doc.diagnostics.empty() ? kExitClean : kExitError;
@@ -317,7 +318,7 @@ int main(int argc, char** argv) {
     if (scan->parsed()) {
       auto set = fwscan::RuleSet::compile_dir(rules_dir);
       if (!set) {
-        std::cerr << "fwscan: " << set.error().message << "\n";
+        std::cerr << "fwscan: " << fwscan::terminal_safe(set.error().message) << "\n";
         return kExitError;
       }
       fwscan::ScanOptions opts{limits, *set};
@@ -337,7 +338,7 @@ int main(int argc, char** argv) {
       return doc.count_at_or_above(threshold) > 0 ? kExitFindings : kExitClean;
     }
   } catch (const std::exception& e) {
-    std::cerr << "fwscan: internal error: " << e.what() << "\n";
+    std::cerr << "fwscan: internal error: " << fwscan::terminal_safe(e.what()) << "\n";
     return kExitError;
   }
   return kExitError;

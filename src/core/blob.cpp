@@ -40,12 +40,20 @@ class MmapStorage final : public Storage {
 }  // namespace
 
 Result<Blob> Blob::map_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // Refused before it is opened: opening a FIFO blocks until a writer comes (forever), and
+  // opening a device can act on it. O_NONBLOCK covers a file swapped for a FIFO in between;
+  // fstat then checks that what was opened is still a regular file.
+  struct stat before {};
+  if (::lstat(path.c_str(), &before) != 0) {
+    return make_error(Errc::kIo, "cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(before.st_mode)) return make_error(Errc::kIo, "not a regular file: " + path.string());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     return make_error(Errc::kIo, "cannot open " + path.string() + ": " + std::strerror(errno));
   }
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_ino != before.st_ino || st.st_dev != before.st_dev) {
     ::close(fd);
     return make_error(Errc::kIo, "not a regular file: " + path.string());
   }

@@ -1,5 +1,7 @@
 // Text report: findings by severity with locator, offset and decoded text; then the extraction
-// summary and the diagnostics. -v adds rule meta; -vv adds the extraction tree.
+// summary and the diagnostics. -v adds rule meta; -vv adds the extraction tree. Every string
+// that comes from the model passes through T() (core/terminal_text.hpp): input bytes never
+// reach the terminal as they are.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,11 +9,14 @@
 #include <map>
 
 #include "core/hash.hpp"
+#include "core/terminal_text.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "report/document.hpp"
 
 namespace fwscan {
 namespace {
+
+std::string T(std::string_view s) { return terminal_safe(s); }
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -29,17 +34,17 @@ std::string short_text(const std::string& s, std::size_t max = 80) {
 void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int indent) {
   const NodeRecord& n = doc.tree.at(id);
   std::string label;
-  if (n.kind == NodeKind::kRoot) label = n.locator;
-  else if (n.kind == NodeKind::kChunk) label = fmt::format("{}@{}", n.step.handler, hex_u64(n.step.offset));
-  else label = n.step.entry;
+  if (n.kind == NodeKind::kRoot) label = T(n.locator);
+  else if (n.kind == NodeKind::kChunk) label = fmt::format("{}@{}", T(n.step.handler), hex_u64(n.step.offset));
+  else label = T(n.step.entry);
   std::string extra;
   if (n.kind == NodeKind::kEntry && n.meta.kind != EntryKind::kFile) {
-    extra = fmt::format(" [{}{}]", entry_kind_name(n.meta.kind), n.meta.link_target.empty() ? "" : " -> " + n.meta.link_target);
+    extra = fmt::format(" [{}{}]", entry_kind_name(n.meta.kind), n.meta.link_target.empty() ? "" : " -> " + T(n.meta.link_target));
   } else {
     extra = fmt::format(" ({})", human_size(n.size()));
   }
-  if (n.handler) extra += fmt::format("  {}: {}", *n.handler, n.description);
-  if (n.duplicate_of) extra += "  = " + doc.tree.at(*n.duplicate_of).locator;
+  if (n.handler) extra += fmt::format("  {}: {}", T(*n.handler), T(n.description));
+  if (n.duplicate_of) extra += "  = " + T(doc.tree.at(*n.duplicate_of).locator);
   out << std::string(static_cast<std::size_t>(indent) * 2, ' ') << label << extra << "\n";
   if (n.coverage) {
     for (const auto& r : n.unknown) {
@@ -57,7 +62,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
   out << fmt::format("fwscan {} — {} rule(s), digest {}\n", doc.tool_version, doc.rules_count,
                      doc.rules_digest.substr(0, 16));
   for (const auto& in : doc.inputs) {
-    out << fmt::format("input: {} ({}, sha256 {})\n", in.name, human_size(in.size), in.sha256);
+    out << fmt::format("input: {} ({}, sha256 {})\n", T(in.name), human_size(in.size), T(in.sha256));
   }
   out << "\n";
   if (doc.findings.empty()) {
@@ -76,41 +81,41 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
     for (const auto& ns : order) {
       std::size_t count = 0;
       for (const auto& f : doc.findings) count += f.ns == ns ? 1 : 0;
-      out << fmt::format("\n== {} ({})\n", ns, count);
+      out << fmt::format("\n== {} ({})\n", T(ns), count);
       for (const auto& f : doc.findings) {
         if (f.ns != ns) continue;
-        out << fmt::format("\n[{}] {}/{}\n", upper(rule_severity_name(f.severity)), f.ns, f.rule);
+        out << fmt::format("\n[{}] {}/{}\n", upper(rule_severity_name(f.severity)), T(f.ns), T(f.rule));
         const std::string desc = f.meta.get_string("description");
-        if (!desc.empty()) out << "  " << desc << "\n";
-        out << "  at   " << f.locator << "\n";
-        if (f.verdict) out << "  why  " << f.verdict->explanation << "\n";
+        if (!desc.empty()) out << "  " << T(desc) << "\n";
+        out << "  at   " << T(f.locator) << "\n";
+        if (f.verdict) out << "  why  " << T(f.verdict->explanation) << "\n";
         for (const auto& s : f.strings) {
-          out << fmt::format("  {} @{}{}: \"{}\" ({}{})\n", s.id, hex_u64(s.offset),
+          out << fmt::format("  {} @{}{}: \"{}\" ({}{})\n", T(s.id), hex_u64(s.offset),
                              s.root_offset ? fmt::format(" (input offset {})", hex_u64(*s.root_offset)) : "",
-                             short_text(s.text), s.encoding, s.view.empty() ? "" : ", " + s.view + " view");
-          if (!s.source.empty()) out << "       source: " << short_text(s.source, 100) << "\n";
-          if (!s.context.empty() && s.context != s.text) out << "       context: " << short_text(s.context, 120) << "\n";
+                             T(short_text(s.text)), T(s.encoding), s.view.empty() ? "" : ", " + T(s.view) + " view");
+          if (!s.source.empty()) out << "       source: " << T(short_text(s.source, 100)) << "\n";
+          if (!s.context.empty() && s.context != s.text) out << "       context: " << T(short_text(s.context, 120)) << "\n";
           if (s.elf) {
-            out << fmt::format("       in {} at va {}, string at {}\n", s.elf->section.empty() ? s.elf->segment : s.elf->section,
+            out << fmt::format("       in {} at va {}, string at {}\n", T(s.elf->section.empty() ? s.elf->segment : s.elf->section),
                                hex_u64(s.elf->va), hex_u64(s.elf->string_va));
             if (s.elf->refs.empty()) out << "       no code reference found\n";
             for (const auto& r : s.elf->refs) {
-              out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", r.function, hex_u64(r.function_offset),
-                                 hex_u64(r.insn_va), r.kind, r.via_slot ? ", pointer at " + hex_u64(*r.via_slot) : "",
-                                 r.function_source);
+              out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", T(r.function), hex_u64(r.function_offset),
+                                 hex_u64(r.insn_va), T(r.kind), r.via_slot ? ", pointer at " + hex_u64(*r.via_slot) : "",
+                                 T(r.function_source));
               if (!r.exported_via.empty()) {
                 std::string ex;
-                for (const auto& e : r.exported_via) ex += (ex.empty() ? "" : ", ") + e;
+                for (const auto& e : r.exported_via) ex += (ex.empty() ? "" : ", ") + T(e);
                 out << "         reached from exports: " << ex << "\n";
               }
               if (verbosity >= 2) {
-                for (const auto& line : r.disasm) out << "         " << line << "\n";
+                for (const auto& line : r.disasm) out << "         " << T(line) << "\n";
               }
             }
           }
         }
-        for (const auto& a : f.also_in) out << "  same content also at " << a << "\n";
-        for (const auto& a : f.shared_with) out << "  same content in another input at " << a << "\n";
+        for (const auto& a : f.also_in) out << "  same content also at " << T(a) << "\n";
+        for (const auto& a : f.shared_with) out << "  same content in another input at " << T(a) << "\n";
         if (verbosity >= 1) {
           for (const auto& [k, v] : f.meta.entries) {
             if (k == "description") continue;
@@ -118,7 +123,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
             if (const auto* str = std::get_if<std::string>(&v)) value = *str;
             else if (const auto* i = std::get_if<std::int64_t>(&v)) value = std::to_string(*i);
             else value = std::get<bool>(v) ? "true" : "false";
-            out << fmt::format("  meta {} = {}\n", k, value);
+            out << fmt::format("  meta {} = {}\n", T(k), T(value));
           }
         }
       }
@@ -139,7 +144,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
   out << fmt::format("\nEXTRACTION: {} nodes ({} entries, {} carved chunks, {} non-file entries, {} duplicates), {} unknown data regions\n",
                      doc.tree.size(), entries, chunks, not_files, dups, unknown);
   std::string formats;
-  for (const auto& [h, c] : by_handler) formats += fmt::format("{}{} ×{}", formats.empty() ? "" : ", ", h, c);
+  for (const auto& [h, c] : by_handler) formats += fmt::format("{}{} ×{}", formats.empty() ? "" : ", ", T(h), c);
   if (!formats.empty()) out << "  formats: " << formats << "\n";
   if (verbosity >= 2) {
     out << "\nTREE\n";
@@ -150,13 +155,13 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
   for (const auto& n : doc.tree.nodes()) ndiag += n.diagnostics.size();
   out << fmt::format("\nDIAGNOSTICS ({})\n", ndiag);
   for (const auto& d : doc.diagnostics) {
-    out << fmt::format("  {} {}: {}\n", severity_name(d.severity), diag_code_name(d.code), d.message);
+    out << fmt::format("  {} {}: {}\n", severity_name(d.severity), diag_code_name(d.code), T(d.message));
   }
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
       out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), diag_code_name(d.code),
-                         d.handler.empty() ? "-" : d.handler, n.locator,
-                         d.offset ? " +" + hex_u64(*d.offset) : "", d.message);
+                         d.handler.empty() ? "-" : T(d.handler), T(n.locator),
+                         d.offset ? " +" + hex_u64(*d.offset) : "", T(d.message));
     }
   }
 }
@@ -164,15 +169,15 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
 void write_identify_tree(const ReportDocument& doc, std::ostream& out) {
   for (NodeId r : doc.tree.roots()) {
     const NodeRecord& root = doc.tree.at(r);
-    out << fmt::format("{}  {}  sha256 {}\n", root.locator, human_size(root.size()), root.sha256);
+    out << fmt::format("{}  {}  sha256 {}\n", T(root.locator), human_size(root.size()), T(root.sha256));
     write_tree(doc, out, r, 1);
     if (root.coverage) out << fmt::format("  coverage: {:.2f}% of non-padding bytes identified\n", *root.coverage * 100.0);
   }
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
       out << fmt::format("  {} {} [{}] at {}{}: {}\n", severity_name(d.severity), diag_code_name(d.code),
-                         d.handler.empty() ? "-" : d.handler, n.locator,
-                         d.offset ? " +" + hex_u64(*d.offset) : "", d.message);
+                         d.handler.empty() ? "-" : T(d.handler), T(n.locator),
+                         d.offset ? " +" + hex_u64(*d.offset) : "", T(d.message));
     }
   }
 }

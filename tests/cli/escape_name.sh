@@ -1,0 +1,17 @@
+#!/bin/sh
+# An input whose file name holds OSC, CSI and bidi controls: no ESC, BEL or U+202E byte reaches
+# stdout or stderr of scan, identify or extract; the name appears escaped (control bytes as the
+# locator's %XX, the bidi override as \u202E).
+#   escape_name.sh FWSCAN SAMPLE WORKDIR
+set -u
+fw=$1 sample=$2 d=$3
+rm -rf "$d" && mkdir -p "$d" || exit 1
+name=$(printf 'fw\033]0;pwned\007\342\200\256\033[2J.dav')
+cp "$sample" "$d/$name" || exit 1
+bad=$(printf '\033|\007|\342\200\256')
+for cmd in "scan" "scan -vv" "identify" "extract -o $d/x"; do
+  # shellcheck disable=SC2086  # $cmd is a subcommand and its options
+  "$fw" $cmd "$d/$name" > "$d/out.txt" 2>&1
+  if LC_ALL=C grep -Eq "$bad" "$d/out.txt"; then echo "raw control bytes from: fwscan $cmd"; exit 1; fi
+done
+"$fw" identify "$d/$name" | grep -q 'fw%1B\]0;pwned%07\\u202E%1B\[2J\.dav'
