@@ -343,6 +343,27 @@ void Pipeline::analyze_elves() {
     if (wanting.count(n.id) == 0 && !options_.elf_summaries) continue;
     elves.push_back(n.id);
   }
+  // One instruction budget for the run, shared by every swept ELF and allotted in node order
+  // before any sweep starts: each ELF reserves what its sweep could decode at most (its size over
+  // its architecture's shortest instruction), so the allotment, and the report, never depend on
+  // which sweep finishes first. An ELF left with less than it could use says so.
+  std::vector<std::uint64_t> caps(elves.size(), 0);
+  std::uint64_t remaining = options_.limits.max_instructions_total;
+  for (std::size_t t = 0; t < elves.size(); ++t) {
+    Node& n = tree.at(elves[t]);
+    if (wanting.count(n.id) == 0) continue;
+    const std::uint64_t could = std::min(options_.limits.max_instructions,
+                                         n.size() / elf::shortest_instruction(n.data.bytes()));
+    caps[t] = std::min(could, remaining);
+    remaining -= caps[t];
+    if (caps[t] < could) {
+      n.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitInstructions,
+                               caps[t] == 0 ? "the run's instruction budget is spent: code not swept, no code evidence"
+                                            : "the run's instruction budget leaves this sweep " + std::to_string(caps[t]) +
+                                                  " instructions; later code not swept",
+                               "elf", std::nullopt});
+    }
+  }
   // One task per ELF: it writes that node's diagnostics, summary slot and the evidence of the
   // findings on that node only.
   std::vector<std::optional<ElfSummary>> summaries(elves.size());
@@ -351,8 +372,8 @@ void Pipeline::analyze_elves() {
     const std::size_t t = order[k];
     Node& n = tree.at(elves[t]);
     auto it = wanting.find(n.id);
-    const bool sweep = it != wanting.end();
-    auto analysis = elf::ElfAnalysis::analyze(n.data.bytes(), sweep, options_.limits.max_instructions);
+    const bool sweep = it != wanting.end() && caps[t] > 0;
+    auto analysis = elf::ElfAnalysis::analyze(n.data.bytes(), sweep, caps[t]);
     if (!analysis) {
       n.diagnostics.push_back(diagnostic_from_error(analysis.error(), "elf"));
       return;

@@ -16,6 +16,7 @@ struct Limits {
   std::uint32_t max_chunks_per_node = 10'000;    // carver output cap
   std::uint32_t yara_timeout_seconds = 60;
   std::uint64_t max_instructions = 50'000'000;    // per ELF, for the code-reference sweep
+  std::uint64_t max_instructions_total = 100'000'000;  // per run, shared by every swept ELF
   // Passwords tried on encrypted archive entries (zip, RAR, 7z through libarchive), in order;
   // the auditor's own list (vendors reuse update-package passwords). Empty: none is tried.
   std::vector<std::string> passwords;

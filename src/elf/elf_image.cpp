@@ -69,6 +69,25 @@ std::optional<std::uint64_t> ElfImage::read_word(ByteView bytes, std::uint64_t v
   return *v;
 }
 
+std::uint64_t shortest_instruction(ByteView b) {
+  const auto data = load_u8(b, 5);
+  if (!data) return 1;
+  const auto machine = load_u16(b, 18, *data == 2 ? Endian::kBig : Endian::kLittle);
+  if (!machine) return 1;
+  switch (*machine) {
+    case 40:   // EM_ARM
+    case 8:    // EM_MIPS
+    case 10:   // EM_MIPS_RS3_LE
+      return 2;
+    case 183:  // EM_AARCH64
+    case 20:   // EM_PPC
+    case 21:   // EM_PPC64
+      return 4;
+    default:
+      return 1;
+  }
+}
+
 bool looks_like_elf(ByteView b) {
   if (!has_bytes_at(b, 0, "\x7f" "ELF")) return false;
   auto cls = load_u8(b, 4);

@@ -86,6 +86,11 @@ struct ElfImage {
 // header table inside the data.
 bool looks_like_elf(ByteView bytes);
 
+// The shortest instruction of the ELF's architecture, from its header's e_machine: 1 for x86 and
+// unknown machines, 2 for ARM (Thumb) and MIPS (MIPS16, microMIPS), 4 for AArch64 and PowerPC.
+// A sweep decodes at most size / shortest instructions: the run's instruction budget reserves that.
+std::uint64_t shortest_instruction(ByteView bytes);
+
 Result<ElfImage> load_elf(ByteView bytes);
 
 }  // namespace fwscan::elf

@@ -148,3 +148,44 @@ TEST_CASE("pipeline: unpack-only reports of every corpus and external sample are
   }
   CHECK(n >= 200);
 }
+
+TEST_CASE("pipeline: one instruction budget per run, allotted in node order whatever the job count", "[app][jobs][elf]") {
+  // Three ELFs whose findings want code evidence. The budget covers what the first could decode
+  // at most (its size over its shortest instruction, read here from the header) and 10 more.
+  const std::vector<std::filesystem::path> files = {corpus_dir() / "elf/arm/face_attr-O2-pic-stripped",
+                                                    corpus_dir() / "elf/mips/face_attr-O2-pic-stripped",
+                                                    corpus_dir() / "elf/x86_64/face_attr-O2-pic-stripped"};
+  const auto first = read_file(files[0]);
+  REQUIRE(first.size() > 20);
+  REQUIRE(first[5] == 1);                      // little-endian
+  REQUIRE((first[18] | first[19] << 8) == 40);  // EM_ARM: Thumb, 2-byte instructions
+  const std::uint64_t first_bound = first.size() / 2;
+  auto scan = [&](unsigned jobs) {
+    ScanOptions opts;
+    opts.rules = bundled();
+    opts.evidence = EvidencePolicy::kAll;
+    opts.jobs = jobs;
+    opts.limits.max_instructions_total = first_bound + 10;
+    Pipeline p(opts);
+    for (const auto& f : files) p.add_file(f);
+    return p.finish();
+  };
+  const ReportDocument doc = scan(1);
+  REQUIRE(doc.inputs.size() == 3);
+  auto budget_note = [&](std::size_t input) -> std::string {
+    for (const auto& d : doc.tree.at(*doc.inputs[input].root).diagnostics) {
+      if (d.code == DiagCode::kLimitInstructions) return d.message;
+    }
+    return "";
+  };
+  CHECK(budget_note(0).empty());
+  CHECK(budget_note(1).find("leaves this sweep 10 instructions") != std::string::npos);
+  CHECK(budget_note(2).find("budget is spent") != std::string::npos);
+  REQUIRE(doc.elf.count(*doc.inputs[0].root) == 1);
+  REQUIRE(doc.elf.count(*doc.inputs[2].root) == 1);
+  CHECK(doc.elf.at(*doc.inputs[0].root).swept);
+  CHECK(doc.elf.at(*doc.inputs[0].root).instructions > 10);
+  CHECK(doc.elf.at(*doc.inputs[1].root).instructions <= 10);
+  CHECK_FALSE(doc.elf.at(*doc.inputs[2].root).swept);
+  CHECK(json_of(scan(3)) == json_of(doc));
+}
