@@ -57,12 +57,14 @@ T1=$(best "$FW" scan "$TMP/root.sqfs" --format json -j 1)
 T2=$(best "$FW" scan "$TMP/root.sqfs" --format json -j 2)
 TF=$(best floor)
 TB=$(secs binwalk_yara)
+NB=$(find "$TMP/bw" -type f | wc -l)
+NU=$(find "$TMP/unsq" -type f | wc -l)
 /usr/bin/time -f "%M" -o "$TMP/rss" "$FW" scan "$TMP/root.sqfs" --format json -j 2 >"$TMP/report.json" 2>/dev/null || true
 "$FW" scan "$TMP/root.sqfs" --format json -j 1 >"$TMP/report1.json" 2>/dev/null || true  # exit 1: findings
 cmp -s "$TMP/report1.json" "$TMP/report.json" && SAME=yes || SAME=NO
-python3 - "$TMP/root.sqfs" "$TMP/report.json" "$T1" "$T2" "$TF" "$TB" "$(tail -n 1 "$TMP/rss")" "$SAME" <<'PY'
+python3 - "$TMP/root.sqfs" "$TMP/report.json" "$T1" "$T2" "$TF" "$TB" "$(tail -n 1 "$TMP/rss")" "$SAME" "$NU" "$NB" <<'PY'
 import json, os, sys
-image, report, t1, t2, tf, tb, rss_kib, same = sys.argv[1:]
+image, report, t1, t2, tf, tb, rss_kib, same, nu, nb = sys.argv[1:]
 t1, t2, tf, tb, rss = float(t1), float(t2), float(tf), float(tb), int(rss_kib) * 1024
 nodes = json.load(open(report))["nodes"]
 largest = max((n.get("size", 0) for n in nodes if n.get("kind") == "entry"), default=0)  # decoded, not the mapped input
@@ -70,8 +72,8 @@ files = sum(1 for n in nodes if n.get("kind") == "entry")
 print(f"image                  : {os.path.getsize(image) / 2**20:.1f} MiB SquashFS (gzip), {len(nodes)} nodes, {files} entries")
 print(f"fwscan scan -j 1       : {t1:7.2f} s")
 print(f"fwscan scan -j 2       : {t2:7.2f} s   speed-up {t1 / t2:.2f}x   (target >= 1.7x)")
-print(f"floor (unsquashfs to RAM + yara -r) : {tf:7.2f} s   fwscan -j 2 / floor {t2 / tf:.2f}x   (target <= 2x)")
-print(f"binwalk -Me + yara -r  : {tb:7.2f} s   fwscan -j 2 / binwalk+yara {t2 / tb:.2f}x   (target: well below 1)")
+print(f"floor (unsquashfs to RAM + yara -r) : {tf:7.2f} s ({nu} files)   fwscan -j 2 / floor {t2 / tf:.2f}x   (target <= 2x)")
+print(f"binwalk -Me + yara -r  : {tb:7.2f} s ({nb} files)   fwscan -j 2 / binwalk+yara {t2 / tb:.2f}x   (target: well below 1)")
 print(f"peak RSS -j 2          : {rss / 2**20:7.1f} MiB   largest node {largest / 2**20:.1f} MiB   ratio {rss / max(largest, 1):.1f}x   (target <= 2x)")
 print(f"JSON -j 1 == -j 2      : {same}")
 PY
