@@ -18,26 +18,11 @@ using namespace fwscan::test;
 
 namespace {
 
-std::string json_of(const ReportDocument& doc) {
-  std::ostringstream out;
-  write_json_report(doc, out);
-  return out.str();
-}
-
-std::shared_ptr<const RuleSet> bundled() {
-  static const auto rules = [] {
-    auto r = RuleSet::compile_dir(rules_dir());
-    REQUIRE(r);
-    return r.value();
-  }();
-  return rules;
-}
-
 // Firmware with containers of many siblings, file systems, ELF code evidence, the verdict stage
 // and its context pass, damaged input and duplicates: every parallel step has work.
 ReportDocument rich_scan(unsigned jobs) {
   ScanOptions opts;
-  opts.rules = bundled();
+  opts.rules = bundled_rules();
   opts.evidence = EvidencePolicy::kAll;
   opts.jobs = jobs;
   Pipeline p(opts);
@@ -162,7 +147,7 @@ TEST_CASE("pipeline: one instruction budget per run, allotted in node order what
   const std::uint64_t first_bound = first.size() / 2;
   auto scan = [&](unsigned jobs) {
     ScanOptions opts;
-    opts.rules = bundled();
+    opts.rules = bundled_rules();
     opts.evidence = EvidencePolicy::kAll;
     opts.jobs = jobs;
     opts.limits.max_instructions_total = first_bound + 10;

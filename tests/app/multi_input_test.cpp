@@ -13,15 +13,6 @@ using namespace fwscan::test;
 
 namespace {
 
-std::shared_ptr<const RuleSet> bundled() {
-  static const auto rules = [] {
-    auto r = RuleSet::compile_dir(rules_dir());
-    REQUIRE(r);
-    return r.value();
-  }();
-  return rules;
-}
-
 using Key = std::tuple<std::string, std::string, std::string, std::uint64_t>;  // rule, locator below the root, id, offset
 
 // The findings of one input, keyed without the root's name.
@@ -39,7 +30,7 @@ std::set<Key> findings_of(const ReportDocument& doc, const std::string& root) {
 TEST_CASE("pipeline: two versions of a firmware in one run each show all their findings", "[app][inputs]") {
   const auto bytes = read_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
   ScanOptions opts;
-  opts.rules = bundled();
+  opts.rules = bundled_rules();
   // Alone: what one version finds (the expectation comes from a run that holds nothing else).
   const ReportDocument alone = scan_blob(Blob::copy_of({bytes.data(), bytes.size()}), "v5.5.0.dav", opts);
   const auto expected = findings_of(alone, "v5.5.0.dav");

@@ -14,12 +14,6 @@ using namespace fwscan::test;
 
 namespace {
 
-std::string json_of(const ReportDocument& doc) {
-  std::ostringstream os;
-  write_json_report(doc, os);
-  return os.str();
-}
-
 std::string text_of(const ReportDocument& doc, int verbosity) {
   std::ostringstream os;
   write_text_report(doc, os, verbosity);

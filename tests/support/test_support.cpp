@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 
 #include "core/hash.hpp"
@@ -116,15 +117,25 @@ Unpacked unpack_path(const std::filesystem::path& p, const Limits& limits) {
   return finish_unpack(pipe);
 }
 
-ReportDocument scan_path(const std::filesystem::path& p) {
+std::shared_ptr<const RuleSet> bundled_rules() {
   static const std::shared_ptr<const RuleSet> rules = [] {
     auto r = RuleSet::compile_dir(rules_dir());
     if (!r) throw std::runtime_error(r.error().message);
     return r.value();
   }();
+  return rules;
+}
+
+std::string json_of(const ReportDocument& doc) {
+  std::ostringstream os;
+  write_json_report(doc, os);
+  return os.str();
+}
+
+ReportDocument scan_path(const std::filesystem::path& p) {
   if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
   ScanOptions opts;
-  opts.rules = rules;
+  opts.rules = bundled_rules();
   Pipeline pipe(opts);
   pipe.add_file(p);
   return pipe.finish();

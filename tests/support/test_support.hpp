@@ -76,6 +76,10 @@ struct Unpacked {
 };
 Unpacked unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin", const Limits& limits = Limits{});
 Unpacked unpack_path(const std::filesystem::path& p, const Limits& limits = Limits{});
+// The bundled rules, compiled once per test process.
+std::shared_ptr<const RuleSet> bundled_rules();
+// The JSON report of a document, as fwscan writes it.
+std::string json_of(const ReportDocument& doc);
 // Unpack and scan with the bundled rules.
 ReportDocument scan_path(const std::filesystem::path& p);
 
