@@ -28,7 +28,7 @@ const Finding* find_label(const ReportDocument& doc, const std::string& rule, co
 }
 
 // An occurrence of the finding in `encoding` (and, for transcoded text, that view).
-const EvidenceString* in_encoding(const Finding& f, const std::string& encoding) {
+const EvidenceString* in_encoding(const Finding& f, Encoding encoding) {
   for (const auto& s : f.strings) {
     if (s.encoding == encoding) return &s;
   }
@@ -58,7 +58,7 @@ TEST_CASE("e2e: Hikvision demo: findings run from the .dav through app.img to th
   REQUIRE(alarm != nullptr);
   REQUIRE(alarm->severity >= RuleSeverity::kHigh);
   REQUIRE(alarm->ns == "ethnicity_classification");
-  REQUIRE(alarm->strings[0].encoding == "utf-16le");
+  REQUIRE(alarm->strings[0].encoding == Encoding::kUtf16le);
   REQUIRE(alarm->strings[0].view == "utf-16le");
   REQUIRE(used_by(alarm->strings[0], "face_alarm_name"));
   REQUIRE(alarm->verdict->scope == "function");
@@ -69,11 +69,11 @@ TEST_CASE("e2e: Hikvision demo: findings run from the .dav through app.img to th
   const Finding* label = find_label(doc, "ETHN_Minority_Label", elf, "维族");
   REQUIRE(label != nullptr);
   REQUIRE(label->severity == RuleSeverity::kHigh);
-  const EvidenceString* gbk = in_encoding(*label, "gbk");
+  const EvidenceString* gbk = in_encoding(*label, Encoding::kGbk);
   REQUIRE(gbk != nullptr);
   REQUIRE(used_by(*gbk, "face_attr_nation_label_gbk"));
   REQUIRE(gbk->hex == "ceacd7e5");
-  const EvidenceString* utf8 = in_encoding(*label, "utf-8");
+  const EvidenceString* utf8 = in_encoding(*label, Encoding::kUtf8);
   REQUIRE(utf8 != nullptr);
   REQUIRE(used_by(*utf8, "face_attr_minority_label"));
 
@@ -156,7 +156,7 @@ TEST_CASE("e2e: Dahua demo: uImage-wrapped SquashFS identified by magic, not nam
   REQUIRE(node_at(doc, "dahua_demo.bin/dahua_zip@0x0:romfs-x.squashfs.img/uimage@0x0:romfs/squashfs@0x0:etc/passwd") != nullptr);
   const Finding* label = find_label(doc, "ETHN_Minority_Label", cfg, "维族");
   REQUIRE(label != nullptr);
-  REQUIRE(label->strings.at(0).encoding == "gbk");
+  REQUIRE(label->strings.at(0).encoding == Encoding::kGbk);
   REQUIRE(label->severity == RuleSeverity::kHigh);
   REQUIRE(find_label(doc, "ETHN_Minority_Label", cfg, "UYGUR") != nullptr);
   REQUIRE(find(doc, "CRED_Camera_Vendor_Hardcoded_Root_Hash",

@@ -124,7 +124,7 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
                   std::vector<Finding>& out, std::vector<Finding>& signals) {
   const ByteView node_bytes = ns.node.data.bytes();
   const ByteView scanned = view != nullptr ? ByteView(view->bytes.data(), view->bytes.size()) : node_bytes;
-  const bool transcoded = view != nullptr && !view->encoding.empty();
+  const bool transcoded = view != nullptr && view->encoding.has_value();
   for (RuleMatch& m : matches) {
     const bool signal = is_signal_rule(m);
     Finding f;
@@ -153,14 +153,14 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
       if (transcoded) {
         // The view is UTF-8 decoded from the node's own bytes: the text is the view's, the hex
         // the file's, so the match can be checked against the file byte for byte.
-        e.encoding = view->encoding;
+        e.encoding = *view->encoding;
         e.text = std::string(as_chars(scanned.subspan(s.offset, s.length)));
         e.hex = to_hex(node_bytes.subspan(begin, end - begin));
-        e.context = context_text(scanned, s.offset, s.length, "utf-8");
+        e.context = context_text(scanned, s.offset, s.length, Encoding::kUtf8);
         e.view = view->name;
       } else {
         DecodedText t = decode_match_text(s.id, bytes);
-        e.encoding = std::move(t.encoding);
+        e.encoding = t.encoding;
         e.text = std::move(t.text);
         e.hex = to_hex(bytes);
         e.context = context_text(scanned, s.offset, s.length, e.encoding);

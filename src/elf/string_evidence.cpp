@@ -105,7 +105,7 @@ std::vector<std::string> ElfAnalysis::exported_callers(const FunctionSymbol* f) 
   return out;
 }
 
-ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, const std::string& encoding) const {
+ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, Encoding encoding) const {
   ElfLocation loc;
   auto va = img_.offset_to_va(offset);
   if (!va) return loc;
@@ -115,16 +115,14 @@ ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, cons
     loc.segment = "LOAD " + hex_u64(g->vaddr) + " r" + (g->write ? "w" : "-") + (g->exec ? "x" : "-");
   }
   // Widen to the enclosing string: back to the previous terminator, forward to the next.
-  const bool wide = encoding == "utf-16le" || encoding == "utf-16be";
+  const bool wide = is_utf16(encoding);
   const std::uint64_t unit = wide ? 2 : 1;
   auto is_nul = [&](std::uint64_t o) { return wide ? (o + 1 < bytes_.size() && bytes_[o] == 0 && bytes_[o + 1] == 0) : bytes_[o] == 0; };
   std::uint64_t start = offset;
   while (start >= unit && offset - start < kMaxStringWiden && !is_nul(start - unit)) start -= unit;
   std::uint64_t end = std::min<std::uint64_t>(offset + length, bytes_.size());
   while (end + unit <= bytes_.size() && end - offset < kMaxStringWiden && !is_nul(end)) end += unit;
-  const std::string suffix = encoding == "gbk" ? "_gbk" : encoding == "big5" ? "_big5" : encoding == "utf-16le" ? "_utf16le"
-                             : encoding == "utf-16be" ? "_utf16be" : "";
-  loc.string_text = decode_match_text(suffix, bytes_.subspan(start, end - start)).text;
+  loc.string_text = decode_text(encoding, bytes_.subspan(start, end - start)).text;
   loc.string_va = *va - (offset - start);
   if (!swept_) return loc;
   const std::uint64_t match_end_va = *va + length;

@@ -16,7 +16,7 @@ class ElfAnalysis {
   static Result<std::unique_ptr<ElfAnalysis>> analyze(ByteView bytes, bool sweep, std::uint64_t max_instructions);
   ElfSummary summary(std::size_t max_functions) const;
   // Evidence for the match [offset, offset+length) of the node's bytes, decoded as `encoding`.
-  ElfLocation locate(std::uint64_t offset, std::uint64_t length, const std::string& encoding) const;
+  ElfLocation locate(std::uint64_t offset, std::uint64_t length, Encoding encoding) const;
   bool swept() const { return swept_; }
   const std::vector<Diagnostic>& diagnostics() const { return diags_; }
   const ElfImage& image() const { return img_; }

@@ -121,6 +121,13 @@ RuleSeverity rule_severity(const std::string& s, const std::string& path) {
   return *v;
 }
 
+Encoding encoding(const Json& j, const std::string& path, const char* key) {
+  const std::string name = str(j, path, key);
+  const auto e = encoding_from_name(name);
+  if (!e) fail(path + "." + key, "unknown encoding \"" + name + "\"");
+  return *e;
+}
+
 Diagnostic read_diag(const Json& j, const std::string& path) {
   Diagnostic d;
   d.severity = diag_severity(str(j, path, "severity"), path + ".severity");
@@ -254,7 +261,7 @@ EvidenceString read_evidence(const Json& j, const std::string& path) {
   e.offset = u64(j, path, "offset");
   e.length = bounded<std::uint32_t>(j, path, "length");
   e.root_offset = opt_u64(j, path, "root_offset");
-  e.encoding = str(j, path, "encoding");
+  e.encoding = encoding(j, path, "encoding");
   e.text = str(j, path, "text");
   e.hex = str(j, path, "hex");
   e.context = str(j, path, "context");
@@ -278,7 +285,7 @@ Verdict read_verdict(const Json& j, const std::string& path) {
     vs.kind = str(s, p, "kind");
     vs.rule = str(s, p, "rule");
     vs.text = str(s, p, "text");
-    vs.encoding = str(s, p, "encoding");
+    vs.encoding = encoding(s, p, "encoding");
     vs.view = str_or_empty(s, p, "view");
     vs.locator = str(s, p, "locator");
     vs.offset = u64(s, p, "offset");
@@ -461,7 +468,7 @@ class Reader {
       e.id = str(js, p, "id");
       e.offset = u64(js, p, "offset");
       e.length = bounded<std::uint32_t>(js, p, "length");
-      e.encoding = str(js, p, "encoding");
+      e.encoding = encoding(js, p, "encoding");
       e.view = str_or_empty(js, p, "view");
       e.text = str(js, p, "text");
       e.hex = str(js, p, "hex");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/encoding.hpp"
 #include "core/limits.hpp"
 #include "model/node.hpp"
 #include "scan/rule_match.hpp"
@@ -62,7 +63,7 @@ struct EvidenceString {
   std::uint64_t offset = 0;                // in the node
   std::uint32_t length = 0;
   std::optional<std::uint64_t> root_offset;  // in the input file, when the chain is all carved
-  std::string encoding;                    // "utf-8", "gbk", "utf-16le", "ascii", "binary"
+  Encoding encoding = Encoding::kBinary;   // of the text (JSON: its name, core/encoding.hpp)
   std::string text;                        // decoded to UTF-8 (escaped when binary)
   std::string hex;                         // matched bytes (in the view, when there is one)
   std::string context;                     // decoded text around the match, same encoding
@@ -75,7 +76,9 @@ struct EvidenceString {
 struct VerdictSignal {
   std::string kind;                        // signal kind (rules/verdict.policy)
   std::string rule;                        // the signal rule that found it
-  std::string text, encoding, view;
+  std::string text;
+  Encoding encoding = Encoding::kBinary;
+  std::string view;
   std::string locator;                     // node of the signal
   std::uint64_t offset = 0;                // in that node
   std::string scope;                       // where it met the finding's label: string, function, record, file, image

@@ -167,7 +167,7 @@ Json finding_json(const Finding& f) {
   for (const auto& s : f.strings) {
     Json js = {{"id", s.id}, {"offset", s.offset}, {"length", s.length},
                {"root_offset", s.root_offset ? Json(*s.root_offset) : Json(nullptr)},
-               {"encoding", s.encoding}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
+               {"encoding", std::string(encoding_name(s.encoding))}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
                {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
                {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}};
     if (s.elf) {
@@ -191,7 +191,7 @@ Json finding_json(const Finding& f) {
     const Verdict& v = *f.verdict;
     Json sigs = Json::array();
     for (const auto& s : v.signals) {
-      sigs.push_back({{"kind", s.kind}, {"rule", s.rule}, {"text", s.text}, {"encoding", s.encoding},
+      sigs.push_back({{"kind", s.kind}, {"rule", s.rule}, {"text", s.text}, {"encoding", std::string(encoding_name(s.encoding))},
                       {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"locator", s.locator},
                       {"offset", s.offset}, {"scope", s.scope},
                       {"function", s.function.empty() ? Json(nullptr) : Json(s.function)},
@@ -256,7 +256,7 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
     const Finding& f = *signals[i].first;
     const EvidenceString& s = *signals[i].second;
     return Json{{"rule", f.ns + "/" + f.rule}, {"signal", f.meta.get_string("signal")}, {"locator", f.locator},
-                {"id", s.id}, {"offset", s.offset}, {"length", s.length}, {"encoding", s.encoding},
+                {"id", s.id}, {"offset", s.offset}, {"length", s.length}, {"encoding", std::string(encoding_name(s.encoding))},
                 {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"text", s.text}, {"hex", s.hex}};
   });
   top.array("nodes", doc.tree.size(), [&](std::size_t i) { return node_with_elf_json(doc, doc.tree.nodes()[i]); });

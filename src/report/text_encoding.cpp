@@ -2,24 +2,13 @@
 
 #include <iconv.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <vector>
 
 namespace fwscan {
 namespace {
-
-// True when `token` is one of the '_'-separated parts of the string id ("$ctx_gbk_face").
-bool has_token(std::string_view id, std::string_view token) {
-  std::size_t pos = 0;
-  while (pos <= id.size()) {
-    std::size_t next = id.find('_', pos);
-    if (next == std::string_view::npos) next = id.size();
-    if (id.substr(pos, next - pos) == token) return true;
-    pos = next + 1;
-  }
-  return false;
-}
 
 std::string escape_binary(ByteView bytes) {
   std::string out;
@@ -35,9 +24,51 @@ std::string escape_binary(ByteView bytes) {
   return out;
 }
 
-// Converts with iconv; nullopt-like empty encoding on failure.
-bool iconv_to_utf8(const char* from, ByteView bytes, std::string& out) {
-  iconv_t cd = iconv_open("UTF-8", from);
+const char* iconv_charset(Encoding e) {
+  switch (e) {
+    case Encoding::kGbk: return "GB18030";
+    case Encoding::kBig5: return "BIG5";
+    case Encoding::kUtf16le: return "UTF-16LE";
+    case Encoding::kUtf16be: return "UTF-16BE";
+    default: return nullptr;
+  }
+}
+
+// One converter per charset per thread, opened on first use and kept: opening one per match
+// costs a gconv module load, and unloading it while another thread loads one is a race in ld.so
+// that sanitisers report.
+class Converters {
+ public:
+  ~Converters() {
+    for (iconv_t cd : cds_) {
+      if (cd != kNone) iconv_close(cd);
+    }
+  }
+  iconv_t get(Encoding e) {
+    const auto i = static_cast<std::size_t>(e);
+    if (i >= cds_.size()) return kNone;
+    if (!tried_[i]) {
+      tried_[i] = true;
+      if (const char* cs = iconv_charset(e)) cds_[i] = iconv_open("UTF-8", cs);
+    }
+    if (cds_[i] != kNone) iconv(cds_[i], nullptr, nullptr, nullptr, nullptr);  // reset the shift state
+    return cds_[i];
+  }
+
+ private:
+  static inline const iconv_t kNone = reinterpret_cast<iconv_t>(-1);  // NOLINT: iconv's error value
+  std::array<iconv_t, std::size(kAllEncodings)> cds_ = [] {
+    std::array<iconv_t, std::size(kAllEncodings)> a{};
+    a.fill(kNone);
+    return a;
+  }();
+  std::array<bool, std::size(kAllEncodings)> tried_{};
+};
+
+// Converts with iconv; false when the charset is unknown or the bytes are not in it.
+bool iconv_to_utf8(Encoding from, ByteView bytes, std::string& out) {
+  thread_local Converters converters;
+  iconv_t cd = converters.get(from);
   if (cd == reinterpret_cast<iconv_t>(-1)) return false;  // NOLINT: iconv's error value
   std::vector<char> in(bytes.begin(), bytes.end());
   std::vector<char> buf(bytes.size() * 4 + 16);
@@ -46,7 +77,6 @@ bool iconv_to_utf8(const char* from, ByteView bytes, std::string& out) {
   char* outp = buf.data();
   std::size_t outleft = buf.size();
   const std::size_t rc = iconv(cd, &inp, &inleft, &outp, &outleft);
-  iconv_close(cd);
   if (rc == static_cast<std::size_t>(-1) && errno != EINVAL) return false;
   out.assign(buf.data(), buf.size() - outleft);
   if (inleft > 0) out += escape_binary(bytes.subspan(bytes.size() - inleft));  // a cut character
@@ -85,19 +115,19 @@ std::string to_hex(ByteView bytes) {
   return out;
 }
 
-std::string context_text(ByteView data, std::uint64_t offset, std::uint64_t length, const std::string& encoding,
+std::string context_text(ByteView data, std::uint64_t offset, std::uint64_t length, Encoding encoding,
                          std::size_t radius) {
   if (offset > data.size()) return {};
   const std::uint64_t end_match = std::min<std::uint64_t>(offset + length, data.size());
   std::uint64_t begin = offset > radius ? offset - radius : 0;
   std::uint64_t end = std::min<std::uint64_t>(end_match + radius, data.size());
   // Stay inside the enclosing string: stop at NUL, CR or LF (a UTF-16 code unit for UTF-16).
-  const bool wide = encoding == "utf-16le" || encoding == "utf-16be";
+  const bool wide = is_utf16(encoding);
   auto is_stop = [&](std::uint64_t i) {
     if (wide) {
       if (i + 1 >= data.size()) return true;
-      const std::uint16_t u = encoding == "utf-16le" ? static_cast<std::uint16_t>(data[i] | (data[i + 1] << 8))
-                                                     : static_cast<std::uint16_t>((data[i] << 8) | data[i + 1]);
+      const std::uint16_t u = encoding == Encoding::kUtf16le ? static_cast<std::uint16_t>(data[i] | (data[i + 1] << 8))
+                                                            : static_cast<std::uint16_t>((data[i] << 8) | data[i + 1]);
       return u == 0 || u == '\n' || u == '\r';
     }
     return data[i] == 0 || data[i] == '\n' || data[i] == '\r';
@@ -110,12 +140,10 @@ std::string context_text(ByteView data, std::uint64_t offset, std::uint64_t leng
   for (std::uint64_t i = end_match; i + (unit - 1) < end; i += unit) {
     if (is_stop(i)) { end = i; break; }
   }
-  std::string suffix;
-  if (encoding == "utf-16le" || encoding == "utf-16be") {
+  if (wide) {
     if ((offset - begin) % 2 != 0) ++begin;
     if ((end - begin) % 2 != 0) --end;
-    suffix = encoding == "utf-16le" ? "_utf16le" : "_utf16be";
-  } else if (encoding == "gbk" || encoding == "big5") {
+  } else if (encoding == Encoding::kGbk || encoding == Encoding::kBig5) {
     // Double-byte encodings: resynchronise at an ASCII byte so no character is split.
     std::uint64_t b = begin;
     while (b < offset && data[b] >= 0x80) ++b;
@@ -123,13 +151,12 @@ std::string context_text(ByteView data, std::uint64_t offset, std::uint64_t leng
     std::uint64_t e = end;
     while (e > end_match && data[e - 1] >= 0x80) --e;
     end = e;
-    suffix = encoding == "gbk" ? "_gbk" : "_big5";
-  } else if (encoding == "utf-8") {
+  } else if (encoding == Encoding::kUtf8) {
     while (begin < offset && (data[begin] & 0xC0) == 0x80) ++begin;
     while (end > end_match && end < data.size() && (data[end] & 0xC0) == 0x80) --end;
   }
-  DecodedText t = decode_match_text(suffix, data.subspan(begin, end - begin));
-  if (encoding == "utf-8" && t.encoding == "binary") {
+  DecodedText t = decode_text(encoding, data.subspan(begin, end - begin));
+  if (encoding == Encoding::kUtf8 && t.encoding == Encoding::kBinary) {
     // Mixed binary around a UTF-8 string: keep the printable parts.
     t.text.clear();
     const std::string_view chars = as_chars(data.subspan(begin, end - begin));
@@ -157,29 +184,24 @@ std::string context_text(ByteView data, std::uint64_t offset, std::uint64_t leng
   return squeezed;
 }
 
-DecodedText decode_match_text(std::string_view id, ByteView bytes) {
+DecodedText decode_text(std::optional<Encoding> hint, ByteView bytes) {
   std::string out;
-  if (has_token(id, "gbk") || has_token(id, "gb18030")) {
-    if (iconv_to_utf8("GB18030", bytes, out)) return {"gbk", out};
-  } else if (has_token(id, "big5")) {
-    if (iconv_to_utf8("BIG5", bytes, out)) return {"big5", out};
-  } else if (has_token(id, "utf16le") || has_token(id, "wide")) {
-    if (iconv_to_utf8("UTF-16LE", bytes, out)) return {"utf-16le", out};
-  } else if (has_token(id, "utf16be")) {
-    if (iconv_to_utf8("UTF-16BE", bytes, out)) return {"utf-16be", out};
-  }
+  if (hint && iconv_charset(*hint) != nullptr && iconv_to_utf8(*hint, bytes, out)) return {*hint, out};
   const std::string_view chars = as_chars(bytes);
   bool ascii = true;
   for (std::uint8_t b : bytes) ascii = ascii && b >= 0x20 && b < 0x7F;
-  if (ascii) return {"ascii", std::string(chars)};
-  if (is_valid_utf8(chars)) return {"utf-8", std::string(chars)};
-  // ASCII interleaved with NULs: UTF-16LE text from a `wide` string.
+  if (ascii) return {Encoding::kAscii, std::string(chars)};
+  // ASCII interleaved with NULs: UTF-16LE text from a `wide` string. (It is valid UTF-8 too, so
+  // this test comes first.)
   if (bytes.size() >= 4 && bytes.size() % 2 == 0) {
     bool wide = true;
-    for (std::size_t i = 1; i < bytes.size(); i += 2) wide = wide && bytes[i] == 0;
-    if (wide && iconv_to_utf8("UTF-16LE", bytes, out)) return {"utf-16le", out};
+    for (std::size_t i = 0; i < bytes.size(); i += 2) wide = wide && bytes[i] >= 0x20 && bytes[i] < 0x7F && bytes[i + 1] == 0;
+    if (wide && iconv_to_utf8(Encoding::kUtf16le, bytes, out)) return {Encoding::kUtf16le, out};
   }
-  return {"binary", escape_binary(bytes)};
+  if (is_valid_utf8(chars)) return {Encoding::kUtf8, std::string(chars)};
+  return {Encoding::kBinary, escape_binary(bytes)};
 }
+
+DecodedText decode_match_text(std::string_view id, ByteView bytes) { return decode_text(encoding_of_string_id(id), bytes); }
 
 }  // namespace fwscan

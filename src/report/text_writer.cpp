@@ -92,7 +92,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
         for (const auto& s : f.strings) {
           out << fmt::format("  {} @{}{}: \"{}\" ({}{})\n", T(s.id), hex_u64(s.offset),
                              s.root_offset ? fmt::format(" (input offset {})", hex_u64(*s.root_offset)) : "",
-                             T(short_text(s.text)), T(s.encoding), s.view.empty() ? "" : ", " + T(s.view) + " view");
+                             T(short_text(s.text)), std::string(encoding_name(s.encoding)), s.view.empty() ? "" : ", " + T(s.view) + " view");
           if (!s.source.empty()) out << "       source: " << T(short_text(s.source, 100)) << "\n";
           if (!s.context.empty() && s.context != s.text) out << "       context: " << T(short_text(s.context, 120)) << "\n";
           if (s.elf) {

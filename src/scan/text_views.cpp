@@ -341,8 +341,11 @@ std::vector<DecodedView> transcode_views(ByteView data, double entropy) {
   if (data.size() < 4 || entropy > kTranscodeMaxEntropy + 0.4) return views;
   const Segments segments = text_segments(data);
   std::array<DecodedView, 4> v;
-  const std::array<const char*, 4> names = {"gbk", "big5", "utf-16le", "utf-16be"};
-  for (std::size_t i = 0; i < 4; ++i) v[i].name = v[i].encoding = names[i];
+  const std::array<Encoding, 4> encodings = {Encoding::kGbk, Encoding::kBig5, Encoding::kUtf16le, Encoding::kUtf16be};
+  for (std::size_t i = 0; i < 4; ++i) {
+    v[i].encoding = encodings[i];
+    v[i].name = std::string(encoding_name(encodings[i]));
+  }
   for (const auto& [a, b] : segments.double_byte) {
     double_byte_runs(data, a, b, gbk_table(), v[0]);
     double_byte_runs(data, a, b, big5_table(), v[1]);

@@ -14,12 +14,13 @@
 #include <vector>
 
 #include "core/blob.hpp"
+#include "core/encoding.hpp"
 
 namespace fwscan {
 
 struct DecodedView {
   std::string name;                    // "unescaped", or the source encoding of a transcoding view
-  std::string encoding;                // transcoding views: "gbk", "big5", "utf-16le", "utf-16be"; else ""
+  std::optional<Encoding> encoding;    // transcoding views: GBK, Big5, UTF-16LE or UTF-16BE
   std::vector<std::uint8_t> bytes;
   std::vector<std::uint64_t> origin;   // origin[i] = offset in the original of view byte i; size()+1 entries
   std::uint64_t escapes = 0;           // how many escape sequences were decoded

@@ -79,7 +79,7 @@ bool same_string(const Occ& a, const Occ& b, ByteView bytes, std::uint64_t gap) 
   if (a.begin < b.end && b.begin < a.end) return true;  // overlapping
   const std::uint64_t lo = a.end <= b.begin ? a.end : b.end;
   const std::uint64_t hi = a.end <= b.begin ? b.begin : a.begin;
-  const bool wide = a.ev->encoding.rfind("utf-16", 0) == 0;
+  const bool wide = is_utf16(a.ev->encoding);
   for (std::uint64_t i = lo; i < hi && i < bytes.size(); ++i) {
     const std::uint8_t c = bytes[i];
     if (wide) {
@@ -95,8 +95,8 @@ bool same_string(const Occ& a, const Occ& b, ByteView bytes, std::uint64_t gap) 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
 std::string describe_label(const Occ& o) {
-  std::string enc = o.ev->encoding;
-  if (!o.ev->view.empty() && o.ev->view != o.ev->encoding) enc += ", " + o.ev->view + " view";
+  std::string enc(encoding_name(o.ev->encoding));
+  if (!o.ev->view.empty() && o.ev->view != enc) enc += ", " + o.ev->view + " view";
   return fmt::format("{} ({})", quoted(o.ev->text), enc);
 }
 

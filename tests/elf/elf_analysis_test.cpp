@@ -70,7 +70,7 @@ TEST_CASE("elf: evidence carries the enclosing string, the function and its disa
   REQUIRE(a);
   const std::string label = "非少数民族";  // in the middle of the planted string
   const auto off = find_offset(bytes, label);
-  const ElfLocation loc = (*a)->locate(off, label.size(), "utf-8");
+  const ElfLocation loc = (*a)->locate(off, label.size(), Encoding::kUtf8);
   CHECK(loc.section == ".rodata");
   CHECK(loc.string_text == "是否少数民族：未知，非少数民族，维族");
   CHECK(loc.string_va < loc.va);
@@ -91,7 +91,7 @@ TEST_CASE("elf: a shared object's exported functions that reach the reference ar
     REQUIRE(a);
     CHECK((*a)->summary(10).type == "shared_object");
     const std::string label = "EM_NATION_TYPE_UYGUR";
-    const ElfLocation loc = (*a)->locate(find_offset(bytes, label), label.size(), "ascii");
+    const ElfLocation loc = (*a)->locate(find_offset(bytes, label), label.size(), Encoding::kAscii);
     REQUIRE_FALSE(loc.refs.empty());
     CHECK(loc.refs[0].function == "face_attr_log");
     CHECK(loc.refs[0].exported_via == std::vector<std::string>{"face_attr_log"});

@@ -22,9 +22,11 @@ struct Tally {
   std::vector<std::string> missed, wrong;
 };
 
-std::string encoding_name(const std::string& e) {
-  if (e == "utf-16-le") return "utf-16le";
-  return e;
+// The generator (tools/) spells UTF-16LE as Python does.
+Encoding encoding_of(const std::string& e) {
+  const auto known = encoding_from_name(e == "utf-16-le" ? "utf-16le" : e);
+  REQUIRE(known);
+  return *known;
 }
 
 std::vector<std::uint8_t> unhex(const std::string& h) {
@@ -45,10 +47,10 @@ Tally run_matrix(std::map<std::string, Tally>* per_target) {
     Tally& t = (*per_target)[info["target"].get<std::string>()];
     for (const auto& p : expected["planted"]) {
       auto needle = unhex(p["hex"].get<std::string>());
-      std::string encoding = encoding_name(p["encoding"].get<std::string>());
-      if (encoding == "utf-16le" && (*analysis)->image().big_endian) {  // char16_t literals are native-endian
+      Encoding encoding = encoding_of(p["encoding"].get<std::string>());
+      if (encoding == Encoding::kUtf16le && (*analysis)->image().big_endian) {  // char16_t literals are native-endian
         for (std::size_t i = 0; i + 1 < needle.size(); i += 2) std::swap(needle[i], needle[i + 1]);
-        encoding = "utf-16be";
+        encoding = Encoding::kUtf16be;
       }
       auto it = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end());
       REQUIRE(it != bytes.end());

@@ -133,9 +133,13 @@ TEST_CASE("verdict: transcoding views decode GBK, Big5 and UTF-16 runs with offs
   const std::size_t be = d.size();
   for (std::uint8_t b : {0x4E, 0xBA, 0x81, 0x38, 0x00, 0x00}) d.push_back(b);
   const auto views = transcode_views({d.data(), d.size()}, 4.0);
-  std::map<std::string, const DecodedView*> by;
-  for (const auto& v : views) by[v.encoding] = &v;
-  auto find_in = [&](const std::string& enc, const std::string& text) -> std::pair<std::uint64_t, std::uint64_t> {
+  std::map<Encoding, const DecodedView*> by;
+  for (const auto& v : views) {
+    REQUIRE(v.encoding);
+    CHECK(v.name == encoding_name(*v.encoding));
+    by[*v.encoding] = &v;
+  }
+  auto find_in = [&](Encoding enc, const std::string& text) -> std::pair<std::uint64_t, std::uint64_t> {
     REQUIRE(by.count(enc) == 1);
     const DecodedView& v = *by[enc];
     const std::string s(v.bytes.begin(), v.bytes.end());
@@ -144,15 +148,15 @@ TEST_CASE("verdict: transcoding views decode GBK, Big5 and UTF-16 runs with offs
     REQUIRE(at != std::string::npos);
     return v.original_range(at, text.size());
   };
-  CHECK(find_in("gbk", "x=维族") == pair(0, 6));
-  CHECK(find_in("big5", "維族") == pair(7, 11));
-  CHECK(find_in("utf-16le", "维族") == pair(le, le + 4));
-  CHECK(find_in("utf-16be", "人脸") == pair(be, be + 4));
+  CHECK(find_in(Encoding::kGbk, "x=维族") == pair(0, 6));
+  CHECK(find_in(Encoding::kBig5, "維族") == pair(7, 11));
+  CHECK(find_in(Encoding::kUtf16le, "维族") == pair(le, le + 4));
+  CHECK(find_in(Encoding::kUtf16be, "人脸") == pair(be, be + 4));
   // Plain ASCII and UTF-8 text is scanned as it is: no view repeats it.
   const std::string text = "plain ascii text, 维族 in UTF-8, and more ascii text";
   for (const auto& v : transcode_views(view_of(text), 4.0)) {
     const std::string s(v.bytes.begin(), v.bytes.end());
-    INFO(v.encoding << ": " << s);
+    INFO(v.name << ": " << s);
     CHECK(s.find("ascii text") == std::string::npos);
   }
   // Compressed or encrypted data has no text views.
@@ -261,7 +265,7 @@ TEST_CASE("verdict: scopes raise, benign context explains, every finding says wh
     const Finding* f = only(doc, "ETHN_Minority_Classification_Attribute");
     REQUIRE(f != nullptr);
     CHECK(f->severity == RuleSeverity::kHigh);
-    CHECK(f->strings[0].encoding == "utf-16le");
+    CHECK(f->strings[0].encoding == Encoding::kUtf16le);
     CHECK(f->strings[0].offset == 2 + 2 * 6);
     CHECK(f->strings[0].length == 8);
     CHECK(f->strings[0].hex == "2f662654f47ecf65");
