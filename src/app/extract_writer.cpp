@@ -74,10 +74,6 @@ std::vector<std::string> join(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-std::string step_dir_name(const std::string& handler, std::uint64_t offset) {
-  return handler + "@" + hex_u64(offset);
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> safe_components(std::string_view entry) {
@@ -125,14 +121,14 @@ Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesyste
     auto pdir = node_dir.find(parent.id);
     if (pdir == node_dir.end()) continue;  // parent was refused
     if (n.kind == NodeKind::kChunk) {
-      auto dir = join(pdir->second, {step_dir_name(n.step.handler, n.step.offset)});
+      auto dir = join(pdir->second, {step_text(n.step.handler, n.step.offset)});
       node_dir[n.id] = dir;
       continue;
     }
     // Entry: lives in its chunk's folder. A chunk node is that folder already; a node
     // identified as a whole gets "<handler>@0x0".
     std::vector<std::string> chunk_dir = pdir->second;
-    if (parent.kind != NodeKind::kChunk) chunk_dir.push_back(step_dir_name(n.step.handler, 0));
+    if (parent.kind != NodeKind::kChunk) chunk_dir.push_back(step_text(n.step.handler, 0));
     auto parts = safe_components(n.step.entry);
     if (!parts) {
       refuse(n, DiagCode::kPathRefused, "entry '" + n.step.entry + "' not written: " + parts.error().message);

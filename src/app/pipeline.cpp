@@ -72,7 +72,7 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   // unpacked and scanned whole, whatever the first held (content shared between the two is
   // reported as shared, Finding::shared_with).
   Unpacker unpacker(registry_, options_.limits, &pool_);
-  in.root = unpacker.unpack(std::move(blob), name, tree_, same == 0 ? "" : "#" + std::to_string(same + 1));
+  in.root = unpacker.unpack(std::move(blob), name, tree_, static_cast<unsigned>(same + 1));
   doc_.inputs.push_back(std::move(in));
 }
 

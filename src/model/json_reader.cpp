@@ -341,6 +341,26 @@ class Reader {
     return it->second;
   }
 
+  // A node's locator is its parent's with this node's step (docs/locators.md), built the way
+  // model/locator.hpp builds it: a report whose locators disagree with its tree is refused.
+  void check_locator(const NodeRecord& n, const std::string& path) const {
+    const auto parsed = parse_locator(n.locator);
+    if (!parsed) fail(path, "not a locator");
+    if (!n.parent) {
+      if (!parsed->steps.empty()) fail(path, "a root's locator has no step");
+      return;
+    }
+    const NodeRecord& parent = table_.at(*n.parent);
+    if (n.kind == NodeKind::kChunk) {
+      if (n.locator != chunk_locator(parent.locator, n.step.handler, n.step.offset)) {
+        fail(path, "not the parent's locator with this chunk's step");
+      }
+      return;
+    }
+    const std::string chunk = parent.kind == NodeKind::kChunk ? parent.locator : chunk_locator(parent.locator, n.step.handler, 0);
+    if (!entry_repeat(n.locator, chunk, n.step.entry)) fail(path, "not the parent's locator with this entry");
+  }
+
   void read_nodes(const Json& nodes) {
     std::vector<std::pair<std::size_t, std::string>> duplicates;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -382,6 +402,7 @@ class Reader {
       const std::size_t want = n.parent ? table_.provenance(*n.parent).size() + 1 : 1;
       if (prov.size() != want) fail(p + ".provenance", "expected " + std::to_string(want) + " steps");
       n.step = read_step(prov.back(), at(p + ".provenance", prov.size() - 1));
+      check_locator(n, p + ".locator");
       if (jn.contains("coverage")) {
         n.coverage = number(jn, p, "coverage");
         const Json& unk = array(jn, p, "unknown_regions");

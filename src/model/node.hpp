@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "model/locator.hpp"
 #include "unpack/carver.hpp"
 #include "unpack/handler.hpp"
 
@@ -112,8 +113,5 @@ class NodeList {
 
 // The report's nodes: records only, no bytes.
 using NodeTable = NodeList<NodeRecord>;
-
-// Escapes one entry name or root name for use in a locator.
-std::string escape_locator_part(std::string_view raw);
 
 }  // namespace fwscan

@@ -41,19 +41,4 @@ NodeTable ExtractionTree::snapshot() const {
   return table;
 }
 
-std::string escape_locator_part(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (unsigned char c : raw) {
-    if (c < 0x20 || c == 0x7F || c == '%' || c == '@' || c == '#') {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
-
 }  // namespace fwscan

@@ -60,11 +60,11 @@ void Unpacker::prepare(const std::vector<NodeId>& ids, ExtractionTree& tree) {
   for (std::size_t i = 0; i < to_carve.size(); ++i) carved_.emplace(to_carve[i], std::move(results[i]));
 }
 
-NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree, std::string_view root_suffix) {
+NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree, unsigned name_repeat) {
   Node root;
   root.kind = NodeKind::kRoot;
   root.step = {"root", 0, input.size(), std::string(name), ChildOrigin::kCarved};
-  root.locator = escape_locator_part(name) + std::string(root_suffix);
+  root.locator = root_locator(name, name_repeat);
   root.root_offset = 0;
   root.data = std::move(input);
   first_node_ = tree.size();
@@ -125,8 +125,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     node.handler = std::string(h.info().id);
     node.description = c.chunk.description;
     node.confidence = c.chunk.confidence;
-    const std::string chunk_locator = node.locator + "/" + node.handler.value() + "@0x0";
-    run_extract(h, id, chunk_locator, node.root_offset, tree, work);
+    run_extract(h, id, chunk_locator(node.locator, node.handler.value(), 0), node.root_offset, tree, work);
     return;
   }
 
@@ -152,7 +151,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     chunk.depth = parent.depth + 1;
     chunk.kind = NodeKind::kChunk;
     chunk.step = {std::string(h.info().id), c.chunk.offset, c.chunk.size, "", ChildOrigin::kCarved};
-    chunk.locator = parent.locator + "/" + std::string(h.info().id) + "@" + hex_u64(c.chunk.offset);
+    chunk.locator = chunk_locator(parent.locator, h.info().id, c.chunk.offset);
     if (parent.root_offset) chunk.root_offset = *parent.root_offset + c.chunk.offset;
     chunk.data = *parent.data.slice(c.chunk.offset, c.chunk.size);
     chunk.handler = std::string(h.info().id);
@@ -180,7 +179,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
   }
 }
 
-void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_locator,
+void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
                            std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
                            std::vector<NodeId>& work) {
   const std::string hid(handler.info().id);
@@ -229,10 +228,8 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
       break;
     }
     if (child.name.empty()) child.name = "data";
-    std::string locator = chunk_locator + ":" + escape_locator_part(child.name);
-    for (int n = 2; used_locators.count(locator) != 0; ++n) {
-      locator = chunk_locator + ":" + escape_locator_part(child.name) + "#" + std::to_string(n);
-    }
+    std::string locator = entry_locator(chunk_at, child.name);
+    for (unsigned n = 2; used_locators.count(locator) != 0; ++n) locator = entry_locator(chunk_at, child.name, n);
     used_locators.insert(locator);
     const Node& parent = tree.at(chunk_node);
     Node node;

@@ -23,12 +23,12 @@ class Unpacker {
  public:
   Unpacker(const Registry& registry, Limits limits, WorkerPool* pool = nullptr);
   // Unpacks one input into `tree`; returns the root's id. Never fails: damage becomes diagnostics.
-  // `root_suffix` keeps locators unique when several inputs share a name ("#2").
-  NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree, std::string_view root_suffix = {});
+  // `name_repeat` keeps locators unique when several inputs share a name (2 gives "#2").
+  NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree, unsigned name_repeat = 1);
 
  private:
   void process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work);
-  void run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_locator,
+  void run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
                    std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
                    std::vector<NodeId>& work);
 

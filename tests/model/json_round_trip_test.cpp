@@ -130,4 +130,8 @@ TEST_CASE("model: the reader refuses damaged reports and names the JSON path", "
   refused(edited("\"kind\": \"chunk\"", "\"kind\": \"\\u0001chunk\""), "\\x01chunk");
   refused(edited("\"nodes\": ", "\"nodes\": 5, \"x\": "), "$.summary.nodes");
   refused(edited("\"size\": ", "\"size\": -"), ".size");
+  // A locator must be its parent's with the node's own step (model/locator.hpp).
+  refused(edited("\"locator\": \"dirtraversal.tar/tar@0x0:", "\"locator\": \"dirtraversal.tar/tar@0x200:"), "$.nodes[2].locator");
+  refused(edited("\"locator\": \"dirtraversal.tar/tar@0x0:", "\"locator\": \"dirtraversal.tar/zip@0x0:"), "$.nodes[2].locator");
+  refused(edited("\"locator\": \"dirtraversal.tar\"", "\"locator\": \"dirtraversal.tar/tar@0x0\""), "$.nodes[0].locator");
 }
