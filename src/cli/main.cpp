@@ -105,16 +105,17 @@ std::optional<std::vector<const fwscan::ReportWriter*>> pick_writers(const std::
 
 void print_formats(std::ostream& out) {
   const auto& reg = fwscan::Registry::builtin();
-  out << fmt::format("{:<12} {:<12} {}\n", "id", "category", "description");
+  out << fmt::format("{:<12} {:<12} {:<11}{}\n", "id", "category", "does", "description");
   for (std::size_t i = 0; i < reg.size(); ++i) {
     const auto& info = reg.at(i).info();
-    out << fmt::format("{:<12} {:<12} {}\n", info.id, fwscan::category_name(info.category), info.description);
+    out << fmt::format("{:<12} {:<12} {:<11}{}\n", info.id, fwscan::category_name(info.category),
+                       fwscan::support_name(info.support), info.description);
     for (const auto& m : info.magics) {
-      out << fmt::format("{:<25} magic {}{}{}\n", "", m.pattern,
+      out << fmt::format("{:<36} magic {}{}{}\n", "", m.pattern,
                          m.header_offset ? fmt::format(" at +{}", m.header_offset) : "",
                          m.at_start_only ? " (start only)" : "");
     }
-    for (const auto& l : info.limitations) out << fmt::format("{:<25} limitation: {}\n", "", l);
+    for (const auto& l : info.limitations) out << fmt::format("{:<36} limitation: {}\n", "", l);
   }
 }
 
@@ -177,6 +178,8 @@ int main(int argc, char** argv) {
   report->add_flag("-v", report_verbosity, "more detail, as for scan");
 
   auto* formats = app.add_subcommand("formats", "list the formats this build understands");
+  bool formats_markdown = false;
+  formats->add_flag("--markdown", formats_markdown, "as the Markdown page docs/formats.md");
   auto* diagnostics = app.add_subcommand("diagnostics", "list every diagnostic code and its meaning (docs/diagnostics.md)");
 
   std::string check_dir, samples_dir;
@@ -210,7 +213,8 @@ int main(int argc, char** argv) {
       std::cerr << "fwscan: " << limits.passwords.size() << " passwords given; the first " << fwscan::Limits::kMaxPasswords << " are tried\n";
     }
     if (formats->parsed()) {
-      print_formats(std::cout);
+      if (formats_markdown) fwscan::write_formats_reference(std::cout);
+      else print_formats(std::cout);
       return kExitClean;
     }
     if (diagnostics->parsed()) {

@@ -17,6 +17,8 @@ std::string_view category_name(Category c) {
   return "unknown";
 }
 
+std::string_view support_name(Support s) { return s == Support::kRecognised ? "recognised" : "read"; }
+
 std::string_view confidence_name(Confidence c) {
   switch (c) {
     case Confidence::kLow: return "low";

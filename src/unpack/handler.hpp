@@ -29,6 +29,13 @@ struct Magic {
   bool at_start_only = false;      // weak magics: only at node offset 0
 };
 
+// What a handler does with what it identifies.
+enum class Support : std::uint8_t {
+  kRead,        // extracts the contents (or, for media, carves the exact extent)
+  kRecognised,  // names the format and its extent, reads nothing: an `unsupported` diagnostic says so
+};
+std::string_view support_name(Support s);
+
 struct HandlerInfo {
   std::string_view id;             // unique, stable, [a-z0-9_]+
   Category category;
@@ -36,6 +43,7 @@ struct HandlerInfo {
   std::span<const Magic> magics;
   std::span<const std::string_view> references;
   std::span<const std::string_view> limitations;
+  Support support = Support::kRead;
 };
 
 struct Chunk {

@@ -70,8 +70,8 @@ const std::map<std::string, std::string>& no_length() {
        "avm_fake_squashfs: a fixed header, then the image to the end"},
       {"fact_extractor/fact_extractor/plugins/unpacking/patool/test/data/test.tar.Z",
        "compress (LZW): no end marker, appended bytes decode as codes and the stream fails"},
-      {"fact_extractor/fact_extractor/plugins/unpacking/patool/test/data/test.zpaq", "unsupported: ZPAQ recognised, extent unknown"},
-      {"fact_extractor/fact_extractor/plugins/unpacking/stuffit/test/data/test.sitx", "unsupported: StuffIt X recognised, extent unknown"},
+      {"fact_extractor/fact_extractor/plugins/unpacking/patool/test/data/test.zpaq", "zpaq: recognised, not read, extent unknown"},
+      {"fact_extractor/fact_extractor/plugins/unpacking/stuffit/test/data/test.sitx", "stuffitx: recognised, not read, extent unknown"},
       // Open gap, not a format property: alone this damaged zip is no zip (its entry runs past
       // the end); the appended bytes make the entry fit, the zip chunk then covers them and its
       // CRC fails. A chunk whose extraction finds damage still hides the bytes it claimed.
