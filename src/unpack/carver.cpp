@@ -54,6 +54,7 @@ CarveResult carve(ByteView node, const Registry& registry, const Limits& limits)
   CarveResult result;
   const std::vector<MagicHit> hits = registry.magic_index().find(node);
   std::uint64_t covered_end = 0;  // end of the last accepted chunk
+  NodeMemo memo;
   std::size_t i = 0;
   while (i < hits.size()) {
     const std::uint64_t start = hits[i].chunk_start;
@@ -72,7 +73,7 @@ CarveResult carve(ByteView node, const Registry& registry, const Limits& limits)
       const Handler& h = registry.at(hits[k].handler);
       std::optional<Chunk> chunk;
       try {
-        chunk = h.identify(node, start);
+        chunk = h.identify_in(node, start, memo);
       } catch (const std::exception& e) {
         result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError,
                                       std::string("identify threw: ") + e.what(),

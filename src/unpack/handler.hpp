@@ -112,6 +112,30 @@ class ExtractContext {
   Budget& budget_;
 };
 
+// What identify() learns about a whole node and may reuse at every other candidate start in the
+// same node: an index of the node's end records, say, so that a flood of start signatures costs
+// one pass over the node and not one per signature. The carver keeps one per carve of a node,
+// used by one thread; what a handler stores is a function of the node's bytes alone, so
+// identify() stays pure (its result depends on the node and the start only).
+class NodeMemo {
+ public:
+  // The value stored under `key`, made by `make()` on first use. Keys are string constants
+  // owned by the handler that uses them ("zip.eocd").
+  template <class T, class Make>
+  const T& get(std::string_view key, Make&& make) {
+    for (const auto& [k, v] : slots_) {
+      if (k == key) return *static_cast<const T*>(v.get());
+    }
+    auto value = std::make_shared<T>(make());
+    const T& ref = *value;
+    slots_.emplace_back(key, std::move(value));
+    return ref;
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::shared_ptr<const void>>> slots_;
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
@@ -119,6 +143,9 @@ class Handler {
   // `start` is the candidate chunk start in `node` (magic hit minus its header_offset).
   // Cheap; nullopt for "not mine"; must return the exact extent.
   virtual std::optional<Chunk> identify(ByteView node, std::uint64_t start) const = 0;
+  // identify() with the node's memo; the carver calls this one. A handler whose identify would
+  // search the node beyond the chunk (for an end record) overrides it to search once per node.
+  virtual std::optional<Chunk> identify_in(ByteView node, std::uint64_t start, NodeMemo&) const { return identify(node, start); }
   // `chunk` is exactly the identified extent. May return a partial Extraction.
   virtual Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const = 0;
 };

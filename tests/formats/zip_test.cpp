@@ -1,8 +1,11 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
+
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
+#include "formats/common/zip_support.hpp"
 #include "unpack/registry.hpp"
 
 using namespace fwscan;
@@ -136,4 +139,95 @@ TEST_CASE("zip: fact_extractor's password sample opens with its password", "[for
   REQUIRE(std::string(as_chars(f3->data.bytes())) == "The third test file!");
   const Unpacked locked = unpack_path(p);
   REQUIRE(node_at(locked, "test_password.zip/zip@0x0:get_files_test/generic folder/test file 3_.txt")->meta.kind == EntryKind::kOther);
+}
+
+namespace {
+
+// The end-record search written plainly, per start (what find_zip_extent did before its index):
+// the first record after the local header whose central directory sits where it says, relative
+// to this start; or a ZIP64 record with its locator; or an empty central directory.
+std::optional<std::uint64_t> reference_zip_end(ByteView at) {
+  const auto u16 = [&](std::uint64_t o) { return static_cast<std::uint64_t>(at[o] | (at[o + 1] << 8)); };
+  const auto u32 = [&](std::uint64_t o) { return u16(o) | (u16(o + 2) << 16); };
+  const auto sig = [&](std::uint64_t o, const char* s) { return o + 4 <= at.size() && std::memcmp(at.data() + o, s, 4) == 0; };
+  if (at.size() < 30 || u16(26) == 0 || (u16(4) & 0xFF) > 100) return std::nullopt;
+  for (std::uint64_t e = 30; e + 22 <= at.size(); ++e) {
+    if (!sig(e, "PK\x05\x06")) continue;
+    const std::uint64_t total = u16(e + 10), cd_size = u32(e + 12), cd_off = u32(e + 16), comment = u16(e + 20);
+    const bool zip64 = cd_off == 0xFFFFFFFFU || cd_size == 0xFFFFFFFFU;
+    const bool ok = zip64 ? sig(e - 20, "PK\x06\x07") : (cd_off + cd_size == e && sig(cd_off, "PK\x01\x02"));
+    if (ok || (total == 0 && cd_size == 0)) return std::min<std::uint64_t>(e + 22 + comment, at.size());
+  }
+  return std::nullopt;
+}
+
+// A one-entry zip ("a" holding "abc") with `comment` bytes of comment.
+void one_entry_zip(ByteBuilder& b, std::uint16_t comment = 0) {
+  const std::size_t start = b.size();
+  b.str("PK\x03\x04").u16le(20).u16le(0).u16le(0).u32le(0).u32le(0).u32le(3).u32le(3).u16le(1).u16le(0).str("a").str("abc");
+  const std::size_t cd = b.size() - start;
+  b.str("PK\x01\x02").u16le(20).u16le(20).u16le(0).u16le(0).u32le(0).u32le(0).u32le(3).u32le(3).u16le(1)
+      .u16le(0).u16le(0).u16le(0).u16le(0).u32le(0).u32le(0).str("a");
+  const std::size_t cd_size = b.size() - start - cd;
+  b.str("PK\x05\x06").u16le(0).u16le(0).u16le(1).u16le(1).u32le(static_cast<std::uint32_t>(cd_size))
+      .u32le(static_cast<std::uint32_t>(cd)).u16le(comment).fill('c', comment);
+}
+
+}  // namespace
+
+TEST_CASE("zip: end records are indexed once per node and agree with the plain search at every start",
+          "[formats][zip][hostile]") {
+  // Local-header signatures by the thousand (each a candidate start), three real zips among
+  // them, records that fit no start, a ZIP64 record with its locator and an empty directory.
+  ByteBuilder b;
+  for (int i = 0; i < 4000; ++i) b.str("PK\x03\x04");
+  one_entry_zip(b);
+  for (int i = 0; i < 500; ++i) b.str("PK\x03\x04").u32le(0x01010101);
+  one_entry_zip(b, 9);
+  b.str("PK\x05\x06").u16le(0).u16le(0).u16le(1).u16le(1).u32le(40).u32le(7).u16le(0);  // points nowhere
+  for (int i = 0; i < 500; ++i) b.str("PK\x03\x04");
+  b.str("PK\x06\x07").fill(0, 16).str("PK\x05\x06").u16le(0).u16le(0).u16le(1).u16le(1).u32le(0xFFFFFFFFU).u32le(0xFFFFFFFFU).u16le(0);
+  for (int i = 0; i < 300; ++i) b.str("PK\x03\x04");
+  b.str("PK\x05\x06").fill(0, 18);  // an empty central directory
+  one_entry_zip(b);
+  b.fill(0, 64);
+  const ByteView node = b.view();
+  NodeMemo memo;
+  std::size_t starts = 0, found = 0;
+  for (std::uint64_t s = 0; s + 4 <= node.size(); ++s) {
+    if (std::memcmp(node.data() + s, "PK\x03\x04", 4) != 0) continue;
+    ++starts;
+    const auto want = reference_zip_end(node.subspan(s));
+    const auto got = find_zip_extent(node, s, memo);
+    INFO("start " << s);
+    if (want) {
+      REQUIRE(got);
+      CHECK(got->complete);
+      CHECK(got->size == *want);
+      ++found;
+    } else if (got) {
+      CHECK_FALSE(got->complete);  // no record: the local-header walk, as before
+    }
+  }
+  CHECK(starts > 5000);
+  CHECK(found > 1000);  // the ZIP64 and empty records fit every start before them
+  // The carver, with one memo per node, finds zips where they were put among the signatures
+  // (without the records above, which fit every start before them and so claim the flood).
+  ByteBuilder c;
+  std::vector<std::size_t> at;
+  for (int k = 0; k < 3; ++k) {
+    for (int i = 0; i < 3000; ++i) c.str("PK\x03\x04");
+    c.fill(0xFF, 64);  // so that the last signature's header fields are not the zip's own
+    at.push_back(c.size());
+    one_entry_zip(c, static_cast<std::uint16_t>(k));
+  }
+  const Unpacked doc = unpack_bytes(c.data(), "flood.bin");
+  for (std::size_t z : at) {
+    INFO("zip at " << z);
+    const Node* n = nullptr;
+    for (const auto& x : doc.tree.nodes()) {
+      if (x.handler == std::string("zip") && x.step.offset == z && x.kind == NodeKind::kChunk) n = &x;
+    }
+    CHECK(n != nullptr);
+  }
 }

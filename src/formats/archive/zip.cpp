@@ -20,7 +20,12 @@ class ZipHandler final : public Handler {
   const HandlerInfo& info() const override { return kInfo; }
 
   std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
-    auto z = find_zip_extent(node.subspan(start));
+    NodeMemo memo;
+    return identify_in(node, start, memo);
+  }
+
+  std::optional<Chunk> identify_in(ByteView node, std::uint64_t start, NodeMemo& memo) const override {
+    auto z = find_zip_extent(node, start, memo);
     if (!z) return std::nullopt;
     return Chunk{start, z->size, z->complete ? Confidence::kHigh : Confidence::kLow,
                  "ZIP archive, " + std::to_string(z->entries) + " entries" +

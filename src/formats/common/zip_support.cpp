@@ -6,40 +6,88 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 #include "core/reader.hpp"
 
 namespace fwscan {
 
-std::optional<ZipExtent> find_zip_extent(ByteView at) {
-  constexpr std::uint64_t kEocdSize = 22;
+namespace {
+
+constexpr std::uint64_t kEocdSize = 22;
+constexpr std::uint64_t kLocalHeaderSize = 30;
+
+struct Eocd {
+  std::uint64_t at = 0;    // offset of the record in the node
+  std::uint64_t end = 0;   // end of the record and its comment, clamped to the node
+  std::uint16_t total = 0;
+};
+
+// Every end-of-central-directory record of a node, by the archive start it is consistent with.
+struct EocdIndex {
+  // Classic records: cd_offset + cd_size is where the record sits relative to the archive start,
+  // and the central directory starts with "PK\1\2": so each implies one start. Sorted by `at`.
+  std::unordered_map<std::uint64_t, std::vector<Eocd>> by_start;
+  // Records consistent with any start before them: ZIP64 ones (their locator is 20 bytes before)
+  // and empty central directories. Sorted by `at`.
+  std::vector<Eocd> any_start;
+};
+
+EocdIndex index_eocds(ByteView node) {
+  EocdIndex ix;
+  static constexpr char kSig[] = "PK\x05\x06";
+  const char* base = reinterpret_cast<const char*>(node.data());  // NOLINT: byte search
+  for (std::uint64_t from = 0; from + kEocdSize <= node.size();) {
+    const void* hit = memmem(base + from, node.size() - from, kSig, 4);
+    if (hit == nullptr) break;
+    const auto e = static_cast<std::uint64_t>(static_cast<const char*>(hit) - base);
+    from = e + 1;
+    const auto total = load_le16(node, e + 10);
+    const auto cd_size = load_le32(node, e + 12);
+    const auto cd_off = load_le32(node, e + 16);
+    const auto comment = load_le16(node, e + 20);
+    if (!total || !cd_size || !cd_off || !comment) break;  // a record cut by the end of the node
+    const Eocd rec{e, std::min<std::uint64_t>(e + kEocdSize + *comment, node.size()), *total};
+    const bool zip64 = *cd_off == 0xFFFFFFFFU || *cd_size == 0xFFFFFFFFU;
+    if ((zip64 && e >= 20 && has_bytes_at(node, e - 20, "PK\x06\x07")) || (*total == 0 && *cd_size == 0)) {
+      ix.any_start.push_back(rec);
+      continue;
+    }
+    if (zip64) continue;
+    const std::uint64_t span = std::uint64_t{*cd_off} + *cd_size;
+    if (span > e) continue;
+    const std::uint64_t start = e - span;
+    if (has_bytes_at(node, start + *cd_off, "PK\x01\x02")) ix.by_start[start].push_back(rec);
+  }
+  return ix;
+}
+
+}  // namespace
+
+std::optional<ZipExtent> find_zip_extent(ByteView node, std::uint64_t start, NodeMemo& memo) {
+  if (start > node.size()) return std::nullopt;
+  const ByteView at = node.subspan(start);
   // Validate the first local header's fixed fields: version and name length.
   auto name_len = load_le16(at, 26);
   auto extra_len = load_le16(at, 28);
   auto version = load_le16(at, 4);
   if (!name_len || !extra_len || !version || *name_len == 0 || (*version & 0xFF) > 100) return std::nullopt;
-  // Search for an end-of-central-directory record consistent with this start.
-  static constexpr char kEocd[] = "PK\x05\x06";
-  const char* base = reinterpret_cast<const char*>(at.data());  // NOLINT: byte search
-  std::uint64_t from = 30;
-  while (from + kEocdSize <= at.size()) {
-    const void* hit = memmem(base + from, at.size() - from, kEocd, 4);
-    if (hit == nullptr) break;
-    const auto e = static_cast<std::uint64_t>(static_cast<const char*>(hit) - base);
-    from = e + 1;
-    auto cd_size = load_le32(at, e + 12);
-    auto cd_off = load_le32(at, e + 16);
-    auto comment = load_le16(at, e + 20);
-    auto total = load_le16(at, e + 10);
-    if (!cd_size || !cd_off || !comment || !total) break;
-    const bool zip64 = *cd_off == 0xFFFFFFFFU || *cd_size == 0xFFFFFFFFU;
-    const bool consistent = zip64 ? (e >= 20 && has_bytes_at(at, e - 20, "PK\x06\x07"))
-                                  : (std::uint64_t{*cd_off} + *cd_size == e &&
-                                     has_bytes_at(at, *cd_off, "PK\x01\x02"));
-    if (!consistent && !(*total == 0 && *cd_size == 0)) continue;
-    const std::uint64_t end = std::min<std::uint64_t>(e + kEocdSize + *comment, at.size());
-    return ZipExtent{end, true, *total};
+  // The first end-of-central-directory record after the local header that is consistent with
+  // this start.
+  const EocdIndex& ix = memo.get<EocdIndex>("zip.eocd", [&] { return index_eocds(node); });
+  const std::uint64_t first = start + kLocalHeaderSize;
+  const Eocd* best = nullptr;
+  auto first_after = [&](const std::vector<Eocd>& v) -> const Eocd* {
+    auto it = std::lower_bound(v.begin(), v.end(), first, [](const Eocd& r, std::uint64_t o) { return r.at < o; });
+    return it == v.end() ? nullptr : &*it;
+  };
+  best = first_after(ix.any_start);
+  if (auto m = ix.by_start.find(start); m != ix.by_start.end()) {
+    const Eocd* r = first_after(m->second);
+    if (r != nullptr && (best == nullptr || r->at < best->at)) best = r;
   }
+  if (best != nullptr) return ZipExtent{best->end - start, true, best->total};
   // No EOCD: walk local headers to the last complete entry.
   ZipExtent z;
   std::uint64_t pos = 0;

@@ -13,8 +13,15 @@ struct ZipExtent {
   std::uint32_t entries = 0;     // from the EOCD when complete, else local headers walked
 };
 
-// `at` starts at a local file header (its signature is not checked: vendors patch it).
-std::optional<ZipExtent> find_zip_extent(ByteView at);
+// The chunk that starts at `start` of `node` with a local file header (its signature is not
+// checked: vendors patch it). The end-of-central-directory records of the node are indexed once
+// per node in `memo`, each by the one start its central-directory offset and size imply, so a
+// node full of local-header signatures costs one pass and not one per signature.
+std::optional<ZipExtent> find_zip_extent(ByteView node, std::uint64_t start, NodeMemo& memo);
+inline std::optional<ZipExtent> find_zip_extent(ByteView at) {
+  NodeMemo memo;
+  return find_zip_extent(at, 0, memo);
+}
 
 enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660, kCab, kRar, kXar, kLha };
 

@@ -28,7 +28,12 @@ class XmZipHandler final : public Handler {
   const HandlerInfo& info() const override { return kInfo; }
 
   std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
-    auto z = find_zip_extent(node.subspan(start));
+    NodeMemo memo;
+    return identify_in(node, start, memo);
+  }
+
+  std::optional<Chunk> identify_in(ByteView node, std::uint64_t start, NodeMemo& memo) const override {
+    auto z = find_zip_extent(node, start, memo);
     if (!z || !has_install_desc(node.subspan(start, z->size))) return std::nullopt;
     return Chunk{start, z->size, z->complete ? Confidence::kHigh : Confidence::kLow,
                  "XiongMai firmware (ZIP with InstallDesc), " + std::to_string(z->entries) + " entries"};
