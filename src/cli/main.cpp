@@ -197,8 +197,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitClean : kExitError;
+    // --help and --version: CLI11's own text, which quotes no argument.
+    if (e.get_exit_code() == 0) return app.exit(e) == 0 ? kExitClean : kExitError;
+    // A usage error quotes the argument it refuses (a file name, a value): sanitised, like
+    // every other input-derived text that reaches a terminal.
+    std::cerr << fwscan::terminal_safe(e.what()) << "\nRun with --help for more information.\n";
+    return kExitError;
   }
 
   try {

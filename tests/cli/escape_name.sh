@@ -15,3 +15,10 @@ for cmd in "scan" "scan -vv" "identify" "extract -o $d/x"; do
   if LC_ALL=C grep -Eq "$bad" "$d/out.txt"; then echo "raw control bytes from: fwscan $cmd"; exit 1; fi
 done
 "$fw" identify "$d/$name" | grep -q 'fw%1B\]0;pwned%07\\u202E%1B\[2J\.dav'
+# Usage errors quote the argument they refuse: a missing file, a bad value.
+for args in "scan $d/missing$name" "scan --max-depth $name $d/$name" "report $d/missing$name"; do
+  # shellcheck disable=SC2086  # $args is a subcommand and its arguments
+  "$fw" $args > "$d/out.txt" 2>&1
+  if LC_ALL=C grep -Eq "$bad" "$d/out.txt"; then echo "raw control bytes from usage error: fwscan $args"; exit 1; fi
+  grep -q 'missing\|max-depth\|Could not convert\|does not exist' "$d/out.txt" || { echo "no usage error from: fwscan $args"; cat "$d/out.txt"; exit 1; }
+done
