@@ -78,6 +78,20 @@ NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree,
   return root_id;
 }
 
+void Unpacker::share_storage(const std::vector<NodeId>& ids, ExtractionTree& tree) {
+  for (NodeId id : ids) {
+    Node& n = tree.at(id);
+    if (!n.is_content() || n.size() == 0 || n.step.origin != ChildOrigin::kDecoded) continue;  // a slice shares already
+    if (!n.hashed) {
+      n.sha256 = sha256_hex(n.data.bytes());
+      n.entropy = shannon_entropy(n.data.bytes());
+      n.hashed = true;
+    }
+    auto [it, inserted] = stored_.emplace(n.sha256, id);
+    if (!inserted) n.data = tree.at(it->second).data;  // the same bytes: this copy is freed now
+  }
+}
+
 void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work) {
   {
     Node& node = tree.at(id);
@@ -247,6 +261,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
     created.push_back(tree.add(std::move(node)));
   }
   prepare(created, tree);
+  share_storage(created, tree);
   // Depth-first, in the handler's order: push in reverse.
   for (auto it = created.rbegin(); it != created.rend(); ++it) work.push_back(*it);
 }

@@ -41,6 +41,11 @@ class Unpacker {
   WorkerPool* pool_;
   std::unordered_map<NodeId, CarveResult> carved_;  // prepared, not yet walked
   Budget budget_;
+  // Content-addressed storage: a decoded child whose bytes an earlier decoded node holds shares
+  // that node's storage the moment it is made, so 64 identical members cost their bytes once.
+  // Only memory changes: which node is a duplicate of which is still the walk's decision.
+  void share_storage(const std::vector<NodeId>& ids, ExtractionTree& tree);
+  std::unordered_map<std::string, NodeId> stored_;  // sha256 -> first decoded node with those bytes
   std::map<std::string, NodeId> seen_;  // sha256 -> first node (of this unpacker's inputs)
   std::size_t first_node_ = 0;          // id of the input's root: max_nodes counts from there
 };

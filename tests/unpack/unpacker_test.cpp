@@ -2,6 +2,11 @@
 #include "support/test_support.hpp"
 #include "unpack/extraction_tree.hpp"
 #include "unpack/unpacker.hpp"
+#include "core/worker_pool.hpp"
+#include "unpack/registry.hpp"
+
+#include <algorithm>
+#include <set>
 
 using namespace fwscan;
 using namespace fwscan::test;
@@ -60,6 +65,39 @@ TEST_CASE("unpacker: identical content is processed once and referenced", "[unpa
   REQUIRE(two->duplicate_of == one->id);
   REQUIRE(two->children.empty());
   REQUIRE(one->children.size() == 1);
+}
+
+TEST_CASE("unpacker: identical decoded bytes are held once, from the moment they are decoded", "[unpack][hostile]") {
+  // 12 gzip members of the same 256 KiB, back to back: 12 chunks, each decoding to the same bytes.
+  std::vector<std::uint8_t> payload = pseudo_random(256 * 1024, 5);
+  const auto gz = gzip_bytes(payload);
+  ByteBuilder b;
+  for (int i = 0; i < 12; ++i) b.bytes(gz);
+  for (unsigned jobs : {1U, 3U}) {
+    INFO("jobs " << jobs);
+    WorkerPool pool(jobs);
+    ExtractionTree tree;
+    Unpacker u(Registry::builtin(), Limits{}, &pool);
+    u.unpack(Blob::own(b.data()), "m.gz", tree);
+    struct {
+      const ExtractionTree& tree;
+    } doc{tree};
+    std::set<const std::uint8_t*> storage;
+    std::size_t decoded = 0;
+    for (const auto& n : doc.tree.nodes()) {
+      if (n.step.origin != ChildOrigin::kDecoded || n.kind != NodeKind::kEntry) continue;
+      ++decoded;
+      REQUIRE(n.size() == payload.size());
+      CHECK(std::equal(payload.begin(), payload.end(), n.data.bytes().begin()));
+      storage.insert(n.data.bytes().data());
+    }
+    CHECK(decoded == 12);
+    CHECK(storage.size() == 1);  // one buffer for the twelve
+    // Which is a duplicate of which is still the walk's: the first decoded, the others of it.
+    std::size_t dups = 0;
+    for (const auto& n : doc.tree.nodes()) dups += n.duplicate_of ? 1 : 0;
+    CHECK(dups == 11);
+  }
 }
 
 TEST_CASE("unpacker: the depth limit ends in a limit_depth diagnostic", "[unpack]") {
