@@ -173,3 +173,70 @@ TEST_CASE("squashfs: damaged 2.x/3.x/4.0-BE images end in diagnostics, never a c
     }
   }
 }
+
+namespace {
+
+// A SquashFS 4.0 image, built here from the on-disk layout (squashfs-tools' squashfs_fs.h), with
+// uncompressed metadata: `levels` directory inodes, each of which names the next one twice ("a"
+// and "b"), so the image holds 2^(levels-1) paths in a few hundred bytes. Directories may not be
+// shared in a real file system; this one is a graph, not a tree.
+std::vector<std::uint8_t> squashfs_directory_graph(std::uint32_t levels) {
+  constexpr std::uint64_t kSuper = 96;
+  ByteBuilder inodes, dirs;
+  std::vector<std::uint16_t> listing_at(levels, 0), listing_size(levels, 0);
+  for (std::uint32_t i = 0; i + 1 < levels; ++i) {
+    listing_at[i] = static_cast<std::uint16_t>(dirs.size());
+    dirs.u32le(1).u32le(0).u32le(i + 2);  // header: 2 entries, inode block 0, base inode number
+    for (const char* name : {"a", "b"}) {
+      dirs.u16le(static_cast<std::uint16_t>(32 * (i + 1))).u16le(0).u16le(1).u16le(0).str(name);  // a directory
+    }
+    listing_size[i] = static_cast<std::uint16_t>(dirs.size() - listing_at[i]);
+  }
+  for (std::uint32_t i = 0; i < levels; ++i) {
+    // Basic directory inode: type, mode, uid, gid, mtime, number; start block, links, size, offset, parent.
+    inodes.u16le(1).u16le(0755).u16le(0).u16le(0).u32le(0).u32le(i + 1);
+    inodes.u32le(0).u32le(4).u16le(static_cast<std::uint16_t>(listing_size[i] + 3)).u16le(listing_at[i]).u32le(i == 0 ? levels + 1 : i);
+  }
+  ByteBuilder b;
+  const std::uint64_t inode_table = kSuper;
+  const std::uint64_t dir_table = inode_table + 2 + inodes.size();
+  const std::uint64_t id_block = dir_table + 2 + dirs.size();
+  const std::uint64_t id_table = id_block + 2 + 4;
+  const std::uint64_t bytes_used = id_table + 8;
+  b.str("hsqs").u32le(levels).u32le(0).u32le(131072).u32le(0).u16le(1).u16le(17).u16le(0x0001 | 0x0002 | 0x0008 | 0x0010)
+      .u16le(1).u16le(4).u16le(0).u64le(0).u64le(bytes_used).u64le(id_table).u64le(~0ULL).u64le(inode_table)
+      .u64le(dir_table).u64le(~0ULL).u64le(~0ULL);
+  REQUIRE(b.size() == kSuper);
+  b.u16le(static_cast<std::uint16_t>(0x8000 | inodes.size())).bytes(inodes.data());
+  b.u16le(static_cast<std::uint16_t>(0x8000 | dirs.size())).bytes(dirs.data());
+  b.u16le(0x8000 | 4).u32le(0);  // the id table: uid 0
+  b.u64le(id_block);
+  b.pad_to(4096);
+  return b.data();
+}
+
+}  // namespace
+
+TEST_CASE("squashfs: a directory graph of 2^31 paths is walked one directory at a time, each once",
+          "[formats][squashfs][hostile]") {
+  const Unpacked doc = unpack_bytes(squashfs_directory_graph(32), "dag.sqfs");
+  const Node* fs = node_at(doc, "dag.sqfs/squashfs@0x0");  // the image, then its padding to 4 KiB
+  REQUIRE(fs != nullptr);
+  REQUIRE(fs->handler == std::string("squashfs"));
+  // Each level: "a" is walked, "b" names the directory "a" already walked, reported, not walked.
+  std::string path;
+  for (int level = 1; level < 32; ++level) {
+    const std::string a = path + (path.empty() ? "" : "/") + "a", b = path + (path.empty() ? "" : "/") + "b";
+    INFO(a);
+    const Node* na = node_at(doc, "dag.sqfs/squashfs@0x0:" + a);
+    REQUIRE(na != nullptr);
+    CHECK(na->meta.kind == EntryKind::kDirectory);
+    CHECK(node_at(doc, "dag.sqfs/squashfs@0x0:" + b) != nullptr);
+    path = a;
+  }
+  CHECK(doc.tree.size() < 100);  // 62 entries and the root
+  CHECK(has_diagnostic(doc, "malformed"));
+  bool named = false;
+  for (const auto& d : fs->diagnostics) named = named || d.message.find("'b' (inode 2) was reached before") != std::string::npos;
+  CHECK(named);
+}

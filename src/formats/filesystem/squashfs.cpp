@@ -6,6 +6,7 @@
 // The extent is bytes_used; the zero padding to 4 KiB after it is left as a padding region.
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
+#include <sqfs/dir.h>
 #include <sqfs/dir_reader.h>
 #include <sqfs/error.h>
 #include <sqfs/id_table.h>
@@ -17,6 +18,7 @@
 
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
@@ -28,6 +30,7 @@ namespace {
 
 constexpr std::uint64_t kSuperSize = 96;
 constexpr std::uint32_t kMaxEntries = 1'000'000;
+constexpr int kMaxDirDepth = 256;  // directory levels walked
 #define FWSCAN_SQ_PAD "?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? "
 constexpr Magic kMagics[] = {{"68 73 71 73 " FWSCAN_SQ_PAD "04 00"}, {"68 73 71 73 " FWSCAN_SQ_PAD "03 00"},
                              {"68 73 71 73 " FWSCAN_SQ_PAD "02 00"}, {"73 71 73 68 " FWSCAN_SQ_PAD "00 04"},
@@ -124,9 +127,10 @@ sqfs_compressor_t* make_lzo_decompressor(std::uint32_t block_size) {
 struct SqfsDeleter {
   void operator()(void* p) const { sqfs_destroy(p); }
 };
-struct TreeDeleter {
-  void operator()(sqfs_tree_node_t* p) const { sqfs_dir_tree_destroy(p); }
+struct FreeDeleter {
+  void operator()(void* p) const { sqfs_free(p); }
 };
+using InodePtr = std::unique_ptr<sqfs_inode_generic_t, FreeDeleter>;
 
 class SquashfsHandler final : public Handler {
  public:
@@ -210,36 +214,75 @@ class SquashfsHandler final : public Handler {
       ex.complete = false;
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "fragment table: " + sqfs_error_text(e), "", super.fragment_table_start});
     }
-    sqfs_tree_node_t* root_raw = nullptr;
-    if (int e = sqfs_dir_reader_get_full_hierarchy(dir.get(), ids.get(), nullptr, 0, &root_raw); e != 0 || root_raw == nullptr) {
-      return make_error(Errc::kMalformed, "directory tree: " + sqfs_error_text(e), super.directory_table_start);
+    // A depth-first walk that reads one directory at a time (sqfs_dir_reader_open_dir), not
+    // libsquashfs's full hierarchy: a directory graph whose levels name the next directory twice
+    // would build 2^depth tree nodes before any limit is checked. A directory inode is walked
+    // once: reached again, it is a loop or a shared directory, reported and not walked.
+    sqfs_inode_generic_t* root_raw = nullptr;
+    if (int e = sqfs_dir_reader_get_root_inode(dir.get(), &root_raw); e != 0 || root_raw == nullptr) {
+      return make_error(Errc::kMalformed, "root inode: " + sqfs_error_text(e), super.root_inode_ref >> 16);
     }
-    std::unique_ptr<sqfs_tree_node_t, TreeDeleter> root(root_raw);
-
-    // Iterative depth-first walk, children in on-disk (sorted) order.
-    struct Item { const sqfs_tree_node_t* node; std::string path; };
+    InodePtr root(root_raw);
+    struct Item {
+      InodePtr inode;
+      std::string path;
+      int depth = 0;
+    };
     std::vector<Item> stack;
-    std::vector<Item> level;
-    for (const sqfs_tree_node_t* c = root->children; c != nullptr; c = c->next) {
-      level.push_back({c, reinterpret_cast<const char*>(c->name)});  // NOLINT: C flexible array
-    }
-    stack.assign(level.rbegin(), level.rend());
+    std::set<std::uint32_t> walked{root->base.inode_number};
     std::uint32_t count = 0;
-    while (!stack.empty()) {
+    bool stop = false;
+    // Lists directory `inode` (at `path`, `depth`) onto the stack, in on-disk order.
+    auto list_dir = [&](const sqfs_inode_generic_t* inode, const std::string& path, int depth) {
+      if (int e = sqfs_dir_reader_open_dir(dir.get(), inode, SQFS_DIR_OPEN_NO_DOT_ENTRIES); e != 0) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "directory '" + (path.empty() ? std::string("/") : path) + "': " + sqfs_error_text(e), "", std::nullopt});
+        return;
+      }
+      std::vector<Item> listed;
+      while (true) {
+        sqfs_dir_entry_t* ent_raw = nullptr;
+        const int r = sqfs_dir_reader_read(dir.get(), &ent_raw);
+        if (r > 0) break;
+        if (r < 0 || ent_raw == nullptr) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "directory '" + (path.empty() ? std::string("/") : path) + "': " + sqfs_error_text(r), "", std::nullopt});
+          break;
+        }
+        std::unique_ptr<sqfs_dir_entry_t, FreeDeleter> ent(ent_raw);
+        const std::string name(reinterpret_cast<const char*>(ent->name), std::size_t{ent->size} + 1);  // NOLINT: C flexible array
+        if (name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "directory '" + path + "' names an entry '" + name + "': skipped", "", std::nullopt});
+          continue;
+        }
+        if (count + listed.size() + stack.size() >= kMaxEntries) {
+          stop = true;
+          break;
+        }
+        sqfs_inode_generic_t* child_raw = nullptr;
+        if (int e = sqfs_dir_reader_get_inode(dir.get(), &child_raw); e != 0 || child_raw == nullptr) {
+          ex.complete = false;
+          ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + path + "/" + name + "': inode: " + sqfs_error_text(e), "", std::nullopt});
+          continue;
+        }
+        listed.push_back({InodePtr(child_raw), path.empty() ? name : path + "/" + name, depth + 1});
+      }
+      for (auto it = listed.rbegin(); it != listed.rend(); ++it) stack.push_back(std::move(*it));
+    };
+    list_dir(root.get(), "", 0);
+    while (!stack.empty() && !stop) {
       Item item = std::move(stack.back());
       stack.pop_back();
-      if (++count > kMaxEntries) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", std::nullopt});
-        break;
-      }
-      const sqfs_inode_generic_t* inode = item.node->inode;
+      ++count;
+      const sqfs_inode_generic_t* inode = item.inode.get();
       Child c;
       c.name = item.path;
       c.origin = ChildOrigin::kDecoded;
       c.meta.mode = inode->base.mode & 07777;
-      c.meta.uid = item.node->uid;
-      c.meta.gid = item.node->gid;
+      sqfs_u32 uid = 0, gid = 0;
+      if (sqfs_id_table_index_to_id(ids.get(), inode->base.uid_idx, &uid) == 0) c.meta.uid = uid;
+      if (sqfs_id_table_index_to_id(ids.get(), inode->base.gid_idx, &gid) == 0) c.meta.gid = gid;
       c.meta.mtime = inode->base.mod_time;
       switch (inode->base.type) {
         case SQFS_INODE_DIR: case SQFS_INODE_EXT_DIR: c.meta.kind = EntryKind::kDirectory; break;
@@ -294,12 +337,25 @@ class SquashfsHandler final : public Handler {
         }
         c.data = Blob::own(std::move(bytes));
       }
-      std::vector<Item> kids;
-      for (const sqfs_tree_node_t* k = item.node->children; k != nullptr; k = k->next) {
-        kids.push_back({k, item.path + "/" + reinterpret_cast<const char*>(k->name)});  // NOLINT
-      }
+      const bool is_dir = inode->base.type == SQFS_INODE_DIR || inode->base.type == SQFS_INODE_EXT_DIR;
       ex.children.push_back(std::move(c));
-      for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back(std::move(*it));
+      if (!is_dir) continue;
+      if (!walked.insert(inode->base.inode_number).second) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "directory '" + item.path + "' (inode " + std::to_string(inode->base.inode_number) +
+                                  ") was reached before: a loop or a shared directory, not walked again", "", std::nullopt});
+        continue;
+      }
+      if (item.depth >= kMaxDirDepth) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitDepth, "directory '" + item.path + "' is " + std::to_string(item.depth) + " levels deep: not walked", "", std::nullopt});
+        continue;
+      }
+      list_dir(inode, item.path, item.depth);
+    }
+    if (stop || count >= kMaxEntries) {
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", std::nullopt});
     }
     ex.properties = {{"compression", std::string(compressor_name(super.compression_id))},
                      {"block_size", std::to_string(super.block_size)},
