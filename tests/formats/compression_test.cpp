@@ -77,6 +77,47 @@ TEST_CASE("compression: corrupt data after a valid header is not a chunk", "[for
   }
 }
 
+TEST_CASE("compression: a stream damaged midway keeps what it decoded before the damage", "[formats][compression]") {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i * 7919 % 100003) + " of the camera log\n";
+  const auto plain = text_bytes(text);
+  for (const Case& c : kCases) {
+    SECTION(c.id) {
+      auto packed = c.make(plain);
+      // 64 bytes of junk at 70% of the stream.
+      const auto junk = pseudo_random(64, 9);
+      std::copy(junk.begin(), junk.end(), packed.begin() + static_cast<std::ptrdiff_t>(packed.size() * 7 / 10));
+      const Unpacked doc = unpack_bytes(packed, "d.bin");
+      const auto outs = nodes_ending_with(doc, ":decompressed");
+      INFO(doc.tree.at(0).description);
+      if (std::string(c.id) == "bzip2") {
+        // One 900 KiB block: a damaged block yields nothing to keep, and the stream is no chunk.
+        CHECK(outs.empty());
+        continue;
+      }
+      REQUIRE(outs.size() == 1);
+      const ByteView out = outs[0]->data.bytes();
+      // What is kept starts with the stream's own text up to the damage (a decoder may emit some
+      // garbled bytes before it notices): at least half of the input, as it was.
+      const auto diverge = std::mismatch(out.begin(), out.end(), plain.begin(), plain.end());
+      CHECK(static_cast<std::size_t>(diverge.first - out.begin()) > plain.size() / 2);
+      if (std::string(c.id) == "zstd" || std::string(c.id) == "lz4") {
+        // These frames carry no content checksum: the damage decodes to other bytes, and
+        // nothing in the stream can tell. The whole stream is one complete chunk.
+        CHECK(doc.tree.at(0).handler == std::string(c.id));
+        continue;
+      }
+      CHECK((has_diagnostic(doc, "malformed") || has_diagnostic(doc, "truncated")));
+      // The chunk ends where the decoder stopped; the bytes after it are the node's unknown data.
+      const Node* chunk = node_at(doc, std::string("d.bin/") + c.id + "@0x0");
+      REQUIRE(chunk != nullptr);
+      CHECK(chunk->description.find("damaged at +") != std::string::npos);
+      CHECK(chunk->size() < packed.size());
+      CHECK_FALSE(doc.tree.at(0).unknown.empty());
+    }
+  }
+}
+
 TEST_CASE("gzip: FNAME names the decoded child", "[formats][gzip]") {
   // gzip header with FNAME "kernel.bin" followed by a raw deflate body from a real stream.
   const auto plain = text_bytes("named");

@@ -39,7 +39,13 @@ std::optional<Chunk> StreamHandler::identify(ByteView node, std::uint64_t start)
       return Chunk{start, at.size(), Confidence::kLow,
                    name + " stream decoding to more than " + human_size(kIdentifyMaxOut)};
     case DecodeStatus::kCorrupt:
-      return std::nullopt;
+      // Damage after some output: the bytes up to the damage are this stream, and what they
+      // decode to is kept (extract reports the damage), rather than the whole stream vanishing.
+      // A weak magic needs the same evidence as for a truncated stream.
+      if (r.produced == 0 || r.consumed == 0 || (weak_magic_ && start != 0)) return std::nullopt;
+      return Chunk{start, std::min<std::uint64_t>(r.consumed, at.size()), Confidence::kLow,
+                   name + " stream, damaged at +" + std::to_string(r.consumed) + " (" + r.message + "): " +
+                       human_size(r.produced) + " recovered"};
   }
   return std::nullopt;
 }
