@@ -79,4 +79,29 @@ std::string terminal_safe(std::string_view s) {
   return out;
 }
 
+std::string json_escape_invisible(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  char buf[16];
+  for (std::size_t i = 0; i < json.size();) {
+    const auto c = static_cast<std::uint8_t>(json[i]);
+    std::uint32_t cp = 0;
+    const std::size_t n = c >= 0x80 ? utf8_at(json, i, cp) : 0;
+    if (n == 0 || !invisible_or_bidi(cp)) {
+      out.push_back(json[i]);
+      ++i;
+      continue;
+    }
+    if (cp <= 0xFFFF) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+    } else {
+      const std::uint32_t v = cp - 0x10000;
+      std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", static_cast<unsigned>(0xD800 + (v >> 10)), static_cast<unsigned>(0xDC00 + (v & 0x3FF)));
+    }
+    out += buf;
+    i += n;
+  }
+  return out;
+}
+
 }  // namespace fwscan

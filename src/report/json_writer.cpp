@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/hash.hpp"
+#include "core/terminal_text.hpp"
 #include "report/document.hpp"
 
 namespace fwscan {
@@ -102,7 +103,11 @@ Json node_json(const NodeTable& tree, const NodeRecord& n) {
 
 constexpr int kIndent = 2;
 
-std::string dumped(const Json& j) { return j.dump(kIndent, ' ', false, nlohmann::json::error_handler_t::replace); }
+// C1, bidi and invisible characters are escaped too (core/terminal_text.hpp), so a terminal
+// showing the report shows every string as it is.
+std::string dumped(const Json& j) {
+  return json_escape_invisible(j.dump(kIndent, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
 // Writes `text` (a value dumped at nesting level 0) as a value at nesting `level`: every line
 // after the first gets the level's indentation. Dumped strings hold no raw newline (it is

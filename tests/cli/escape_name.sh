@@ -22,3 +22,8 @@ for args in "scan $d/missing$name" "scan --max-depth $name $d/$name" "report $d/
   if LC_ALL=C grep -Eq "$bad" "$d/out.txt"; then echo "raw control bytes from usage error: fwscan $args"; exit 1; fi
   grep -q 'missing\|max-depth\|Could not convert\|does not exist' "$d/out.txt" || { echo "no usage error from: fwscan $args"; cat "$d/out.txt"; exit 1; }
 done
+# The JSON report escapes them too (C0 as JSON does; C1, bidi and invisible characters as \uXXXX).
+"$fw" scan -o "$d/r" --format json "$d/$name" > /dev/null 2>&1
+[ -f "$d/r/report.json" ] || { echo "no report.json"; exit 1; }
+if LC_ALL=C grep -Eq "$bad" "$d/r/report.json"; then echo "raw control bytes in report.json"; exit 1; fi
+grep -q 'fw%1B\]0;pwned%07\\u202e%1B\[2J\.dav' "$d/r/report.json" || { echo "the name is not in report.json, escaped"; exit 1; }
