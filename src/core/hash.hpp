@@ -23,6 +23,13 @@ std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);
 std::string hex_u64(std::uint64_t value);  // "0x1f"
+// The value of one hex digit (either case), or -1 when `c` is not one.
+inline int hex_digit_value(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 std::string hex_u32_fixed(std::uint32_t value);  // "0x0000001f": checksums and header words
 
 }  // namespace fwscan

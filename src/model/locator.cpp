@@ -9,12 +9,6 @@ namespace {
 
 bool is_id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Where the step that starts at text[pos] ("/" id "@0x" hex) ends, or npos when none starts there.
 std::size_t step_end(std::string_view text, std::size_t pos) {
@@ -54,7 +48,7 @@ bool valid_part(std::string_view part) {
     if (c < 0x20 || c == 0x7F || c == '@' || c == '#') return false;
     if (c == '%') {
       if (i + 2 >= end) return false;
-      if (hex_value(part[i + 1]) < 0 || hex_value(part[i + 2]) < 0) return false;
+      if (hex_digit_value(part[i + 1]) < 0 || hex_digit_value(part[i + 2]) < 0) return false;
       i += 2;
     }
   }
@@ -92,7 +86,7 @@ std::optional<std::string> unescape_locator_part(std::string_view escaped) {
       continue;
     }
     if (i + 2 >= escaped.size()) return std::nullopt;
-    const int hi = hex_value(escaped[i + 1]), lo = hex_value(escaped[i + 2]);
+    const int hi = hex_digit_value(escaped[i + 1]), lo = hex_digit_value(escaped[i + 2]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;

@@ -8,22 +8,17 @@
 #include <cstring>
 #include <memory>
 
+#include "core/hash.hpp"
+
 namespace fwscan {
 namespace {
-
-int hex_digit(std::uint8_t c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Parses `n` hex digits at p; -1 on failure.
 long parse_hex(ByteView d, std::size_t p, std::size_t n) {
   if (p + n > d.size()) return -1;
   long v = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const int h = hex_digit(d[p + i]);
+    const int h = hex_digit_value(d[p + i]);
     if (h < 0) return -1;
     v = v * 16 + h;
   }
@@ -85,7 +80,7 @@ std::size_t decode_at(ByteView d, std::size_t p, std::vector<std::uint8_t>& out)
     std::uint32_t cp = 0;
     std::size_t digits = 0;
     while (q < d.size() && digits < 8) {
-      const int v = hex ? hex_digit(d[q]) : (d[q] >= '0' && d[q] <= '9' ? d[q] - '0' : -1);
+      const int v = hex ? hex_digit_value(d[q]) : (d[q] >= '0' && d[q] <= '9' ? d[q] - '0' : -1);
       if (v < 0) break;
       cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
       ++q;

@@ -4,15 +4,9 @@
 #include <cassert>
 #include <cstdlib>
 
+#include "core/hash.hpp"
+
 namespace fwscan {
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
 
 CompiledMagic compile_magic(std::string_view pattern) {
   CompiledMagic m;
@@ -24,8 +18,8 @@ CompiledMagic compile_magic(std::string_view pattern) {
       m.bytes.push_back(0);
       m.mask.push_back(0);
     } else {
-      const int hi = hex_value(pattern[i]);
-      const int lo = hex_value(pattern[i + 1]);
+      const int hi = hex_digit_value(pattern[i]);
+      const int lo = hex_digit_value(pattern[i + 1]);
       if (hi < 0 || lo < 0) std::abort();
       m.bytes.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
       m.mask.push_back(0xFF);

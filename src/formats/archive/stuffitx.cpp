@@ -13,19 +13,13 @@ constexpr std::string_view kLimits[] = {"recognised only: no member is read; the
 constexpr HandlerInfo kInfo{"stuffitx", Category::kArchive, "StuffIt X archive (recognised, not read)", kMagics, kRefs, kLimits,
                             Support::kRecognised};
 
-class StuffitxHandler final : public RecognisedHandler {
- public:
-  StuffitxHandler() : RecognisedHandler(kInfo, "StuffIt X archive") {}
-
- protected:
-  std::optional<Recognised> recognise(ByteView v) const override {
-    if (!has_bytes_at(v, 0, "StuffIt!")) return std::nullopt;
-    return Recognised{};
-  }
-};
+std::optional<Recognised> recognise(ByteView v) {
+  if (!has_bytes_at(v, 0, "StuffIt!")) return std::nullopt;
+  return Recognised{};
+}
 
 }  // namespace
 
-HandlerPtr make_stuffitx_handler() { return std::make_unique<StuffitxHandler>(); }
+HandlerPtr make_stuffitx_handler() { return make_recognised_handler(kInfo, "StuffIt X archive", recognise); }
 
 }  // namespace fwscan

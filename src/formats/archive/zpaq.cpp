@@ -14,19 +14,13 @@ constexpr std::string_view kLimits[] = {"recognised only: no block is decoded; t
 constexpr HandlerInfo kInfo{"zpaq", Category::kArchive, "ZPAQ archive (recognised, not read)", kMagics, kRefs, kLimits,
                             Support::kRecognised};
 
-class ZpaqHandler final : public RecognisedHandler {
- public:
-  ZpaqHandler() : RecognisedHandler(kInfo, "ZPAQ archive") {}
-
- protected:
-  std::optional<Recognised> recognise(ByteView v) const override {
-    if (!has_bytes_at(v, 0, "7kSt")) return std::nullopt;
-    return Recognised{};
-  }
-};
+std::optional<Recognised> recognise(ByteView v) {
+  if (!has_bytes_at(v, 0, "7kSt")) return std::nullopt;
+  return Recognised{};
+}
 
 }  // namespace
 
-HandlerPtr make_zpaq_handler() { return std::make_unique<ZpaqHandler>(); }
+HandlerPtr make_zpaq_handler() { return make_recognised_handler(kInfo, "ZPAQ archive", recognise); }
 
 }  // namespace fwscan

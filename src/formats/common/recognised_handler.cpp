@@ -20,24 +20,40 @@ Chunk extent_of(const Recognised& f, std::string_view name, std::uint64_t start,
   return Chunk{start, *f.size, Confidence::kMedium, d + ", " + human_size(*f.size)};
 }
 
+class RecognisedHandler final : public Handler {
+ public:
+  RecognisedHandler(const HandlerInfo& info, std::string_view name, RecogniseFn recognise)
+      : info_(info), name_(name), recognise_(recognise) {}
+  const HandlerInfo& info() const override { return info_; }
+
+  std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override {
+    const ByteView at = node.subspan(start);
+    const auto f = recognise_(at);
+    if (!f) return std::nullopt;
+    return extent_of(*f, name_, start, at.size());
+  }
+
+  Result<Extraction> extract(const Blob& chunk, ExtractContext&) const override {
+    Extraction ex;
+    ex.complete = false;
+    const auto f = recognise_(chunk.bytes());
+    ex.description = f ? extent_of(*f, name_, 0, chunk.size()).description : std::string(name_) + " (recognised, not read)";
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported,
+                              std::string(name_) + " is recognised but fwscan has no reader for it: its contents were not examined",
+                              "", std::nullopt});
+    return ex;
+  }
+
+ private:
+  const HandlerInfo& info_;
+  std::string_view name_;
+  RecogniseFn recognise_;
+};
+
 }  // namespace
 
-std::optional<Chunk> RecognisedHandler::identify(ByteView node, std::uint64_t start) const {
-  const ByteView at = node.subspan(start);
-  const auto f = recognise(at);
-  if (!f) return std::nullopt;
-  return extent_of(*f, name_, start, at.size());
-}
-
-Result<Extraction> RecognisedHandler::extract(const Blob& chunk, ExtractContext&) const {
-  Extraction ex;
-  ex.complete = false;
-  const auto f = recognise(chunk.bytes());
-  ex.description = f ? extent_of(*f, name_, 0, chunk.size()).description : std::string(name_) + " (recognised, not read)";
-  ex.diagnostics.push_back({Severity::kWarning, DiagCode::kUnsupported,
-                            std::string(name_) + " is recognised but fwscan has no reader for it: its contents were not examined",
-                            "", std::nullopt});
-  return ex;
+HandlerPtr make_recognised_handler(const HandlerInfo& info, std::string_view name, RecogniseFn recognise) {
+  return std::make_unique<RecognisedHandler>(info, name, recognise);
 }
 
 }  // namespace fwscan

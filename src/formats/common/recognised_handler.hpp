@@ -1,5 +1,5 @@
 #pragma once
-// A handler for a format that fwscan recognises but does not read (Support::kRecognised): it
+// The handler of a format that fwscan recognises but does not read (Support::kRecognised): it
 // names the format and the extent it can vouch for, and its extract() says, with an
 // `unsupported` diagnostic, that the contents were not examined.
 //   * A file system claims its superblock area only (`header`), so the carver still searches the
@@ -20,21 +20,10 @@ struct Recognised {
   std::uint64_t header = 0;           // file systems: the superblock area to claim; 0 for archives
 };
 
-class RecognisedHandler : public Handler {
- public:
-  // `name` is the format's name in descriptions and diagnostics ("JFS").
-  RecognisedHandler(const HandlerInfo& info, std::string_view name) : info_(info), name_(name) {}
-  const HandlerInfo& info() const override { return info_; }
-  std::optional<Chunk> identify(ByteView node, std::uint64_t start) const override;
-  Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override;
+// The format's header at the start of `at`, or nullopt when it is not there.
+using RecogniseFn = std::optional<Recognised> (*)(ByteView at);
 
- protected:
-  // The format's header at the start of `at`, or nullopt when it is not there.
-  virtual std::optional<Recognised> recognise(ByteView at) const = 0;
-
- private:
-  const HandlerInfo& info_;
-  std::string_view name_;
-};
+// The handler for `info`, whose format is called `name` in descriptions and diagnostics ("JFS").
+HandlerPtr make_recognised_handler(const HandlerInfo& info, std::string_view name, RecogniseFn recognise);
 
 }  // namespace fwscan

@@ -12,19 +12,13 @@ constexpr std::string_view kLimits[] = {"recognised only: no file is read; the s
 constexpr HandlerInfo kInfo{"jfs", Category::kFilesystem, "IBM JFS (recognised, not read)", kMagics, kRefs, kLimits,
                             Support::kRecognised};
 
-class JfsHandler final : public RecognisedHandler {
- public:
-  JfsHandler() : RecognisedHandler(kInfo, "JFS") {}
-
- protected:
-  std::optional<Recognised> recognise(ByteView v) const override {
-    if (!has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return std::nullopt;
-    return Recognised{std::nullopt, 0x9000};
-  }
-};
+std::optional<Recognised> recognise(ByteView v) {
+  if (!has_bytes_at(v, 0x8000, std::string_view("JFS1\1\0\0\0", 8))) return std::nullopt;
+  return Recognised{std::nullopt, 0x9000};
+}
 
 }  // namespace
 
-HandlerPtr make_jfs_handler() { return std::make_unique<JfsHandler>(); }
+HandlerPtr make_jfs_handler() { return make_recognised_handler(kInfo, "JFS", recognise); }
 
 }  // namespace fwscan

@@ -13,22 +13,16 @@ constexpr std::string_view kLimits[] = {"recognised only: the tree is not read; 
 constexpr HandlerInfo kInfo{"reiserfs", Category::kFilesystem, "ReiserFS 3.x (recognised, not read)", kMagics, kRefs, kLimits,
                             Support::kRecognised};
 
-class ReiserfsHandler final : public RecognisedHandler {
- public:
-  ReiserfsHandler() : RecognisedHandler(kInfo, "ReiserFS") {}
-
- protected:
-  std::optional<Recognised> recognise(ByteView v) const override {
-    if (!has_bytes_at(v, 0x10034, "ReIsEr")) return std::nullopt;
-    const auto blocks = load_le32(v, 0x10000);
-    const auto bs = load_le16(v, 0x1002C);
-    if (!blocks || !bs || *bs < 512) return std::nullopt;
-    return Recognised{static_cast<std::uint64_t>(*blocks) * *bs, 0x11000};
-  }
-};
+std::optional<Recognised> recognise(ByteView v) {
+  if (!has_bytes_at(v, 0x10034, "ReIsEr")) return std::nullopt;
+  const auto blocks = load_le32(v, 0x10000);
+  const auto bs = load_le16(v, 0x1002C);
+  if (!blocks || !bs || *bs < 512) return std::nullopt;
+  return Recognised{static_cast<std::uint64_t>(*blocks) * *bs, 0x11000};
+}
 
 }  // namespace
 
-HandlerPtr make_reiserfs_handler() { return std::make_unique<ReiserfsHandler>(); }
+HandlerPtr make_reiserfs_handler() { return make_recognised_handler(kInfo, "ReiserFS", recognise); }
 
 }  // namespace fwscan
