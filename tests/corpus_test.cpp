@@ -36,8 +36,9 @@ const EvidenceString* in_encoding(const Finding& f, Encoding encoding) {
 }
 
 bool used_by(const EvidenceString& s, const std::string& function) {
-  if (!s.elf) return false;
-  for (const auto& r : s.elf->refs) {
+  const ElfLocation* l = elf_location(s);
+  if (l == nullptr) return false;
+  for (const auto& r : l->refs) {
     if (r.function == function) return true;
   }
   return false;

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analyze/analyzer.hpp"
 #include "app/extract_writer.hpp"
 #include "app/pipeline.hpp"
 #include "app/rule_check.hpp"
@@ -181,6 +182,7 @@ int main(int argc, char** argv) {
   bool formats_markdown = false;
   formats->add_flag("--markdown", formats_markdown, "as the Markdown page docs/formats.md");
   auto* diagnostics = app.add_subcommand("diagnostics", "list every diagnostic code and its meaning (docs/diagnostics.md)");
+  auto* analyzers = app.add_subcommand("analyzers", "list the analyzers, in run order, and the report writers");
 
   std::string check_dir, samples_dir;
   auto* rules = app.add_subcommand("rules", "rule tooling");
@@ -223,6 +225,15 @@ int main(int argc, char** argv) {
     }
     if (diagnostics->parsed()) {
       fwscan::write_diagnostics_reference(std::cout);
+      return kExitClean;
+    }
+    if (analyzers->parsed()) {
+      std::cout << "analyzers, in run order:\n";
+      for (const fwscan::Analyzer* a : fwscan::analyzers()) std::cout << fmt::format("  {:<10} {}\n", a->id(), a->description());
+      std::cout << "report writers (--format):\n";
+      for (const fwscan::ReportWriter* w : fwscan::report_writers()) {
+        std::cout << fmt::format("  {:<10} {:<12} {}\n", w->id(), w->file_name(), w->description());
+      }
       return kExitClean;
     }
     if (rules_table->parsed()) {

@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <utility>
+#include <variant>
 
 namespace fwscan {
 namespace {
@@ -255,6 +257,30 @@ ElfLocation read_elf_location(const Json& j, const std::string& path) {
   return l;
 }
 
+// One reader per evidence alternative (model/report.hpp). read_layer visits every alternative of
+// the variant, so a layer without a reader here does not compile.
+void read_alternative(const Json& j, const std::string& path, ElfLocation& out) { out = read_elf_location(j, path); }
+void read_alternative(const Json& j, const std::string& path, ElfSummary& out) { out = read_elf_summary(j, path); }
+
+template <class Variant, class KeyFn, std::size_t... I>
+std::optional<Variant> read_layer_impl(const Json& j, const std::string& path, KeyFn key, std::index_sequence<I...>) {
+  std::optional<Variant> found;
+  auto one = [&](auto alternative) {
+    const std::string k(key(alternative));
+    if (!j.contains(k)) return;
+    if (found) fail(path + "." + k, "a second evidence layer on one item");
+    read_alternative(j[k], path + "." + k, alternative);
+    found = std::move(alternative);
+  };
+  (one(std::variant_alternative_t<I, Variant>{}), ...);
+  return found;
+}
+
+template <class Variant, class KeyFn>
+std::optional<Variant> read_layer(const Json& j, const std::string& path, KeyFn key) {
+  return read_layer_impl<Variant>(j, path, key, std::make_index_sequence<std::variant_size_v<Variant>>{});
+}
+
 EvidenceString read_evidence(const Json& j, const std::string& path) {
   EvidenceString e;
   e.id = str(j, path, "id");
@@ -267,7 +293,7 @@ EvidenceString read_evidence(const Json& j, const std::string& path) {
   e.context = str(j, path, "context");
   e.view = str_or_empty(j, path, "view");
   e.source = str_or_empty(j, path, "source");
-  if (j.contains("elf")) e.elf = read_elf_location(j["elf"], path + ".elf");
+  e.code = read_layer<CodeEvidence>(j, path, [](const auto& a) { return evidence_key(a); });
   return e;
 }
 
@@ -414,7 +440,7 @@ class Reader {
       }
       n.diagnostics = read_diags(jn, p, "diagnostics");
       const NodeId id = table_.add(std::move(n));
-      if (jn.contains("elf")) doc_.elf[id] = read_elf_summary(jn["elf"], p + ".elf");
+      if (auto facts = read_layer<NodeFacts>(jn, p, [](const auto& a) { return facts_key(a); })) doc_.facts.emplace(id, std::move(*facts));
     }
     std::set<std::size_t> dup_ids;
     for (const auto& d : duplicates) dup_ids.insert(d.first);

@@ -10,4 +10,21 @@ std::size_t ReportDocument::count_at_or_above(RuleSeverity s) const {
   return n;
 }
 
+CodeUsers code_users(const CodeEvidence& evidence) {
+  CodeUsers users;
+  std::visit(overloaded{[&](const ElfLocation& l) {
+               for (const auto& r : l.refs) {
+                 users.functions.push_back(r.function);
+                 users.callers.insert(users.callers.end(), r.callers.begin(), r.callers.end());
+               }
+             }},
+             evidence);
+  return users;
+}
+
+const ElfSummary* ReportDocument::elf_summary(NodeId id) const {
+  auto it = facts.find(id);
+  return it == facts.end() ? nullptr : std::get_if<ElfSummary>(&it->second);
+}
+
 }  // namespace fwscan

@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/encoding.hpp"
@@ -58,6 +60,35 @@ struct ElfSummary {
   std::uint64_t instructions = 0;
 };
 
+// The evidence layers (docs/architecture.md, "Analyzers"). An analyzer that explains the code
+// behind a matched string adds one alternative to CodeEvidence; one that describes a node as a
+// whole adds one to NodeFacts. Both are closed: every writer and the JSON reader visit them with
+// one overload per alternative and no catch-all, so a layer that a writer forgets does not
+// compile (tests/model/closed_evidence.sh adds an alternative and checks that).
+#ifdef FWSCAN_CLOSED_EVIDENCE_PROBE
+struct ProbeLocation {};  // only in tests/model/closed_evidence.sh
+struct ProbeFacts {};
+#define FWSCAN_PROBE_LOCATION , ProbeLocation
+#define FWSCAN_PROBE_FACTS , ProbeFacts
+#else
+#define FWSCAN_PROBE_LOCATION
+#define FWSCAN_PROBE_FACTS
+#endif
+using CodeEvidence = std::variant<ElfLocation FWSCAN_PROBE_LOCATION>;
+using NodeFacts = std::variant<ElfSummary FWSCAN_PROBE_FACTS>;
+
+// The JSON key of each alternative (a string's "elf", a node's "elf"): one line per layer.
+inline constexpr std::string_view evidence_key(const ElfLocation&) { return "elf"; }
+inline constexpr std::string_view facts_key(const ElfSummary&) { return "elf"; }
+
+// std::visit(overloaded{[](const ElfLocation&) {...}, ...}, v): one lambda per alternative.
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
+
 struct EvidenceString {
   std::string id;                          // "$label_gbk"
   std::uint64_t offset = 0;                // in the node
@@ -69,8 +100,20 @@ struct EvidenceString {
   std::string context;                     // decoded text around the match, same encoding
   std::string view;                        // "" = the node's bytes; "unescaped" = decoding view
   std::string source;                      // with a view: the node's own bytes at the match (escaped text)
-  std::optional<ElfLocation> elf;          // code evidence when the node is an ELF and evidence was asked for
+  std::optional<CodeEvidence> code;        // the code that uses the string, when an analyzer found it (--evidence)
 };
+
+// The functions that code evidence says use the string, and their direct callers (the verdict
+// stage's function scope, whatever the layer).
+struct CodeUsers {
+  std::vector<std::string> functions, callers;
+};
+CodeUsers code_users(const CodeEvidence& evidence);
+
+// The ELF alternative of a string's code evidence, or null (tests).
+inline const ElfLocation* elf_location(const EvidenceString& s) {
+  return s.code ? std::get_if<ElfLocation>(&*s.code) : nullptr;
+}
 
 // Why a verdict finding has its severity (docs/verdicts.md): the signals that met it, where.
 struct VerdictSignal {
@@ -127,9 +170,11 @@ struct ReportDocument {
   std::vector<Finding> findings;           // sorted: severity desc, then locator, rule
   std::vector<Finding> signals;            // matches of signal rules (meta `signal`), input of the verdicts
   std::vector<Diagnostic> diagnostics;     // run-level (unreadable input, rules)
-  std::map<NodeId, ElfSummary> elf;        // ELF nodes: architecture, symbols, functions
+  std::map<NodeId, NodeFacts> facts;       // what an analyzer says of a node as a whole (ELF: architecture, symbols, functions)
 
   std::size_t count_at_or_above(RuleSeverity s) const;
+  // The node's ELF summary, or null.
+  const ElfSummary* elf_summary(NodeId id) const;
 };
 
 }  // namespace fwscan

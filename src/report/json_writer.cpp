@@ -159,6 +159,28 @@ class TopLevel {
   bool first_ = true;
 };
 
+Json elf_location_json(const ElfLocation& l) {
+  Json refs = Json::array();
+  for (const auto& r : l.refs) {
+    refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
+                    {"function_offset", r.function_offset}, {"function_source", r.function_source},
+                    {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
+                    {"disasm", r.disasm}, {"exported_via", r.exported_via}, {"callers", r.callers}});
+  }
+  return {{"va", l.va}, {"section", l.section}, {"segment", l.segment},
+          {"string_va", l.string_va}, {"string", l.string_text}, {"refs", refs}};
+}
+
+Json elf_summary_json(const ElfSummary& e) {
+  Json fns = Json::array();
+  for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});
+  return {{"arch", e.arch}, {"bits", e.bits}, {"endian", e.endian}, {"type", e.type}, {"entry", e.entry},
+          {"interpreter", e.interpreter}, {"build_id", e.build_id}, {"stripped", e.stripped}, {"pie", e.pie},
+          {"needed", e.needed}, {"imports", e.imports}, {"exports", e.exports},
+          {"function_count", e.function_count}, {"functions", fns}, {"code_swept", e.swept},
+          {"instructions", e.instructions}};
+}
+
 Json finding_json(const Finding& f) {
   Json jf;
   jf["namespace"] = f.ns;
@@ -175,16 +197,8 @@ Json finding_json(const Finding& f) {
                {"encoding", std::string(encoding_name(s.encoding))}, {"text", s.text}, {"hex", s.hex}, {"context", s.context},
                {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
                {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}};
-    if (s.elf) {
-      Json refs = Json::array();
-      for (const auto& r : s.elf->refs) {
-        refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
-                        {"function_offset", r.function_offset}, {"function_source", r.function_source},
-                        {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
-                        {"disasm", r.disasm}, {"exported_via", r.exported_via}, {"callers", r.callers}});
-      }
-      js["elf"] = {{"va", s.elf->va}, {"section", s.elf->section}, {"segment", s.elf->segment},
-                   {"string_va", s.elf->string_va}, {"string", s.elf->string_text}, {"refs", refs}};
+    if (s.code) {
+      std::visit(overloaded{[&](const ElfLocation& l) { js[std::string(evidence_key(l))] = elf_location_json(l); }}, *s.code);
     }
     strings.push_back(js);
   }
@@ -210,17 +224,10 @@ Json finding_json(const Finding& f) {
   return jf;
 }
 
-Json node_with_elf_json(const ReportDocument& doc, const NodeRecord& n) {
+Json node_with_facts_json(const ReportDocument& doc, const NodeRecord& n) {
   Json jn = node_json(doc.tree, n);
-  if (auto it = doc.elf.find(n.id); it != doc.elf.end()) {
-    const ElfSummary& e = it->second;
-    Json fns = Json::array();
-    for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});
-    jn["elf"] = {{"arch", e.arch}, {"bits", e.bits}, {"endian", e.endian}, {"type", e.type}, {"entry", e.entry},
-                 {"interpreter", e.interpreter}, {"build_id", e.build_id}, {"stripped", e.stripped}, {"pie", e.pie},
-                 {"needed", e.needed}, {"imports", e.imports}, {"exports", e.exports},
-                 {"function_count", e.function_count}, {"functions", fns}, {"code_swept", e.swept},
-                 {"instructions", e.instructions}};
+  if (auto it = doc.facts.find(n.id); it != doc.facts.end()) {
+    std::visit(overloaded{[&](const ElfSummary& e) { jn[std::string(facts_key(e))] = elf_summary_json(e); }}, it->second);
   }
   return jn;
 }
@@ -264,7 +271,7 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
                 {"id", s.id}, {"offset", s.offset}, {"length", s.length}, {"encoding", std::string(encoding_name(s.encoding))},
                 {"view", s.view.empty() ? Json(nullptr) : Json(s.view)}, {"text", s.text}, {"hex", s.hex}};
   });
-  top.array("nodes", doc.tree.size(), [&](std::size_t i) { return node_with_elf_json(doc, doc.tree.nodes()[i]); });
+  top.array("nodes", doc.tree.size(), [&](std::size_t i) { return node_with_facts_json(doc, doc.tree.nodes()[i]); });
   top.array("diagnostics", doc.diagnostics.size(), [&](std::size_t i) { return diag_json(doc.diagnostics[i]); });
   top.close();
   out << "\n";

@@ -56,6 +56,25 @@ void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int ind
   for (NodeId c : n.children) write_tree(doc, out, c, indent + 1);
 }
 
+void write_elf_location(const ElfLocation& l, std::ostream& out, int verbosity) {
+  out << fmt::format("       in {} at va {}, string at {}\n", T(l.section.empty() ? l.segment : l.section),
+                     hex_u64(l.va), hex_u64(l.string_va));
+  if (l.refs.empty()) out << "       no code reference found\n";
+  for (const auto& r : l.refs) {
+    out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", T(r.function), hex_u64(r.function_offset),
+                       hex_u64(r.insn_va), T(r.kind), r.via_slot ? ", pointer at " + hex_u64(*r.via_slot) : "",
+                       T(r.function_source));
+    if (!r.exported_via.empty()) {
+      std::string ex;
+      for (const auto& e : r.exported_via) ex += (ex.empty() ? "" : ", ") + T(e);
+      out << "         reached from exports: " << ex << "\n";
+    }
+    if (verbosity >= 2) {
+      for (const auto& line : r.disasm) out << "         " << T(line) << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity) {
@@ -95,23 +114,8 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
                              T(short_text(s.text)), std::string(encoding_name(s.encoding)), s.view.empty() ? "" : ", " + T(s.view) + " view");
           if (!s.source.empty()) out << "       source: " << T(short_text(s.source, 100)) << "\n";
           if (!s.context.empty() && s.context != s.text) out << "       context: " << T(short_text(s.context, 120)) << "\n";
-          if (s.elf) {
-            out << fmt::format("       in {} at va {}, string at {}\n", T(s.elf->section.empty() ? s.elf->segment : s.elf->section),
-                               hex_u64(s.elf->va), hex_u64(s.elf->string_va));
-            if (s.elf->refs.empty()) out << "       no code reference found\n";
-            for (const auto& r : s.elf->refs) {
-              out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", T(r.function), hex_u64(r.function_offset),
-                                 hex_u64(r.insn_va), T(r.kind), r.via_slot ? ", pointer at " + hex_u64(*r.via_slot) : "",
-                                 T(r.function_source));
-              if (!r.exported_via.empty()) {
-                std::string ex;
-                for (const auto& e : r.exported_via) ex += (ex.empty() ? "" : ", ") + T(e);
-                out << "         reached from exports: " << ex << "\n";
-              }
-              if (verbosity >= 2) {
-                for (const auto& line : r.disasm) out << "         " << T(line) << "\n";
-              }
-            }
+          if (s.code) {
+            std::visit(overloaded{[&](const ElfLocation& l) { write_elf_location(l, out, verbosity); }}, *s.code);
           }
         }
         for (const auto& a : f.also_in) out << "  same content also at " << T(a) << "\n";

@@ -144,11 +144,10 @@ class Engine {
         o.root = root_of(f.node);
         o.begin = s.offset;
         o.end = s.offset + s.length;
-        if (s.elf) {
-          for (const auto& r : s.elf->refs) {
-            o.functions.push_back(r.function);
-            o.callers.insert(o.callers.end(), r.callers.begin(), r.callers.end());
-          }
+        if (s.code) {
+          CodeUsers users = code_users(*s.code);
+          o.functions = std::move(users.functions);
+          o.callers = std::move(users.callers);
           for (auto* v : {&o.functions, &o.callers}) {
             std::sort(v->begin(), v->end());
             v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -252,7 +251,7 @@ class Engine {
     if (!function.empty()) return Scope::kFunction;
     // In an executable whose code was swept, the functions are the records: the linker orders
     // its string tables as it likes, so nearness there says nothing.
-    if (!(s.functions.empty() && o.functions.empty()) && s.ev->elf && o.ev->elf) return Scope::kFile;
+    if (!(s.functions.empty() && o.functions.empty()) && s.ev->code && o.ev->code) return Scope::kFile;
     if (distance(s, o) <= policy_.record_window) return Scope::kRecord;
     return Scope::kFile;
   }

@@ -94,12 +94,12 @@ TEST_CASE("pipeline: the JSON report is byte-identical for 1, 2 and 5 jobs", "[a
   REQUIRE(one.inputs.size() == 11);
   REQUIRE(one.tree.size() > 100);
   REQUIRE(one.findings.size() > 20);
-  REQUIRE(one.elf.size() >= 4);
+  REQUIRE(one.facts.size() >= 4);
   bool verdict = false, code = false, shared = false;
   for (const auto& f : one.findings) {
     verdict = verdict || f.verdict.has_value();
     shared = shared || !f.shared_with.empty();
-    for (const auto& s : f.strings) code = code || (s.elf && !s.elf->refs.empty());
+    for (const auto& s : f.strings) code = code || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
   }
   CHECK(verdict);
   CHECK(code);
@@ -166,11 +166,11 @@ TEST_CASE("pipeline: one instruction budget per run, allotted in node order what
   CHECK(budget_note(0).empty());
   CHECK(budget_note(1).find("leaves this sweep 10 instructions") != std::string::npos);
   CHECK(budget_note(2).find("budget is spent") != std::string::npos);
-  REQUIRE(doc.elf.count(*doc.inputs[0].root) == 1);
-  REQUIRE(doc.elf.count(*doc.inputs[2].root) == 1);
-  CHECK(doc.elf.at(*doc.inputs[0].root).swept);
-  CHECK(doc.elf.at(*doc.inputs[0].root).instructions > 10);
-  CHECK(doc.elf.at(*doc.inputs[1].root).instructions <= 10);
-  CHECK_FALSE(doc.elf.at(*doc.inputs[2].root).swept);
+  REQUIRE(doc.elf_summary(*doc.inputs[0].root) != nullptr);
+  REQUIRE(doc.elf_summary(*doc.inputs[2].root) != nullptr);
+  CHECK(doc.elf_summary(*doc.inputs[0].root)->swept);
+  CHECK(doc.elf_summary(*doc.inputs[0].root)->instructions > 10);
+  CHECK(doc.elf_summary(*doc.inputs[1].root)->instructions <= 10);
+  CHECK_FALSE(doc.elf_summary(*doc.inputs[2].root)->swept);
   CHECK(json_of(scan(3)) == json_of(doc));
 }

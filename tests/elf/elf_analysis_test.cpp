@@ -155,20 +155,20 @@ TEST_CASE("evidence policy: xref rules get code evidence, others and --evidence=
   for (const auto& f : with.findings) {
     if (f.locator != elf) continue;
     for (const auto& s : f.strings) {
-      CHECK(s.elf.has_value() == (f.meta.get_string("evidence") == "xref"));
-      any = any || (s.elf && !s.elf->refs.empty());
+      CHECK((elf_location(s) != nullptr) == (f.meta.get_string("evidence") == "xref"));
+      any = any || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
     }
   }
   CHECK(any);
   const NodeRecord* n = node_at(with, elf);
   REQUIRE(n != nullptr);
-  REQUIRE(with.elf.count(n->id) == 1);
-  CHECK(with.elf.at(n->id).arch == "arm");
-  CHECK(with.elf.at(n->id).swept);
+  REQUIRE(with.elf_summary(n->id) != nullptr);
+  CHECK(with.elf_summary(n->id)->arch == "arm");
+  CHECK(with.elf_summary(n->id)->swept);
   const ReportDocument none = run(EvidencePolicy::kNone);
   for (const auto& f : none.findings) {
-    for (const auto& s : f.strings) CHECK_FALSE(s.elf.has_value());
+    for (const auto& s : f.strings) CHECK_FALSE(s.code.has_value());
   }
-  REQUIRE(none.elf.count(node_at(none, elf)->id) == 1);
-  CHECK_FALSE(none.elf.at(node_at(none, elf)->id).swept);
+  REQUIRE(none.elf_summary(node_at(none, elf)->id) != nullptr);
+  CHECK_FALSE(none.elf_summary(node_at(none, elf)->id)->swept);
 }

@@ -62,11 +62,11 @@ TEST_CASE("model: a scanned report read back from JSON writes the same JSON and 
   REQUIRE(doc.inputs.size() == 5);
   REQUIRE(!doc.findings.empty());
   REQUIRE(!doc.signals.empty());
-  REQUIRE(!doc.elf.empty());
+  REQUIRE(!doc.facts.empty());
   bool verdict = false, code = false, dup = false, unknown = false, entry_meta = false, diags = false;
   for (const auto& f : doc.findings) {
     verdict = verdict || f.verdict.has_value();
-    for (const auto& s : f.strings) code = code || (s.elf && !s.elf->refs.empty());
+    for (const auto& s : f.strings) code = code || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
   }
   for (const auto& n : doc.tree.nodes()) {
     dup = dup || n.duplicate_of.has_value();

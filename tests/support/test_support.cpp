@@ -75,7 +75,6 @@ Unpacked finish_unpack(Pipeline& pipe) {
   u.tree = pipe.take_tree();
   u.inputs = u.report.inputs;
   u.diagnostics = u.report.diagnostics;
-  u.elf = u.report.elf;
   return u;
 }
 

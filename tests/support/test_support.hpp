@@ -71,7 +71,6 @@ struct Unpacked {
   ExtractionTree tree;
   std::vector<ReportInput> inputs;
   std::vector<Diagnostic> diagnostics;
-  std::map<NodeId, ElfSummary> elf;
   ReportDocument report;  // its tree: the records of `tree`
 };
 Unpacked unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name = "input.bin", const Limits& limits = Limits{});

@@ -1,0 +1,29 @@
+#pragma once
+// What a scan is asked to do: the limits, the rules, which evidence to gather and how many
+// threads. Read by the pipeline and by every analyzer.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "core/limits.hpp"
+#include "scan/rule_set.hpp"
+
+namespace fwscan {
+
+// Which findings get code evidence (functions that reference the matched strings).
+enum class EvidencePolicy : std::uint8_t { kNone, kRules, kAll };  // kRules: rules with meta evidence = "xref"
+
+struct ScanOptions {
+  Limits limits;
+  std::shared_ptr<const RuleSet> rules;  // null: unpack only
+  EvidencePolicy evidence = EvidencePolicy::kRules;
+  bool elf_summaries = true;             // architecture, symbols and functions of every ELF node
+  bool context_everywhere = false;       // scan every node with the context rules, label or not (rules check)
+  std::optional<std::filesystem::path> extract_to = std::nullopt;  // also write every extracted file there (app/extract_writer.hpp)
+  // Threads for the parallel steps (0: one per hardware thread). The report is byte-identical
+  // whatever the count: work is split by node and merged in node order.
+  unsigned jobs = 1;
+};
+
+}  // namespace fwscan

@@ -1,0 +1,311 @@
+// The YARA analyzer: rules/ over every unique node, its raw bytes and its decoding views
+// (scan/text_views.hpp), in parallel; findings, and the signals of the verdict stage. An image
+// holding a label is scanned again with the context rules (rules/context/).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "analyze/analyzer.hpp"
+#include "core/hash.hpp"
+#include "core/reader.hpp"
+#include "report/text_encoding.hpp"
+#include "scan/rule_set.hpp"
+#include "scan/text_views.hpp"
+#include "verdict/policy.hpp"
+#include "verdict/verdict.hpp"
+
+namespace fwscan {
+namespace {
+
+std::string basename_of(const std::string& entry) {
+  const auto slash = entry.find_last_of('/');
+  return slash == std::string::npos ? entry : entry.substr(slash + 1);
+}
+
+// Byte ranges of a node that a scanned child holds as a carved slice: matches there are
+// reported on the child, where the provenance is more precise.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> carved_child_ranges(const ExtractionTree& tree, const Node& n) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  for (NodeId cid : n.children) {
+    const Node& c = tree.at(cid);
+    if (c.step.origin != ChildOrigin::kCarved || !c.is_content() || c.size() == 0) continue;
+    ranges.emplace_back(c.step.offset, c.step.offset + c.size());
+  }
+  return ranges;
+}
+
+struct NodeScan {
+  const Node& node;
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& carved;
+  const std::vector<std::string>* duplicates;
+};
+
+bool inside_carved(const NodeScan& ns, std::uint64_t begin, std::uint64_t end) {
+  return std::any_of(ns.carved.begin(), ns.carved.end(),
+                     [&](const auto& r) { return begin >= r.first && end <= r.second; });
+}
+
+constexpr std::size_t kMaxSignalMatchesPerString = 256;
+
+bool is_signal_rule(const RuleMatch& m) { return m.meta.get("signal") != nullptr; }
+
+// String ids of signal rules that start with "$id_" must match a whole identifier token
+// (verdict::identifier_token_ok): "race" in byRace or "race": yes; in trace or "data race": no.
+bool wants_token(const std::string& id) { return id.rfind("$id_", 0) == 0; }
+
+// Compressed or encrypted bytes hold no text: a signal match there is a coincidence when it is
+// short enough to be expected by chance in this many random bytes. Expected chance matches are
+// the node's size times the match's case variants over 256^length ("race" nocase in 12 MB of
+// xz: 0.045); at 1/1000 or more, a match whose surrounding 1 KiB looks random (entropy above
+// 7.5 bits per byte; text and code stay well below) is dropped. A long label (维族 is 6 fixed
+// bytes: 10^-8 chance matches per GiB) is never dropped, wherever it sits.
+bool chance_match(ByteView bytes, std::uint64_t begin, std::uint64_t length) {
+  if (length == 0 || length > 8) return false;
+  double variants = 1.0;
+  for (std::uint64_t i = begin; i < begin + length; ++i) {
+    const std::uint8_t c = bytes[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) variants *= 2.0;
+  }
+  const double expected = static_cast<double>(bytes.size()) * variants / std::pow(256.0, static_cast<double>(length));
+  if (expected < 1e-3) return false;
+  constexpr std::uint64_t kHalfWindow = 512;
+  const std::uint64_t lo = begin > kHalfWindow ? begin - kHalfWindow : 0;
+  const std::uint64_t hi = std::min<std::uint64_t>(bytes.size(), begin + length + kHalfWindow);
+  return shannon_entropy(bytes.subspan(lo, hi - lo)) > 7.5;
+}
+
+// Turns the matches of one scan of a node (its bytes, or a decoding view of them) into findings,
+// or into signals for the verdict stage when the rule names a signal kind.
+void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const DecodedView* view,
+                  std::vector<Finding>& out, std::vector<Finding>& signals) {
+  const ByteView node_bytes = ns.node.data.bytes();
+  const ByteView scanned = view != nullptr ? ByteView(view->bytes.data(), view->bytes.size()) : node_bytes;
+  const bool transcoded = view != nullptr && view->encoding.has_value();
+  for (RuleMatch& m : matches) {
+    const bool signal = is_signal_rule(m);
+    Finding f;
+    f.ns = m.ns;
+    f.rule = m.rule;
+    f.severity = m.severity();
+    f.meta = m.meta;
+    f.node = ns.node.id;
+    f.locator = ns.node.locator;
+    f.node_sha256 = ns.node.sha256;
+    std::map<std::string, std::size_t> per_id;
+    for (const StringMatch& s : m.strings) {
+      // A signal's first matches per string are enough to place it; a page of 人脸 is not 10,000 signals.
+      if (signal && ++per_id[s.id] > kMaxSignalMatchesPerString) continue;
+      if (signal && wants_token(s.id) && !verdict::identifier_token_ok(scanned, s.offset, s.offset + s.length)) continue;
+      if (signal && view == nullptr && chance_match(scanned, s.offset, s.length)) continue;
+      std::uint64_t begin = s.offset, end = s.offset + s.length;
+      if (view != nullptr) std::tie(begin, end) = view->original_range(s.offset, s.length);
+      if (inside_carved(ns, begin, end)) continue;  // a carved child reports it
+      EvidenceString e;
+      e.id = s.id;
+      e.offset = begin;
+      e.length = static_cast<std::uint32_t>(end - begin);
+      if (ns.node.root_offset) e.root_offset = *ns.node.root_offset + begin;
+      const ByteView bytes(s.data.data(), s.data.size());
+      if (transcoded) {
+        // The view is UTF-8 decoded from the node's own bytes: the text is the view's, the hex
+        // the file's, so the match can be checked against the file byte for byte.
+        e.encoding = *view->encoding;
+        e.text = std::string(as_chars(scanned.subspan(s.offset, s.length)));
+        e.hex = to_hex(node_bytes.subspan(begin, end - begin));
+        e.context = context_text(scanned, s.offset, s.length, Encoding::kUtf8);
+        e.view = view->name;
+      } else {
+        DecodedText t = decode_match_text(s.id, bytes);
+        e.encoding = t.encoding;
+        e.text = std::move(t.text);
+        e.hex = to_hex(bytes);
+        e.context = context_text(scanned, s.offset, s.length, e.encoding);
+        if (view != nullptr) {
+          e.view = view->name;
+          e.source = std::string(as_chars(node_bytes.subspan(begin, std::min<std::uint64_t>(end - begin, 256))));
+        }
+      }
+      f.strings.push_back(std::move(e));
+    }
+    if (!m.strings.empty() && f.strings.empty()) continue;  // fully explained by carved children, or no token
+    if (ns.duplicates != nullptr) f.also_in = *ns.duplicates;
+    (signal ? signals : out).push_back(std::move(f));
+  }
+}
+
+// What scanning one node produced; merged into the document in node order.
+struct NodeOutcome {
+  std::vector<Finding> findings, signals;
+  std::vector<Diagnostic> diagnostics;
+};
+
+// The views of a node, made once and kept for the second pass (the context rules).
+using ViewCache = std::vector<std::optional<std::vector<DecodedView>>>;
+
+void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, const std::vector<bool>& selected,
+                ViewCache& views_) {
+  ExtractionTree& tree = run.tree;
+  std::map<NodeId, std::vector<std::string>> duplicates;
+  for (const Node& n : tree.nodes()) {
+    if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
+  }
+  std::vector<NodeId> todo;
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    const Node& n = tree.at(static_cast<NodeId>(i));
+    if (selected[i] && n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(n.id);
+  }
+  views_.resize(tree.size());
+  std::vector<NodeOutcome> outcomes(todo.size());
+  std::vector<std::unique_ptr<ScanSession>> sessions(run.pool.jobs());  // one YARA scanner per thread
+  // Each task reads the tree and writes only its node's outcome and view slot.
+  const auto order = largest_first(tree, todo);
+  run.pool.run(todo.size(), [&](std::size_t k, unsigned worker) {
+    const std::size_t t = order[k];
+    if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(rules, run.options.limits.yara_timeout_seconds);
+    ScanSession& session = *sessions[worker];
+    const Node& n = tree.at(todo[t]);
+    NodeOutcome& out = outcomes[t];
+    ScanContext ctx;
+    ctx.depth = n.depth;
+    ctx.handler = n.handler.value_or("");
+    ctx.locator = n.locator;
+    ctx.name = basename_of(n.step.entry);
+    ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
+    std::vector<Diagnostic>& diags = out.diagnostics;
+    auto matches = session.scan(n.data.bytes(), ctx, diags);
+    if (!matches) {
+      diags.push_back(diagnostic_from_error(matches.error(), "yara"));
+      return;
+    }
+    const auto ranges = carved_child_ranges(tree, n);
+    auto dup = duplicates.find(n.id);
+    const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
+    // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
+    std::set<std::string> raised;
+    for (const auto& m : *matches) {
+      if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
+    }
+    add_findings(*matches, ns, nullptr, out.findings, out.signals);
+    auto scan_view = [&](const DecodedView& view) {
+      auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
+      if (!vmatches) return;
+      std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
+      for (const auto& m : *vmatches) {
+        if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
+      }
+      add_findings(*vmatches, ns, &view, out.findings, out.signals);
+    };
+    // The views are made once per node and kept for a second pass (the context rules).
+    auto& cached = views_[n.id];
+    if (!cached) {
+      std::vector<DecodedView> views;
+      if (session.rule_count() > 0) {
+        // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
+        if (!ctx.is_elf) {
+          if (auto view = unescape_view(n.data.bytes())) views.push_back(std::move(*view));
+        }
+        // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
+        for (DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) views.push_back(std::move(view));
+      }
+      cached = std::move(views);
+    }
+    for (const DecodedView& view : *cached) scan_view(view);
+  });
+  for (std::size_t t = 0; t < todo.size(); ++t) {
+    Node& n = tree.at(todo[t]);
+    NodeOutcome& out = outcomes[t];
+    n.diagnostics.insert(n.diagnostics.end(), std::make_move_iterator(out.diagnostics.begin()),
+                         std::make_move_iterator(out.diagnostics.end()));
+    for (Finding& f : out.findings) run.doc.findings.push_back(std::move(f));
+    for (Finding& f : out.signals) run.doc.signals.push_back(std::move(f));
+  }
+}
+
+void drop_explained_by_descendants(const ExtractionTree& tree, std::vector<Finding>& findings) {
+  // A container's match whose every matched string (id and bytes) also matched the same rule in
+  // a node extracted from it (a decoded file, where offsets cannot be mapped back) adds nothing:
+  // the descendant carries the precise provenance.
+  auto is_ancestor = [&](NodeId a, NodeId d) {
+    std::optional<NodeId> cur = tree.at(d).parent;
+    while (cur) {
+      if (*cur == a) return true;
+      cur = tree.at(*cur).parent;
+    }
+    return false;
+  };
+  auto keys = [](const Finding& f) {
+    std::set<std::pair<std::string, std::string>> k;
+    for (const auto& s : f.strings) k.emplace(s.id, s.hex);
+    return k;
+  };
+  std::vector<bool> drop(findings.size(), false);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (f.strings.empty()) continue;
+    const auto fk = keys(f);
+    for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
+      const Finding& g = findings[j];
+      if (i == j || g.ns != f.ns || g.rule != f.rule || !is_ancestor(f.node, g.node)) continue;
+      const auto gk = keys(g);
+      drop[i] = std::includes(gk.begin(), gk.end(), fk.begin(), fk.end());
+    }
+  }
+  std::vector<Finding> kept;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(findings[i]));
+  }
+  findings = std::move(kept);
+}
+
+class YaraAnalyzer final : public Analyzer {
+ public:
+  std::string_view id() const override { return "yara"; }
+  std::string_view description() const override {
+    return "rules/ over every node and its decoding views: findings, and the verdict stage's signals";
+  }
+  void run(AnalysisRun& run) const override {
+    if (!run.options.rules) return;
+    ExtractionTree& tree = run.tree;
+    ViewCache views;
+    scan_nodes(run, run.options.rules, std::vector<bool>(tree.size(), true), views);
+    // Context and benign signals (rules/context/) only matter in an image where a label is:
+    // scan those images again with them.
+    const auto& policy = run.options.rules->policy();
+    if (run.options.rules->context() && policy) {
+      auto root_of = [&](NodeId id) {
+        NodeId cur = id;
+        while (tree.at(cur).parent) cur = *tree.at(cur).parent;
+        return cur;
+      };
+      std::set<NodeId> roots;
+      for (const Finding& f : run.doc.signals) {
+        const auto* k = policy->kind(f.meta.get_string("signal"));
+        if (k != nullptr && k->role == verdict::Role::kSubject) roots.insert(root_of(f.node));
+      }
+      if (run.options.context_everywhere) {
+        for (std::size_t i = 0; i < tree.size(); ++i) roots.insert(root_of(static_cast<NodeId>(i)));
+      }
+      if (!roots.empty()) {
+        std::vector<bool> selected(tree.size(), false);
+        for (std::size_t i = 0; i < tree.size(); ++i) selected[i] = roots.count(root_of(static_cast<NodeId>(i))) != 0;
+        scan_nodes(run, run.options.rules->context(), selected, views);
+      }
+    }
+    views = {};
+    drop_explained_by_descendants(tree, run.doc.findings);
+    drop_explained_by_descendants(tree, run.doc.signals);
+  }
+};
+
+}  // namespace
+
+const Analyzer& yara_analyzer() {
+  static const YaraAnalyzer analyzer;
+  return analyzer;
+}
+
+}  // namespace fwscan
