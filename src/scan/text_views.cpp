@@ -168,52 +168,66 @@ void emit_cp(DecodedView& v, std::uint32_t cp, std::uint64_t offset) {
   v.origin.insert(v.origin.end(), v.bytes.size() - before, offset);
 }
 
-// The runs of d[a, b) in a double-byte code page, appended to v. Bytes below 0x81 are skipped
-// fast; at a CJK character the run is widened back over the text bytes before it, then forward.
-void double_byte_runs(ByteView d, std::size_t a, std::size_t b, const DoubleByteTable& table, DecodedView& v) {
-  std::size_t p = a, last_end = a;
-  while (p < b) {
-    if (d[p] < 0x81) {
-      ++p;
-      continue;
+// A text run is bounded by a control byte (NUL, newline, a length byte; a tab is text) or the
+// edge of the data on both sides: runs that binary data decodes into rarely are. So a run is
+// only tried right after one, and the walk between tries looks at nothing else.
+bool run_boundary(std::uint8_t c) { return c < 0x20 && c != '\t'; }
+
+// From s (right after a boundary, or the segment's start), the longest run of printable ASCII
+// and CJK characters of the code page below b: its end, and how many CJK characters it holds.
+std::size_t double_byte_run(ByteView d, std::size_t s, std::size_t b, const DoubleByteTable& table, std::size_t& cjk) {
+  std::size_t q = s;
+  cjk = 0;
+  while (q < b) {
+    if (is_text_ascii(d[q])) {
+      ++q;
+    } else if (q + 1 < d.size() && table.at(d[q], d[q + 1]) != 0) {
+      ++cjk;
+      q += 2;
+    } else {
+      break;
     }
-    if (p + 1 >= d.size() || table.at(d[p], d[p + 1]) == 0) {
-      ++p;
-      continue;
+  }
+  return std::min(q, d.size());
+}
+
+void emit_double_byte_run(ByteView d, std::size_t start, std::size_t end, const DoubleByteTable& table, DecodedView& v) {
+  for (std::size_t i = start; i < end;) {
+    if (is_text_ascii(d[i])) {
+      emit_cp(v, d[i], i);
+      ++i;
+    } else {
+      emit_cp(v, table.at(d[i], d[i + 1]), i);
+      i += 2;
     }
-    std::size_t start = p;
-    while (start > last_end && is_text_ascii(d[start - 1])) --start;
-    std::size_t q = p, cjk = 0;
-    while (q < b) {
-      if (is_text_ascii(d[q])) {
-        ++q;
-      } else if (q + 1 < d.size() && table.at(d[q], d[q + 1]) != 0) {
-        ++cjk;
-        q += 2;
-      } else {
-        break;
+  }
+  v.bytes.push_back('\n');
+  v.origin.push_back(end);
+  ++v.escapes;
+}
+
+// The GBK and Big5 runs of d[a, b), in one walk: a run that starts after a boundary, holds two
+// CJK characters or more, ends at a boundary and is not valid UTF-8 (then it is UTF-8 text,
+// scanned as it is).
+void double_byte_runs(ByteView d, std::size_t a, std::size_t b, DecodedView& gbk, DecodedView& big5) {
+  const std::array<std::pair<const DoubleByteTable*, DecodedView*>, 2> pages{{{&gbk_table(), &gbk}, {&big5_table(), &big5}}};
+  std::array<std::size_t, 2> done{a, a};  // per code page: bytes before this were inside a run already tried
+  auto try_at = [&](std::size_t s) {
+    for (std::size_t k = 0; k < pages.size(); ++k) {
+      if (s < done[k]) continue;
+      std::size_t cjk = 0;
+      const std::size_t end = double_byte_run(d, s, b, *pages[k].first, cjk);
+      done[k] = end;
+      if (cjk >= 2 && (end >= d.size() || d[end] < 0x20) && !utf8_through(d, s, end)) {
+        emit_double_byte_run(d, s, end, *pages[k].first, *pages[k].second);
       }
     }
-    const std::size_t end = std::min(q, d.size());
-    // A text run ends at a control character (NUL, newline, a length byte) on one side at
-    // least; runs that binary data decodes into are bounded by other bytes.
-    const bool terminated = (start == 0 || d[start - 1] < 0x20) && (end >= d.size() || d[end] < 0x20);
-    if (cjk >= 2 && terminated && !utf8_through(d, start, end)) {
-      for (std::size_t i = start; i < end;) {
-        if (is_text_ascii(d[i])) {
-          emit_cp(v, d[i], i);
-          ++i;
-        } else {
-          emit_cp(v, table.at(d[i], d[i + 1]), i);
-          i += 2;
-        }
-      }
-      v.bytes.push_back('\n');
-      v.origin.push_back(end);
-      ++v.escapes;
-    }
-    last_end = end;
-    p = end + 1;
+  };
+  // The segment's first byte starts a run when the byte before it ends one (a tab included:
+  // a run is never widened back across a segment's start).
+  if (a < b && (a == 0 || d[a - 1] < 0x20)) try_at(a);
+  for (std::size_t z = a; z + 1 < b; ++z) {
+    if (run_boundary(d[z])) try_at(z + 1);
   }
 }
 
@@ -226,72 +240,78 @@ constexpr std::array<bool, 256> kRunHigh = [] {
   return t;
 }();
 
-// One UTF-16 reading of the data (byte order, parity) while it is walked.
-struct Utf16Reader {
-  bool big_endian = false;
-  DecodedView* view = nullptr;
-  std::size_t start = 0, units = 0, cjk = 0;
-  bool narrow = true;  // every byte of the run is printable ASCII: plain text, not UTF-16
+std::uint32_t utf16_unit(ByteView d, std::size_t p, bool big_endian) {
+  return big_endian ? (d[p] << 8 | d[p + 1]) : (d[p] | d[p + 1] << 8);
+}
 
-  std::uint32_t unit_at(ByteView d, std::size_t p) const {
-    return big_endian ? (d[p] << 8 | d[p + 1]) : (d[p] | d[p + 1] << 8);
-  }
-  bool control(ByteView d, std::size_t p) const {  // a control unit (NUL, newline, a length) or a BOM
-    if (p + 1 >= d.size()) return true;
-    const std::uint32_t u = unit_at(d, p);
-    return u < 0x20 || u == 0xFEFF;
-  }
-  // A run needs a control unit on both sides: text that binary data decodes into rarely has.
-  void flush(ByteView d, std::size_t end) {
-    if (units == 0) return;
-    const bool terminated = (start < 2 || control(d, start - 2)) && control(d, end);
-    if ((cjk >= 2 || units >= 4) && !narrow && terminated) {
-      for (std::size_t i = start; i < end; i += 2) emit_cp(*view, unit_at(d, i), i);
-      view->bytes.push_back('\n');
-      view->origin.push_back(end);
-      ++view->escapes;
-    }
-    units = cjk = 0;
-    narrow = true;
-  }
-  void step(ByteView d, std::size_t p) {
-    if (!kRunHigh[big_endian ? d[p] : d[p + 1]]) {
-      flush(d, p);
-      return;
-    }
-    const std::uint32_t u = unit_at(d, p);
-    const bool ascii = u < 0x80 && is_text_ascii(static_cast<std::uint8_t>(u));
-    if (!ascii && !is_cjk(u)) {
-      flush(d, p);
-      return;
-    }
-    if (units == 0) start = p;
-    ++units;
-    cjk += ascii ? 0 : 1;
-    narrow = narrow && is_text_ascii(d[p]) && is_text_ascii(d[p + 1]);
-  }
-};
+// A control unit (NUL, newline, a length) or a BOM bounds a UTF-16 run; so does the data's end.
+bool utf16_control(ByteView d, std::size_t p, bool big_endian) {
+  if (p + 1 >= d.size()) return true;
+  const std::uint32_t u = utf16_unit(d, p, big_endian);
+  return u < 0x20 || u == 0xFEFF;
+}
 
-// The UTF-16LE and UTF-16BE runs of d[a, b), at both parities, in one walk.
+// The UTF-16LE and UTF-16BE runs of d[a, b), at both parities. A run is a maximal sequence of
+// printable ASCII and CJK units; it is kept when a control unit (or the data's edge) bounds it
+// on both sides, it holds two CJK units or four units, and its bytes are not all printable
+// ASCII (narrow text read at an odd offset). So a run is only tried right after a control unit,
+// found by its high byte (zero, or FE of a BOM), and the walk between tries reads one byte.
 void utf16_runs(ByteView d, std::size_t a, std::size_t b, DecodedView& le, DecodedView& be) {
-  std::array<Utf16Reader, 4> r{};  // [parity * 2 + big_endian]
-  for (std::size_t i = 0; i < 4; ++i) {
-    r[i].big_endian = (i & 1) != 0;
-    r[i].view = r[i].big_endian ? &be : &le;
-  }
-  const std::size_t last = std::min(b, d.size() - 1);
-  for (std::size_t p = a; p < last; ++p) {
-    Utf16Reader* pair = &r[(p & 1) * 2];
-    // Both readings reject most units at once: neither byte is a possible high byte.
-    if (!kRunHigh[d[p]] && !kRunHigh[d[p + 1]]) {
-      pair[0].flush(d, p);
-      pair[1].flush(d, p);
-      continue;
+  const std::size_t last = std::min(b, d.size() - 1);  // a unit starts below it
+  struct Run {
+    std::size_t start, end;
+  };
+  for (const bool big : {false, true}) {
+    std::array<std::size_t, 2> done{a, a};  // per parity: units before this were inside a tried run
+    std::vector<Run> runs;
+    std::array<std::optional<Run>, 2> cut;  // per parity: the kept run that the segment's end cuts
+    auto try_at = [&](std::size_t s) {
+      const std::size_t parity = s & 1;
+      if (s < done[parity] || s >= last) return;
+      std::size_t q = s, units = 0, cjk = 0;
+      bool narrow = true;
+      while (q < last) {
+        if (!kRunHigh[big ? d[q] : d[q + 1]]) break;
+        const std::uint32_t u = utf16_unit(d, q, big);
+        const bool ascii = u < 0x80 && is_text_ascii(static_cast<std::uint8_t>(u));
+        if (!ascii && !is_cjk(u)) break;
+        ++units;
+        cjk += ascii ? 0 : 1;
+        narrow = narrow && is_text_ascii(d[q]) && is_text_ascii(d[q + 1]);
+        q += 2;
+      }
+      done[parity] = q;
+      if ((cjk < 2 && units < 4) || narrow || !utf16_control(d, q, big)) return;
+      if (q >= last) cut[parity] = Run{s, q};
+      else runs.push_back({s, q});
+    };
+    if (a < 2) {
+      try_at(0);
+      try_at(1);
     }
-    pair[0].step(d, p);
-    pair[1].step(d, p);
+    const std::size_t high = big ? 2 : 1;  // the control unit at s - 2 has its high byte at s - high
+    // A tab is a control unit that is also text: inside the segment it belongs to the run
+    // around it, so a run starts after one only at the segment's start.
+    for (std::size_t s = std::max<std::size_t>(a, 2); s < last; ++s) {
+      const std::uint8_t c = d[s - high];
+      if ((c == 0 || c == 0xFE) && utf16_control(d, s - 2, big) && (s < a + 2 || utf16_unit(d, s - 2, big) != '\t')) {
+        try_at(s);
+      }
+    }
+    // Written in the order their ends come, then the runs the segment's end cuts, parity 0
+    // first.
+    std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.end < y.end; });
+    for (const auto& r : cut) {
+      if (r) runs.push_back(*r);
+    }
+    DecodedView& view = big ? be : le;
+    for (const Run& r : runs) {
+      for (std::size_t i = r.start; i < r.end; i += 2) emit_cp(view, utf16_unit(d, i, big), i);
+      view.bytes.push_back('\n');
+      view.origin.push_back(r.end);
+      ++view.escapes;
+    }
   }
-  for (auto& reader : r) reader.flush(d, reader.start + 2 * reader.units);
 }
 
 // Segments of the data worth a view: runs of 4 KiB blocks whose entropy is at most
@@ -341,10 +361,7 @@ std::vector<DecodedView> transcode_views(ByteView data, double entropy) {
     v[i].encoding = encodings[i];
     v[i].name = std::string(encoding_name(encodings[i]));
   }
-  for (const auto& [a, b] : segments.double_byte) {
-    double_byte_runs(data, a, b, gbk_table(), v[0]);
-    double_byte_runs(data, a, b, big5_table(), v[1]);
-  }
+  for (const auto& [a, b] : segments.double_byte) double_byte_runs(data, a, b, v[0], v[1]);
   for (const auto& [a, b] : segments.utf16) utf16_runs(data, a, b, v[2], v[3]);
   for (auto& view : v) {
     view.origin.push_back(data.size());
