@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "elf/elf_image.hpp"
+#include "elf/header_check.hpp"
 
 namespace fwscan::elf {
 namespace {
@@ -43,9 +44,11 @@ Result<ElfImage> load_elf(ByteView bytes) {
   static std::once_flag quiet;
   std::call_once(quiet, [] { LIEF::Logger::disable(); });
   if (!looks_like_elf(bytes)) return make_error(Errc::kNotThisFormat, "not a well-formed ELF header");
+  // LIEF reads a copy in which every header that lies about the file is cut to it.
+  CheckedHeaders checked = check_headers(bytes);
   std::unique_ptr<LIEF::ELF::Binary> bin;
   try {
-    bin = LIEF::ELF::Parser::parse(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+    bin = LIEF::ELF::Parser::parse(std::move(checked.bytes));
   } catch (const std::exception& e) {
     return make_error(Errc::kMalformed, std::string("LIEF: ") + e.what());
   } catch (...) {
@@ -53,6 +56,7 @@ Result<ElfImage> load_elf(ByteView bytes) {
   }
   if (!bin) return make_error(Errc::kMalformed, "LIEF could not parse the ELF");
   ElfImage img;
+  img.diagnostics = std::move(checked.diagnostics);
   guarded(img, "header", [&] {
     const auto& h = bin->header();
     img.bits = h.identity_class() == LIEF::ELF::ELF_CLASS::ELFCLASS64 ? 64 : 32;
