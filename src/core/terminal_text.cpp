@@ -86,6 +86,11 @@ std::string json_escape_invisible(std::string_view json) {
   for (std::size_t i = 0; i < json.size();) {
     const auto c = static_cast<std::uint8_t>(json[i]);
     std::uint32_t cp = 0;
+    if (c == 0x7F) {  // DEL, which JSON libraries write raw
+      out += "\\u007f";
+      ++i;
+      continue;
+    }
     const std::size_t n = c >= 0x80 ? utf8_at(json, i, cp) : 0;
     if (n == 0 || !invisible_or_bidi(cp)) {
       out.push_back(json[i]);

@@ -18,8 +18,8 @@ std::string terminal_safe(std::string_view s);
 // True when terminal_safe(s) == s.
 bool is_terminal_safe(std::string_view s);
 
-// JSON text (as a JSON library dumps it: valid UTF-8, C0 controls already escaped) with the
-// same C1, bidi and invisible characters written as \uXXXX escapes (surrogate pairs above
+// JSON text (as a JSON library dumps it: valid UTF-8, C0 controls already escaped) with DEL and
+// the same C1, bidi and invisible characters written as \uXXXX escapes (surrogate pairs above
 // U+FFFF), so `cat report.json` cannot reorder or hide what a terminal shows. Such characters
 // can only stand inside JSON strings, and the escape parses back to the same string.
 std::string json_escape_invisible(std::string_view json);

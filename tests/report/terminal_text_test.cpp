@@ -78,14 +78,14 @@ TEST_CASE("terminal text: a tar whose names and contents hold escapes gives a sa
   check_lines(tree.str());
 }
 
-TEST_CASE("terminal text: JSON escapes C1, bidi and invisible characters and parses back to the same string",
+TEST_CASE("terminal text: JSON escapes DEL, C1, bidi and invisible characters and parses back to the same string",
           "[terminal][json]") {
-  // U+202E (bidi override), U+0085 (C1 NEL), U+200B (zero width space), U+E0041 (tag A), and a
-  // CJK label that stays as it is.
-  const std::string s = "a\u202Eb\u0085c\u200Bd\U000E0041e 维族";
+  // U+202E (bidi override), U+0085 (C1 NEL), U+200B (zero width space), U+E0041 (tag A), DEL
+  // (which nlohmann writes raw), and a CJK label that stays as it is.
+  const std::string s = "a\u202Eb\u0085c\u200Bd\U000E0041e\x7F 维族";
   const std::string dumped = nlohmann::json(s).dump();
   const std::string safe = json_escape_invisible(dumped);
-  CHECK(safe == "\"a\\u202eb\\u0085c\\u200bd\\udb40\\udc41e 维族\"");
+  CHECK(safe == "\"a\\u202eb\\u0085c\\u200bd\\udb40\\udc41e\\u007f 维族\"");
   CHECK(nlohmann::json::parse(safe).get<std::string>() == s);
   CHECK(json_escape_invisible("{\"k\": \"plain 人脸\"}") == "{\"k\": \"plain 人脸\"}");
 }
