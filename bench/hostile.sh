@@ -15,8 +15,8 @@ trap 'rm -rf "$TMP"' EXIT
 python3 tools/gen_hostile.py "$TMP/in" --scale "$SCALE"
 
 printf '%-26s %9s %9s %8s %5s  %s\n' input "in MiB" "wall s" "RSS MiB" rc "limit diagnostics"
-for input in "$TMP"/in/*; do
-  name=$(basename "$input")
+while IFS=$'\t' read -r name _ _; do
+  input="$TMP/in/$name"
   out="$TMP/out-$name"
   rc=0
   files=("$input")
@@ -39,4 +39,4 @@ PY
 )
   printf '%-26s %9s %9s %8s %5s  %s\n' "$name" "$size" "$wall" $((rss_kib / 1024)) "$rc" "$limits"
   rm -rf "$out"
-done
+done < "$TMP/in/expect.tsv"

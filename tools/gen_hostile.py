@@ -1,25 +1,39 @@
 #!/usr/bin/env python3
-"""Writes the hostile inputs of issue 14 that cost memory or time within the format rules.
+"""Writes the hostile inputs of issue 14: one case or more for every class of attack.
 
 Nothing here is committed: the files are large when unpacked (that is the point) and small or
-quick to write. bench/hostile.sh runs fwscan on each, with its peak RSS and wall time, next to
-the limit that should bound it. Python 3 standard library only.
+quick to write. tests/cli/hostile_corpus.sh (CI, with --ci) runs fwscan on each and asserts its
+bounds; bench/hostile.sh (by hand) prints each one's peak RSS and wall time. Python 3 standard
+library only.
 
-Usage: tools/gen_hostile.py OUT_DIR [--scale S]
+Usage: tools/gen_hostile.py OUT_DIR [--scale S | --ci]
   --scale  multiplies the sizes (default 1: the sizes the issue names; 0.25 for a quick look)
+  --ci     the sizes CI runs: each bound is still passed by the input, in seconds
 
-Writes, in OUT_DIR:
+Writes, in OUT_DIR, each case with what its report must hold (MANIFEST below, also written as
+OUT_DIR/expect.tsv: name, the diagnostic codes the report must carry, whether a label finding
+must survive):
   zip_signature_flood.bin  8 MiB of zip local-header signatures and no end record (carving time)
   gzip_members.gz          64 gzip members of 64 MiB of zeros each (resident decoded bytes)
   zip_overlap_bomb.zip     one deflated 64 MiB member named by 64 central-directory entries
                            (Fifield's overlapping-entry construction; resident decoded bytes)
-  zip_200k_entries.zip     200,000 empty entries (report size)
+  zip_200k_entries.zip     200,000 empty entries (report size, the per-node child limit)
   elf_nops/                8 x86-64 ELF executables of 16 MiB of NOPs and a label (instruction budget)
+  elf_header_lies.elf      sections claiming 90 MiB each far past the end of a 12 KiB ELF, and a
+                           string table without its NUL (LIEF turned the claims into zeros in memory)
+  escape_names.tar         entry names and matched text full of ESC, OSC, C1 and bidi controls
+  damaged.gz               a gzip stream damaged after the label (the decoded part is kept)
+  lying_size.lzma          an LZMA-alone stream whose header claims 1 MiB more than it holds
+  fifo                     a named pipe given as input (it hung: refused before it is opened)
 """
 import argparse
+import gzip
+import io
+import lzma
 import os
 import struct
 import sys
+import tarfile
 import zipfile
 import zlib
 
@@ -84,10 +98,91 @@ def elf_nops(path, code_size):
         f.write(b"\x90" * (code_size - 1 - len(label)) + b"\xc3" + label)
 
 
+LABEL = "是否少数民族".encode()
+
+
+def elf_header_lies(path, lies=8):
+    """A static x86-64 executable with a .rodata label, whose section table adds `lies`
+    PROGBITS sections that each claim 90 MiB of file bytes far past the file's end, and a
+    .shstrtab whose last byte is not NUL."""
+    ehdr_size, phdr_size, shdr_size = 64, 56, 64
+    base, code_off = 0x400000, 0x1000
+    code = b"\xc3" + bytes(15)
+    rodata = LABEL + b"\0"
+    names = b"\0.text\0.rodata\0.lie\0.shstrtab"  # no NUL after the last name
+    rodata_off = code_off + len(code)
+    names_off = rodata_off + len(rodata)
+    shoff = (names_off + len(names) + 7) // 8 * 8
+    sections = [struct.pack("<IIQQQQIIQQ", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                struct.pack("<IIQQQQIIQQ", 1, 1, 6, base + code_off, code_off, len(code), 0, 0, 16, 0),
+                struct.pack("<IIQQQQIIQQ", 7, 1, 2, base + rodata_off, rodata_off, len(rodata), 0, 0, 1, 0)]
+    for i in range(lies):
+        sections.append(struct.pack("<IIQQQQIIQQ", 15, 1, 0, 0, 0x30000000 + i * 0x1000000, 90 * MIB, 0, 0, 1, 0))
+    sections.append(struct.pack("<IIQQQQIIQQ", 20, 3, 0, 0, names_off, len(names), 0, 0, 1, 0))
+    end = shoff + shdr_size * len(sections)
+    ehdr = struct.pack("<4sBBBBB7xHHIQQQIHHHHHH", b"\x7fELF", 2, 1, 1, 0, 0, 2, 62, 1,
+                       base + code_off, ehdr_size, shoff, 0, ehdr_size, phdr_size, 1, shdr_size,
+                       len(sections), len(sections) - 1)
+    phdr = struct.pack("<IIQQQQQQ", 1, 5, 0, base, base, names_off, names_off, 0x1000)
+    body = bytearray(end)
+    body[0:ehdr_size + phdr_size] = ehdr + phdr
+    body[code_off:code_off + len(code)] = code
+    body[rodata_off:rodata_off + len(rodata)] = rodata
+    body[names_off:names_off + len(names)] = names
+    body[shoff:end] = b"".join(sections)
+    with open(path, "wb") as f:
+        f.write(body)
+
+
+def escape_names(path):
+    """Names and contents that would drive a terminal: clear the screen, set the window title
+    (OSC), a hyperlink, C1 CSI, right-to-left override, and a label between them."""
+    names = ["\x1b[2J\x1b[Hcleared.txt", "\x1b]0;owned\x07title.txt", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\.txt",
+             "c1\u009b31mred.txt", "bidi\u202etxt.exe", "nul\x7fdel.txt"]
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
+        for i, name in enumerate(names):
+            data = b"\x1b[2J\x1b]0;owned\x07" + LABEL + b"\x1b[0m\x00\x9b" + ("\u202e%d" % i).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+
+
+def damaged_gzip(path):
+    payload = b"config\n" + LABEL + b"\n" + bytes(range(256)) * 2048
+    data = bytearray(gzip.compress(payload, mtime=0))
+    data[len(data) * 3 // 4] ^= 0xFF
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def lying_lzma(path):
+    payload = b"a" * 1000 + LABEL + b"b" * 5000
+    data = bytearray(lzma.compress(payload, format=lzma.FORMAT_ALONE))
+    struct.pack_into("<Q", data, 5, len(payload) + MIB)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+# name, diagnostic codes the report must carry, whether a label finding must survive
+MANIFEST = [
+    ("zip_signature_flood.bin", [], False),
+    ("gzip_members.gz", [], False),
+    ("zip_overlap_bomb.zip", [], False),
+    ("zip_200k_entries.zip", ["limit_children"], False),
+    ("elf_nops", ["limit_instructions"], True),
+    ("elf_header_lies.elf", ["truncated", "malformed"], True),
+    ("escape_names.tar", [], True),
+    ("damaged.gz", ["malformed"], True),
+    ("lying_size.lzma", ["malformed"], True),
+    ("fifo", ["io_error"], False),
+]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--ci", action="store_true")
     args = ap.parse_args()
     if args.scale <= 0:
         sys.exit("--scale must be positive")
@@ -96,14 +191,30 @@ def main():
     def scaled(n, minimum=1):
         return max(minimum, int(n * args.scale))
 
-    zip_signature_flood(os.path.join(args.out, "zip_signature_flood.bin"), scaled(8 * MIB, 4))
-    gzip_members(os.path.join(args.out, "gzip_members.gz"), scaled(64), 64 * MIB)
-    zip_overlap_bomb(os.path.join(args.out, "zip_overlap_bomb.zip"), scaled(64), 64 * MIB)
-    zip_many_entries(os.path.join(args.out, "zip_200k_entries.zip"), scaled(200_000))
-    elf_dir = os.path.join(args.out, "elf_nops")
-    os.makedirs(elf_dir, exist_ok=True)
+    def out(name):
+        return os.path.join(args.out, name)
+
+    # --ci: 16 members and names of 64 MiB (1 GiB decoded, past the 1 GiB resident bound if
+    # held), 8 ELFs of 13 MiB (104 M possible instructions, past the run's 100 M budget).
+    members = 16 if args.ci else scaled(64)
+    elf_size = 13 * MIB if args.ci else scaled(16 * MIB, 4096)
+    zip_signature_flood(out("zip_signature_flood.bin"), 8 * MIB if args.ci else scaled(8 * MIB, 4))
+    gzip_members(out("gzip_members.gz"), members, 64 * MIB)
+    zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)
+    zip_many_entries(out("zip_200k_entries.zip"), 200_000 if args.ci else scaled(200_000))
+    os.makedirs(out("elf_nops"), exist_ok=True)
     for i in range(8):
-        elf_nops(os.path.join(elf_dir, "nops%d.elf" % i), scaled(16 * MIB, 4096))
+        elf_nops(os.path.join(out("elf_nops"), "nops%d.elf" % i), elf_size)
+    elf_header_lies(out("elf_header_lies.elf"))
+    escape_names(out("escape_names.tar"))
+    damaged_gzip(out("damaged.gz"))
+    lying_lzma(out("lying_size.lzma"))
+    if os.path.lexists(out("fifo")):
+        os.unlink(out("fifo"))
+    os.mkfifo(out("fifo"))
+    with open(out("expect.tsv"), "w", encoding="utf-8") as f:
+        for name, codes, label in MANIFEST:
+            f.write("%s\t%s\t%s\n" % (name, ",".join(codes) or "-", "label" if label else "-"))
 
 
 if __name__ == "__main__":
