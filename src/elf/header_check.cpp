@@ -177,7 +177,16 @@ class Checker {
       const std::uint64_t e = shoff + i * shentsize;
       const std::uint64_t type = f_.get(e + l_.sh_type, 4).value_or(0);
       const std::string what = "section " + std::to_string(i);
-      if (type == kShtNull || type == kShtNobits) continue;  // no file bytes
+      if (type == kShtNull || type == kShtNobits) {
+        // No file bytes, yet LIEF 0.9 fills its buffer up to offset + size for every section:
+        // the copy holds no size past the file, and the image gets a .bss's size back.
+        const std::uint64_t offset = f_.get(e + l_.sh_offset, l_.word).value_or(0);
+        const std::uint64_t size = f_.get(e + l_.sh_size, l_.word).value_or(0);
+        if (range_fits(offset, size, size_)) continue;
+        if (type == kShtNobits) out_.nobits_sizes.emplace_back(i, size);
+        f_.set(e + l_.sh_size, l_.word, offset < size_ ? size_ - offset : 0);
+        continue;
+      }
       cut_to_file(e, l_.sh_offset, l_.sh_size, what);
       const std::uint64_t offset = f_.get(e + l_.sh_offset, l_.word).value_or(0);
       const std::uint64_t size = f_.get(e + l_.sh_size, l_.word).value_or(0);

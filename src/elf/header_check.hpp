@@ -11,6 +11,7 @@
 //     what the file can hold).
 // The copy differs from the file only in those header fields; offsets stay the file's.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/blob.hpp"
@@ -21,6 +22,9 @@ namespace fwscan::elf {
 struct CheckedHeaders {
   std::vector<std::uint8_t> bytes;  // what LIEF parses
   std::vector<Diagnostic> diagnostics;
+  // SHT_NOBITS sections (.bss) that the copy cuts (they claim no file bytes, but LIEF fills
+  // memory for them): section index and the size the file declares, for the image.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> nobits_sizes;
 };
 
 // Precondition: looks_like_elf(bytes).

@@ -74,9 +74,14 @@ Result<ElfImage> load_elf(ByteView bytes) {
     }
   });
   guarded(img, "sections", [&] {
+    std::uint64_t index = 0;
+    auto nobits = checked.nobits_sizes.begin();  // in section order
     for (const auto& s : bin->sections()) {
       const std::uint64_t f = s.flags();
-      img.sections.push_back({s.name(), s.virtual_address(), s.offset(), s.size(), (f & 0x4U) != 0, (f & 0x2U) != 0,
+      std::uint64_t size = s.size();
+      if (nobits != checked.nobits_sizes.end() && nobits->first == index) size = (nobits++)->second;
+      ++index;
+      img.sections.push_back({s.name(), s.virtual_address(), s.offset(), size, (f & 0x4U) != 0, (f & 0x2U) != 0,
                               s.type() == LIEF::ELF::ELF_SECTION_TYPES::SHT_NOBITS});
       if (s.name() == ".symtab") img.stripped = false;
     }

@@ -218,3 +218,22 @@ TEST_CASE("elf headers: a hash table claiming 10 M dynamic symbols is cut to wha
     REQUIRE(elf::load_elf({e.b.data(), e.b.size()}));
   }
 }
+
+TEST_CASE("elf headers: a .bss past the file is cut in LIEF's copy only, the image keeps its size", "[elf][hostile]") {
+  for (const char* rel : kElves) {
+    INFO(rel);
+    Elf e = open_elf(rel);
+    const std::uint64_t b = e.first_section(8);  // SHT_NOBITS
+    e.set(e.sh_size_at(b), e.word(), 0x7FFFFFF0);
+    const auto c = check(e);
+    CHECK(c.diagnostics.empty());  // a .bss claims no file bytes: no lie
+    Elf cut = e;
+    cut.b = c.bytes;
+    CHECK(cut.get(cut.sh_offset_at(b), cut.word()) + cut.get(cut.sh_size_at(b), cut.word()) <= e.b.size());
+    auto img = elf::load_elf({e.b.data(), e.b.size()});
+    REQUIRE(img);
+    REQUIRE(img->sections.size() > b);
+    CHECK(img->sections[b].nobits);
+    CHECK(img->sections[b].size == 0x7FFFFFF0);
+  }
+}
