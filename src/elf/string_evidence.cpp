@@ -136,7 +136,7 @@ ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, Enco
     c.function_source = f != nullptr ? std::string(function_source_name(f->source)) : "none";
     c.kind = std::string(ref_kind_name(via ? RefKind::kDataPointer : r.kind));
     c.via_slot = via;
-    c.disasm = disassemble_around(img_, bytes_, r.insn_va, c.function_va, 3, 3);
+    c.disasm = disassemble_around(img_, bytes_, r.insn_va, c.function_va, 3, 3, xref_.thumb_at(r.insn_va));
     c.exported_via = exported_callers(f);
     c.callers = direct_callers(f, r.insn_va);
     loc.refs.push_back(std::move(c));

@@ -232,7 +232,12 @@ XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t ma
   std::sort(starts.begin(), starts.end());
   detail::SweepContext ctx{img, bytes, x.refs_, x.calls_, x.prologues_, 0};
   Handle handles[2];
-  for (const Region& r : code_regions(img, bytes)) {
+  const std::vector<Region> regions = code_regions(img, bytes);
+  for (const Region& r : regions) {
+    if (r.thumb) x.thumb_.emplace_back(r.va, r.va + r.size);
+  }
+  std::sort(x.thumb_.begin(), x.thumb_.end());
+  for (const Region& r : regions) {
     auto mode = mode_for(img, r.thumb);
     if (!mode) {
       diags.push_back({Severity::kInfo, DiagCode::kUnsupported, "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
@@ -333,15 +338,14 @@ std::vector<std::uint64_t> XrefIndex::data_pointers_to(std::uint64_t va_begin, s
   return out;
 }
 
+bool XrefIndex::thumb_at(std::uint64_t va) const {
+  auto it = std::upper_bound(thumb_.begin(), thumb_.end(), va, [](std::uint64_t v, const auto& r) { return v < r.first; });
+  return it != thumb_.begin() && va < std::prev(it)->second;
+}
+
 std::vector<std::string> disassemble_around(const ElfImage& img, ByteView bytes, std::uint64_t va,
-                                            std::uint64_t function_start, int before, int after) {
+                                            std::uint64_t function_start, int before, int after, bool thumb) {
   std::vector<std::string> lines;
-  bool thumb = false;
-  if (img.arch == Arch::kArm) {
-    for (const Region& r : code_regions(img, bytes)) {
-      if (va >= r.va && va < r.va + r.size) thumb = r.thumb;
-    }
-  }
   auto mode = mode_for(img, thumb);
   if (!mode) return lines;
   Handle h = open_handle(*mode, false);

@@ -55,6 +55,9 @@ class XrefIndex {
   // lies in [va_begin, va_end).
   std::vector<std::uint64_t> data_pointers_to(std::uint64_t va_begin, std::uint64_t va_end) const;
   const XrefStats& stats() const { return stats_; }
+  // Whether the swept code at `va` was read as Thumb (ARM: by mapping or function symbols, or
+  // by classifying the code; never for other architectures).
+  bool thumb_at(std::uint64_t va) const;
 
  private:
   std::vector<CodeRef> refs_;          // sorted by target
@@ -62,10 +65,12 @@ class XrefIndex {
   std::vector<std::uint64_t> prologues_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> data_ptrs_;  // (target, slot), sorted
   XrefStats stats_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> thumb_;  // [begin, end) VAs swept as Thumb, sorted
 };
 
-// Disassembles a few instructions around `va` for display ("0x4012fd: adrp x0, #0x412000").
+// Disassembles a few instructions around `va` for display ("0x4012fd: adrp x0, #0x412000"), in
+// Thumb when `thumb` (XrefIndex::thumb_at: the code's state is found once, by the sweep).
 std::vector<std::string> disassemble_around(const ElfImage& img, ByteView bytes, std::uint64_t va,
-                                            std::uint64_t function_start, int before, int after);
+                                            std::uint64_t function_start, int before, int after, bool thumb);
 
 }  // namespace fwscan::elf
