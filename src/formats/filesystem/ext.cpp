@@ -26,7 +26,7 @@ constexpr std::uint64_t kSuper = 1024;
 constexpr std::uint32_t kRootIno = 2;
 constexpr std::uint32_t kExtentsFl = 0x80000, kInlineDataFl = 0x10000000;
 constexpr std::uint32_t kIncompatFiletype = 0x2, kIncompatRecover = 0x4, kIncompatJournalDev = 0x8, kIncompat64bit = 0x80,
-                        kIncompatInlineData = 0x8000, kIncompatEncrypt = 0x10000;
+                        kIncompatEncrypt = 0x10000;
 constexpr std::uint32_t kCompatJournal = 0x4;
 constexpr std::uint32_t kMaxEntries = 1'000'000;
 constexpr std::uint32_t kMaxExtentDepth = 5;
