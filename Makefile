@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFWSCAN_WERROR=ON
 
-.PHONY: all deps configure build demo test test-asan bench corpus clean
+.PHONY: all deps configure build demo test test-asan fuzz-build fuzz-smoke fuzz bench corpus clean
 
 all: build
 
@@ -35,6 +35,22 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer targets (fuzz/): the registry, the ELF layer, the rule and verdict stage, under ASan
+# and UBSan. fuzz-smoke runs each for 60 s (CI); fuzz runs each for FUZZ_SECONDS, by hand.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 14400
+fuzz-build:
+	scripts/install-deps --fuzz
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFWSCAN_WERROR=ON \
+	  -DFWSCAN_FUZZ=ON "-DFWSCAN_SANITIZE=address;undefined" -DFWSCAN_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_unpack fuzz_elf fuzz_rules
+
+fuzz-smoke: fuzz-build
+	FUZZ_SEED=1 fuzz/run.sh $(FUZZ_BUILD) 60
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: build
 	bench/run.sh $(BUILD)
 
@@ -45,4 +61,4 @@ corpus:
 	tools/gen_fs_corpus.py
 
 clean:
-	rm -rf $(BUILD) build-asan build-bench out
+	rm -rf $(BUILD) build-asan build-bench build-fuzz out
