@@ -126,3 +126,33 @@ TEST_CASE("jffs2: CRC errors and damaged nodes end in diagnostics", "[formats][j
   std::vector<std::uint8_t> tiny(img.begin(), img.begin() + 10);
   CHECK_FALSE(Registry::builtin().find("jffs2")->identify({tiny.data(), tiny.size()}, 0));
 }
+
+namespace {
+const Diagnostic* diagnostic_naming(const Unpacked& doc, DiagCode code, const std::string& words) {
+  for (const Node& n : doc.tree.nodes()) {
+    for (const Diagnostic& d : n.diagnostics) {
+      if (d.code == code && d.message.find(words) != std::string::npos) return &d;
+    }
+  }
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("jffs2: a declared size past the data, and holes past the expansion ratio, are cut and said", "[formats][jffs2][hostile]") {
+  Jffs2Builder j(false);
+  j.dirent(1, 1, 2, 8, "big");
+  j.inode(2, 1, 0100644, 0xFFFFFFF0U, 0, 0, text_bytes("hello"), 5);  // claims 4 GiB, holds 5 bytes
+  j.dirent(1, 2, 3, 8, "sparse");
+  j.inode(3, 1, 0100644, 0xF0000001U, 0, 0, text_bytes("head"), 4);
+  j.inode(3, 2, 0100644, 0xF0000001U, 0xF0000000U, 0, text_bytes("t"), 1);  // 3.75 GiB of holes
+  const Unpacked doc = unpack_bytes(j.image(), "lies.jffs2");
+  const Node* big = node_at(doc, "lies.jffs2/jffs2@0x0:big");
+  REQUIRE(big != nullptr);
+  CHECK(std::string(as_chars(big->data.bytes())) == "hello");
+  CHECK(diagnostic_naming(doc, DiagCode::kTruncated, "'big' declares 4294967280 bytes but its data ends at 5") != nullptr);
+  const Node* sparse = node_at(doc, "lies.jffs2/jffs2@0x0:sparse");
+  REQUIRE(sparse != nullptr);
+  CHECK(sparse->size() == 5 * 1000);  // 5 bytes of data, max_expansion_ratio 1000
+  CHECK(std::string(as_chars(sparse->data.bytes().subspan(0, 4))) == "head");
+  CHECK(diagnostic_naming(doc, DiagCode::kLimitFile, "'sparse' holds 5 bytes of data") != nullptr);
+}

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "unpack/registry.hpp"
@@ -7,8 +9,9 @@ using namespace fwscan::test;
 
 namespace {
 // A small YAFFS2 image (512-byte pages, 16-byte spare): dir "etc" (obj 257) holding "motd"
-// (obj 258, two data chunks, the first rewritten with a newer sequence number).
-std::vector<std::uint8_t> build(bool be) {
+// (obj 258, two data chunks, the first rewritten with a newer sequence number). `motd_size` is
+// what its header declares; `far_chunk`, when not 0, adds one more 5-byte chunk at that index.
+std::vector<std::uint8_t> build(bool be, std::uint32_t motd_size = 512 + 5, std::uint32_t far_chunk = 0) {
   ByteBuilder b;
   auto u32 = [&](std::uint32_t v) { be ? b.u32be(v) : b.u32le(v); };
   auto header = [&](std::uint32_t seq, std::uint32_t obj, std::uint32_t type, std::uint32_t parent, const std::string& name,
@@ -26,10 +29,11 @@ std::vector<std::uint8_t> build(bool be) {
     u32(seq); u32(obj); u32(chunk); u32(static_cast<std::uint32_t>(text.size()));
   };
   header(0x1000, 257, 3, 1, "etc", 040755, 0);
-  header(0x1000, 258, 1, 257, "motd", 0100644, 512 + 5);
+  header(0x1000, 258, 1, 257, "motd", 0100644, motd_size);
   data(0x1000, 258, 1, std::string(512, 'o'));
   data(0x1000, 258, 2, "world");
   data(0x1001, 258, 1, std::string(512, 'n'));  // newer copy of chunk 1
+  if (far_chunk != 0) data(0x1001, 258, far_chunk, "later");
   b.fill(0xFF, 2 * (512 + 16));                 // erased pages
   return b.data();
 }
@@ -86,4 +90,26 @@ TEST_CASE("yaffs2: mkyaffs2image vectors (tags after the bad-block marker) in bo
     CHECK(node_at(doc, base + "testfile2")->size() == 28);
     CHECK(doc.tree.at(0).diagnostics.empty());
   }
+}
+
+TEST_CASE("yaffs2: a declared size past the data, and holes past the expansion ratio, are cut and said", "[formats][yaffs2][hostile]") {
+  auto named = [](const Unpacked& doc, DiagCode code, const std::string& words) {
+    const Node* fs = node_at(doc, "nand.bin/yaffs2@0x0");
+    REQUIRE(fs != nullptr);
+    return std::any_of(fs->diagnostics.begin(), fs->diagnostics.end(),
+                       [&](const Diagnostic& d) { return d.code == code && d.message.find(words) != std::string::npos; });
+  };
+  // 4 GiB declared, 517 bytes of chunks: the file is its chunks.
+  Unpacked doc = unpack_bytes(build(false, 0xFFFFFFF0U), "nand.bin");
+  const Node* motd = node_at(doc, "nand.bin/yaffs2@0x0:etc/motd");
+  REQUIRE(motd != nullptr);
+  CHECK(motd->size() == 517);
+  CHECK(named(doc, DiagCode::kTruncated, "'etc/motd' declares 4294967280 bytes but its data ends at 517"));
+  // A chunk at index 2^20 (512 MiB in): 522 bytes of data may spread over 522,000 bytes.
+  doc = unpack_bytes(build(false, 0xFFFFFFF0U, 1U << 20), "nand.bin");
+  motd = node_at(doc, "nand.bin/yaffs2@0x0:etc/motd");
+  REQUIRE(motd != nullptr);
+  CHECK(motd->size() == 522 * 1000);
+  CHECK(motd->data.bytes()[0] == 'n');
+  CHECK(named(doc, DiagCode::kLimitFile, "'etc/motd' holds 522 bytes of data"));
 }

@@ -92,6 +92,22 @@ bool link_to_first(std::map<Key, std::string>& first, const std::type_identity_t
   return true;
 }
 
+// The same, for readers whose inodes keep a links count: a file is read once per inode whatever
+// that count says (an image whose 64 names reach one inode with a count of 1 would otherwise be
+// decoded 64 times); a second name under a count below 2 is a lie, and says so.
+template <class Key>
+bool link_to_first(std::map<Key, std::string>& first, const std::type_identity_t<Key>& key, const std::string& path, EntryMeta& meta,
+                   std::uint64_t links, Extraction& ex) {
+  if (!link_to_first(first, key, path, meta)) return false;
+  if (links < 2 && ex.diagnostics.size() < 200) {
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed,
+                              "'" + path + "' names the inode already read as '" + meta.link_target + "', whose links count is " +
+                                  std::to_string(links) + ": kept as a hard link to it",
+                              "", std::nullopt});
+  }
+  return true;
+}
+
 // What a reader's fill() says about one entry of unix_tree().
 enum class Step : std::uint8_t { kNext, kDescend, kStop };
 
@@ -139,14 +155,69 @@ void unix_tree(Id root, Extraction& ex, std::uint32_t& count, std::uint32_t limi
 // A file's or symlink's content for unix_tree's fill(): at most `max_file` bytes of its
 // `declared` size and what the budget allows, charged, then `read(size)` (a byte vector) becomes
 // the child's data, or its link target for a symlink. kStop when the budget is exhausted.
+// A cut is a limit_file diagnostic naming the entry.
 template <class Read>
 Step load(Child& c, ExtractContext& ctx, Extraction& ex, std::uint64_t declared, std::uint64_t chunk_size, std::uint64_t max_file, Read&& read) {
   const std::uint64_t size = std::min({declared, max_file, ctx.budget().max_output(chunk_size)});
+  if (size < declared) {
+    ex.complete = false;
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile,
+                              "'" + c.name + "' declares " + std::to_string(declared) + " bytes; only the first " + std::to_string(size) +
+                                  (size == max_file ? " are read (the reader's per-file limit)" : " are read (the node's output cap)"),
+                              "", std::nullopt});
+  }
   if (!charge(ctx, ex, size)) return Step::kStop;
   auto data = read(size);
   if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
   else c.data = Blob::own(std::move(data));
   return Step::kNext;
+}
+
+// A file of a log-structured file system (YAFFS2 chunks, JFFS2 data nodes): pieces of data at
+// offsets, written in order (a later piece overwrites an earlier one), and the size its inode
+// declares. What is held in memory follows what the image holds, never the claim:
+//   * the file ends where its last piece ends; a declared size past that is cut there
+//     (truncated: the rest is not in the image);
+//   * zeros between pieces (holes) are at most max_expansion_ratio times the bytes the pieces
+//     hold (limit_file), and the node's output cap applies (limit_size);
+//   * every cut is a diagnostic naming the entry. nullopt: the run's budget is spent (said).
+struct Piece {
+  std::uint64_t offset = 0;
+  ByteView bytes;
+};
+inline std::optional<std::vector<std::uint8_t>> assemble(ExtractContext& ctx, Extraction& ex, const std::string& path, std::uint64_t declared,
+                                                         std::uint64_t chunk_size, const std::vector<Piece>& pieces) {
+  std::uint64_t end = 0, held = 0;
+  for (const Piece& p : pieces) {
+    if (p.bytes.empty()) continue;
+    end = std::max(end, p.offset + p.bytes.size());  // offsets are 32-bit page or chunk positions
+    held += p.bytes.size();
+  }
+  auto cut = [&](DiagCode code, std::uint64_t to, const std::string& why) {
+    ex.complete = false;
+    if (ex.diagnostics.size() < 200) {
+      ex.diagnostics.push_back({Severity::kWarning, code, "'" + path + "' " + why + ": read as its first " + std::to_string(to) + " bytes", "", std::nullopt});
+    }
+    return to;
+  };
+  std::uint64_t size = declared;
+  if (size > end) size = cut(DiagCode::kTruncated, end, "declares " + std::to_string(declared) + " bytes but its data ends at " + std::to_string(end));
+  const double ratio = ctx.limits().max_expansion_ratio;
+  if (static_cast<double>(size) > std::max(1.0, static_cast<double>(held)) * ratio) {
+    size = cut(DiagCode::kLimitFile, static_cast<std::uint64_t>(static_cast<double>(held) * ratio),
+               "holds " + std::to_string(held) + " bytes of data spread over " + std::to_string(size) + " (holes past the expansion ratio)");
+  }
+  if (const std::uint64_t cap = ctx.budget().max_output(chunk_size); size > cap) {
+    size = cut(DiagCode::kLimitSize, cap, "is " + std::to_string(size) + " bytes, past the node's output cap");
+  }
+  if (!charge(ctx, ex, size)) return std::nullopt;
+  std::vector<std::uint8_t> out(size, 0);
+  for (const Piece& p : pieces) {
+    if (p.offset >= size) continue;
+    const std::uint64_t n = std::min<std::uint64_t>(p.bytes.size(), size - p.offset);
+    std::copy_n(p.bytes.begin(), n, out.begin() + static_cast<std::ptrdiff_t>(p.offset));
+  }
+  return out;
 }
 
 // A file name stored as UTF-16 code units (`units` bytes, in the byte order `e`) as UTF-8:

@@ -14,6 +14,7 @@
 
 #include "core/reader.hpp"
 #include "formats/common/decode.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
@@ -250,8 +251,9 @@ class Jffs2Handler final : public Handler {
         } else if ((c.meta.kind == EntryKind::kFile || c.meta.kind == EntryKind::kSymlink) && newest != nullptr) {
           std::vector<DataNode> sorted = nodes->second;
           std::sort(sorted.begin(), sorted.end(), [](const DataNode& a, const DataNode& b) { return a.version < b.version; });
-          const std::uint64_t size = std::min<std::uint64_t>(newest->isize, ctx.budget().max_output(chunk.size()));
-          std::vector<std::uint8_t> data(size, 0);
+          std::vector<std::vector<std::uint8_t>> pages;
+          std::vector<walk::Piece> pieces;
+          pages.reserve(sorted.size());
           for (const DataNode& n : sorted) {  // newer versions overwrite older ranges
             auto page = decompress(n);
             if (!page) {
@@ -260,15 +262,13 @@ class Jffs2Handler final : public Handler {
                                         "'" + path + "': data node (compression " + std::to_string(n.compr) + ") not decoded", "", std::nullopt});
               continue;
             }
-            for (std::size_t k = 0; k < page->size() && n.offset + k < data.size(); ++k) data[n.offset + k] = (*page)[k];
+            pages.push_back(std::move(*page));
+            pieces.push_back({n.offset, {pages.back().data(), pages.back().size()}});
           }
-          if (!ctx.budget().charge(data.size())) {
-            ex.complete = false;
-            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
-            return ex;
-          }
-          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
-          else c.data = Blob::own(std::move(data));
+          auto data = walk::assemble(ctx, ex, path, newest->isize, chunk.size(), pieces);
+          if (!data) return ex;
+          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data->begin(), data->end());
+          else c.data = Blob::own(std::move(*data));
         }
         ex.children.push_back(std::move(c));
       }

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/reader.hpp"
+#include "formats/common/fs_entries.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "unpack/handler.hpp"
 
@@ -196,15 +197,14 @@ class Yaffs2Handler final : public Handler {
         switch (o.type) {
           case 1: {
             c.meta.kind = EntryKind::kFile;
-            const std::uint64_t size = std::min(o.size, ctx.budget().max_output(chunk.size()));
-            std::vector<std::uint8_t> bytes(size, 0);
+            std::vector<walk::Piece> pieces;
             for (auto d = data.lower_bound({id, 1}); d != data.end() && d->first.first == id; ++d) {
-              const std::uint64_t at = (std::uint64_t{d->first.second} - 1) * g->page;
               const std::uint64_t n = std::min<std::uint64_t>(nbytes[d->first], g->page);
-              for (std::uint64_t k = 0; k < n && at + k < size; ++k) bytes[at + k] = v[d->second.second + k];
+              pieces.push_back({(std::uint64_t{d->first.second} - 1) * g->page, v.subspan(d->second.second, std::min<std::uint64_t>(n, v.size() - d->second.second))});
             }
-            if (!ctx.budget().charge(bytes.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
-            c.data = Blob::own(std::move(bytes));
+            auto bytes = walk::assemble(ctx, ex, path, o.size, chunk.size(), pieces);
+            if (!bytes) return ex;
+            c.data = Blob::own(std::move(*bytes));
             break;
           }
           case 2: c.meta.kind = EntryKind::kSymlink; c.meta.link_target = o.alias; break;
