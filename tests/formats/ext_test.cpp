@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -142,4 +143,29 @@ TEST_CASE("ext: damaged images end in diagnostics", "[formats][ext][malformed]")
     img[1024 + 24] = 40;  // log_block_size
     CHECK_FALSE(Registry::builtin().find("ext")->identify({img.data(), img.size()}, 0));
   }
+}
+
+TEST_CASE("ext: a second name of an inode whose links count says 1 is a hard link, and the lie is said", "[formats][ext][hostile]") {
+  const std::string base = "ext2.img/ext@0x0:";
+  auto img = image("ext2_indirect.img.xz");
+  const Unpacked before = unpack_bytes(img, "ext2.img");
+  const Node* host = node_at(before, base + "etc/hostname");
+  const Node* bak = node_at(before, base + "etc/hostname.bak");
+  REQUIRE((host != nullptr && bak != nullptr));
+  const Node* data = host->meta.kind == EntryKind::kHardlink ? bak : host;
+  const std::size_t inode = find_inode(img, 0100644, static_cast<std::uint32_t>(data->size()));
+  REQUIRE(load_le16({img.data(), img.size()}, inode + 26) == 2);  // i_links_count
+  img[inode + 26] = 1;
+  const Unpacked after = unpack_bytes(img, "ext2.img");
+  const Node* h2 = node_at(after, base + "etc/hostname");
+  const Node* b2 = node_at(after, base + "etc/hostname.bak");
+  REQUIRE((h2 != nullptr && b2 != nullptr));
+  CHECK((h2->meta.kind == EntryKind::kHardlink) != (b2->meta.kind == EntryKind::kHardlink));  // read once
+  bool said = false;
+  for (const Node& n : after.tree.nodes()) {
+    for (const Diagnostic& d : n.diagnostics) {
+      said = said || (d.code == DiagCode::kMalformed && d.message.find("whose links count is 1: kept as a hard link") != std::string::npos);
+    }
+  }
+  CHECK(said);
 }

@@ -308,7 +308,7 @@ class BtrfsHandler final : public Handler {
         return walk::Step::kNext;
       }
       if (c.meta.kind != EntryKind::kFile && c.meta.kind != EntryKind::kSymlink) return walk::Step::kNext;
-      if (c.meta.kind == EntryKind::kFile && *load_le32(ii, 40) > 1 && walk::link_to_first(first_path, id.second, path, c.meta)) return walk::Step::kNext;
+      if (c.meta.kind == EntryKind::kFile && walk::link_to_first(first_path, id.second, path, c.meta, *load_le32(ii, 40), ex)) return walk::Step::kNext;
       const walk::Step step = walk::load(c, ctx, ex, *load_le64(ii, 16), chunk_size, kMaxFile, [&](std::uint64_t size) { return read_file(fs, tree, id.second, size, path); });
       stopped = stopped || step == walk::Step::kStop;
       return step;

@@ -314,11 +314,7 @@ class ExtHandler final : public Handler {
               break;
             }
             case EntryKind::kFile: {
-              if (in->links > 1) {
-                if (walk::link_to_first(first_path, ino, path, c.meta)) {
-                  break;
-                }
-              }
+              if (walk::link_to_first(first_path, ino, path, c.meta, in->links, ex)) break;
               std::uint64_t size = in->size;
               if (size > cap) {
                 ex.complete = false;

@@ -338,7 +338,7 @@ class XfsHandler final : public Handler {
         return walk::Step::kNext;
       }
       if (c.meta.kind != EntryKind::kFile && c.meta.kind != EntryKind::kSymlink) return walk::Step::kNext;
-      if (c.meta.kind == EntryKind::kFile && in->nlink > 1 && walk::link_to_first(first_path, ino, path, c.meta)) return walk::Step::kNext;
+      if (c.meta.kind == EntryKind::kFile && walk::link_to_first(first_path, ino, path, c.meta, in->nlink, ex)) return walk::Step::kNext;
       return walk::load(c, ctx, ex, in->size, chunk.size(), kMaxFile, [&](std::uint64_t size) {
         bool fbad = false;
         auto data = fs.read(*in, size, fbad);
