@@ -22,6 +22,8 @@ must survive):
   elf_header_lies.elf      sections claiming 90 MiB each far past the end of a 12 KiB ELF, and a
                            string table without its NUL (LIEF turned the claims into zeros in memory)
   escape_names.tar         entry names and matched text full of ESC, OSC, C1 and bidi controls
+  yaffs2_size_lies.bin     64 YAFFS2 files that each declare 4 GiB and hold one 512-byte chunk
+                           (each became a buffer of zeros of up to 1000x the image)
   damaged.gz               a gzip stream damaged after the label (the decoded part is kept)
   lying_size.lzma          an LZMA-alone stream whose header claims 1 MiB more than it holds
   fifo                     a named pipe given as input (it hung: refused before it is opened)
@@ -147,6 +149,25 @@ def escape_names(path):
             t.addfile(info, io.BytesIO(data))
 
 
+def yaffs2_size_lies(path, files):
+    """A YAFFS2 image (512-byte pages, 16-byte spare, little-endian tags after the page) whose
+    files each declare 4 GiB and hold one chunk, the label in the first."""
+    def page(body, seq, obj, chunk, nbytes):
+        return body.ljust(512, b"\xff") + struct.pack("<IIII", seq, obj, chunk, nbytes)
+
+    out = bytearray()
+    for i in range(files):
+        obj = 257 + i
+        header = struct.pack("<IIH256sHIIIIIIII", 1, 1, 0xFFFF, b"f%03d" % i, 0xFFFF, 0o100644,
+                             0, 0, 0, 0, 0, 0xFFFFFFF0, 0xFFFFFFFF)
+        out += page(header, 0x1000, obj, 0, 0xFFFF)
+        text = (LABEL if i == 0 else b"data") + b"\n"
+        out += page(text.ljust(512, b"."), 0x1000, obj, 1, 512)
+    out += b"\xff" * (2 * 528)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
 def damaged_gzip(path):
     payload = b"config\n" + LABEL + b"\n" + bytes(range(256)) * 2048
     data = bytearray(gzip.compress(payload, mtime=0))
@@ -172,6 +193,7 @@ MANIFEST = [
     ("elf_nops", ["limit_instructions"], True),
     ("elf_header_lies.elf", ["truncated", "malformed"], True),
     ("escape_names.tar", [], True),
+    ("yaffs2_size_lies.bin", ["truncated"], True),
     ("damaged.gz", ["malformed"], True),
     ("lying_size.lzma", ["malformed"], True),
     ("fifo", ["io_error"], False),
@@ -207,6 +229,7 @@ def main():
         elf_nops(os.path.join(out("elf_nops"), "nops%d.elf" % i), elf_size)
     elf_header_lies(out("elf_header_lies.elf"))
     escape_names(out("escape_names.tar"))
+    yaffs2_size_lies(out("yaffs2_size_lies.bin"), 64)
     damaged_gzip(out("damaged.gz"))
     lying_lzma(out("lying_size.lzma"))
     if os.path.lexists(out("fifo")):
