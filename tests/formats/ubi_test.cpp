@@ -1,6 +1,7 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "core/hash.hpp"
@@ -240,4 +241,46 @@ TEST_CASE("ubifs: index loops, absurd counts, lost masters and truncation end in
     const Unpacked doc = unpack_bytes(cut, "sb.ubifs");
     CHECK(doc.tree.at(0).handler != std::string("ubifs"));
   }
+}
+
+TEST_CASE("ubi: a dynamic volume mapping LEB 2^31 is not read as 256 TiB of erased LEBs", "[formats][ubi][hostile]") {
+  auto image = read_file(corpus_dir() / kUbiDir / "camera_nand.ubi");
+  constexpr std::size_t kPeb = 16384, kVid = 512;
+  auto be32 = [&](std::size_t at) { return static_cast<std::uint32_t>(image[at] << 24 | image[at + 1] << 16 | image[at + 2] << 8 | image[at + 3]); };
+  auto put_be32 = [&](std::size_t at, std::uint32_t x) {
+    for (int i = 0; i < 4; ++i) image[at + i] = static_cast<std::uint8_t>(x >> (8 * (3 - i)));
+  };
+  // The first PEB of a dynamic user volume (VID header: vol_type 1 at +5, vol_id at +8, lnum at
+  // +12, hdr_crc over the first 60 bytes at +60); its LEB moves to 2^31 - 16.
+  std::size_t peb = 0;
+  for (std::size_t off = 0; off + kPeb <= image.size(); off += kPeb) {
+    if (image[off + kVid] == 'U' && image[off + kVid + 5] == 1 && be32(off + kVid + 8) < 0x7FFFEFFF) {
+      peb = off;
+      break;
+    }
+  }
+  REQUIRE(peb != 0);
+  put_be32(peb + kVid + 12, 0x7FFFFFF0U);
+  put_be32(peb + kVid + 60, ubi_crc(image, peb + kVid, 60));
+  const Unpacked doc = unpack_bytes(image, "far.ubi");
+  REQUIRE(doc.tree.at(0).handler == std::string("ubi"));
+  bool said = false;
+  for (const Diagnostic& d : doc.tree.at(0).diagnostics) {
+    said = said || (d.code == DiagCode::kLimitFile && d.message.find("maps LEB 2147483632") != std::string::npos);
+  }
+  CHECK(said);
+  // The volume holds no more erased LEBs than the expansion ratio (1000) allows for the LEBs
+  // the image maps for it.
+  const std::uint32_t vol = be32(peb + kVid + 8);
+  std::set<std::uint32_t> lnums;
+  for (std::size_t off = 0; off + kPeb <= image.size(); off += kPeb) {
+    if (image[off + kVid] == 'U' && be32(off + kVid + 8) == vol) lnums.insert(be32(off + kVid + 12));
+  }
+  const std::uint64_t usable = kPeb - be32(peb + 20) - be32(peb + kVid + 28);  // data_offset (EC header), data_pad
+  std::uint64_t largest = 0;
+  for (const Node& n : doc.tree.nodes()) {
+    if (n.parent == std::optional<NodeId>(0)) largest = std::max<std::uint64_t>(largest, n.size());
+  }
+  CHECK(largest > 0);
+  CHECK(largest <= lnums.size() * 1000 * usable);
 }

@@ -211,10 +211,12 @@ class UbiHandler final : public Handler {
       const std::uint64_t usable = leb_size - std::min<std::uint64_t>(vi.data_pad, leb_size);
       // Highest mapped LEB, and for static volumes the LEB count their headers state.
       std::uint32_t max_lnum = 0, used_ebs = 0;
+      std::uint64_t mapped = 0;
       bool any = false;
       for (auto it = lebs.lower_bound({vol_id, 0}); it != lebs.end() && it->first.first == vol_id; ++it) {
         max_lnum = it->first.second;
         any = true;
+        ++mapped;
         used_ebs = std::max(used_ebs, it->second.front().used_ebs);
       }
       const bool is_static = vi.type == 2;
@@ -224,8 +226,25 @@ class UbiHandler final : public Handler {
         ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "volume '" + name + "' maps LEB " + std::to_string(count - 1) + " beyond its " + std::to_string(vi.reserved_pebs) + " reserved PEBs", "", std::nullopt});
       }
       ex.properties.emplace_back("volume " + std::to_string(vol_id), name + " (" + vol_type_name(vi.type) + ", " + std::to_string(count) + " LEBs)");
+      // Unmapped LEBs of a dynamic volume read as erased, but no more of them than the
+      // expansion ratio allows for the LEBs the image holds (one LEB mapped at 2^31 is not a
+      // 256 TiB volume).
+      const auto most = static_cast<std::uint64_t>(static_cast<double>(std::max<std::uint64_t>(mapped, 1)) * ctx.limits().max_expansion_ratio);
+      if (!is_static && count > most) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile,
+                                  "volume '" + name + "' maps LEB " + std::to_string(count - 1) + " with " + std::to_string(mapped) +
+                                      " LEBs in the image: the erased LEBs between are past the expansion ratio; read as its first " + std::to_string(most) + " LEBs",
+                                  "", std::nullopt});
+        count = most;
+      }
       std::vector<std::uint8_t> data;
       const std::uint64_t cap = ctx.budget().max_output(chunk.size());
+      if (count * usable > cap) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize,
+                                  "volume '" + name + "' (" + std::to_string(count * usable) + " bytes) is past the node's output cap: cut to " + std::to_string(cap), "", std::nullopt});
+      }
       std::uint32_t missing = 0, bad_crc = 0;
       for (std::uint64_t lnum = 0; lnum < count && data.size() < cap; ++lnum) {
         auto it = lebs.find({vol_id, static_cast<std::uint32_t>(lnum)});
