@@ -188,7 +188,7 @@ def lying_lzma(path):
 MANIFEST = [
     ("zip_signature_flood.bin", [], False),
     ("gzip_members.gz", [], False),
-    ("zip_overlap_bomb.zip", [], False),
+    ("zip_overlap_bomb.zip", ["overlap"], False),
     ("zip_200k_entries.zip", ["limit_children"], False),
     ("elf_nops", ["limit_instructions"], True),
     ("elf_header_lies.elf", ["truncated", "malformed"], True),

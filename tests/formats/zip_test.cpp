@@ -231,3 +231,42 @@ TEST_CASE("zip: end records are indexed once per node and agree with the plain s
     CHECK(n != nullptr);
   }
 }
+
+TEST_CASE("zip: central-directory entries sharing one member's data are an overlap, said once", "[formats][zip][hostile]") {
+  // Local entries "m0" (3 bytes) at 0 and "x" (2 bytes) after it; the central directory names
+  // m0, m1 and m2 at offset 0 (Fifield's construction) and x at its own offset.
+  auto build = [](bool overlap) {
+    ByteBuilder b;
+    b.str("PK\x03\x04").u16le(20).u16le(0).u16le(0).u32le(0).u32le(0).u32le(3).u32le(3).u16le(2).u16le(0).str("m0").str("abc");
+    const auto x = static_cast<std::uint32_t>(b.size());
+    b.str("PK\x03\x04").u16le(20).u16le(0).u16le(0).u32le(0).u32le(0).u32le(2).u32le(2).u16le(1).u16le(0).str("x").str("yz");
+    const std::size_t cd = b.size();
+    std::vector<std::size_t> entries;
+    auto central = [&](const std::string& name, std::uint32_t size, std::uint32_t local) {
+      entries.push_back(b.size());
+      b.str("PK\x01\x02").u16le(20).u16le(20).u16le(0).u16le(0).u32le(0).u32le(0).u32le(size).u32le(size)
+          .u16le(static_cast<std::uint16_t>(name.size())).u16le(0).u16le(0).u16le(0).u16le(0).u32le(0).u32le(local).str(name);
+    };
+    central("m0", 3, 0);
+    if (overlap) {
+      central("m1", 3, 0);
+      central("m2", 3, 0);
+    }
+    central("x", 2, x);
+    const auto n = static_cast<std::uint16_t>(entries.size());
+    const auto cd_size = static_cast<std::uint32_t>(b.size() - cd);
+    b.str("PK\x05\x06").u16le(0).u16le(0).u16le(n).u16le(n).u32le(cd_size).u32le(static_cast<std::uint32_t>(cd)).u16le(0);
+    return std::make_pair(b.data(), entries);
+  };
+  const auto [clean, clean_entries] = build(false);
+  CHECK_FALSE(zip_overlaps({clean.data(), clean.size()}));
+  const auto [bomb, entries] = build(true);
+  const auto d = zip_overlaps({bomb.data(), bomb.size()});
+  REQUIRE(d);
+  CHECK(d->code == DiagCode::kOverlap);
+  CHECK(d->offset == entries[1]);  // m1's central-directory entry
+  CHECK(d->message.find("2 central-directory entries") == 0);
+  CHECK(d->message.find("'m0' and 'm1', from 0x0") != std::string::npos);
+  CHECK(has_diagnostic(unpack_bytes(bomb, "bomb.zip"), "overlap"));
+  CHECK_FALSE(has_diagnostic(unpack_bytes(clean, "clean.zip"), "overlap"));
+}

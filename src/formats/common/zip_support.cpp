@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "core/reader.hpp"
 
 namespace fwscan {
@@ -64,6 +65,62 @@ EocdIndex index_eocds(ByteView node) {
 }
 
 }  // namespace
+
+std::optional<Diagnostic> zip_overlaps(ByteView z) {
+  // The last end record, within the 64 KiB its comment may take.
+  static constexpr char kSig[] = "PK\x05\x06";
+  if (z.size() < kEocdSize) return std::nullopt;
+  std::optional<std::uint64_t> eocd;
+  const std::uint64_t low = z.size() > kEocdSize + 0xFFFF ? z.size() - kEocdSize - 0xFFFF : 0;
+  for (std::uint64_t e = z.size() - kEocdSize + 1; e-- > low;) {
+    if (std::memcmp(z.data() + e, kSig, 4) == 0) {
+      eocd = e;
+      break;
+    }
+  }
+  if (!eocd) return std::nullopt;
+  const std::uint64_t total = *load_le16(z, *eocd + 10);
+  const std::uint64_t cd_size = *load_le32(z, *eocd + 12);
+  const std::uint64_t cd_off = *load_le32(z, *eocd + 16);
+  if (cd_off == 0xFFFFFFFFU || cd_size == 0xFFFFFFFFU || !range_fits(cd_off, cd_size, z.size())) return std::nullopt;  // ZIP64: not walked here
+  struct Span {
+    std::uint64_t begin, end, entry;  // local header to end of data; central-directory offset
+  };
+  std::vector<Span> spans;
+  std::uint64_t pos = cd_off;
+  for (std::uint64_t i = 0; i < total && pos + 46 <= cd_off + cd_size && has_bytes_at(z, pos, "PK\x01\x02"); ++i) {
+    const std::uint64_t csize = *load_le32(z, pos + 20);
+    const std::uint64_t local = *load_le32(z, pos + 42);
+    const std::uint64_t next = pos + 46 + *load_le16(z, pos + 28) + *load_le16(z, pos + 30) + *load_le16(z, pos + 32);
+    if (csize != 0xFFFFFFFFU && local != 0xFFFFFFFFU && has_bytes_at(z, local, "PK\x03\x04")) {
+      const std::uint64_t data = local + kLocalHeaderSize + load_le16(z, local + 26).value_or(0) + load_le16(z, local + 28).value_or(0);
+      spans.push_back({local, data + csize, pos});
+    }
+    pos = next;
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin || (a.begin == b.begin && a.entry < b.entry); });
+  std::uint64_t overlapping = 0;
+  const Span* widest = nullptr;
+  std::optional<std::pair<const Span*, const Span*>> first;
+  for (const Span& s : spans) {
+    if (widest != nullptr && s.begin < widest->end) {
+      ++overlapping;
+      if (!first) first = {widest, &s};
+    }
+    if (widest == nullptr || s.end > widest->end) widest = &s;
+  }
+  if (!first) return std::nullopt;
+  auto name = [&](const Span* s) {
+    const std::uint64_t n = *load_le16(z, s->entry + 28);
+    const ByteView b = z.subspan(s->entry + 46, std::min<std::uint64_t>(n, z.size() - std::min(z.size(), s->entry + 46)));
+    return std::string(b.begin(), b.end());
+  };
+  return Diagnostic{Severity::kWarning, DiagCode::kOverlap,
+                    std::to_string(overlapping) + " central-directory entries use local data that another entry uses (first: '" + name(first->first) +
+                        "' and '" + name(first->second) + "', from " + hex_u64(first->second->begin) +
+                        "): an overlapping-entry zip, the construction of non-recursive zip bombs",
+                    "", first->second->entry};
+}
 
 std::optional<ZipExtent> find_zip_extent(ByteView node, std::uint64_t start, NodeMemo& memo) {
   if (start > node.size()) return std::nullopt;

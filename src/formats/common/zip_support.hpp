@@ -27,8 +27,18 @@ enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660, kCab, kRar,
 
 // Extracts every entry of an archive held in `bytes` with libarchive.
 Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format, ExtractContext& ctx);
+
+// Central-directory entries of the zip `archive` (its first local header at 0, its end record
+// last) whose local data overlap another entry's: the overlapping-entry construction of zip
+// bombs (Fifield), where many names share one deflated member. One overlap diagnostic, with the
+// count and the first pair; nullopt when the entries are disjoint or there is no end record.
+std::optional<Diagnostic> zip_overlaps(ByteView archive);
 inline Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx) {
-  return extract_archive_entries(bytes, ArchiveFormat::kZip, ctx);
+  auto ex = extract_archive_entries(bytes, ArchiveFormat::kZip, ctx);
+  if (ex) {
+    if (auto overlap = zip_overlaps(bytes)) ex->diagnostics.push_back(std::move(*overlap));
+  }
+  return ex;
 }
 
 }  // namespace fwscan
