@@ -4,9 +4,12 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,6 +18,7 @@
 #include "app/extract_writer.hpp"
 #include "app/pipeline.hpp"
 #include "app/rule_check.hpp"
+#include "app/sandbox.hpp"
 #include "scan/atom_quality.hpp"
 #include "scan/rule_lint.hpp"
 #include "formats/common/stream_handler.hpp"
@@ -120,6 +124,30 @@ void print_formats(std::ostream& out) {
   }
 }
 
+// Confines the process before the scan reads its inputs (app/sandbox.hpp): reads under the
+// inputs, the rules and the password files, writes under the output folders. The status line
+// for the report; "" with --no-sandbox.
+std::string confine_scan(bool off, const std::vector<std::string>& inputs, std::vector<std::filesystem::path> reads,
+                         const std::vector<std::filesystem::path>& writes) {
+  if (off) return "";
+  fwscan::SandboxPolicy policy;
+  std::uint64_t input_bytes = 0;
+  for (const auto& in : inputs) {
+    reads.emplace_back(in);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(in, ec);
+    if (!ec) input_bytes += size;
+  }
+  policy.read = std::move(reads);
+  for (const auto& w : writes) {
+    if (!w.empty()) policy.write.push_back(w);
+  }
+  policy.address_space += input_bytes;  // inputs are mapped whole
+  const fwscan::SandboxStatus status = fwscan::confine(policy);
+  if (!status.landlock) std::cerr << "fwscan: " << status.summary << "\n";
+  return status.summary;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,7 +158,9 @@ int main(int argc, char** argv) {
   fwscan::Limits limits;
   std::vector<std::string> password_files;
   unsigned jobs = 0;
+  bool no_sandbox = false;
   auto add_limits = [&](CLI::App* sub) {
+    sub->add_flag("--no-sandbox", no_sandbox, "do not confine the scan (Landlock, seccomp, rlimits); for debugging");
     sub->add_option("-j,--jobs", jobs, "threads (0: one per hardware thread); the report is the same for any count")
         ->check(CLI::Range(0U, fwscan::WorkerPool::kMaxJobs))->capture_default_str();
     sub->add_option("--max-depth", limits.max_depth, "nesting depth limit")->capture_default_str();
@@ -195,6 +225,15 @@ int main(int argc, char** argv) {
       "atom-table", "write the tree's avoided words as an atom quality table for `yara --atom-quality-table`");
   rules_table->add_option("DIR", table_dir, "rules folder (default: bundled rules)");
   rules_table->add_option("-o,--output", table_out, "table file to write")->required();
+
+  // sandbox-probe (hidden, for the sandbox test): confine as a scan does, then act as a parser
+  // gone wrong would, and print what the kernel allowed.
+  std::vector<std::string> probe_read, probe_write, probe_open, probe_create;
+  auto* probe = app.add_subcommand("sandbox-probe", "")->group("");
+  probe->add_option("--read", probe_read, "allowed to read");
+  probe->add_option("--write", probe_write, "allowed to write");
+  probe->add_option("--open", probe_open, "files to open for reading once confined");
+  probe->add_option("--create", probe_create, "files to create once confined");
 
   try {
     app.parse(argc, argv);
@@ -286,6 +325,29 @@ int main(int argc, char** argv) {
       }
       return issues.empty() ? kExitClean : kExitError;
     }
+    if (probe->parsed()) {
+      fwscan::SandboxPolicy policy;
+      policy.read.assign(probe_read.begin(), probe_read.end());
+      policy.write.assign(probe_write.begin(), probe_write.end());
+      const fwscan::SandboxStatus status = fwscan::confine(policy);
+      std::cout << "sandbox: " << status.summary << "\n";
+      auto outcome = [](int fd) {
+        if (fd >= 0) {
+          ::close(fd);
+          return std::string("allowed");
+        }
+        return std::string("refused (") + std::strerror(errno) + ")";
+      };
+      for (const auto& f : probe_open) std::cout << "open " << fwscan::terminal_safe(f) << ": " << outcome(::open(f.c_str(), O_RDONLY | O_CLOEXEC)) << "\n";
+      for (const auto& f : probe_create) {
+        std::cout << "create " << fwscan::terminal_safe(f) << ": " << outcome(::open(f.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) << "\n";
+      }
+      std::cout << "socket: " << outcome(::socket(AF_INET, SOCK_STREAM, 0)) << "\n";
+      char* const argv_true[] = {const_cast<char*>("/bin/true"), nullptr};
+      ::execv("/bin/true", argv_true);  // returns only when refused
+      std::cout << "exec: refused (" << std::strerror(errno) << ")\n";
+      return status.landlock ? kExitClean : 77;  // 77: the kernel lacks Landlock (the test skips)
+    }
     if (report->parsed()) {
       const auto writers = pick_writers(report_formats, {"text"});
       if (!writers) return kExitError;
@@ -304,9 +366,11 @@ int main(int argc, char** argv) {
     if (identify->parsed()) {
       fwscan::ScanOptions opts{limits, nullptr};
       opts.jobs = jobs;
+      const std::string sandbox = confine_scan(no_sandbox, identify_inputs, {password_files.begin(), password_files.end()}, {});
       fwscan::Pipeline p(opts);
       for (const auto& f : identify_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();
+      doc.sandbox = sandbox;
       fwscan::write_identify_tree(doc, std::cout);
       return doc.diagnostics.empty() ? kExitClean : kExitError;
     }
@@ -314,9 +378,11 @@ int main(int argc, char** argv) {
       fwscan::ScanOptions opts{limits, nullptr};
       opts.jobs = jobs;
       opts.extract_to = extract_out;
+      const std::string sandbox = confine_scan(no_sandbox, {extract_input}, {password_files.begin(), password_files.end()}, {extract_out});
       fwscan::Pipeline p(opts);
       p.add_file(extract_input);
       fwscan::ReportDocument doc = p.finish();
+      doc.sandbox = sandbox;
       const auto& stats = p.extract_stats();
       if (!stats) {
         std::cerr << "fwscan: cannot write the output folder\n";
@@ -348,9 +414,13 @@ int main(int argc, char** argv) {
       const auto writers = pick_writers(formats_csv, out_dir.empty() ? std::vector<std::string>{"text"}
                                                                      : std::vector<std::string>{"text", "json"});
       if (!writers) return kExitError;
+      std::vector<std::filesystem::path> reads{rules_dir};
+      reads.insert(reads.end(), password_files.begin(), password_files.end());
+      const std::string sandbox = confine_scan(no_sandbox, scan_inputs, reads, {out_dir, extract_to});
       fwscan::Pipeline p(opts);
       for (const auto& f : scan_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();
+      doc.sandbox = sandbox;
       if (!write_reports(doc, *writers, out_dir, {verbosity})) return kExitError;
       const RuleSeverity threshold = fwscan::parse_rule_severity(fail_on).value_or(RuleSeverity::kHigh);
       if (!doc.diagnostics.empty() && doc.tree.size() == 0) return kExitError;

@@ -336,6 +336,7 @@ class Reader {
       fail("$.schema_version", "this build reads schema version " + std::to_string(kReportSchemaVersion));
     }
     doc_.tool_version = str(field(j, "$", "tool"), "$.tool", "version");
+    if (field(j, "$", "tool").contains("sandbox")) doc_.sandbox = str(field(j, "$", "tool"), "$.tool", "sandbox");
     const Json& rules = field(j, "$", "rules");
     doc_.rules_digest = str(rules, "$.rules", "digest");
     doc_.rules_count = u64(rules, "$.rules", "count");

@@ -171,6 +171,7 @@ struct ReportDocument {
   std::vector<Finding> signals;            // matches of signal rules (meta `signal`), input of the verdicts
   std::vector<Diagnostic> diagnostics;     // run-level (unreadable input, rules)
   std::map<NodeId, NodeFacts> facts;       // what an analyzer says of a node as a whole (ELF: architecture, symbols, functions)
+  std::string sandbox;                     // how the scanning process confined itself (app/sandbox.hpp); "" when it did not
 
   std::size_t count_at_or_above(RuleSeverity s) const;
   // The node's ELF summary, or null.

@@ -237,7 +237,9 @@ Json node_with_facts_json(const ReportDocument& doc, const NodeRecord& n) {
 void write_json_report(const ReportDocument& doc, std::ostream& out) {
   TopLevel top(out);
   top.member("schema_version", kReportSchemaVersion);
-  top.member("tool", Json{{"name", "fwscan"}, {"version", doc.tool_version}});
+  Json tool{{"name", "fwscan"}, {"version", doc.tool_version}};
+  if (!doc.sandbox.empty()) tool["sandbox"] = doc.sandbox;
+  top.member("tool", tool);
   top.member("rules", Json{{"digest", doc.rules_digest}, {"count", doc.rules_count}, {"files", doc.rule_files}});
   top.member("limits", Json{{"max_depth", doc.limits.max_depth},
                             {"max_node_bytes", doc.limits.max_node_bytes},

@@ -83,6 +83,7 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
   for (const auto& in : doc.inputs) {
     out << fmt::format("input: {} ({}, sha256 {})\n", T(in.name), human_size(in.size), T(in.sha256));
   }
+  if (!doc.sandbox.empty()) out << "sandbox: " << T(doc.sandbox) << "\n";
   out << "\n";
   if (doc.findings.empty()) {
     out << "FINDINGS: none\n";
