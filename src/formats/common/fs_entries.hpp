@@ -152,20 +152,30 @@ void unix_tree(Id root, Extraction& ex, std::uint32_t& count, std::uint32_t limi
   }
 }
 
-// A file's or symlink's content for unix_tree's fill(): at most `max_file` bytes of its
-// `declared` size and what the budget allows, charged, then `read(size)` (a byte vector) becomes
-// the child's data, or its link target for a symlink. kStop when the budget is exhausted.
-// A cut is a limit_file diagnostic naming the entry.
-template <class Read>
-Step load(Child& c, ExtractContext& ctx, Extraction& ex, std::uint64_t declared, std::uint64_t chunk_size, std::uint64_t max_file, Read&& read) {
+// A file's or symlink's content for unix_tree's fill(): entry_size() of its `declared` size,
+// charged, then `read(size)` (a byte vector) becomes the child's data, or its link target for a
+// symlink. kStop when the budget is exhausted.
+// How many of the `declared` bytes of the entry at `path` are read: at most `max_file` (the
+// reader's per-file limit) and the node's output cap. A cut is a limit_file diagnostic naming the
+// entry (at most 200 per extraction).
+inline std::uint64_t entry_size(ExtractContext& ctx, Extraction& ex, const std::string& path, std::uint64_t declared,
+                                std::uint64_t chunk_size, std::uint64_t max_file) {
   const std::uint64_t size = std::min({declared, max_file, ctx.budget().max_output(chunk_size)});
   if (size < declared) {
     ex.complete = false;
-    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile,
-                              "'" + c.name + "' declares " + std::to_string(declared) + " bytes; only the first " + std::to_string(size) +
-                                  (size == max_file ? " are read (the reader's per-file limit)" : " are read (the node's output cap)"),
-                              "", std::nullopt});
+    if (ex.diagnostics.size() < 200) {
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile,
+                                "'" + path + "' declares " + std::to_string(declared) + " bytes; only the first " + std::to_string(size) +
+                                    (size == max_file ? " are read (the reader's per-file limit)" : " are read (the node's output cap)"),
+                                "", std::nullopt});
+    }
   }
+  return size;
+}
+
+template <class Read>
+Step load(Child& c, ExtractContext& ctx, Extraction& ex, std::uint64_t declared, std::uint64_t chunk_size, std::uint64_t max_file, Read&& read) {
+  const std::uint64_t size = entry_size(ctx, ex, c.name, declared, chunk_size, max_file);
   if (!charge(ctx, ex, size)) return Step::kStop;
   auto data = read(size);
   if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());

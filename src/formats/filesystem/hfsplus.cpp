@@ -322,7 +322,7 @@ class HfsPlusHandler final : public Handler {
         continue;
       }
       const Fork data = fork_at(r.data, 88);
-      const std::uint64_t size = std::min<std::uint64_t>({data.size, kMaxFile, ctx.budget().max_output(chunk.size())});
+      const std::uint64_t size = walk::entry_size(ctx, ex, path, data.size, chunk.size(), kMaxFile);
       if (!walk::charge(ctx, ex, size)) return ex;
       bool fbad = false;
       auto bytes = fs.read(data, *load_be32(r.data, 8), 0, size, fbad);

@@ -202,7 +202,7 @@ class MinixHandler final : public Handler {
               continue;
             }
           }
-          const std::uint64_t size = std::min<std::uint64_t>({in->size, kMaxFile, ctx.budget().max_output(chunk.size())});
+          const std::uint64_t size = walk::entry_size(ctx, ex, path, in->size, chunk.size(), kMaxFile);
           if (!walk::charge(ctx, ex, size)) return ex;
           bool zone_bad = false;
           auto data = fs.read(*in, size, zone_bad);

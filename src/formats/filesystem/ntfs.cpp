@@ -287,11 +287,7 @@ class Walker {
       return {};
     }
     const auto declared = static_cast<std::uint64_t>(std::max<s64>(na->data_size, 0));
-    const std::uint64_t size = std::min<std::uint64_t>({declared, kMaxFile, ctx_.budget().max_output(chunk_size_)});
-    if (size < declared) {
-      ex_.complete = false;
-      ex_.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile, "'" + path + "' declares " + std::to_string(declared) + " bytes; the first " + std::to_string(size) + " are read", "", std::nullopt});
-    }
+    const std::uint64_t size = walk::entry_size(ctx_, ex_, path, declared, chunk_size_, kMaxFile);
     if (!walk::charge(ctx_, ex_, size)) {
       stopped_ = true;
       return {};

@@ -543,7 +543,7 @@ class UdfHandler final : public Handler {
           case 12: {
             c.meta.kind = f->type == 5 ? EntryKind::kFile : EntryKind::kSymlink;
             if (f->type == 5 && walk::link_to_first(first_path, key, path, c.meta)) break;
-            const std::uint64_t size = std::min<std::uint64_t>({f->size, kMaxFile, ctx.budget().max_output(chunk.size())});
+            const std::uint64_t size = walk::entry_size(ctx, ex, path, f->size, chunk.size(), kMaxFile);
             if (!walk::charge(ctx, ex, size)) return ex;
             bool fbad = false;
             auto data = fs.read(*f, size, fbad);
