@@ -5,6 +5,8 @@
 #include <string>
 
 #include "core/checked_math.hpp"
+#include "core/hash.hpp"
+#include "core/reader.hpp"
 
 namespace fwscan::elf {
 namespace {
@@ -15,28 +17,16 @@ constexpr std::uint32_t kShtNull = 0, kShtSymtab = 2, kShtStrtab = 3, kShtRela =
 constexpr std::uint64_t kDtNull = 0, kDtHash = 4, kDtStrtab = 5, kDtSymtab = 6, kDtStrsz = 10;
 constexpr std::size_t kMaxDiagnostics = 32;  // per ELF; the rest are counted in one more
 
-std::string hex(std::uint64_t v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), kHex[v & 15]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + s;
-}
-
 // Reads and patches the copy's header fields, in the ELF's byte order, bounded by its size.
 class Fields {
  public:
   Fields(std::vector<std::uint8_t>& b, bool big) : b_(b), big_(big) {}
   std::optional<std::uint64_t> get(std::uint64_t off, unsigned width) const {
-    if (!range_fits(off, width, b_.size())) return std::nullopt;
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < width; ++i) {
-      const std::uint64_t byte = b_[off + (big_ ? i : width - 1 - i)];
-      v = v << 8 | byte;
-    }
-    return v;
+    const ByteView v{b_.data(), b_.size()};
+    const Endian e = big_ ? Endian::kBig : Endian::kLittle;
+    if (width == 2) return load_u16(v, off, e);
+    if (width == 4) return load_u32(v, off, e);
+    return load_u64(v, off, e);
   }
   void set(std::uint64_t off, unsigned width, std::uint64_t v) {
     if (!range_fits(off, width, b_.size())) return;
@@ -101,8 +91,8 @@ class Checker {
     if (range_fits(offset, size, size_)) return true;
     const std::uint64_t kept = offset < size_ ? size_ - offset : 0;
     report(DiagCode::kTruncated,
-           what + " claims file bytes [" + hex(offset) + ", +" + hex(size) + ") but the file ends at " + hex(size_) +
-               (kept == 0 ? ": read as empty" : ": cut to the " + hex(kept) + " bytes the file holds"),
+           what + " claims file bytes [" + hex_u64(offset) + ", +" + hex_u64(size) + ") but the file ends at " + hex_u64(size_) +
+               (kept == 0 ? ": read as empty" : ": cut to the " + hex_u64(kept) + " bytes the file holds"),
            entry);
     if (offset >= size_) f_.set(entry + offset_field, l_.word, size_);
     f_.set(entry + size_field, l_.word, kept);
@@ -128,7 +118,7 @@ class Checker {
       if (type == kPtDynamic) dynamic_ = e;
       if (type != kPtLoad) continue;
       load_headers_.push_back(e);
-      if (filesz > memsz) report(DiagCode::kMalformed, what + " holds more file bytes than it maps (" + hex(filesz) + " > " + hex(memsz) + ")", e);
+      if (filesz > memsz) report(DiagCode::kMalformed, what + " holds more file bytes than it maps (" + hex_u64(filesz) + " > " + hex_u64(memsz) + ")", e);
       const std::uint64_t span = std::max(filesz, memsz);
       if (span != 0) loads.push_back({vaddr, checked_add(vaddr, span).value_or(~std::uint64_t{0}), i});
     }
@@ -140,7 +130,7 @@ class Checker {
       if (widest != nullptr && s.begin < widest->end) {
         report(DiagCode::kOverlap,
                "program headers " + std::to_string(widest->index) + " and " + std::to_string(s.index) + " (PT_LOAD) both map [" +
-                   hex(s.begin) + ", " + hex(std::min(s.end, widest->end)) +
+                   hex_u64(s.begin) + ", " + hex_u64(std::min(s.end, widest->end)) +
                    "): addresses there have two file offsets, and code evidence there takes the first segment's",
                phoff + s.index * phentsize);
       }
@@ -165,7 +155,7 @@ class Checker {
       return;
     }
     if (!range_fits(shoff, shnum * shentsize, size_)) {
-      drop_section_table("(" + std::to_string(shnum) + " entries at " + hex(shoff) + ") does not fit in the file (" + hex(size_) + " bytes)");
+      drop_section_table("(" + std::to_string(shnum) + " entries at " + hex_u64(shoff) + ") does not fit in the file (" + hex_u64(size_) + " bytes)");
       return;
     }
     const std::uint64_t shstrndx = f_.get(l_.shstrndx, 2).value_or(0);
@@ -242,7 +232,7 @@ class Checker {
       const auto str_offset = offset_of(*strtab);
       const std::uint64_t strsz = f_.get(*strsz_at, l_.word).value_or(0);
       if (str_offset && !range_fits(*str_offset, strsz, size_)) {
-        report(DiagCode::kTruncated, "DT_STRSZ claims " + hex(strsz) + " bytes of dynamic strings at " + hex(*str_offset) + " but the file ends at " + hex(size_) + ": cut to the file", *strsz_at);
+        report(DiagCode::kTruncated, "DT_STRSZ claims " + hex_u64(strsz) + " bytes of dynamic strings at " + hex_u64(*str_offset) + " but the file ends at " + hex_u64(size_) + ": cut to the file", *strsz_at);
         f_.set(*strsz_at, l_.word, size_ - *str_offset);
       }
     }
