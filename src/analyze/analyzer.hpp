@@ -32,6 +32,12 @@ class Analyzer {
   virtual ~Analyzer() = default;
   virtual std::string_view id() const = 0;           // "yara", "elf", "verdict"
   virtual std::string_view description() const = 0;  // one line, for `fwscan analyzers`
+  // Sets needed[id] for every node whose bytes run() will read, given the report so far (every
+  // analyzer before this one has run). The pipeline releases a node's bytes as soon as no
+  // analyzer still to run needs them, so this must name every node run() reads: a node left out
+  // is read as empty. tests/app/release_bytes_test.cpp checks each analyzer against a run that
+  // keeps every byte.
+  virtual void mark_bytes_needed(const AnalysisRun& run, std::vector<bool>& needed) const = 0;
   // Does nothing when the options do not ask for it (no rules, no evidence).
   virtual void run(AnalysisRun& run) const = 0;
 };

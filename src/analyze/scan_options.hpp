@@ -24,6 +24,10 @@ struct ScanOptions {
   // Threads for the parallel steps (0: one per hardware thread). The report is byte-identical
   // whatever the count: work is split by node and merged in node order.
   unsigned jobs = 1;
+  // Keep every node's bytes until the pipeline is destroyed (tests that read extracted bytes
+  // through Pipeline::take_tree). Otherwise a node's bytes are released once no step still to
+  // run reads them (Analyzer::mark_bytes_needed).
+  bool keep_bytes = false;
 };
 
 }  // namespace fwscan

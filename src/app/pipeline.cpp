@@ -49,14 +49,22 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
 }
 
 ReportDocument Pipeline::finish() {
-  // Every analyzer in turn (analyze/analyzers.def): YARA, ELF code evidence, verdicts.
-  AnalysisRun run{options_, pool_, tree_, doc_};
-  for (const Analyzer* a : analyzers()) a->run(run);
+  // The extraction is written first: it needs only the tree, and its bytes can then go with the
+  // analyzers' needs.
   if (options_.extract_to) {
     auto stats = write_extraction(tree_, *options_.extract_to);
     if (stats) extract_stats_ = *stats;
     else doc_.diagnostics.push_back({Severity::kError, DiagCode::kIoError, stats.error().message, "extract", std::nullopt});
   }
+  // Every analyzer in turn (analyze/analyzers.def): YARA, ELF code evidence, verdicts. Before
+  // each, the bytes that no analyzer still to run reads are released.
+  AnalysisRun run{options_, pool_, tree_, doc_};
+  const auto& all = analyzers();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    release_bytes(run, i);
+    all[i]->run(run);
+  }
+  release_bytes(run, all.size());
   mark_shared();
   doc_.tree = tree_.snapshot();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
@@ -66,6 +74,18 @@ ReportDocument Pipeline::finish() {
     return a.rule < b.rule;
   });
   return std::move(doc_);
+}
+
+void Pipeline::release_bytes(const AnalysisRun& run, std::size_t next_analyzer) {
+  if (options_.keep_bytes) return;
+  std::vector<bool> needed(tree_.size(), false);
+  const auto& all = analyzers();
+  for (std::size_t i = next_analyzer; i < all.size(); ++i) all[i]->mark_bytes_needed(run, needed);
+  // A slice shares its storage with the node it was carved from: the storage goes when the last
+  // node holding it lets go.
+  for (std::size_t i = 0; i < tree_.size(); ++i) {
+    if (!needed[i]) tree_.at(static_cast<NodeId>(i)).data = Blob();
+  }
 }
 
 void Pipeline::mark_shared() {

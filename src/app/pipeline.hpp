@@ -29,12 +29,16 @@ class Pipeline {
   void add_blob(Blob blob, const std::string& name);
   // Scans every node and returns the finished report (the model: records, no bytes).
   ReportDocument finish();
-  // After finish(): the working tree with its bytes (tests of the unpacker read extracted bytes).
+  // After finish(): the working tree; with ScanOptions::keep_bytes, with its bytes (tests of the
+  // unpacker read extracted bytes).
   ExtractionTree take_tree();
   // After finish() with ScanOptions::extract_to: what was written (absent when the folder failed).
   const std::optional<ExtractStats>& extract_stats() const { return extract_stats_; }
 
  private:
+  // Lets go of every node's bytes that no analyzer from `next_analyzer` on reads (unless
+  // ScanOptions::keep_bytes).
+  void release_bytes(const struct AnalysisRun& run, std::size_t next_analyzer);
   // Findings whose node's content is also in another input name it there (Finding::shared_with).
   void mark_shared();
   ScanOptions options_;

@@ -20,12 +20,15 @@ namespace {
 
 // Firmware with containers of many siblings, file systems, ELF code evidence, the verdict stage
 // and its context pass, damaged input and duplicates: every parallel step has work.
-ReportDocument rich_scan(unsigned jobs) {
+ScanOptions rich_options(unsigned jobs) {
   ScanOptions opts;
   opts.rules = bundled_rules();
   opts.evidence = EvidencePolicy::kAll;
   opts.jobs = jobs;
-  Pipeline p(opts);
+  return opts;
+}
+
+void add_rich_inputs(Pipeline& p) {
   p.add_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
   p.add_file(corpus_dir() / "firmware/dahua_demo/dahua_demo.bin");
   p.add_file(corpus_dir() / "verdict/eval/image_pair.tar");
@@ -35,6 +38,11 @@ ReportDocument rich_scan(unsigned jobs) {
   for (const char* arch : {"arm", "mips", "x86_64"}) p.add_file(corpus_dir() / "elf" / arch / "face_attr-O2-pic-stripped");
   p.add_file(corpus_dir() / "verdict/eval/face_file_0.thumb.elf");
   p.add_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");  // a second input, same content
+}
+
+ReportDocument rich_scan(unsigned jobs) {
+  Pipeline p(rich_options(jobs));
+  add_rich_inputs(p);
   return p.finish();
 }
 
@@ -108,6 +116,47 @@ TEST_CASE("pipeline: the JSON report is byte-identical for 1, 2 and 5 jobs", "[a
   for (unsigned jobs : {2U, 5U}) {
     INFO("jobs " << jobs);
     CHECK(json_of(rich_scan(jobs)) == expected);
+  }
+}
+
+// The pipeline lets go of a node's bytes once no analyzer still to run reads them
+// (Analyzer::mark_bytes_needed). An analyzer that reads a node it did not mark would see it empty,
+// and its part of the report would change: so the report must be the one of a run that keeps
+// every byte, for each evidence policy (which decides what the ELF layer reads).
+TEST_CASE("pipeline: releasing bytes once no analyzer reads them leaves the report unchanged", "[app][jobs][release]") {
+  for (EvidencePolicy evidence : {EvidencePolicy::kAll, EvidencePolicy::kRules, EvidencePolicy::kNone}) {
+    INFO("evidence " << static_cast<int>(evidence));
+    ScanOptions keep = rich_options(2);
+    keep.evidence = evidence;
+    keep.keep_bytes = true;
+    // An ELF without a label: only the ELF layer reads it after YARA (its summary).
+    const auto plain_elf = external_dir() / "FACT_core/src/test/data/test_executable";
+    Pipeline kept(keep);
+    add_rich_inputs(kept);
+    kept.add_file(plain_elf);
+    const ReportDocument kept_doc = kept.finish();
+    ScanOptions release = keep;
+    release.keep_bytes = false;
+    Pipeline released(release);
+    add_rich_inputs(released);
+    released.add_file(plain_elf);
+    const ReportDocument released_doc = released.finish();
+    CHECK(json_of(released_doc) == json_of(kept_doc));
+    // Bytes were really released: none is left once the scan is done, while the run that keeps
+    // them still holds every content node's.
+    const ExtractionTree kept_tree = kept.take_tree();
+    const ExtractionTree released_tree = released.take_tree();
+    REQUIRE(released_tree.size() == kept_tree.size());
+    std::size_t holding = 0;
+    for (std::size_t i = 0; i < kept_tree.size(); ++i) {
+      const auto id = static_cast<NodeId>(i);
+      CHECK(released_tree.at(id).data.empty());
+      if (kept_tree.at(id).is_content() && kept_tree.at(id).size() > 0) {
+        CHECK(kept_tree.at(id).data.size() == kept_tree.at(id).size());
+        ++holding;
+      }
+    }
+    CHECK(holding > 50);
   }
 }
 

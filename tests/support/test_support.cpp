@@ -103,15 +103,24 @@ bool any_diagnostic(const Doc& doc, std::string_view name) {
 
 }  // namespace
 
+namespace {
+// The unpacker's tests read the extracted bytes: the tree keeps them.
+ScanOptions unpack_options(const Limits& limits) {
+  ScanOptions opts{limits, nullptr};
+  opts.keep_bytes = true;
+  return opts;
+}
+}  // namespace
+
 Unpacked unpack_bytes(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits) {
-  Pipeline pipe(ScanOptions{limits, nullptr});
+  Pipeline pipe(unpack_options(limits));
   pipe.add_blob(Blob::copy_of({bytes.data(), bytes.size()}), name);
   return finish_unpack(pipe);
 }
 
 Unpacked unpack_path(const std::filesystem::path& p, const Limits& limits) {
   if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
-  Pipeline pipe(ScanOptions{limits, nullptr});
+  Pipeline pipe(unpack_options(limits));
   pipe.add_file(p);
   return finish_unpack(pipe);
 }

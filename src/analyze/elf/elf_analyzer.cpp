@@ -17,6 +17,11 @@ class ElfAnalyzer final : public Analyzer {
   std::string_view description() const override {
     return "ELF summaries; the functions that use each matched string (LIEF + Capstone)";
   }
+  void mark_bytes_needed(const AnalysisRun& run, std::vector<bool>& needed) const override {
+    for (const Node& n : run.tree.nodes()) {
+      if (n.is_content() && !n.duplicate_of && elf::looks_like_elf(n.data.bytes())) needed[n.id] = true;
+    }
+  }
   void run(AnalysisRun& run) const override {
     constexpr std::size_t kMaxListedFunctions = 5000;
     ExtractionTree& tree = run.tree;

@@ -13,6 +13,11 @@ class VerdictAnalyzer final : public Analyzer {
   std::string_view description() const override {
     return "signals combined within scopes into label findings with a verdict (rules/verdict.policy)";
   }
+  // The string scope reads the bytes between two signals of one node.
+  void mark_bytes_needed(const AnalysisRun& run, std::vector<bool>& needed) const override {
+    if (!run.options.rules || !run.options.rules->policy()) return;
+    for (const Finding& s : run.doc.signals) needed[s.node] = true;
+  }
   void run(AnalysisRun& run) const override {
     if (run.options.rules && run.options.rules->policy()) verdict::apply(run.doc, run.tree, *run.options.rules->policy());
   }

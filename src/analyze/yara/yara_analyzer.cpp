@@ -137,91 +137,109 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
   }
 }
 
-// What scanning one node produced; merged into the document in node order.
+// What scanning one node with one rule set produced; merged into the document in node order.
 struct NodeOutcome {
   std::vector<Finding> findings, signals;
   std::vector<Diagnostic> diagnostics;
 };
 
-// The views of a node, made once and kept for the second pass (the context rules).
-using ViewCache = std::vector<std::optional<std::vector<DecodedView>>>;
-
-void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, const std::vector<bool>& selected,
-                ViewCache& views_) {
+// Every unique content node is scanned once, in parallel, with the label rules and, when the
+// pack has them, the context rules (rules/context/), over its bytes and its decoding views. The
+// views of a node live only as long as its task: nothing is kept between nodes, so the views add
+// at most what the nodes in flight need. Context matches are kept apart and merged afterwards
+// only for the images that hold a label (or every image, with context_everywhere); merging them
+// after every node's label matches keeps the report what it was when the context rules were a
+// second pass over those images.
+void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules,
+                const std::shared_ptr<const RuleSet>& context, const verdict::Policy* policy) {
   ExtractionTree& tree = run.tree;
   std::map<NodeId, std::vector<std::string>> duplicates;
   for (const Node& n : tree.nodes()) {
     if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
   }
   std::vector<NodeId> todo;
-  for (std::size_t i = 0; i < tree.size(); ++i) {
-    const Node& n = tree.at(static_cast<NodeId>(i));
-    if (selected[i] && n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(n.id);
+  for (const Node& n : tree.nodes()) {
+    if (n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(n.id);
   }
-  views_.resize(tree.size());
-  std::vector<NodeOutcome> outcomes(todo.size());
-  std::vector<std::unique_ptr<ScanSession>> sessions(run.pool.jobs());  // one YARA scanner per thread
-  // Each task reads the tree and writes only its node's outcome and view slot.
+  std::vector<NodeOutcome> outcomes(todo.size()), context_outcomes(context ? todo.size() : 0);
+  // One YARA scanner per thread and rule set.
+  std::vector<std::unique_ptr<ScanSession>> sessions(run.pool.jobs()), context_sessions(run.pool.jobs());
+  // Each task reads the tree and writes only its node's outcomes.
   const auto order = largest_first(tree, todo);
   run.pool.run(todo.size(), [&](std::size_t k, unsigned worker) {
     const std::size_t t = order[k];
     if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(rules, run.options.limits.yara_timeout_seconds);
-    ScanSession& session = *sessions[worker];
+    if (context && !context_sessions[worker]) {
+      context_sessions[worker] = std::make_unique<ScanSession>(context, run.options.limits.yara_timeout_seconds);
+    }
     const Node& n = tree.at(todo[t]);
-    NodeOutcome& out = outcomes[t];
     ScanContext ctx;
     ctx.depth = n.depth;
     ctx.handler = n.handler.value_or("");
     ctx.locator = n.locator;
     ctx.name = basename_of(n.step.entry);
     ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
-    std::vector<Diagnostic>& diags = out.diagnostics;
-    auto matches = session.scan(n.data.bytes(), ctx, diags);
-    if (!matches) {
-      diags.push_back(diagnostic_from_error(matches.error(), "yara"));
-      return;
-    }
     const auto ranges = carved_child_ranges(tree, n);
     auto dup = duplicates.find(n.id);
     const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
-    // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
-    std::set<std::string> raised;
-    for (const auto& m : *matches) {
-      if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
+    // The views are made once per node, for both rule sets.
+    std::vector<DecodedView> views;
+    if (sessions[worker]->rule_count() > 0) {
+      // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
+      if (!ctx.is_elf) {
+        if (auto view = unescape_view(n.data.bytes())) views.push_back(std::move(*view));
+      }
+      // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
+      for (DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) views.push_back(std::move(view));
     }
-    add_findings(*matches, ns, nullptr, out.findings, out.signals);
-    auto scan_view = [&](const DecodedView& view) {
-      auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
-      if (!vmatches) return;
-      std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
-      for (const auto& m : *vmatches) {
+    auto scan_with = [&](ScanSession& session, NodeOutcome& out) {
+      std::vector<Diagnostic>& diags = out.diagnostics;
+      auto matches = session.scan(n.data.bytes(), ctx, diags);
+      if (!matches) {
+        diags.push_back(diagnostic_from_error(matches.error(), "yara"));
+        return;
+      }
+      // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
+      std::set<std::string> raised;
+      for (const auto& m : *matches) {
         if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
       }
-      add_findings(*vmatches, ns, &view, out.findings, out.signals);
-    };
-    // The views are made once per node and kept for a second pass (the context rules).
-    auto& cached = views_[n.id];
-    if (!cached) {
-      std::vector<DecodedView> views;
-      if (session.rule_count() > 0) {
-        // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
-        if (!ctx.is_elf) {
-          if (auto view = unescape_view(n.data.bytes())) views.push_back(std::move(*view));
+      add_findings(*matches, ns, nullptr, out.findings, out.signals);
+      for (const DecodedView& view : views) {
+        auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
+        if (!vmatches) continue;
+        std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
+        for (const auto& m : *vmatches) {
+          if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
         }
-        // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
-        for (DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) views.push_back(std::move(view));
+        add_findings(*vmatches, ns, &view, out.findings, out.signals);
       }
-      cached = std::move(views);
-    }
-    for (const DecodedView& view : *cached) scan_view(view);
+    };
+    scan_with(*sessions[worker], outcomes[t]);
+    if (context) scan_with(*context_sessions[worker], context_outcomes[t]);
   });
-  for (std::size_t t = 0; t < todo.size(); ++t) {
+  auto merge = [&](std::size_t t, NodeOutcome& out) {
     Node& n = tree.at(todo[t]);
-    NodeOutcome& out = outcomes[t];
     n.diagnostics.insert(n.diagnostics.end(), std::make_move_iterator(out.diagnostics.begin()),
                          std::make_move_iterator(out.diagnostics.end()));
     for (Finding& f : out.findings) run.doc.findings.push_back(std::move(f));
     for (Finding& f : out.signals) run.doc.signals.push_back(std::move(f));
+  };
+  for (std::size_t t = 0; t < todo.size(); ++t) merge(t, outcomes[t]);
+  if (!context) return;
+  // Context and benign signals (rules/context/) only matter in an image where a label is.
+  auto root_of = [&](NodeId id) {
+    NodeId cur = id;
+    while (tree.at(cur).parent) cur = *tree.at(cur).parent;
+    return cur;
+  };
+  std::set<NodeId> roots;
+  for (const Finding& f : run.doc.signals) {
+    const auto* k = policy->kind(f.meta.get_string("signal"));
+    if (k != nullptr && k->role == verdict::Role::kSubject) roots.insert(root_of(f.node));
+  }
+  for (std::size_t t = 0; t < todo.size(); ++t) {
+    if (run.options.context_everywhere || roots.count(root_of(todo[t])) != 0) merge(t, context_outcomes[t]);
   }
 }
 
@@ -267,35 +285,18 @@ class YaraAnalyzer final : public Analyzer {
   std::string_view description() const override {
     return "rules/ over every node and its decoding views: findings, and the verdict stage's signals";
   }
+  void mark_bytes_needed(const AnalysisRun& run, std::vector<bool>& needed) const override {
+    if (!run.options.rules) return;
+    for (const Node& n : run.tree.nodes()) {
+      if (n.is_content() && n.size() != 0 && !n.duplicate_of) needed[n.id] = true;
+    }
+  }
   void run(AnalysisRun& run) const override {
     if (!run.options.rules) return;
-    ExtractionTree& tree = run.tree;
-    ViewCache views;
-    scan_nodes(run, run.options.rules, std::vector<bool>(tree.size(), true), views);
-    // Context and benign signals (rules/context/) only matter in an image where a label is:
-    // scan those images again with them.
     const auto& policy = run.options.rules->policy();
-    if (run.options.rules->context() && policy) {
-      auto root_of = [&](NodeId id) {
-        NodeId cur = id;
-        while (tree.at(cur).parent) cur = *tree.at(cur).parent;
-        return cur;
-      };
-      std::set<NodeId> roots;
-      for (const Finding& f : run.doc.signals) {
-        const auto* k = policy->kind(f.meta.get_string("signal"));
-        if (k != nullptr && k->role == verdict::Role::kSubject) roots.insert(root_of(f.node));
-      }
-      if (run.options.context_everywhere) {
-        for (std::size_t i = 0; i < tree.size(); ++i) roots.insert(root_of(static_cast<NodeId>(i)));
-      }
-      if (!roots.empty()) {
-        std::vector<bool> selected(tree.size(), false);
-        for (std::size_t i = 0; i < tree.size(); ++i) selected[i] = roots.count(root_of(static_cast<NodeId>(i))) != 0;
-        scan_nodes(run, run.options.rules->context(), selected, views);
-      }
-    }
-    views = {};
+    const std::shared_ptr<const RuleSet> context = policy ? run.options.rules->context() : nullptr;
+    scan_nodes(run, run.options.rules, context, policy ? &*policy : nullptr);
+    const ExtractionTree& tree = run.tree;
     drop_explained_by_descendants(tree, run.doc.findings);
     drop_explained_by_descendants(tree, run.doc.signals);
   }
