@@ -12,7 +12,7 @@ Usage: tools/gen_hostile.py OUT_DIR [--scale S | --ci]
 
 Writes, in OUT_DIR, each case with what its report must hold (MANIFEST below, also written as
 OUT_DIR/expect.tsv: name, the diagnostic codes the report must carry, whether a label finding
-must survive):
+must survive, the entries that must each hold one):
   zip_signature_flood.bin  8 MiB of zip local-header signatures and no end record (carving time)
   gzip_members.gz          64 gzip members of 64 MiB of zeros each (resident decoded bytes)
   zip_overlap_bomb.zip     one deflated 64 MiB member named by 64 central-directory entries
@@ -26,6 +26,9 @@ must survive):
                            (each became a buffer of zeros of up to 1000x the image)
   damaged.gz               a gzip stream damaged after the label (the decoded part is kept)
   lying_size.lzma          an LZMA-alone stream whose header claims 1 MiB more than it holds
+  squashfs_one_bad_entry.sqfs  a SquashFS image where one file's inode declares 4 GiB (its block
+                           list runs past the inode table) and one directory names itself: each
+                           costs that entry only (a reader used to drop the whole image)
   fifo                     a named pipe given as input (it hung: refused before it is opened)
 """
 import argparse
@@ -168,6 +171,88 @@ def yaffs2_size_lies(path, files):
         f.write(out)
 
 
+class Squashfs:
+    """A SquashFS 4.0 little-endian image, written from the on-disk layout with every table
+    stored uncompressed (the readers take the uncompressed flags as they are): data blocks,
+    then the inode table, the directory table and the id table. Inodes are added before the
+    directories that name them; a directory entry may name any inode number, its own included."""
+    BLOCK = 1 << 17
+    NONE = 0xFFFFFFFFFFFFFFFF
+
+    def __init__(self):
+        self.data = bytearray(96)    # the superblock is written last, over these 96 bytes
+        self.inodes = bytearray()    # the inode table's content, one metadata block of <= 8 KiB
+        self.dirs = bytearray()      # the directory table's content, likewise
+        self.refs = {}               # inode number -> (offset in the inode table, basic type)
+
+    def _inode(self, number, kind, mode, body):
+        self.refs[number] = (len(self.inodes), kind)
+        self.inodes += struct.pack("<HHHHII", kind, mode, 0, 0, 0, number) + body
+
+    def file(self, number, content, declared_size=None):
+        """A regular file in uncompressed full blocks and no fragment; declared_size lies about
+        its length (its block list is then read past the inode table)."""
+        start = len(self.data)
+        self.data += content
+        sizes = [len(content[i:i + self.BLOCK]) | (1 << 24) for i in range(0, len(content), self.BLOCK)]
+        size = len(content) if declared_size is None else declared_size
+        body = struct.pack("<IIII", start, 0xFFFFFFFF, 0, size) + b"".join(struct.pack("<I", n) for n in sizes)
+        self._inode(number, 2, 0o644, body)
+
+    def directory(self, number, parent, entries):
+        """entries: (name, inode number), written in name order as one directory header."""
+        listing = bytearray()
+        entries = sorted(entries)
+        if entries:
+            listing += struct.pack("<III", len(entries) - 1, 0, number)
+            for name, ino in entries:
+                # A directory naming itself names the inode about to be added.
+                offset, kind = (len(self.inodes), 1) if ino == number else self.refs[ino]
+                listing += struct.pack("<HhHH", offset, ino - number, kind, len(name) - 1) + name.encode()
+        start = len(self.dirs)
+        self.dirs += listing
+        # A directory's size counts 3 bytes more than its listing (the "." and ".." squashfs omits).
+        self._inode(number, 1, 0o755, struct.pack("<IIHHI", 0, 2 + len(entries), len(listing) + 3, start, parent))
+
+    def write(self, path, root):
+        def metadata(content):
+            assert len(content) <= 8192, "one metadata block of tables is all this writer makes"
+            return struct.pack("<H", len(content) | 0x8000) + bytes(content)
+
+        out = self.data
+        inode_start = len(out)
+        out += metadata(self.inodes)
+        dir_start = len(out)
+        out += metadata(self.dirs)
+        ids_block = len(out)
+        out += metadata(struct.pack("<I", 0))
+        id_table = len(out)
+        out += struct.pack("<Q", ids_block)
+        used = len(out)
+        out += bytes(-len(out) % 4096)
+        flags = 0x1 | 0x2 | 0x8 | 0x10 | 0x200 | 0x800  # uncompressed inodes, data, fragments and ids; no fragments, no xattrs
+        struct.pack_into("<IIIIIHHHHHHQQQQQQQQ", out, 0, 0x73717368, len(self.refs), 0, self.BLOCK, 0, 1, 17,
+                         flags, 1, 4, 0, self.refs[root][0], used, id_table, self.NONE, inode_start, dir_start,
+                         self.NONE, self.NONE)
+        with open(path, "wb") as f:
+            f.write(out)
+
+
+def squashfs_one_bad_entry(path):
+    """A SquashFS image with two bad entries among good ones: a file whose inode declares 4 GiB
+    (a block list of 32,768 entries read past the end of the inode table) and a directory that
+    names itself. Each costs that entry only: the labels of the files before and after are found."""
+    fs = Squashfs()
+    fs.file(1, b"alarm text\n" + LABEL + b"\n")
+    fs.file(2, b"x" * 300, declared_size=0xFFFFFFF0)
+    fs.file(3, b"more text\n" + LABEL + b"\n")
+    fs.file(4, bytes(range(256)) * 1024)
+    # Directory 5 names itself as "self" (a loop) and holds file 4.
+    fs.directory(5, 6, [("self", 5), ("z_data.bin", 4)])
+    fs.directory(6, 7, [("a_first.txt", 1), ("b_lies.bin", 2), ("c_last.txt", 3), ("d_loop", 5)])
+    fs.write(path, 6)
+
+
 def damaged_gzip(path):
     payload = b"config\n" + LABEL + b"\n" + bytes(range(256)) * 2048
     data = bytearray(gzip.compress(payload, mtime=0))
@@ -184,19 +269,21 @@ def lying_lzma(path):
         f.write(data)
 
 
-# name, diagnostic codes the report must carry, whether a label finding must survive
+# name, diagnostic codes the report must carry, whether a label finding must survive, and the
+# entries (locator ends) that must each hold a finding
 MANIFEST = [
-    ("zip_signature_flood.bin", [], False),
-    ("gzip_members.gz", [], False),
-    ("zip_overlap_bomb.zip", ["overlap"], False),
-    ("zip_200k_entries.zip", ["limit_children"], False),
-    ("elf_nops", ["limit_instructions"], True),
-    ("elf_header_lies.elf", ["truncated", "malformed"], True),
-    ("escape_names.tar", [], True),
-    ("yaffs2_size_lies.bin", ["truncated"], True),
-    ("damaged.gz", ["malformed"], True),
-    ("lying_size.lzma", ["malformed"], True),
-    ("fifo", ["io_error"], False),
+    ("zip_signature_flood.bin", [], False, []),
+    ("gzip_members.gz", [], False, []),
+    ("zip_overlap_bomb.zip", ["overlap"], False, []),
+    ("zip_200k_entries.zip", ["limit_children"], False, []),
+    ("elf_nops", ["limit_instructions"], True, []),
+    ("elf_header_lies.elf", ["truncated", "malformed"], True, []),
+    ("escape_names.tar", [], True, []),
+    ("yaffs2_size_lies.bin", ["truncated"], True, []),
+    ("damaged.gz", ["malformed"], True, []),
+    ("lying_size.lzma", ["malformed"], True, []),
+    ("fifo", ["io_error"], False, []),
+    ("squashfs_one_bad_entry.sqfs", ["malformed"], True, [":a_first.txt", ":c_last.txt"]),
 ]
 
 
@@ -232,12 +319,13 @@ def main():
     yaffs2_size_lies(out("yaffs2_size_lies.bin"), 64)
     damaged_gzip(out("damaged.gz"))
     lying_lzma(out("lying_size.lzma"))
+    squashfs_one_bad_entry(out("squashfs_one_bad_entry.sqfs"))
     if os.path.lexists(out("fifo")):
         os.unlink(out("fifo"))
     os.mkfifo(out("fifo"))
     with open(out("expect.tsv"), "w", encoding="utf-8") as f:
-        for name, codes, label in MANIFEST:
-            f.write("%s\t%s\t%s\n" % (name, ",".join(codes) or "-", "label" if label else "-"))
+        for name, codes, label, entries in MANIFEST:
+            f.write("%s\t%s\t%s\t%s\n" % (name, ",".join(codes) or "-", "label" if label else "-", ",".join(entries) or "-"))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 # an auditor would (-vv, text on stdout, report files in -o), with its bounds asserted:
 #   * exit 0 or 1 (2 for the FIFO, refused), within the wall-time bound, peak RSS within the
 #     resident bound (1 GiB; more under the sanitizers, which cost memory and time themselves);
-#   * report.json and report.txt written, with every diagnostic code the case must raise, and
-#     the label finding where one must survive;
+#   * report.json and report.txt written, with every diagnostic code the case must raise, the
+#     label finding where one must survive, and a finding on each entry the case names;
 #   * no raw control byte (C0 but newline and tab, DEL, C1, bidi controls) on stdout, stderr or in
 #     the report files;
 #   * nothing written outside -o: the working folder and a decoy folder stay empty, no link is
@@ -25,7 +25,7 @@ fail=0
 bad() { echo "FAIL $1: $2"; fail=1; }
 
 printf '%-24s %7s %8s %3s\n' case "wall s" "RSS MiB" rc
-while IFS=$'\t' read -r name codes label; do
+while IFS=$'\t' read -r name codes label entries; do
   in="$d/in/$name" out="$d/out/$name"
   files=("$in")
   [ -d "$in" ] && mapfile -t files < <(find "$in" -type f | sort)
@@ -47,6 +47,12 @@ while IFS=$'\t' read -r name codes label; do
   if [ "$label" = label ]; then
     python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["findings"] else 1)' "$out/report.json" ||
       bad "$name" "the label finding did not survive"
+  fi
+  if [ "$entries" != - ]; then
+    for e in ${entries//,/ }; do
+      python3 -c 'import json, sys; sys.exit(0 if any(f["locator"].endswith(sys.argv[2]) for f in json.load(open(sys.argv[1]))["findings"]) else 1)' \
+        "$out/report.json" "$e" || bad "$name" "no finding on the entry $e"
+    done
   fi
   for f in "$d/stdout" "$d/stderr" "$out/report.txt" "$out/report.json"; do
     if LC_ALL=C grep -qaP "$raw_control" "$f"; then bad "$name" "a raw control byte in $(basename "$f")"; fi

@@ -263,7 +263,7 @@ class SquashfsHandler final : public Handler {
         sqfs_inode_generic_t* child_raw = nullptr;
         if (int e = sqfs_dir_reader_get_inode(dir.get(), &child_raw); e != 0 || child_raw == nullptr) {
           ex.complete = false;
-          ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + path + "/" + name + "': inode: " + sqfs_error_text(e), "", std::nullopt});
+          ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + (path.empty() ? name : path + "/" + name) + "': inode: " + sqfs_error_text(e), "", std::nullopt});
           continue;
         }
         listed.push_back({InodePtr(child_raw), path.empty() ? name : path + "/" + name, depth + 1});
