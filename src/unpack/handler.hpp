@@ -17,6 +17,8 @@
 
 namespace fwscan {
 
+class WorkerPool;
+
 enum class Category : std::uint8_t { kArchive, kCompression, kFilesystem, kFirmware, kExecutable, kMedia, kDisk };
 enum class Confidence : std::uint8_t { kLow, kMedium, kHigh };
 
@@ -104,12 +106,18 @@ class Budget {
 
 class ExtractContext {
  public:
-  explicit ExtractContext(Budget& budget) : budget_(budget) {}
+  explicit ExtractContext(Budget& budget, WorkerPool* pool = nullptr) : budget_(budget), pool_(pool) {}
   Budget& budget() { return budget_; }
   const Limits& limits() const { return budget_.limits(); }
+  // The run's worker pool, or null. A handler may decode independent parts of its chunk on it
+  // (a file system's files): each task writes only its own slot, and every decision that
+  // depends on order (budget charges, names, limits) is taken before or after, in order, so
+  // the extraction is the same for any number of threads.
+  WorkerPool* pool() const { return pool_; }
 
  private:
   Budget& budget_;
+  WorkerPool* pool_;
 };
 
 // What identify() learns about a whole node and may reuse at every other candidate start in the

@@ -197,7 +197,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
                            std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
                            std::vector<NodeId>& work) {
   const std::string hid(handler.info().id);
-  ExtractContext ctx(budget_);
+  ExtractContext ctx(budget_, pool_);
   std::optional<Result<Extraction>> result;
   try {
     result.emplace(handler.extract(tree.at(chunk_node).data, ctx));

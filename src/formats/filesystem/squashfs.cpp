@@ -18,9 +18,12 @@
 
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include "core/reader.hpp"
+#include "core/worker_pool.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "formats/filesystem/squashfs_native.hpp"
 #include "unpack/handler.hpp"
@@ -185,21 +188,28 @@ class SquashfsHandler final : public Handler {
         e != 0 && super.compression_id != SQFS_COMP_LZO) {
       return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
     }
-    sqfs_compressor_t* cmp_raw = nullptr;
-    int create_err = sqfs_compressor_create(&cfg, &cmp_raw);
-    if ((create_err != 0 || cmp_raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
-      cmp_raw = make_lzo_decompressor(super.block_size);
-      create_err = cmp_raw == nullptr ? SQFS_ERROR_COMPRESSOR : 0;
-    }
-    if (int e = create_err; e != 0 || cmp_raw == nullptr) {
-      return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
-    }
-    std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp(cmp_raw);
-    Extraction ex;
-    if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) != 0) {
-      if (int e = cmp->read_options(cmp.get(), file); e != 0) {
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "compressor options: " + sqfs_error_text(e), "", kSuperSize});
+    // A decompressor for the image, with its options read: one for the tables, and one more
+    // for each thread that decodes files (a decompressor keeps stream state).
+    int create_err = 0, options_err = 0;
+    auto make_compressor = [&]() -> std::unique_ptr<sqfs_compressor_t, SqfsDeleter> {
+      sqfs_compressor_t* raw = nullptr;
+      create_err = sqfs_compressor_create(&cfg, &raw);
+      if ((create_err != 0 || raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
+        raw = make_lzo_decompressor(super.block_size);
+        create_err = raw == nullptr ? SQFS_ERROR_COMPRESSOR : 0;
       }
+      if (create_err != 0 || raw == nullptr) return nullptr;
+      std::unique_ptr<sqfs_compressor_t, SqfsDeleter> made(raw);
+      if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) != 0) options_err = made->read_options(made.get(), file);
+      return made;
+    };
+    std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp = make_compressor();
+    if (!cmp) {
+      return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(create_err), 20);
+    }
+    Extraction ex;
+    if (options_err != 0) {
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "compressor options: " + sqfs_error_text(options_err), "", kSuperSize});
     }
     std::unique_ptr<sqfs_id_table_t, SqfsDeleter> ids(sqfs_id_table_create(0));
     if (!ids) return make_error(Errc::kInternal, "id table allocation failed");
@@ -270,6 +280,12 @@ class SquashfsHandler final : public Handler {
       }
       for (auto it = listed.rbegin(); it != listed.rend(); ++it) stack.push_back(std::move(*it));
     };
+    struct FileToDecode {
+      std::size_t child;  // index in ex.children
+      InodePtr inode;
+      std::uint64_t size;  // cut to the output cap, charged to the budget
+    };
+    std::vector<FileToDecode> files;
     list_dir(root.get(), "", 0);
     while (!stack.empty() && !stop) {
       Item item = std::move(stack.back());
@@ -321,21 +337,10 @@ class SquashfsHandler final : public Handler {
           ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
           break;
         }
-        std::vector<std::uint8_t> bytes(size);
-        std::uint64_t pos = 0;
-        while (pos < size) {
-          const auto want = static_cast<sqfs_u32>(std::min<std::uint64_t>(size - pos, 1U << 20));
-          const sqfs_s32 got = sqfs_data_reader_read(data.get(), inode, pos, bytes.data() + pos, want);
-          if (got <= 0) {
-            ex.complete = false;
-            ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "file '" + c.name + "': " +
-                                      (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos), "", std::nullopt});
-            bytes.resize(pos);
-            break;
-          }
-          pos += static_cast<std::uint64_t>(got);
-        }
-        c.data = Blob::own(std::move(bytes));
+        // Decoded after the walk, in parallel (below); the inode stays with the entry.
+        files.push_back({ex.children.size(), std::move(item.inode), size});
+        ex.children.push_back(std::move(c));
+        continue;
       }
       const bool is_dir = inode->base.type == SQFS_INODE_DIR || inode->base.type == SQFS_INODE_EXT_DIR;
       ex.children.push_back(std::move(c));
@@ -356,6 +361,67 @@ class SquashfsHandler final : public Handler {
     if (stop || count >= kMaxEntries) {
       ex.complete = false;
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", std::nullopt});
+    }
+    // The files' data, decoded on the pool: a decompressor and a data reader per thread, each
+    // file into its own slot; the slots are merged in walk order.
+    struct Decoded {
+      std::vector<std::uint8_t> bytes;
+      std::optional<std::string> damage;
+    };
+    struct Decoder {
+      std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp;
+      std::unique_ptr<sqfs_data_reader_t, SqfsDeleter> data;
+    };
+    const unsigned threads = ctx.pool() != nullptr && files.size() > 1 ? ctx.pool()->jobs() : 1;
+    std::vector<Decoder> decoders(threads);
+    std::mutex make_mutex;  // the compressor factory reports through shared variables
+    std::vector<Decoded> decoded(files.size());
+    auto decode = [&](std::size_t i, unsigned worker) {
+      const FileToDecode& f = files[i];
+      Decoded& out = decoded[i];
+      sqfs_data_reader_t* reader = worker == 0 ? data.get() : nullptr;
+      if (reader == nullptr) {
+        Decoder& d = decoders[worker];
+        if (!d.data) {
+          {
+            const std::lock_guard<std::mutex> lock(make_mutex);
+            d.cmp = make_compressor();
+          }
+          if (d.cmp) d.data.reset(sqfs_data_reader_create(file, super.block_size, d.cmp.get(), 0));
+          // Its fragment table is the one the first reader loaded, and reported on.
+          if (d.data) sqfs_data_reader_load_fragment_table(d.data.get(), &super);
+        }
+        reader = d.data.get();
+      }
+      if (reader == nullptr) {
+        out.damage = "no decompressor for this thread";
+        return;
+      }
+      out.bytes.resize(f.size);
+      std::uint64_t pos = 0;
+      while (pos < f.size) {
+        const auto want = static_cast<sqfs_u32>(std::min<std::uint64_t>(f.size - pos, 1U << 20));
+        const sqfs_s32 got = sqfs_data_reader_read(reader, f.inode.get(), pos, out.bytes.data() + pos, want);
+        if (got <= 0) {
+          out.damage = (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos);
+          out.bytes.resize(pos);
+          break;
+        }
+        pos += static_cast<std::uint64_t>(got);
+      }
+    };
+    if (threads > 1) {
+      ctx.pool()->run(files.size(), decode);
+    } else {
+      for (std::size_t i = 0; i < files.size(); ++i) decode(i, 0);
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      Child& c = ex.children[files[i].child];
+      if (decoded[i].damage) {
+        ex.complete = false;
+        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "file '" + c.name + "': " + *decoded[i].damage, "", std::nullopt});
+      }
+      c.data = Blob::own(std::move(decoded[i].bytes));
     }
     ex.properties = {{"compression", std::string(compressor_name(super.compression_id))},
                      {"block_size", std::to_string(super.block_size)},
