@@ -93,11 +93,12 @@ Result<Policy> Policy::parse(const std::string& text, const std::string& origin)
         const auto eq = w[i].find('=');
         if (eq == std::string::npos) return fail("expected key=value, got '" + w[i] + "'");
         const std::string key = w[i].substr(0, eq), value = w[i].substr(eq + 1);
-        if (key == "weight" || key == "cap" || key == "min") {
+        if (key == "weight" || key == "cap" || key == "min" || key == "names") {
           const auto v = number(value);
           if (!v || *v < 0) return fail(key + " must be a number >= 0");
           if (key == "weight") k.weight = *v;
           else if (key == "cap") k.cap = static_cast<int>(*v);
+          else if (key == "names") k.list_names = static_cast<int>(*v);
           else k.list_min = static_cast<int>(*v);
         } else if (key == "max") {
           const auto s = parse_rule_severity(value);
@@ -121,6 +122,9 @@ Result<Policy> Policy::parse(const std::string& text, const std::string& origin)
       if (k.role == Role::kSubject && (k.ns.empty() || k.finding.empty())) return fail("a subject needs ns= and finding=");
       if (k.role == Role::kBenign && k.mode == BenignMode::kNone) return fail("a benign kind needs mode=");
       if (k.mode == BenignMode::kList && k.list_min < 2) return fail("mode=list needs min >= 2");
+      if (k.list_names != 0 && (k.mode != BenignMode::kList || k.list_names < 2)) {
+        return fail("names= needs mode=list and a value >= 2");
+      }
       if (p.kind(k.name) != nullptr) return fail("kind '" + k.name + "' twice");
       p.kinds.push_back(std::move(k));
     } else if (w[0] == "scope" || w[0] == "benign") {

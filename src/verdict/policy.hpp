@@ -42,6 +42,10 @@ struct KindPolicy {
   int cap = 1;             // distinct texts of this kind that count
   BenignMode mode = BenignMode::kNone;
   int list_min = 0;
+  // mode=list: a label that is one item of a run of at least this many distinct names (any
+  // language; verdict/name_list.hpp), none holding a signal of another kind, is a list entry
+  // too. 0: the vocabulary only.
+  int list_names = 0;
   RuleSeverity max = RuleSeverity::kHigh;  // a subject's severity is clamped to this
   std::string ns, finding, title;          // subjects: the finding's namespace, name and title
 };

@@ -8,6 +8,8 @@
 #include <set>
 #include <tuple>
 
+#include "verdict/name_list.hpp"
+
 namespace fwscan::verdict {
 namespace {
 
@@ -108,6 +110,7 @@ class Engine {
     collect();
     for (auto& [node, idx] : by_node_) resolve_overlaps(idx);
     for (auto& [node, idx] : by_node_) explain_lists(idx);
+    for (auto& [node, idx] : by_node_) explain_name_runs(idx);
     build_representatives();
     make_findings();
   }
@@ -229,6 +232,57 @@ class Engine {
         break;
       }
     }
+  }
+
+  // The same, read from the list's shape in any language (verdict/name_list.hpp): the label is
+  // one item of a run of `names` distinct names, and no signal of another kind (an attribute,
+  // face or person vocabulary) sits among them; a table of face attributes that holds the label
+  // is scored, not explained. Once one label of a node is such an entry, the node is a list of
+  // names (a locale table), and a run of `min` names explains its other labels, as `min` known
+  // names do.
+  void explain_name_runs(const std::vector<std::size_t>& idx) {
+    const KindPolicy* k = nullptr;
+    for (const KindPolicy& kp : policy_.kinds) {
+      if (kp.mode == BenignMode::kList && kp.list_names != 0) k = &kp;
+    }
+    if (k == nullptr) return;
+    struct Candidate {
+      Occ* occ;
+      NameRun run;
+    };
+    std::vector<Candidate> candidates;
+    for (std::size_t ai : idx) {
+      Occ& a = occs_[ai];
+      if (a.kind->role == Role::kBenign || a.absorbed || !a.explained.empty()) continue;
+      auto run = name_run_around(tree_.at(a.node).data.bytes(), a.begin, a.end, a.ev->encoding, policy_.record_window);
+      if (!run || static_cast<int>(run->distinct) < k->list_min || holds_other_signal(a, *run, idx)) continue;
+      candidates.push_back({&a, std::move(*run)});
+    }
+    const Candidate* proof = nullptr;
+    for (const Candidate& c : candidates) {
+      if (static_cast<int>(c.run.distinct) >= k->list_names && (proof == nullptr || c.run.distinct > proof->run.distinct)) {
+        proof = &c;
+      }
+    }
+    if (proof == nullptr) return;
+    for (const Candidate& c : candidates) {
+      std::string some;
+      for (const auto& n : c.run.first) some += (some.empty() ? "" : ", ") + n;
+      c.occ->explained = fmt::format("an entry of a list of {} names ({}, ...)", c.run.distinct, some);
+      if (static_cast<int>(c.run.distinct) < k->list_names) {
+        c.occ->explained += fmt::format(" in a file that lists \"{}\" among {} names at 0x{:x}", proof->occ->ev->text,
+                                        proof->run.distinct, proof->run.begin);
+      }
+    }
+  }
+
+  bool holds_other_signal(const Occ& a, const NameRun& run, const std::vector<std::size_t>& idx) const {
+    for (std::size_t bi : idx) {
+      const Occ& b = occs_[bi];
+      if (b.kind->role == Role::kBenign || b.kind == a.kind || b.absorbed) continue;
+      if (b.begin < run.end && b.end > run.begin) return true;
+    }
+    return false;
   }
 
   bool counts(const Occ& o) const {

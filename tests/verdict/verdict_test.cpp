@@ -100,6 +100,9 @@ TEST_CASE("verdict: the policy parses, and its errors name the line", "[verdict]
   REQUIRE_FALSE(verdict::Policy::parse(base + "scope file 1.5\n", "t"));                    // factor > 1
   REQUIRE_FALSE(verdict::Policy::parse("scope string 1\nthreshold low 0\n", "t"));          // scopes missing
   REQUIRE_FALSE(verdict::Policy::parse(base + "kind x context weight=-1\n", "t"));
+  REQUIRE_FALSE(verdict::Policy::parse(base + "kind x benign mode=covers names=16\n", "t"));  // names= needs mode=list
+  REQUIRE_FALSE(verdict::Policy::parse(base + "kind x benign mode=list min=4 names=1\n", "t"));
+  REQUIRE(verdict::Policy::parse(base + "kind x benign mode=list min=4 names=16\n", "t")->kind("x")->list_names == 16);
   auto ok = verdict::Policy::parse(base + "kind x context weight=1.5 cap=2\nthreshold high 3\n", "t");
   REQUIRE(ok);
   REQUIRE(ok->severity_of(3.0) == RuleSeverity::kHigh);
