@@ -2,6 +2,7 @@
 // The text encodings fwscan decodes and reports: one enum, one name per value. The names are the
 // report's ("encoding" in JSON); a YARA string id names its encoding with a '_'-separated token
 // (rules/README.md): $label_gbk, $x_utf16le, $y_wide.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -30,5 +31,10 @@ std::optional<Encoding> encoding_of_string_id(std::string_view id);
 // Two-byte code units: separators and terminators are 16-bit.
 inline bool is_utf16(Encoding e) { return e == Encoding::kUtf16le || e == Encoding::kUtf16be; }
 std::ostream& operator<<(std::ostream& os, Encoding e);
+
+// Length of the well-formed multi-byte UTF-8 sequence at s[i] and its code point in `cp`; 0 when
+// s[i] is ASCII or the sequence is not well formed (overlong forms, surrogates and code points
+// past U+10FFFF are not).
+std::size_t utf8_code_point_at(std::string_view s, std::size_t i, std::uint32_t& cp);
 
 }  // namespace fwscan

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/encoding.hpp"
+
 namespace fwscan {
 namespace {
 
@@ -10,25 +12,6 @@ bool invisible_or_bidi(std::uint32_t cp) {
   return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) ||
          (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF ||
          (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
-}
-
-// Length of the well-formed UTF-8 sequence at s[i] and its code point; 0 when not well formed
-// (overlong forms, surrogates and code points past U+10FFFF are not).
-std::size_t utf8_at(std::string_view s, std::size_t i, std::uint32_t& cp) {
-  const auto b = [&](std::size_t k) { return static_cast<std::uint8_t>(s[i + k]); };
-  const std::uint8_t c = b(0);
-  std::size_t n = 0;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1Fu;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0Fu;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07u;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(k) & 0x3Fu);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
-  return n;
 }
 
 }  // namespace
@@ -41,7 +24,7 @@ bool is_terminal_safe(std::string_view s) {
       continue;
     }
     std::uint32_t cp = 0;
-    const std::size_t n = c >= 0x80 ? utf8_at(s, i, cp) : 0;
+    const std::size_t n = c >= 0x80 ? utf8_code_point_at(s, i, cp) : 0;
     if (n == 0 || invisible_or_bidi(cp)) return false;
     i += n;
   }
@@ -61,7 +44,7 @@ std::string terminal_safe(std::string_view s) {
       continue;
     }
     std::uint32_t cp = 0;
-    const std::size_t n = c >= 0x80 ? utf8_at(s, i, cp) : 0;
+    const std::size_t n = c >= 0x80 ? utf8_code_point_at(s, i, cp) : 0;
     if (n == 0) {
       std::snprintf(buf, sizeof buf, "\\x%02X", c);
       out += buf;
@@ -91,7 +74,7 @@ std::string json_escape_invisible(std::string_view json) {
       ++i;
       continue;
     }
-    const std::size_t n = c >= 0x80 ? utf8_at(json, i, cp) : 0;
+    const std::size_t n = c >= 0x80 ? utf8_code_point_at(json, i, cp) : 0;
     if (n == 0 || !invisible_or_bidi(cp)) {
       out.push_back(json[i]);
       ++i;

@@ -37,21 +37,10 @@ bool is_joiner(char32_t c) {
 // UTF-8 to code points; false on a malformed sequence.
 bool utf8_code_points(std::string_view s, std::vector<char32_t>& out) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<std::uint8_t>(s[i]);
-    std::size_t n = 0;
-    char32_t c = 0;
-    if (b < 0x80) { c = b; n = 1; }
-    else if ((b & 0xE0) == 0xC0) { c = b & 0x1F; n = 2; }
-    else if ((b & 0xF0) == 0xE0) { c = b & 0x0F; n = 3; }
-    else if ((b & 0xF8) == 0xF0) { c = b & 0x07; n = 4; }
-    else return false;
-    if (i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto t = static_cast<std::uint8_t>(s[i + k]);
-      if ((t & 0xC0) != 0x80) return false;
-      c = (c << 6) | (t & 0x3F);
-    }
-    out.push_back(c);
+    std::uint32_t cp = static_cast<std::uint8_t>(s[i]);
+    std::size_t n = 1;
+    if (cp >= 0x80 && (n = utf8_code_point_at(s, i, cp)) == 0) return false;
+    out.push_back(static_cast<char32_t>(cp));
     i += n;
   }
   return true;

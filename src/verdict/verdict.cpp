@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/hash.hpp"
 #include "verdict/name_list.hpp"
 
 namespace fwscan::verdict {
@@ -270,8 +271,8 @@ class Engine {
       for (const auto& n : c.run.first) some += (some.empty() ? "" : ", ") + n;
       c.occ->explained = fmt::format("an entry of a list of {} names ({}, ...)", c.run.distinct, some);
       if (static_cast<int>(c.run.distinct) < k->list_names) {
-        c.occ->explained += fmt::format(" in a file that lists \"{}\" among {} names at 0x{:x}", proof->occ->ev->text,
-                                        proof->run.distinct, proof->run.begin);
+        c.occ->explained += fmt::format(" in a file that lists \"{}\" among {} names at {}", proof->occ->ev->text,
+                                        proof->run.distinct, hex_u64(proof->run.begin));
       }
     }
   }
