@@ -49,18 +49,25 @@ class SafeWriter {
     return cur;
   }
 
-  Status write_file(const std::vector<std::string>& dir, const std::string& name, ByteView bytes) {
+  // The blob's data extents are written; its holes stay holes of the file (never read).
+  Status write_file(const std::vector<std::string>& dir, const std::string& name, const Blob& blob) {
     FWSCAN_ASSIGN_OR_RETURN(Fd d, open_dir(dir));
     Fd f(::openat(d.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!f.ok()) return make_error(Errc::kIo, "create " + name + ": " + std::strerror(errno));
-    std::size_t pos = 0;
-    while (pos < bytes.size()) {
-      const ssize_t n = ::write(f.get(), bytes.data() + pos, bytes.size() - pos);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return make_error(Errc::kIo, "write " + name + ": " + std::strerror(errno));
+    const ByteView bytes = blob.bytes();
+    for (const Extent& e : blob.data_extents()) {
+      std::uint64_t pos = e.offset;
+      while (pos < e.offset + e.size) {
+        const ssize_t n = ::pwrite(f.get(), bytes.data() + pos, static_cast<std::size_t>(e.offset + e.size - pos), static_cast<off_t>(pos));
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return make_error(Errc::kIo, "write " + name + ": " + std::strerror(errno));
+        }
+        pos += static_cast<std::uint64_t>(n);
       }
-      pos += static_cast<std::size_t>(n);
+    }
+    if (::ftruncate(f.get(), static_cast<off_t>(bytes.size())) != 0) {
+      return make_error(Errc::kIo, "write " + name + ": " + std::strerror(errno));
     }
     return {};
   }
@@ -145,7 +152,7 @@ Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesyste
         break;
       }
       case EntryKind::kFile: {
-        auto s = w.write_file(dir, leaf, n.data.bytes());
+        auto s = w.write_file(dir, leaf, n.data);
         if (!s) {
           refuse(n, DiagCode::kWriteFailed, s.error().message);
           continue;

@@ -12,14 +12,18 @@
 
 namespace fwscan {
 
-std::string digest_hex(ByteView data, std::string_view algorithm) {
+namespace {
+
+// The digest of `data`, fed in pieces by `feed(update)`.
+template <class Feed>
+std::string digest_of(std::string_view algorithm, Feed feed) {
   const EVP_MD* md = EVP_get_digestbyname(std::string(algorithm).c_str());
   if (md == nullptr) return {};
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, md, nullptr);
-  EVP_DigestUpdate(ctx, data.data(), data.size());
+  feed([ctx](const void* p, std::size_t n) { EVP_DigestUpdate(ctx, p, n); });
   EVP_DigestFinal_ex(ctx, digest.data(), &len);
   EVP_MD_CTX_free(ctx);
   static constexpr char kHex[] = "0123456789abcdef";
@@ -32,7 +36,57 @@ std::string digest_hex(ByteView data, std::string_view algorithm) {
   return out;
 }
 
+// Calls fn(offset, bytes) for each data extent of the blob, and hole(offset, count) for each
+// hole between them, in order.
+template <class Data, class Hole>
+void for_each_part(const Blob& blob, Data data, Hole hole) {
+  std::uint64_t pos = 0;
+  for (const Extent& e : blob.data_extents()) {
+    if (e.offset > pos) hole(pos, e.offset - pos);
+    data(e.offset, blob.bytes().subspan(e.offset, e.size));
+    pos = e.offset + e.size;
+  }
+  if (pos < blob.size()) hole(pos, blob.size() - pos);
+}
+
+double entropy_of(const std::array<std::uint64_t, 256>& counts, std::uint64_t total) {
+  if (total == 0) return 0.0;
+  double h = 0.0;
+  const double n = static_cast<double>(total);
+  for (std::uint64_t c : counts) {
+    if (c == 0) continue;
+    const double p = static_cast<double>(c) / n;
+    h -= p * std::log2(p);
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string digest_hex(ByteView data, std::string_view algorithm) {
+  return digest_of(algorithm, [&](auto update) { update(data.data(), data.size()); });
+}
+
 std::string sha256_hex(ByteView data) { return digest_hex(data, "sha256"); }
+
+std::string sha256_hex(const Blob& blob) {
+  static const std::array<std::uint8_t, 65536> kZeros{};
+  return digest_of("sha256", [&](auto update) {
+    for_each_part(
+        blob, [&](std::uint64_t, ByteView d) { update(d.data(), d.size()); },
+        [&](std::uint64_t, std::uint64_t count) {
+          for (; count > 0; count -= std::min<std::uint64_t>(count, kZeros.size())) update(kZeros.data(), std::min<std::uint64_t>(count, kZeros.size()));
+        });
+  });
+}
+
+double shannon_entropy(const Blob& blob) {
+  std::array<std::uint64_t, 256> counts{};
+  for_each_part(
+      blob, [&](std::uint64_t, ByteView d) { for (std::uint8_t b : d) ++counts[b]; },
+      [&](std::uint64_t, std::uint64_t count) { counts[0] += count; });
+  return entropy_of(counts, blob.size());
+}
 
 std::string sha0_hex(ByteView data) {
   std::uint32_t h[5] = {0x67452301U, 0xEFCDAB89U, 0x98BADCFEU, 0x10325476U, 0xC3D2E1F0U};
@@ -118,17 +172,9 @@ std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
 }
 
 double shannon_entropy(ByteView data) {
-  if (data.empty()) return 0.0;
   std::array<std::uint64_t, 256> counts{};
   for (std::uint8_t b : data) ++counts[b];
-  double h = 0.0;
-  const double n = static_cast<double>(data.size());
-  for (std::uint64_t c : counts) {
-    if (c == 0) continue;
-    const double p = static_cast<double>(c) / n;
-    h -= p * std::log2(p);
-  }
-  return h;
+  return entropy_of(counts, data.size());
 }
 
 std::string hex_u64(std::uint64_t value) {

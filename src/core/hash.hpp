@@ -8,6 +8,10 @@
 namespace fwscan {
 
 std::string sha256_hex(ByteView data);
+// The SHA-256 and the entropy of a blob's bytes, its holes (Blob::data_extents) counted as the
+// zeros they read as, without reading them: a hole takes no memory, even while it is hashed.
+std::string sha256_hex(const Blob& blob);
+double shannon_entropy(const Blob& blob);
 // Hex digest by OpenSSL name ("md5", "sha1", "sha256", "sha512"); "" for an unknown algorithm.
 std::string digest_hex(ByteView data, std::string_view algorithm);
 // SHA-0 (FIPS 180, 1993: SHA-1 without the one-bit rotation in the message schedule). OpenSSL 3

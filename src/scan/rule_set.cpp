@@ -341,7 +341,49 @@ ScanSession::~ScanSession() {
   if (scanner_ != nullptr) yr_scanner_destroy(static_cast<YR_SCANNER*>(scanner_));
 }
 
+namespace {
+
+// libyara's block iterator over a node's data extents.
+struct ExtentBlocks {
+  ByteView data;
+  std::span<const Extent> extents;
+  std::size_t next = 0;
+  YR_MEMORY_BLOCK block{};
+};
+
+const std::uint8_t* extent_block_data(YR_MEMORY_BLOCK* block) {
+  const auto* it = static_cast<const ExtentBlocks*>(block->context);
+  return it->data.data() + block->base;
+}
+
+YR_MEMORY_BLOCK* extent_block_next(YR_MEMORY_BLOCK_ITERATOR* self) {
+  auto* it = static_cast<ExtentBlocks*>(self->context);
+  self->last_error = ERROR_SUCCESS;
+  if (it->next >= it->extents.size()) return nullptr;
+  const Extent& e = it->extents[it->next++];
+  it->block.base = e.offset;
+  it->block.size = static_cast<std::size_t>(e.size);
+  it->block.context = it;
+  it->block.fetch_data = extent_block_data;
+  return &it->block;
+}
+
+YR_MEMORY_BLOCK* extent_block_first(YR_MEMORY_BLOCK_ITERATOR* self) {
+  static_cast<ExtentBlocks*>(self->context)->next = 0;
+  return extent_block_next(self);
+}
+
+std::uint64_t extent_blocks_size(YR_MEMORY_BLOCK_ITERATOR* self) { return static_cast<ExtentBlocks*>(self->context)->data.size(); }
+
+}  // namespace
+
 Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags) {
+  const Extent all{0, data.size()};
+  return scan(data, {&all, 1}, ctx, diags);
+}
+
+Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, std::span<const Extent> extents, const ScanContext& ctx,
+                                                 std::vector<Diagnostic>& diags) {
   if (scanner_ == nullptr) return make_error(Errc::kInternal, "yr_scanner_create failed");
   auto* s = static_cast<YR_SCANNER*>(scanner_);
   std::vector<RuleMatch> matches;
@@ -354,7 +396,14 @@ Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, const ScanContex
   yr_scanner_define_string_variable(s, "fw_locator", ctx.locator.c_str());
   yr_scanner_define_string_variable(s, "fw_name", ctx.name.c_str());
   yr_scanner_define_boolean_variable(s, "fw_is_elf", ctx.is_elf ? 1 : 0);
-  const int rc = yr_scanner_scan_mem(s, data.data(), data.size());
+  int rc = ERROR_SUCCESS;
+  if (extents.size() == 1 && extents[0].offset == 0 && extents[0].size == data.size()) {
+    rc = yr_scanner_scan_mem(s, data.data(), data.size());
+  } else {
+    ExtentBlocks blocks{data, extents};
+    YR_MEMORY_BLOCK_ITERATOR it{&blocks, extent_block_first, extent_block_next, extent_blocks_size, ERROR_SUCCESS};
+    rc = yr_scanner_scan_mem_blocks(s, &it);
+  }
   if (rc == ERROR_SCAN_TIMEOUT) {
     diags.push_back({Severity::kWarning, DiagCode::kYaraTimeout, "YARA scan timed out after " + std::to_string(timeout_) + " s; matches so far kept", "yara", std::nullopt});
   } else if (rc != ERROR_SUCCESS || sink.failed) {

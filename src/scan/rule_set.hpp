@@ -95,6 +95,11 @@ class ScanSession {
   ScanSession& operator=(const ScanSession&) = delete;
   // Diagnostics (timeouts, too many matches) are appended to `diags`.
   Result<std::vector<RuleMatch>> scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags);
+  // Only the `extents` of data (a blob's data extents; the rest is holes, zeros never read),
+  // each a block of libyara's block scan: match offsets stay offsets in data, `filesize` is its
+  // whole size.
+  Result<std::vector<RuleMatch>> scan(ByteView data, std::span<const Extent> extents, const ScanContext& ctx,
+                                      std::vector<Diagnostic>& diags);
   std::size_t rule_count() const { return rules_->rule_count(); }
 
  private:

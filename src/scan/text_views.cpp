@@ -413,4 +413,34 @@ std::optional<DecodedView> unescape_view(ByteView data, std::uint64_t min_escape
   return v;
 }
 
+std::vector<DecodedView> decoding_views(const Blob& data, double entropy, bool unescape) {
+  std::vector<DecodedView> views;
+  auto views_of = [&](ByteView d, double h) {
+    std::vector<DecodedView> out;
+    if (unescape) {
+      if (auto view = unescape_view(d)) out.push_back(std::move(*view));
+    }
+    for (DecodedView& view : transcode_views(d, h)) out.push_back(std::move(view));
+    return out;
+  };
+  if (!data.has_holes()) return views_of(data.bytes(), entropy);
+  for (const Extent& e : data.data_extents()) {
+    const ByteView piece = data.bytes().subspan(e.offset, e.size);
+    for (DecodedView& v : views_of(piece, shannon_entropy(piece))) {
+      auto it = std::find_if(views.begin(), views.end(), [&](const DecodedView& w) { return w.name == v.name; });
+      if (it == views.end()) {
+        views.push_back(DecodedView{v.name, v.encoding, {}, {}, 0});
+        it = std::prev(views.end());
+      } else {
+        it->bytes.push_back('\n');  // stands for the hole; its origin is the previous piece's end
+      }
+      it->bytes.insert(it->bytes.end(), v.bytes.begin(), v.bytes.end());
+      for (std::uint64_t o : v.origin) it->origin.push_back(o + e.offset);
+      it->escapes += v.escapes;
+    }
+  }
+  for (DecodedView& v : views) v.origin.back() = data.size();
+  return views;
+}
+
 }  // namespace fwscan

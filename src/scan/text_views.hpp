@@ -47,4 +47,9 @@ std::optional<DecodedView> unescape_view(ByteView data, std::uint64_t min_escape
 inline constexpr double kTranscodeMaxEntropy = 7.5;
 std::vector<DecodedView> transcode_views(ByteView data, double entropy);
 
+// Every view of a node's bytes: the unescaped view (when `unescape`) and the transcoding views.
+// A blob with holes (Blob::data_extents) gets the views of each data extent, joined in order
+// with a newline between them: a hole ends every text run, and is never read.
+std::vector<DecodedView> decoding_views(const Blob& data, double entropy, bool unescape);
+
 }  // namespace fwscan

@@ -12,47 +12,86 @@ constexpr std::uint64_t kMinPaddingRun = 64;
 bool is_pad(std::uint8_t b) { return b == 0x00 || b == 0xFF; }
 }  // namespace
 
-std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size) {
-  std::vector<UnknownRegion> out;
-  if (size == 0) return out;
-  auto push = [&](std::uint64_t off, std::uint64_t len, bool padding) {
-    if (len == 0) return;
-    if (!out.empty() && out.back().padding == padding && out.back().offset + out.back().size == off) {
-      out.back().size += len;
-    } else {
-      out.push_back({off, len, 0.0, padding});
-    }
-  };
+CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits);
+
+namespace {
+
+using Regions = std::vector<UnknownRegion>;
+
+void push_region(Regions& out, std::uint64_t off, std::uint64_t len, bool padding) {
+  if (len == 0) return;
+  if (!out.empty() && out.back().padding == padding && out.back().offset + out.back().size == off) {
+    out.back().size += len;
+  } else {
+    out.push_back({off, len, 0.0, padding});
+  }
+}
+
+// The padding and data runs of [offset, offset + size), which is all data (no hole).
+void classify_data(Regions& out, ByteView node, std::uint64_t offset, std::uint64_t size) {
+  if (size == 0) return;
   // Whole gap of one padding byte value, however short, is padding.
   const std::uint8_t first = node[offset];
   bool uniform = is_pad(first);
   for (std::uint64_t i = offset; uniform && i < offset + size; ++i) uniform = node[i] == first;
   if (uniform) {
-    out.push_back({offset, size, 0.0, true});
-  } else {
-    std::uint64_t data_start = offset;
-    std::uint64_t i = offset;
-    const std::uint64_t end = offset + size;
-    while (i < end) {
-      if (!is_pad(node[i])) { ++i; continue; }
-      std::uint64_t j = i;
-      while (j < end && node[j] == node[i]) ++j;
-      if (j - i >= kMinPaddingRun) {
-        push(data_start, i - data_start, false);
-        push(i, j - i, true);
-        data_start = j;
-      }
-      i = j;
-    }
-    push(data_start, end - data_start, false);
+    push_region(out, offset, size, true);
+    return;
   }
-  for (auto& r : out) r.entropy = shannon_entropy(node.subspan(r.offset, r.size));
+  std::uint64_t data_start = offset;
+  std::uint64_t i = offset;
+  const std::uint64_t end = offset + size;
+  while (i < end) {
+    if (!is_pad(node[i])) { ++i; continue; }
+    std::uint64_t j = i;
+    while (j < end && node[j] == node[i]) ++j;
+    if (j - i >= kMinPaddingRun) {
+      push_region(out, data_start, i - data_start, false);
+      push_region(out, i, j - i, true);
+      data_start = j;
+    }
+    i = j;
+  }
+  push_region(out, data_start, end - data_start, false);
+}
+
+}  // namespace
+
+std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size) {
+  const Extent all{0, node.size()};
+  return classify_gap(node, offset, size, {&all, 1});
+}
+
+std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size, std::span<const Extent> data) {
+  Regions out;
+  const std::uint64_t end = offset + size;
+  std::uint64_t pos = offset;
+  for (const Extent& e : data) {
+    const std::uint64_t b = std::max(e.offset, pos), x = std::min(e.offset + e.size, end);
+    if (b >= x) continue;
+    push_region(out, pos, b - pos, true);  // a hole: zeros, never read
+    classify_data(out, node, b, x - b);
+    pos = x;
+  }
+  push_region(out, pos, end - pos, true);
+  // Padding is one byte value: entropy 0.
+  for (auto& r : out) r.entropy = r.padding ? 0.0 : shannon_entropy(node.subspan(r.offset, r.size));
   return out;
 }
 
 CarveResult carve(ByteView node, const Registry& registry, const Limits& limits) {
+  const Extent all{0, node.size()};
+  return carve_extents(node, {&all, 1}, registry, limits);
+}
+
+CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits) {
+  const std::vector<Extent> data = node.data_extents();
+  return carve_extents(node.bytes(), data, registry, limits);
+}
+
+CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits) {
   CarveResult result;
-  const std::vector<MagicHit> hits = registry.magic_index().find(node);
+  const std::vector<MagicHit> hits = registry.magic_index().find(node, data);
   std::uint64_t covered_end = 0;  // end of the last accepted chunk
   NodeMemo memo;
   std::size_t i = 0;
@@ -99,11 +138,11 @@ CarveResult carve(ByteView node, const Registry& registry, const Limits& limits)
   }
   std::uint64_t pos = 0;
   for (const auto& c : result.chunks) {
-    auto gap = classify_gap(node, pos, c.chunk.offset - pos);
+    auto gap = classify_gap(node, pos, c.chunk.offset - pos, data);
     result.unknown.insert(result.unknown.end(), gap.begin(), gap.end());
     pos = c.chunk.offset + c.chunk.size;
   }
-  auto gap = classify_gap(node, pos, node.size() - pos);
+  auto gap = classify_gap(node, pos, node.size() - pos, data);
   result.unknown.insert(result.unknown.end(), gap.begin(), gap.end());
   return result;
 }

@@ -28,9 +28,13 @@ struct CarveResult {
 };
 
 CarveResult carve(ByteView node, const Registry& registry, const Limits& limits);
+// The same over a blob with holes (Blob::data_extents): magics are looked for in its data
+// alone, and a hole is zero padding that is never read.
+CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits);
 
 // Splits [offset, offset+size) of `node` into padding runs (>= kMinPaddingRun bytes of 0x00
-// or 0xFF) and data runs.
+// or 0xFF) and data runs. `data`: the node's data extents; the rest is holes (zero padding).
 std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size);
+std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size, std::span<const Extent> data);
 
 }  // namespace fwscan

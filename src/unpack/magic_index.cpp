@@ -58,26 +58,34 @@ MagicIndex::MagicIndex(const std::vector<HandlerPtr>& handlers) : buckets_(65536
 }
 
 std::vector<MagicHit> MagicIndex::find(ByteView data) const {
+  const Extent all{0, data.size()};
+  return find(data, {&all, 1});
+}
+
+std::vector<MagicHit> MagicIndex::find(ByteView data, std::span<const Extent> extents) const {
   std::vector<MagicHit> hits;
   if (data.size() < 2 || patterns_.empty()) return hits;
   const std::uint8_t* d = data.data();
   const std::size_t n = data.size();
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    const std::uint32_t key = (std::uint32_t{d[i]} << 8) | d[i + 1];
-    if (!used_.test(key)) continue;
-    for (std::uint32_t pi : buckets_[key]) {
-      const CompiledMagic& m = patterns_[pi];
-      if (i < m.anchor) continue;
-      const std::size_t pos = i - m.anchor;
-      if (m.bytes.size() > n - pos) continue;
-      bool ok = true;
-      for (std::size_t k = 0; k < m.bytes.size(); ++k) {
-        if ((d[pos + k] & m.mask[k]) != m.bytes[k]) { ok = false; break; }
+  for (const Extent& e : extents) {
+    const std::size_t last = static_cast<std::size_t>(std::min<std::uint64_t>(e.offset + e.size, n));
+    for (std::size_t i = static_cast<std::size_t>(e.offset); i < last && i + 1 < n; ++i) {
+      const std::uint32_t key = (std::uint32_t{d[i]} << 8) | d[i + 1];
+      if (!used_.test(key)) continue;
+      for (std::uint32_t pi : buckets_[key]) {
+        const CompiledMagic& m = patterns_[pi];
+        if (i < m.anchor) continue;
+        const std::size_t pos = i - m.anchor;
+        if (m.bytes.size() > n - pos) continue;
+        bool ok = true;
+        for (std::size_t k = 0; k < m.bytes.size(); ++k) {
+          if ((d[pos + k] & m.mask[k]) != m.bytes[k]) { ok = false; break; }
+        }
+        if (!ok || pos < m.header_offset) continue;
+        const std::uint64_t start = pos - m.header_offset;
+        if (m.at_start_only && start != 0) continue;
+        hits.push_back({start, m.handler});
       }
-      if (!ok || pos < m.header_offset) continue;
-      const std::uint64_t start = pos - m.header_offset;
-      if (m.at_start_only && start != 0) continue;
-      hits.push_back({start, m.handler});
     }
   }
   std::sort(hits.begin(), hits.end(), [](const MagicHit& a, const MagicHit& b) {

@@ -35,6 +35,8 @@ class MagicIndex {
   explicit MagicIndex(const std::vector<HandlerPtr>& handlers);
   // Sorted by (chunk_start, handler); duplicates removed.
   std::vector<MagicHit> find(ByteView data) const;
+  // Only magics whose anchor lies in one of `extents` (a blob's data; the rest is holes).
+  std::vector<MagicHit> find(ByteView data, std::span<const Extent> extents) const;
   std::size_t pattern_count() const { return patterns_.size(); }
 
  private:

@@ -33,8 +33,8 @@ void Unpacker::prepare(const std::vector<NodeId>& ids, ExtractionTree& tree) {
   pool_->run(ids.size(), [&](std::size_t i, unsigned) {
     Node& n = tree.at(ids[i]);
     if (!n.is_content()) return;
-    n.sha256 = sha256_hex(n.data.bytes());
-    n.entropy = shannon_entropy(n.data.bytes());
+    n.sha256 = sha256_hex(n.data);
+    n.entropy = shannon_entropy(n.data);
     n.hashed = true;
   });
   // Carve ahead only what the walk will carve: not a duplicate of a walked node or of an earlier
@@ -55,7 +55,7 @@ void Unpacker::prepare(const std::vector<NodeId>& ids, ExtractionTree& tree) {
   std::vector<CarveResult> results(to_carve.size());
   pool_->run(to_carve.size(), [&](std::size_t k, unsigned) {
     const std::size_t i = order[k];
-    results[i] = carve(tree.at(to_carve[i]).data.bytes(), registry_, limits_);
+    results[i] = carve(tree.at(to_carve[i]).data, registry_, limits_);
   });
   for (std::size_t i = 0; i < to_carve.size(); ++i) carved_.emplace(to_carve[i], std::move(results[i]));
 }
@@ -83,8 +83,8 @@ void Unpacker::share_storage(const std::vector<NodeId>& ids, ExtractionTree& tre
     Node& n = tree.at(id);
     if (!n.is_content() || n.size() == 0 || n.step.origin != ChildOrigin::kDecoded) continue;  // a slice shares already
     if (!n.hashed) {
-      n.sha256 = sha256_hex(n.data.bytes());
-      n.entropy = shannon_entropy(n.data.bytes());
+      n.sha256 = sha256_hex(n.data);
+      n.entropy = shannon_entropy(n.data);
       n.hashed = true;
     }
     auto [it, inserted] = stored_.emplace(n.sha256, id);
@@ -97,8 +97,8 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     Node& node = tree.at(id);
     if (!node.is_content()) return;
     if (!node.hashed) {
-      node.sha256 = sha256_hex(node.data.bytes());
-      node.entropy = shannon_entropy(node.data.bytes());
+      node.sha256 = sha256_hex(node.data);
+      node.entropy = shannon_entropy(node.data);
       node.hashed = true;
     }
     if (node.size() == 0) return;
@@ -125,7 +125,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     carved = std::move(ahead->second);
     carved_.erase(ahead);
   } else {
-    carved = carve(tree.at(id).data.bytes(), registry_, limits_);
+    carved = carve(tree.at(id).data, registry_, limits_);
   }
   Node& node = tree.at(id);
   node.diagnostics.insert(node.diagnostics.end(), carved.diagnostics.begin(), carved.diagnostics.end());
@@ -176,8 +176,8 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
   // A chunk is not walked (its handler extracts it below), but it is hashed.
   pool_run_or_inline(pool_, chunk_nodes.size(), [&](std::size_t i, unsigned) {
     Node& cn = tree.at(chunk_nodes[i]);
-    cn.sha256 = sha256_hex(cn.data.bytes());
-    cn.entropy = shannon_entropy(cn.data.bytes());
+    cn.sha256 = sha256_hex(cn.data);
+    cn.entropy = shannon_entropy(cn.data);
     cn.hashed = true;
   });
   for (NodeId cid : chunk_nodes) {

@@ -92,7 +92,7 @@ TEST_CASE("yaffs2: mkyaffs2image vectors (tags after the bad-block marker) in bo
   }
 }
 
-TEST_CASE("yaffs2: a declared size past the data, and holes past the expansion ratio, are cut and said", "[formats][yaffs2][hostile]") {
+TEST_CASE("yaffs2: a declared size past the data is cut and said; holes are held as holes, up to the node's cap", "[formats][yaffs2][hostile]") {
   auto named = [](const Unpacked& doc, DiagCode code, const std::string& words) {
     const Node* fs = node_at(doc, "nand.bin/yaffs2@0x0");
     REQUIRE(fs != nullptr);
@@ -105,11 +105,25 @@ TEST_CASE("yaffs2: a declared size past the data, and holes past the expansion r
   REQUIRE(motd != nullptr);
   CHECK(motd->size() == 517);
   CHECK(named(doc, DiagCode::kTruncated, "'etc/motd' declares 4294967280 bytes but its data ends at 517"));
-  // A chunk at index 2^20 (512 MiB in): 522 bytes of data may spread over 522,000 bytes.
+  // A chunk at index 2^16 (32 MiB in): the file reaches it, and the 32 MiB between are a hole,
+  // which takes no memory: only the pages of the chunks are data.
+  doc = unpack_bytes(build(false, 0xFFFFFFF0U, 1U << 16), "nand.bin");
+  motd = node_at(doc, "nand.bin/yaffs2@0x0:etc/motd");
+  REQUIRE(motd != nullptr);
+  const std::uint64_t far = ((1U << 16) - 1) * 512ULL;
+  REQUIRE(motd->size() == far + 5);
+  CHECK(motd->data.bytes()[0] == 'n');
+  CHECK(std::string(as_chars(motd->data.bytes().subspan(far))) == "later");
+  CHECK(motd->data.has_holes());
+  std::uint64_t held = 0;
+  for (const Extent& e : motd->data.data_extents()) held += e.size;
+  CHECK(held <= 3 * 4096);
+  CHECK_FALSE(named(doc, DiagCode::kLimitSize, "etc/motd"));
+  // A chunk at index 2^20 (512 MiB in), past the node's cap (64 MiB for a small image): cut there.
   doc = unpack_bytes(build(false, 0xFFFFFFF0U, 1U << 20), "nand.bin");
   motd = node_at(doc, "nand.bin/yaffs2@0x0:etc/motd");
   REQUIRE(motd != nullptr);
-  CHECK(motd->size() == 522 * 1000);
+  CHECK(motd->size() == 64ULL << 20);
   CHECK(motd->data.bytes()[0] == 'n');
-  CHECK(named(doc, DiagCode::kLimitFile, "'etc/motd' holds 522 bytes of data"));
+  CHECK(named(doc, DiagCode::kLimitSize, "'etc/motd' is " + std::to_string(((1U << 20) - 1) * 512ULL + 5) + " bytes, past the node's output cap"));
 }

@@ -183,18 +183,15 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules,
     auto dup = duplicates.find(n.id);
     const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
     // The views are made once per node, for both rule sets.
+    // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes;
+    // transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
     std::vector<DecodedView> views;
-    if (sessions[worker]->rule_count() > 0) {
-      // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes.
-      if (!ctx.is_elf) {
-        if (auto view = unescape_view(n.data.bytes())) views.push_back(std::move(*view));
-      }
-      // Transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
-      for (DecodedView& view : transcode_views(n.data.bytes(), n.entropy)) views.push_back(std::move(view));
-    }
+    if (sessions[worker]->rule_count() > 0) views = decoding_views(n.data, n.entropy, !ctx.is_elf);
+    // A node with holes is scanned in its data alone.
+    const std::vector<Extent> data = n.data.data_extents();
     auto scan_with = [&](ScanSession& session, NodeOutcome& out) {
       std::vector<Diagnostic>& diags = out.diagnostics;
-      auto matches = session.scan(n.data.bytes(), ctx, diags);
+      auto matches = session.scan(n.data.bytes(), data, ctx, diags);
       if (!matches) {
         diags.push_back(diagnostic_from_error(matches.error(), "yara"));
         return;
@@ -206,7 +203,8 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules,
       }
       add_findings(*matches, ns, nullptr, out.findings, out.signals);
       for (const DecodedView& view : views) {
-        auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, ctx, diags);
+        const Extent all{0, view.bytes.size()};
+        auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, {&all, 1}, ctx, diags);
         if (!vmatches) continue;
         std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
         for (const auto& m : *vmatches) {

@@ -188,20 +188,20 @@ Step load(Child& c, ExtractContext& ctx, Extraction& ex, std::uint64_t declared,
 // declares. What is held in memory follows what the image holds, never the claim:
 //   * the file ends where its last piece ends; a declared size past that is cut there
 //     (truncated: the rest is not in the image);
-//   * zeros between pieces (holes) are at most max_expansion_ratio times the bytes the pieces
-//     hold (limit_file), and the node's output cap applies (limit_size);
-//   * every cut is a diagnostic naming the entry. nullopt: the run's budget is spent (said).
+//   * the gaps between pieces are holes (OutputBuffer): never written, never held, never
+//     scanned; the node's output cap bounds the file (limit_size), and the run's budget is
+//     charged with its size, holes included, since hashing reads them as zeros;
+//   * every cut is a diagnostic naming the entry. nullopt: the run's budget is spent (said), or
+//     the address space is refused (said).
 struct Piece {
   std::uint64_t offset = 0;
   ByteView bytes;
 };
-inline std::optional<std::vector<std::uint8_t>> assemble(ExtractContext& ctx, Extraction& ex, const std::string& path, std::uint64_t declared,
-                                                         std::uint64_t chunk_size, const std::vector<Piece>& pieces) {
-  std::uint64_t end = 0, held = 0;
+inline std::optional<Blob> assemble(ExtractContext& ctx, Extraction& ex, const std::string& path, std::uint64_t declared,
+                                    std::uint64_t chunk_size, const std::vector<Piece>& pieces) {
+  std::uint64_t end = 0;
   for (const Piece& p : pieces) {
-    if (p.bytes.empty()) continue;
-    end = std::max(end, p.offset + p.bytes.size());  // offsets are 32-bit page or chunk positions
-    held += p.bytes.size();
+    if (!p.bytes.empty()) end = std::max(end, p.offset + p.bytes.size());  // offsets are 32-bit page or chunk positions
   }
   auto cut = [&](DiagCode code, std::uint64_t to, const std::string& why) {
     ex.complete = false;
@@ -212,22 +212,21 @@ inline std::optional<std::vector<std::uint8_t>> assemble(ExtractContext& ctx, Ex
   };
   std::uint64_t size = declared;
   if (size > end) size = cut(DiagCode::kTruncated, end, "declares " + std::to_string(declared) + " bytes but its data ends at " + std::to_string(end));
-  const double ratio = ctx.limits().max_expansion_ratio;
-  if (static_cast<double>(size) > std::max(1.0, static_cast<double>(held)) * ratio) {
-    size = cut(DiagCode::kLimitFile, static_cast<std::uint64_t>(static_cast<double>(held) * ratio),
-               "holds " + std::to_string(held) + " bytes of data spread over " + std::to_string(size) + " (holes past the expansion ratio)");
-  }
   if (const std::uint64_t cap = ctx.budget().max_output(chunk_size); size > cap) {
     size = cut(DiagCode::kLimitSize, cap, "is " + std::to_string(size) + " bytes, past the node's output cap");
   }
   if (!charge(ctx, ex, size)) return std::nullopt;
-  std::vector<std::uint8_t> out(size, 0);
-  for (const Piece& p : pieces) {
-    if (p.offset >= size) continue;
-    const std::uint64_t n = std::min<std::uint64_t>(p.bytes.size(), size - p.offset);
-    std::copy_n(p.bytes.begin(), n, out.begin() + static_cast<std::ptrdiff_t>(p.offset));
+  auto out = OutputBuffer::make(size);
+  if (!out) {
+    ex.complete = false;
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "': " + out.error().message, "", std::nullopt});
+    return std::nullopt;
   }
-  return out;
+  for (const Piece& p : pieces) {
+    if (p.offset < size) out->write_at(p.offset, p.bytes.subspan(0, std::min<std::uint64_t>(p.bytes.size(), size - p.offset)));
+  }
+  out->resize(size);
+  return Blob::adopt(std::move(*out));
 }
 
 // A file name stored as UTF-16 code units (`units` bytes, in the byte order `e`) as UTF-8:

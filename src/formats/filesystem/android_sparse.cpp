@@ -3,6 +3,8 @@
 //   0c blk_sz  10 total_blks  14 total_chunks  18 image_checksum
 // Chunks: type u16 (0xcac1 raw, 0xcac2 fill, 0xcac3 don't care, 0xcac4 crc32), reserved u16,
 // chunk_sz (blocks) u32, total_sz (bytes, header included) u32, then the chunk's data.
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "core/reader.hpp"
@@ -38,7 +40,8 @@ struct Walk {
   std::vector<Diagnostic> diagnostics;
 };
 
-Walk walk(ByteView v, const Header& h, std::vector<std::uint8_t>* out, std::uint64_t cap) {
+// "Don't care" chunks, and fills of zeros, are holes of the image: never written, never held.
+Walk walk(ByteView v, const Header& h, OutputBuffer* out, std::uint64_t cap) {
   Walk w;
   std::uint64_t pos = h.file_hdr;
   for (std::uint32_t i = 0; i < h.chunks; ++i) {
@@ -54,14 +57,22 @@ Walk walk(ByteView v, const Header& h, std::vector<std::uint8_t>* out, std::uint
     if (out != nullptr && out->size() < cap) {
       const std::uint64_t room = cap - out->size();
       switch (*type) {
-        case 0xCAC1: out->insert(out->end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>({data.size(), bytes, room}))); break;
+        case 0xCAC1: out->append(data.subspan(0, std::min<std::uint64_t>({data.size(), bytes, room}))); break;
         case 0xCAC2: {
-          std::uint8_t fill[4] = {0, 0, 0, 0};
-          if (data.size() >= 4) std::memcpy(fill, data.data(), 4);
-          for (std::uint64_t k = 0; k < std::min(bytes, room); ++k) out->push_back(fill[k % 4]);
+          std::array<std::uint8_t, 4096> fill{};
+          if (data.size() >= 4) {
+            for (std::size_t k = 0; k < fill.size(); k += 4) std::memcpy(fill.data() + k, data.data(), 4);
+          }
+          const bool zeros = std::all_of(fill.begin(), fill.end(), [](std::uint8_t b) { return b == 0; });
+          for (std::uint64_t left = std::min(bytes, room); left > 0;) {
+            const std::uint64_t n = std::min<std::uint64_t>(left, fill.size());
+            if (zeros) out->append_hole(n);
+            else out->append({fill.data(), static_cast<std::size_t>(n)});
+            left -= n;
+          }
           break;
         }
-        case 0xCAC3: out->insert(out->end(), std::min(bytes, room), 0); break;
+        case 0xCAC3: out->append_hole(std::min(bytes, room)); break;
         case 0xCAC4: break;
         default:
           w.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "unknown chunk type", "", pos});
@@ -101,7 +112,9 @@ class AndroidSparseHandler final : public Handler {
     Extraction ex;
     const std::uint64_t want = std::uint64_t{h->blocks} * h->blk;
     const std::uint64_t cap = std::min(want, ctx.budget().max_output(chunk.size()));
-    std::vector<std::uint8_t> out;
+    auto buffer = OutputBuffer::make(cap);
+    if (!buffer) return buffer.error();
+    OutputBuffer& out = *buffer;
     const Walk w = walk(chunk.bytes(), *h, &out, cap);
     ex.diagnostics = w.diagnostics;
     ex.complete = w.complete;
@@ -111,7 +124,7 @@ class AndroidSparseHandler final : public Handler {
     }
     if (!ctx.budget().charge(out.size())) return make_error(Errc::kLimitExceeded, "total extraction budget exhausted");
     ex.properties = {{"block_size", std::to_string(h->blk)}, {"blocks", std::to_string(h->blocks)}, {"chunks", std::to_string(h->chunks)}};
-    ex.children.push_back({"unsparsed.img", Blob::own(std::move(out)), ChildOrigin::kDecoded, 0, {}});
+    ex.children.push_back({"unsparsed.img", Blob::adopt(std::move(out)), ChildOrigin::kDecoded, 0, {}});
     return ex;
   }
 };

@@ -224,25 +224,40 @@ class ExtHandler final : public Handler {
     const std::uint64_t cap = ctx.budget().max_output(chunk.size());
     std::uint32_t damaged_maps = 0, bad_dirs = 0, bad_inodes = 0;
 
-    // Reads the first `size` bytes of an inode's data.
-    auto read_data = [&](const Inode& in, std::uint64_t size) -> std::vector<std::uint8_t> {
-      std::vector<std::uint8_t> out;
+    // The first `size` bytes of an inode's data, block by block: put(bytes) for a block read
+    // (cut to what is wanted), hole(count) for a hole or a block past the image.
+    auto walk_data = [&](const Inode& in, std::uint64_t size, auto put, auto hole) {
       if (in.flags & kInlineDataFl) {
-        out.assign(in.iblock.begin(), in.iblock.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(size, 60)));
-        out.resize(size, 0);
-        return out;
+        const std::uint64_t inline_size = std::min<std::uint64_t>(size, 60);
+        put(in.iblock.subspan(0, inline_size));
+        hole(size - inline_size);
+        return;
       }
       const std::uint64_t count = (size + s->block_size - 1) / s->block_size;
       std::vector<std::uint64_t> map;
       if (!fs.block_map(in, count, map)) ++damaged_maps;
-      out.reserve(size);
+      std::uint64_t done = 0;
       for (std::uint64_t i = 0; i < count; ++i) {
-        const std::uint64_t want = std::min<std::uint64_t>(s->block_size, size - out.size());
+        const std::uint64_t want = std::min<std::uint64_t>(s->block_size, size - done);
         const ByteView b = map[i] != 0 && map[i] < s->blocks ? fs.block(map[i]) : ByteView{};
-        if (b.empty()) out.insert(out.end(), want, 0);
-        else out.insert(out.end(), b.begin(), b.begin() + static_cast<std::ptrdiff_t>(want));
+        if (b.empty()) hole(want);
+        else put(b.subspan(0, want));
+        done += want;
       }
+    };
+    // Directory listings and link targets, in memory.
+    auto read_data = [&](const Inode& in, std::uint64_t size) -> std::vector<std::uint8_t> {
+      std::vector<std::uint8_t> out;
+      out.reserve(size);
+      walk_data(in, size, [&](ByteView b) { out.insert(out.end(), b.begin(), b.end()); },
+                [&](std::uint64_t n) { out.insert(out.end(), n, 0); });
       return out;
+    };
+    // A file's data, its holes held as holes.
+    auto read_file = [&](const Inode& in, std::uint64_t size) -> Result<Blob> {
+      FWSCAN_ASSIGN_OR_RETURN(OutputBuffer out, OutputBuffer::make(size));
+      walk_data(in, size, [&](ByteView b) { out.append(b); }, [&](std::uint64_t n) { out.append_hole(n); });
+      return Blob::adopt(std::move(out));
     };
 
     struct Item { std::uint32_t ino; std::string path; };
@@ -322,7 +337,9 @@ class ExtHandler final : public Handler {
                 size = cap;
               }
               if (!walk::charge(ctx, ex, size)) return ex;
-              c.data = Blob::own(read_data(*in, size));
+              auto data = read_file(*in, size);
+              if (data) c.data = std::move(data).value();
+              else ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "file '" + path + "': " + data.error().message, "", std::nullopt});
               break;
             }
             default:

@@ -267,8 +267,8 @@ class Jffs2Handler final : public Handler {
           }
           auto data = walk::assemble(ctx, ex, path, newest->isize, chunk.size(), pieces);
           if (!data) return ex;
-          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data->begin(), data->end());
-          else c.data = Blob::own(std::move(*data));
+          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(as_chars(data->bytes()));
+          else c.data = std::move(*data);
         }
         ex.children.push_back(std::move(c));
       }

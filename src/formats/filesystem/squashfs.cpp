@@ -4,6 +4,7 @@
 //   14 compression u16  16 block_log u16  18 flags u16  1a no_ids u16  1c s_major  1e s_minor
 //   20 root_inode u64  28 bytes_used u64  30.. table offsets
 // The extent is bytes_used; the zero padding to 4 KiB after it is left as a padding region.
+#include <sqfs/block.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/dir.h>
@@ -365,7 +366,7 @@ class SquashfsHandler final : public Handler {
     // The files' data, decoded on the pool: a decompressor and a data reader per thread, each
     // file into its own slot; the slots are merged in walk order.
     struct Decoded {
-      std::vector<std::uint8_t> bytes;
+      Blob bytes;
       std::optional<std::string> damage;
     };
     struct Decoder {
@@ -397,18 +398,33 @@ class SquashfsHandler final : public Handler {
         out.damage = "no decompressor for this thread";
         return;
       }
-      out.bytes.resize(f.size);
+      auto buffer = OutputBuffer::make(f.size);
+      if (!buffer) {
+        out.damage = buffer.error().message;
+        return;
+      }
+      // Block by block: a sparse block (on-disk size 0) is a hole, never written.
+      const std::size_t blocks = sqfs_inode_get_file_block_count(f.inode.get());
       std::uint64_t pos = 0;
       while (pos < f.size) {
-        const auto want = static_cast<sqfs_u32>(std::min<std::uint64_t>(f.size - pos, 1U << 20));
-        const sqfs_s32 got = sqfs_data_reader_read(reader, f.inode.get(), pos, out.bytes.data() + pos, want);
+        std::uint64_t want = std::min<std::uint64_t>(f.size - pos, super.block_size);
+        const std::uint64_t index = pos / super.block_size;
+        if (index < blocks && SQFS_IS_SPARSE_BLOCK(f.inode->extra[index])) {
+          buffer->append_hole(want);
+          pos += want;
+          continue;
+        }
+        std::uint8_t* to = buffer->write_window(pos, want);
+        const sqfs_s32 got = to == nullptr ? 0 : sqfs_data_reader_read(reader, f.inode.get(), pos, to, static_cast<sqfs_u32>(want));
         if (got <= 0) {
           out.damage = (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos);
-          out.bytes.resize(pos);
+          buffer->resize(pos);
           break;
         }
+        buffer->resize(pos + static_cast<std::uint64_t>(got));
         pos += static_cast<std::uint64_t>(got);
       }
+      out.bytes = Blob::adopt(std::move(*buffer));
     };
     if (threads > 1) {
       ctx.pool()->run(files.size(), decode);
@@ -421,7 +437,7 @@ class SquashfsHandler final : public Handler {
         ex.complete = false;
         ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "file '" + c.name + "': " + *decoded[i].damage, "", std::nullopt});
       }
-      c.data = Blob::own(std::move(decoded[i].bytes));
+      c.data = std::move(decoded[i].bytes);
     }
     ex.properties = {{"compression", std::string(compressor_name(super.compression_id))},
                      {"block_size", std::to_string(super.block_size)},

@@ -555,30 +555,33 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
 
   std::uint32_t bad_files = 0;
   const std::uint64_t cap = ctx.budget().max_output(image.size());
-  auto read_file = [&](const Inode& in, const std::string& path) -> std::optional<std::vector<std::uint8_t>> {
+  auto read_file = [&](const Inode& in, const std::string& path) -> std::optional<Blob> {
     const std::uint64_t size = std::min<std::uint64_t>(in.size, cap);
     if (size < in.size) {
       ex.complete = false;
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "file '" + path + "' (" + human_size(in.size) + ") is over the output budget; cut", "", std::nullopt});
     }
     if (!ctx.budget().charge(size)) return std::nullopt;
-    std::vector<std::uint8_t> out;
-    out.reserve(size);
+    // A sparse block, and what damage leaves unread, are holes: never written, never held.
+    auto buffer = OutputBuffer::make(size);
+    if (!buffer) return std::nullopt;
+    OutputBuffer& out = *buffer;
     std::uint64_t at = in.start;
     bool bad = false;
     for (std::uint32_t w : in.blocks) {
       if (out.size() >= size) break;
       const std::uint64_t want = std::min<std::uint64_t>(s.block_size, size - out.size());
       const std::uint32_t len = w & 0x00FFFFFF;
-      if (len == 0) { out.insert(out.end(), want, 0); continue; }  // sparse block
+      if (len == 0) { out.append_hole(want); continue; }  // sparse block
       auto raw = subview(image, at, len);
       at += len;
       std::optional<std::vector<std::uint8_t>> blk;
       if (raw && (w & 0x01000000)) blk = std::vector<std::uint8_t>(raw->begin(), raw->end());
       else if (raw) blk = img.dec.run(*raw, s.block_size);
-      if (!blk) { bad = true; out.insert(out.end(), want, 0); continue; }
-      blk->resize(want, 0);
-      out.insert(out.end(), blk->begin(), blk->end());
+      if (!blk) { bad = true; out.append_hole(want); continue; }
+      const std::uint64_t got = std::min<std::uint64_t>(blk->size(), want);
+      out.append(ByteView(*blk).subspan(0, got));
+      out.append_hole(want - got);
     }
     if (in.fragment != kInvalidFrag && out.size() < size) {
       const std::uint32_t esz = s.major == 2 ? 8 : 16;
@@ -594,15 +597,15 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
       }
       const std::uint64_t tail = size - out.size();
       if (frag && in.offset + tail <= frag->size()) {
-        out.insert(out.end(), frag->begin() + in.offset, frag->begin() + static_cast<std::ptrdiff_t>(in.offset + tail));
+        out.append(ByteView(*frag).subspan(in.offset, tail));
       } else {
         bad = true;
-        out.insert(out.end(), tail, 0);
+        out.append_hole(tail);
       }
     }
-    if (out.size() < size) { bad = true; out.resize(size, 0); }
+    if (out.size() < size) { bad = true; out.resize(size); }
     if (bad) ++bad_files;
-    return out;
+    return Blob::adopt(std::move(out));
   };
 
   struct Item { Inode dir; std::string path; int depth; };
@@ -656,7 +659,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
             ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
             return ex;
           }
-          c.data = Blob::own(std::move(*data));
+          c.data = std::move(*data);
           break;
         }
         default: break;

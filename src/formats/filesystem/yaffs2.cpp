@@ -204,7 +204,7 @@ class Yaffs2Handler final : public Handler {
             }
             auto bytes = walk::assemble(ctx, ex, path, o.size, chunk.size(), pieces);
             if (!bytes) return ex;
-            c.data = Blob::own(std::move(*bytes));
+            c.data = std::move(*bytes);
             break;
           }
           case 2: c.meta.kind = EntryKind::kSymlink; c.meta.link_target = o.alias; break;
