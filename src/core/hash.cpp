@@ -49,18 +49,6 @@ void for_each_part(const Blob& blob, Data data, Hole hole) {
   if (pos < blob.size()) hole(pos, blob.size() - pos);
 }
 
-double entropy_of(const std::array<std::uint64_t, 256>& counts, std::uint64_t total) {
-  if (total == 0) return 0.0;
-  double h = 0.0;
-  const double n = static_cast<double>(total);
-  for (std::uint64_t c : counts) {
-    if (c == 0) continue;
-    const double p = static_cast<double>(c) / n;
-    h -= p * std::log2(p);
-  }
-  return h;
-}
-
 }  // namespace
 
 std::string digest_hex(ByteView data, std::string_view algorithm) {
@@ -85,7 +73,7 @@ double shannon_entropy(const Blob& blob) {
   for_each_part(
       blob, [&](std::uint64_t, ByteView d) { for (std::uint8_t b : d) ++counts[b]; },
       [&](std::uint64_t, std::uint64_t count) { counts[0] += count; });
-  return entropy_of(counts, blob.size());
+  return shannon_entropy(counts, blob.size());
 }
 
 std::string sha0_hex(ByteView data) {
@@ -171,10 +159,22 @@ std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed) {
   return static_cast<std::uint32_t>(crc);
 }
 
+double shannon_entropy(const std::array<std::uint64_t, 256>& counts, std::uint64_t total) {
+  if (total == 0) return 0.0;
+  double h = 0.0;
+  const double n = static_cast<double>(total);
+  for (std::uint64_t c : counts) {
+    if (c == 0) continue;
+    const double p = static_cast<double>(c) / n;
+    h -= p * std::log2(p);
+  }
+  return h;
+}
+
 double shannon_entropy(ByteView data) {
   std::array<std::uint64_t, 256> counts{};
   for (std::uint8_t b : data) ++counts[b];
-  return entropy_of(counts, data.size());
+  return shannon_entropy(counts, data.size());
 }
 
 std::string hex_u64(std::uint64_t value) {

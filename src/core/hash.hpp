@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ std::uint32_t crc32c(ByteView data);
 std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 // Shannon entropy in bits per byte (0..8).
 double shannon_entropy(ByteView data);
+// The same from a histogram of `total` bytes.
+double shannon_entropy(const std::array<std::uint64_t, 256>& counts, std::uint64_t total);
 std::string hex_u64(std::uint64_t value);  // "0x1f"
 // The value of one hex digit (either case), or -1 when `c` is not one.
 inline int hex_digit_value(unsigned char c) {

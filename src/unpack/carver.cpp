@@ -1,5 +1,7 @@
 #include "unpack/carver.hpp"
 
+#include <algorithm>
+#include <array>
 #include <exception>
 
 #include "core/checked_math.hpp"
@@ -74,8 +76,20 @@ std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std
     pos = x;
   }
   push_region(out, pos, end - pos, true);
-  // Padding is one byte value: entropy 0.
-  for (auto& r : out) r.entropy = r.padding ? 0.0 : shannon_entropy(node.subspan(r.offset, r.size));
+  // Entropy over each region, its holes counted as the zeros they read as (a padding region may
+  // join runs of 0x00 and 0xFF).
+  for (auto& r : out) {
+    std::array<std::uint64_t, 256> counts{};
+    std::uint64_t seen = 0;
+    for (const Extent& e : data) {
+      const std::uint64_t b = std::max(e.offset, r.offset), x = std::min(e.offset + e.size, r.offset + r.size);
+      if (b >= x) continue;
+      for (std::uint8_t c : node.subspan(b, x - b)) ++counts[c];
+      seen += x - b;
+    }
+    counts[0] += r.size - seen;
+    r.entropy = shannon_entropy(counts, r.size);
+  }
   return out;
 }
 
