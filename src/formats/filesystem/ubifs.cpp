@@ -415,7 +415,13 @@ class UbifsHandler final : public Handler {
               ex.complete = false;
               ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "' is " + std::to_string(in.size) + " bytes; cut to the size limit", "", std::nullopt});
             }
-            std::vector<std::uint8_t> data(size, 0);  // blocks without a data node are holes
+            if (!walk::charge(ctx, ex, size)) return ex;
+            auto data = OutputBuffer::make(size);  // blocks without a data node are holes, never written
+            if (!data) {
+              ex.complete = false;
+              ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "': " + data.error().message, "", std::nullopt});
+              break;
+            }
             const std::uint64_t blocks = (size + kBlockSize - 1) / kBlockSize;
             for (auto dn = t.data.lower_bound({inum, 0}); dn != t.data.end() && dn->first.first == inum && dn->first.second < blocks; ++dn) {
               auto block = decompress(dn->second);
@@ -424,11 +430,10 @@ class UbifsHandler final : public Handler {
                 continue;
               }
               const std::uint64_t at = static_cast<std::uint64_t>(dn->first.second) * kBlockSize;
-              const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(block->size(), size - at));
-              std::copy_n(block->begin(), n, data.begin() + static_cast<std::ptrdiff_t>(at));
+              data->write_at(at, ByteView(*block).subspan(0, std::min<std::uint64_t>(block->size(), size - at)));
             }
-            if (!walk::charge(ctx, ex, data.size())) return ex;
-            c.data = Blob::own(std::move(data));
+            data->resize(size);
+            c.data = Blob::adopt(std::move(*data));
             break;
           }
           default:
