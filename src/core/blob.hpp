@@ -30,7 +30,7 @@ class Storage {
   virtual ~Storage() = default;
   virtual ByteView bytes() const = 0;
   // The runs of bytes() that were written, in order, disjoint; the rest is holes that read as
-  // zeros and were never written. nullopt: all of it is data.
+  // zeros and were never written. Null: all of it is data.
   virtual const std::vector<Extent>* written() const { return nullptr; }
 };
 

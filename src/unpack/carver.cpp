@@ -12,11 +12,6 @@ namespace {
 constexpr std::uint64_t kMinPaddingRun = 64;
 
 bool is_pad(std::uint8_t b) { return b == 0x00 || b == 0xFF; }
-}  // namespace
-
-CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits);
-
-namespace {
 
 using Regions = std::vector<UnknownRegion>;
 
@@ -93,16 +88,9 @@ std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std
   return out;
 }
 
-CarveResult carve(ByteView node, const Registry& registry, const Limits& limits) {
-  const Extent all{0, node.size()};
-  return carve_extents(node, {&all, 1}, registry, limits);
-}
+namespace {
 
-CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits) {
-  const std::vector<Extent> data = node.data_extents();
-  return carve_extents(node.bytes(), data, registry, limits);
-}
-
+// The carve over the data extents of a node (the rest is holes).
 CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits) {
   CarveResult result;
   const std::vector<MagicHit> hits = registry.magic_index().find(node, data);
@@ -159,6 +147,18 @@ CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Reg
   auto gap = classify_gap(node, pos, node.size() - pos, data);
   result.unknown.insert(result.unknown.end(), gap.begin(), gap.end());
   return result;
+}
+
+}  // namespace
+
+CarveResult carve(ByteView node, const Registry& registry, const Limits& limits) {
+  const Extent all{0, node.size()};
+  return carve_extents(node, {&all, 1}, registry, limits);
+}
+
+CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits) {
+  const std::vector<Extent> data = node.data_extents();
+  return carve_extents(node.bytes(), data, registry, limits);
 }
 
 }  // namespace fwscan

@@ -564,7 +564,11 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
     if (!ctx.budget().charge(size)) return std::nullopt;
     // A sparse block, and what damage leaves unread, are holes: never written, never held.
     auto buffer = OutputBuffer::make(size);
-    if (!buffer) return std::nullopt;
+    if (!buffer) {
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "file '" + path + "': " + buffer.error().message, "", std::nullopt});
+      return Blob();
+    }
     OutputBuffer& out = *buffer;
     std::uint64_t at = in.start;
     bool bad = false;
