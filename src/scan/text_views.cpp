@@ -2,11 +2,17 @@
 
 #include <iconv.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <tuple>
 
 #include "core/hash.hpp"
 
@@ -106,7 +112,8 @@ bool is_cjk(std::uint32_t cp) {
 bool is_text_ascii(std::uint8_t c) { return (c >= 0x20 && c < 0x7F) || c == '\t'; }
 
 // A double-byte code page as a table: code point of (lead, trail), 0 when it is not a CJK
-// character of that code page. Built once from glibc's iconv, the maintained converter.
+// character of that code page. Built once from glibc's iconv, the maintained converter. The walk
+// asks only whether a pair is one: a bit set of 3 KiB answers that from the L1 cache.
 class DoubleByteTable {
  public:
   explicit DoubleByteTable(const char* charset) {
@@ -123,18 +130,26 @@ class DoubleByteTable {
         if (iconv(cd, &ip, &il, &op, &ol) == static_cast<std::size_t>(-1) || il != 0 || ol != 4) continue;
         std::uint32_t cp = 0;
         std::memcpy(&cp, out, 4);
-        if (is_cjk(cp)) cp_[index(lead, trail)] = cp;
+        if (!is_cjk(cp)) continue;
+        const std::size_t i = index(lead, trail);
+        cp_[i] = cp;
+        valid_[i / 64] |= std::uint64_t{1} << (i % 64);
       }
     }
     iconv_close(cd);
   }
-  std::uint32_t at(std::uint8_t lead, std::uint8_t trail) const {
-    return lead >= 0x81 && lead <= 0xFE && trail >= 0x40 && trail <= 0xFE ? cp_[index(lead, trail)] : 0;
+  bool valid(std::uint8_t lead, std::uint8_t trail) const {
+    if (lead < 0x81 || lead > 0xFE || trail < 0x40 || trail > 0xFE) return false;
+    const std::size_t i = index(lead, trail);
+    return ((valid_[i / 64] >> (i % 64)) & 1U) != 0;
   }
+  std::uint32_t at(std::uint8_t lead, std::uint8_t trail) const { return cp_[index(lead, trail)]; }
 
  private:
+  static constexpr std::size_t kPairs = 126 * 191;
   static std::size_t index(int lead, int trail) { return static_cast<std::size_t>((lead - 0x81) * 191 + (trail - 0x40)); }
-  std::array<std::uint32_t, 126 * 191> cp_{};
+  std::array<std::uint32_t, kPairs> cp_{};
+  std::array<std::uint64_t, (kPairs + 63) / 64> valid_{};
 };
 
 const DoubleByteTable& gbk_table() {
@@ -162,15 +177,12 @@ bool utf8_through(ByteView d, std::size_t begin, std::size_t end) {
   return true;
 }
 
-void emit_cp(DecodedView& v, std::uint32_t cp, std::uint64_t offset) {
-  const std::size_t before = v.bytes.size();
-  put_utf8(v.bytes, cp);
-  v.origin.insert(v.origin.end(), v.bytes.size() - before, offset);
-}
+// A run's view: an anchor every kAnchorEvery characters bounds the walk that origin_at makes.
+constexpr std::size_t kAnchorEvery = 64;
 
 // A text run is bounded by a control byte (NUL, newline, a length byte; a tab is text) or the
 // edge of the data on both sides: runs that binary data decodes into rarely are. So a run is
-// only tried right after one, and the walk between tries looks at nothing else.
+// only tried right after one.
 bool run_boundary(std::uint8_t c) { return c < 0x20 && c != '\t'; }
 
 // From s (right after a boundary, or the segment's start), the longest run of printable ASCII
@@ -181,7 +193,7 @@ std::size_t double_byte_run(ByteView d, std::size_t s, std::size_t b, const Doub
   while (q < b) {
     if (is_text_ascii(d[q])) {
       ++q;
-    } else if (q + 1 < d.size() && table.at(d[q], d[q + 1]) != 0) {
+    } else if (q + 1 < d.size() && table.valid(d[q], d[q + 1])) {
       ++cjk;
       q += 2;
     } else {
@@ -192,123 +204,253 @@ std::size_t double_byte_run(ByteView d, std::size_t s, std::size_t b, const Doub
 }
 
 void emit_double_byte_run(ByteView d, std::size_t start, std::size_t end, const DoubleByteTable& table, DecodedView& v) {
-  for (std::size_t i = start; i < end;) {
+  std::size_t chars = 0;
+  for (std::size_t i = start; i < end; ++chars) {
+    if (chars % kAnchorEvery == 0) v.map_from_here(i, DecodedView::Step::kDoubleByte);
     if (is_text_ascii(d[i])) {
-      emit_cp(v, d[i], i);
+      v.bytes.push_back(d[i]);
       ++i;
     } else {
-      emit_cp(v, table.at(d[i], d[i + 1]), i);
+      put_utf8(v.bytes, table.at(d[i], d[i + 1]));
       i += 2;
     }
   }
+  v.map_from_here(end, DecodedView::Step::kSame);
   v.bytes.push_back('\n');
-  v.origin.push_back(end);
   ++v.escapes;
 }
 
-// The GBK and Big5 runs of d[a, b), in one walk: a run that starts after a boundary, holds two
-// CJK characters or more, ends at a boundary and is not valid UTF-8 (then it is UTF-8 text,
-// scanned as it is).
-void double_byte_runs(ByteView d, std::size_t a, std::size_t b, DecodedView& gbk, DecodedView& big5) {
-  const std::array<std::pair<const DoubleByteTable*, DecodedView*>, 2> pages{{{&gbk_table(), &gbk}, {&big5_table(), &big5}}};
-  std::array<std::size_t, 2> done{a, a};  // per code page: bytes before this were inside a run already tried
-  auto try_at = [&](std::size_t s) {
-    for (std::size_t k = 0; k < pages.size(); ++k) {
-      if (s < done[k]) continue;
-      std::size_t cjk = 0;
-      const std::size_t end = double_byte_run(d, s, b, *pages[k].first, cjk);
-      done[k] = end;
-      if (cjk >= 2 && (end >= d.size() || d[end] < 0x20) && !utf8_through(d, s, end)) {
-        emit_double_byte_run(d, s, end, *pages[k].first, *pages[k].second);
+// Byte-class bit sets over a segment of the data, 64 positions a word: bit i is about position
+// a + i. They are computed 16 positions at a time (SSE2, which every x86-64 has; elsewhere a
+// plain loop gives the same bits), so that the walks below visit only the positions where a run
+// can start.
+class Bits {
+ public:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  void reset(std::size_t n) {
+    n_ = n;
+    words_.assign((n + 63) / 64, 0);
+  }
+  std::uint64_t* data() { return words_.data(); }
+  std::uint64_t word(std::size_t w) const { return w < words_.size() ? words_[w] : 0; }
+  std::size_t size() const { return n_; }
+  bool test(std::size_t i) const { return ((words_[i / 64] >> (i % 64)) & 1U) != 0; }
+  // The lowest set bit of word(w) & mask at or after `from`, below size(); npos when there is
+  // none. `mask_of(w)` gives the word to search.
+  template <typename MaskOf>
+  std::size_t find(std::size_t from, MaskOf mask_of) const {
+    for (std::size_t w = from / 64; w * 64 < n_; ++w) {
+      std::uint64_t m = mask_of(w);
+      if (w == from / 64) m &= ~std::uint64_t{0} << (from % 64);
+      if (m != 0) {
+        const std::size_t i = w * 64 + static_cast<std::size_t>(std::countr_zero(m));
+        return i < n_ ? i : npos;
       }
     }
-  };
-  // The segment's first byte starts a run when the byte before it ends one (a tab included:
-  // a run is never widened back across a segment's start).
-  if (a < b && (a == 0 || d[a - 1] < 0x20)) try_at(a);
-  for (std::size_t z = a; z + 1 < b; ++z) {
-    if (run_boundary(d[z])) try_at(z + 1);
+    return npos;
+  }
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::size_t n_ = 0;
+};
+
+bool in(std::uint8_t c, std::uint8_t lo, std::uint8_t hi) { return static_cast<std::uint8_t>(c - lo) <= hi - lo; }
+
+// The classes that the runs start and end on, for positions [a, a + n) of d. UTF-16 units (at p:
+// x = d[p], y = d[p + 1]; x | y << 8 little-endian, x << 8 | y big-endian): text (printable
+// ASCII, a tab, or CJK) and control (below 0x20, or a BOM). Double-byte: a boundary byte and a
+// lead byte (81-FE).
+struct Utf16Classes {
+  Bits le_text, le_control, be_text, be_control;
+};
+struct DoubleByteClasses {
+  Bits boundary, lead;
+};
+
+bool unit_text(std::uint8_t hi, std::uint8_t lo) {
+  if (hi == 0) return is_text_ascii(lo);
+  return (hi == 0x30 && lo < 0x40) || in(hi, 0x34, 0x9F) || (hi == 0xFF && lo < 0xF0);  // is_cjk
+}
+bool unit_control(std::uint8_t hi, std::uint8_t lo) { return (hi == 0 && lo < 0x20) || (hi == 0xFE && lo == 0xFF); }
+
+#if defined(__SSE2__)
+// Unsigned lo <= v <= hi, per byte.
+__m128i in_range(__m128i v, std::uint8_t lo, std::uint8_t hi) {
+  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo)));
+  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8(static_cast<char>(hi - lo))), shifted);
+}
+__m128i equal(__m128i v, std::uint8_t k) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(k))); }
+std::uint64_t movemask(__m128i v) { return static_cast<std::uint16_t>(_mm_movemask_epi8(v)); }
+__m128i text_ascii(__m128i v) { return _mm_or_si128(in_range(v, 0x20, 0x7E), equal(v, '\t')); }
+__m128i unit_text(__m128i hi, __m128i lo) {
+  const __m128i cjk = _mm_or_si128(_mm_or_si128(_mm_and_si128(equal(hi, 0x30), in_range(lo, 0x00, 0x3F)), in_range(hi, 0x34, 0x9F)),
+                                   _mm_and_si128(equal(hi, 0xFF), in_range(lo, 0x00, 0xEF)));
+  return _mm_or_si128(_mm_and_si128(equal(hi, 0), text_ascii(lo)), cjk);
+}
+__m128i unit_control(__m128i hi, __m128i lo) {
+  return _mm_or_si128(_mm_and_si128(equal(hi, 0), in_range(lo, 0x00, 0x1F)), _mm_and_si128(equal(hi, 0xFE), equal(lo, 0xFF)));
+}
+#endif
+
+void classify(ByteView d, std::size_t a, std::size_t n, Utf16Classes& c) {
+  const std::array<Bits*, 4> sets{&c.le_text, &c.le_control, &c.be_text, &c.be_control};
+  for (Bits* b : sets) b->reset(n);
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n && a + i + 17 <= d.size(); i += 16) {  // y of the last position exists
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + a + i));
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + a + i + 1));
+    const std::size_t w = i / 64, shift = i % 64;
+    c.le_text.data()[w] |= movemask(unit_text(y, x)) << shift;
+    c.le_control.data()[w] |= movemask(unit_control(y, x)) << shift;
+    c.be_text.data()[w] |= movemask(unit_text(x, y)) << shift;
+    c.be_control.data()[w] |= movemask(unit_control(x, y)) << shift;
+  }
+#endif
+  for (; i < n; ++i) {
+    const std::uint8_t x = d[a + i], y = a + i + 1 < d.size() ? d[a + i + 1] : 0;
+    const std::array<bool, 4> v{unit_text(y, x), unit_control(y, x), unit_text(x, y), unit_control(x, y)};
+    for (std::size_t k = 0; k < sets.size(); ++k) sets[k]->data()[i / 64] |= static_cast<std::uint64_t>(v[k]) << (i % 64);
   }
 }
 
-// High bytes a UTF-16 run's unit can have: 00 (ASCII), 30 (CJK punctuation), 34-9F
-// (ideographs), FF (full-width forms). Every other unit ends a run, decided by one look-up.
-constexpr std::array<bool, 256> kRunHigh = [] {
-  std::array<bool, 256> t{};
-  t[0x00] = t[0x30] = t[0xFF] = true;
-  for (std::size_t h = 0x34; h <= 0x9F; ++h) t[h] = true;
-  return t;
-}();
-
-std::uint32_t utf16_unit(ByteView d, std::size_t p, bool big_endian) {
-  return big_endian ? (d[p] << 8 | d[p + 1]) : (d[p] | d[p + 1] << 8);
+void classify(ByteView d, std::size_t a, std::size_t n, DoubleByteClasses& c) {
+  c.boundary.reset(n);
+  c.lead.reset(n);
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + a + i));
+    c.boundary.data()[i / 64] |= movemask(_mm_andnot_si128(equal(x, '\t'), in_range(x, 0x00, 0x1F))) << (i % 64);
+    c.lead.data()[i / 64] |= movemask(in_range(x, 0x81, 0xFE)) << (i % 64);
+  }
+#endif
+  for (; i < n; ++i) {
+    const std::uint8_t x = d[a + i];
+    c.boundary.data()[i / 64] |= static_cast<std::uint64_t>(run_boundary(x)) << (i % 64);
+    c.lead.data()[i / 64] |= static_cast<std::uint64_t>(in(x, 0x81, 0xFE)) << (i % 64);
+  }
 }
 
-// A control unit (NUL, newline, a length) or a BOM bounds a UTF-16 run; so does the data's end.
+// The GBK and Big5 runs of d[a, b): a run starts after a boundary byte (or at the segment's
+// start when the byte before it is below 0x20, a tab included: a run is never widened back
+// across a segment's start), holds two CJK characters or more, ends at a boundary and is not
+// valid UTF-8 (then it is UTF-8 text, scanned as it is). A walk never passes a boundary byte, so
+// each stretch between two boundaries is one try; a stretch with fewer than two lead bytes
+// (81-FE) cannot hold two CJK characters and is not walked at all.
+void double_byte_runs(ByteView d, std::size_t a, std::size_t b, DoubleByteClasses& c, DecodedView& gbk, DecodedView& big5) {
+  const std::array<std::pair<const DoubleByteTable*, DecodedView*>, 2> pages{{{&gbk_table(), &gbk}, {&big5_table(), &big5}}};
+  auto try_at = [&](std::size_t s) {
+    for (const auto& [table, view] : pages) {
+      std::size_t cjk = 0;
+      const std::size_t end = double_byte_run(d, s, b, *table, cjk);
+      if (cjk >= 2 && (end >= d.size() || d[end] < 0x20) && !utf8_through(d, s, end)) {
+        emit_double_byte_run(d, s, end, *table, *view);
+      }
+    }
+  };
+  const std::size_t n = b - a;
+  classify(d, a, n, c);
+  // Per word: each boundary closes the stretch before it; lead bytes are counted up to two.
+  auto add_leads = [](std::size_t leads, std::uint64_t m) {
+    return m == 0 ? leads : std::min<std::size_t>(2, leads + ((m & (m - 1)) != 0 ? 2 : 1));
+  };
+  std::size_t start = n != 0 && (a == 0 || d[a - 1] < 0x20) ? 0 : Bits::npos;  // relative to a
+  std::size_t leads = 0;
+  for (std::size_t w = 0; w * 64 < n; ++w) {
+    std::uint64_t boundaries = c.boundary.word(w), lead = c.lead.word(w);
+    while (boundaries != 0) {
+      const auto i = static_cast<std::size_t>(std::countr_zero(boundaries));
+      const std::uint64_t below = i == 0 ? 0 : lead & (~std::uint64_t{0} >> (64 - i));
+      leads = add_leads(leads, below);
+      if (start != Bits::npos && start < w * 64 + i && leads >= 2) try_at(a + start);
+      start = w * 64 + i + 1;
+      leads = 0;
+      lead = i == 63 ? 0 : lead & (~std::uint64_t{0} << (i + 1));
+      boundaries &= boundaries - 1;
+    }
+    leads = add_leads(leads, lead);
+  }
+  if (start != Bits::npos && start < n && leads >= 2) try_at(a + start);
+}
+
+// A control unit (NUL, newline, a length, a tab) or a BOM bounds a UTF-16 run; so does the
+// data's end.
 bool utf16_control(ByteView d, std::size_t p, bool big_endian) {
   if (p + 1 >= d.size()) return true;
-  const std::uint32_t u = utf16_unit(d, p, big_endian);
-  return u < 0x20 || u == 0xFEFF;
+  return big_endian ? unit_control(d[p], d[p + 1]) : unit_control(d[p + 1], d[p]);
 }
 
-// The UTF-16LE and UTF-16BE runs of d[a, b), at both parities. A run is a maximal sequence of
-// printable ASCII and CJK units; it is kept when a control unit (or the data's edge) bounds it
-// on both sides, it holds two CJK units or four units, and its bytes are not all printable
-// ASCII (narrow text read at an odd offset). So a run is only tried right after a control unit,
-// found by its high byte (zero, or FE of a BOM), and the walk between tries reads one byte.
-void utf16_runs(ByteView d, std::size_t a, std::size_t b, DecodedView& le, DecodedView& be) {
+// The UTF-16LE and UTF-16BE runs of d[a, b), at both parities. In each reading (a byte order,
+// a parity) a run is a maximal sequence of text units. It is kept when a control unit (or the
+// data's edge) bounds it on both sides, it holds two CJK units or four units, and its bytes are
+// not all printable ASCII (narrow text read at an odd offset). So only two kinds of start are
+// visited: the reading's first unit, and a text unit right after a control unit that is not
+// text (a tab is both, and a run goes on through it). Runs come out in the order their ends
+// come, then the runs that the segment's end cuts, parity 0 first.
+void utf16_runs(ByteView d, std::size_t a, std::size_t b, Utf16Classes& c, DecodedView& le, DecodedView& be) {
+  if (d.size() < 2) return;
   const std::size_t last = std::min(b, d.size() - 1);  // a unit starts below it
+  if (last <= a) return;
+  const std::size_t n = last - a;
+  classify(d, a, n, c);
   struct Run {
     std::size_t start, end;
+    bool cut;
+    std::size_t parity;
   };
   for (const bool big : {false, true}) {
-    std::array<std::size_t, 2> done{a, a};  // per parity: units before this were inside a tried run
-    std::vector<Run> runs;
-    std::array<std::optional<Run>, 2> cut;  // per parity: the kept run that the segment's end cuts
-    auto try_at = [&](std::size_t s) {
-      const std::size_t parity = s & 1;
-      if (s < done[parity] || s >= last) return;
-      std::size_t q = s, units = 0, cjk = 0;
-      bool narrow = true;
-      while (q < last) {
-        if (!kRunHigh[big ? d[q] : d[q + 1]]) break;
-        const std::uint32_t u = utf16_unit(d, q, big);
-        const bool ascii = u < 0x80 && is_text_ascii(static_cast<std::uint8_t>(u));
-        if (!ascii && !is_cjk(u)) break;
-        ++units;
-        cjk += ascii ? 0 : 1;
-        narrow = narrow && is_text_ascii(d[q]) && is_text_ascii(d[q + 1]);
-        q += 2;
-      }
-      done[parity] = q;
-      if ((cjk < 2 && units < 4) || narrow || !utf16_control(d, q, big)) return;
-      if (q >= last) cut[parity] = Run{s, q};
-      else runs.push_back({s, q});
+    const Bits& text = big ? c.be_text : c.le_text;
+    const Bits& control = big ? c.be_control : c.le_control;
+    // Bit i: a text unit whose unit two before is a control unit that is not text.
+    auto starts = [&](std::size_t w) {
+      auto lone_control = [&](std::size_t k) { return control.word(k) & ~text.word(k); };
+      const std::uint64_t before = (lone_control(w) << 2) | (w > 0 ? lone_control(w - 1) >> 62 : 0);
+      return text.word(w) & before;
     };
-    if (a < 2) {
-      try_at(0);
-      try_at(1);
+    std::vector<Run> runs;
+    auto take = [&](std::size_t s) {  // a run starts at relative s; returns where it stops
+      const std::uint64_t pattern = (s & 1U) != 0 ? 0xAAAAAAAAAAAAAAAAULL : 0x5555555555555555ULL;
+      std::size_t e = text.find(s, [&](std::size_t w) { return ~text.word(w) & pattern; });
+      const bool cut = e == Bits::npos;
+      if (cut) e = n + ((n - s) & 1U);  // the first unit of this parity at or after last
+      const std::size_t start = a + s, end = a + e, units = (e - s) / 2;
+      if (units >= 2 && (start < 2 || utf16_control(d, start - 2, big)) && utf16_control(d, end, big)) {
+        std::size_t cjk = 0;
+        bool narrow = true;
+        for (std::size_t i = start; i < end; i += 2) {
+          cjk += d[big ? i : i + 1] != 0 ? 1 : 0;  // a text unit with a high byte is CJK
+          narrow = narrow && is_text_ascii(d[i]) && is_text_ascii(d[i + 1]);
+        }
+        if ((cjk >= 2 || units >= 4) && !narrow) runs.push_back({start, end, cut, (a + s) & 1U});
+      }
+      return cut ? n : e;
+    };
+    for (std::size_t first = 0; first < 2 && first < n; ++first) {
+      if (text.test(first)) take(first);
     }
-    const std::size_t high = big ? 2 : 1;  // the control unit at s - 2 has its high byte at s - high
-    // A tab is a control unit that is also text: inside the segment it belongs to the run
-    // around it, so a run starts after one only at the segment's start.
-    for (std::size_t s = std::max<std::size_t>(a, 2); s < last; ++s) {
-      const std::uint8_t c = d[s - high];
-      if ((c == 0 || c == 0xFE) && utf16_control(d, s - 2, big) && (s < a + 2 || utf16_unit(d, s - 2, big) != '\t')) {
-        try_at(s);
+    // Starts never fall inside a run of their parity (the unit before a start is no text).
+    for (std::size_t w = 0; w * 64 < n; ++w) {
+      std::uint64_t m = starts(w);
+      if (w == 0) m &= ~std::uint64_t{3};  // the first units were taken above
+      for (; m != 0; m &= m - 1) {
+        const std::size_t s = w * 64 + static_cast<std::size_t>(std::countr_zero(m));
+        if (s < n) take(s);
       }
     }
-    // Written in the order their ends come, then the runs the segment's end cuts, parity 0
-    // first.
-    std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.end < y.end; });
-    for (const auto& r : cut) {
-      if (r) runs.push_back(*r);
-    }
+    std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
+      return std::tuple(x.cut, x.cut ? x.parity : 0, x.end) < std::tuple(y.cut, y.cut ? y.parity : 0, y.end);
+    });
     DecodedView& view = big ? be : le;
     for (const Run& r : runs) {
-      for (std::size_t i = r.start; i < r.end; i += 2) emit_cp(view, utf16_unit(d, i, big), i);
+      std::size_t chars = 0;
+      for (std::size_t i = r.start; i < r.end; i += 2, ++chars) {
+        if (chars % kAnchorEvery == 0) view.map_from_here(i, DecodedView::Step::kUtf16);
+        put_utf8(view.bytes, big ? (d[i] << 8 | d[i + 1]) : (d[i] | d[i + 1] << 8));
+      }
+      view.map_from_here(r.end, DecodedView::Step::kSame);
       view.bytes.push_back('\n');
-      view.origin.push_back(r.end);
       ++view.escapes;
     }
   }
@@ -332,19 +474,29 @@ Segments text_segments(ByteView d) {
   };
   for (std::size_t a = 0; a < d.size(); a += kBlock) {
     const std::size_t b = std::min(d.size(), a + kBlock);
-    std::array<std::uint32_t, 256> hist{};
-    for (std::size_t i = a; i < b; ++i) ++hist[d[i]];
+    // Four histograms, so that equal bytes in a row do not wait on one counter.
+    std::array<std::array<std::uint32_t, 256>, 4> part{};
+    std::size_t i = a;
+    for (; i + 4 <= b; i += 4) {
+      ++part[0][d[i]];
+      ++part[1][d[i + 1]];
+      ++part[2][d[i + 2]];
+      ++part[3][d[i + 3]];
+    }
+    for (; i < b; ++i) ++part[0][d[i]];
     double h = 0.0;
     const double n = static_cast<double>(b - a);
-    std::uint32_t high = 0;
+    std::uint32_t high = 0, zeros = 0;
     for (std::size_t c = 0; c < 256; ++c) {
-      if (hist[c] != 0) h -= (hist[c] / n) * std::log2(hist[c] / n);
-      if (c >= 0xA1 && c <= 0xFE) high += hist[c];
+      const std::uint32_t count = part[0][c] + part[1][c] + part[2][c] + part[3][c];
+      if (count != 0) h -= (count / n) * std::log2(count / n);
+      if (c >= 0xA1 && c <= 0xFE) high += count;
+      if (c == 0) zeros = count;
     }
     if (h > kTranscodeMaxEntropy) continue;
     if (high >= 4) add(out.double_byte, a, b);
     // A UTF-16 run needs a control unit on each side, or the edge of the data.
-    if (hist[0] >= 1 || a == 0 || b == d.size()) add(out.utf16, a, b);
+    if (zeros >= 1 || a == 0 || b == d.size()) add(out.utf16, a, b);
   }
   return out;
 }
@@ -361,21 +513,61 @@ std::vector<DecodedView> transcode_views(ByteView data, double entropy) {
     v[i].encoding = encodings[i];
     v[i].name = std::string(encoding_name(encodings[i]));
   }
-  for (const auto& [a, b] : segments.double_byte) double_byte_runs(data, a, b, v[0], v[1]);
-  for (const auto& [a, b] : segments.utf16) utf16_runs(data, a, b, v[2], v[3]);
+  DoubleByteClasses double_byte;
+  for (const auto& [a, b] : segments.double_byte) double_byte_runs(data, a, b, double_byte, v[0], v[1]);
+  Utf16Classes utf16;
+  for (const auto& [a, b] : segments.utf16) utf16_runs(data, a, b, utf16, v[2], v[3]);
   for (auto& view : v) {
-    view.origin.push_back(data.size());
+    view.finish(data.size());
     if (view.escapes != 0) views.push_back(std::move(view));
   }
   return views;
 }
 
+void DecodedView::map_from_here(std::uint64_t original, Step step) {
+  const std::uint64_t at = bytes.size();
+  if (!anchors_.empty() && anchors_.back().view == at) anchors_.pop_back();  // nothing mapped by it
+  anchors_.push_back({at, original, step});
+}
+
+void DecodedView::finish(std::uint64_t original_size) { map_from_here(original_size, Step::kSame); }
+
+void DecodedView::append_piece(const DecodedView& piece, std::uint64_t shift) {
+  if (!anchors_.empty()) bytes.push_back('\n');  // mapped by the previous piece's end
+  const std::uint64_t base = bytes.size();
+  for (const Anchor& x : piece.anchors_) anchors_.push_back({x.view + base, x.original + shift, x.step});
+  bytes.insert(bytes.end(), piece.bytes.begin(), piece.bytes.end());
+  escapes += piece.escapes;
+}
+
+std::uint64_t DecodedView::origin_at(std::uint64_t view_offset) const {
+  auto it = std::upper_bound(anchors_.begin(), anchors_.end(), view_offset,
+                             [](std::uint64_t v, const Anchor& x) { return v < x.view; });
+  if (it == anchors_.begin()) return 0;
+  const Anchor& x = *std::prev(it);
+  switch (x.step) {
+    case Step::kSame: return x.original;
+    case Step::kBytes: return x.original + (view_offset - x.view);
+    case Step::kUtf16:
+    case Step::kDoubleByte: break;
+  }
+  // Step over the UTF-8 characters from the anchor (at most kAnchorEvery of them).
+  std::uint64_t at = x.view, original = x.original;
+  while (at < bytes.size()) {
+    const std::uint8_t c = bytes[at];
+    const std::uint64_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (view_offset < at + n) break;
+    at += n;
+    original += x.step == Step::kUtf16 || c >= 0x80 ? 2 : 1;
+  }
+  return original;
+}
+
 std::pair<std::uint64_t, std::uint64_t> DecodedView::original_range(std::uint64_t offset, std::uint64_t length) const {
-  const std::uint64_t b = offset < origin.size() ? origin[offset] : origin.back();
-  const std::uint64_t e_idx = std::min<std::uint64_t>(offset + length, origin.size() - 1);
-  std::uint64_t e = origin[e_idx];
-  if (e < b) e = b;
-  return {b, e};
+  const std::uint64_t n = bytes.size();
+  const std::uint64_t b = origin_at(std::min(offset, n));
+  const std::uint64_t e = origin_at(std::min(offset + length, n));
+  return {b, std::max(b, e)};
 }
 
 std::optional<DecodedView> unescape_view(ByteView data, std::uint64_t min_escapes) {
@@ -393,22 +585,26 @@ std::optional<DecodedView> unescape_view(ByteView data, std::uint64_t min_escape
   DecodedView v;
   v.name = "unescaped";
   v.bytes.reserve(data.size());
-  v.origin.reserve(data.size() + 1);
+  v.map_from_here(0, DecodedView::Step::kBytes);
+  std::vector<std::uint8_t> decoded;
   std::size_t p = 0;
   while (p < data.size()) {
-    const std::size_t before = v.bytes.size();
-    const std::size_t used = (data[p] == '\\' || data[p] == '&' || data[p] == '%') ? decode_at(data, p, v.bytes) : 0;
+    const std::uint8_t c = data[p];
+    decoded.clear();
+    const std::size_t used = (c == '\\' || c == '&' || c == '%') ? decode_at(data, p, decoded) : 0;
     if (used == 0) {
-      v.bytes.push_back(data[p]);
-      v.origin.push_back(p);
+      v.bytes.push_back(c);
       ++p;
       continue;
     }
+    // The decoded bytes map to the escape's start; the text after it, byte for byte again.
     ++v.escapes;
-    for (std::size_t i = before; i < v.bytes.size(); ++i) v.origin.push_back(p);
+    v.map_from_here(p, DecodedView::Step::kSame);
+    v.bytes.insert(v.bytes.end(), decoded.begin(), decoded.end());
     p += used;
+    v.map_from_here(p, DecodedView::Step::kBytes);
   }
-  v.origin.push_back(data.size());
+  v.finish(data.size());
   if (v.escapes < min_escapes) return std::nullopt;
   return v;
 }
@@ -429,17 +625,16 @@ std::vector<DecodedView> decoding_views(const Blob& data, double entropy, bool u
     for (DecodedView& v : views_of(piece, shannon_entropy(piece))) {
       auto it = std::find_if(views.begin(), views.end(), [&](const DecodedView& w) { return w.name == v.name; });
       if (it == views.end()) {
-        views.push_back(DecodedView{v.name, v.encoding, {}, {}, 0});
+        DecodedView joined;
+        joined.name = v.name;
+        joined.encoding = v.encoding;
+        views.push_back(std::move(joined));
         it = std::prev(views.end());
-      } else {
-        it->bytes.push_back('\n');  // stands for the hole; its origin is the previous piece's end
       }
-      it->bytes.insert(it->bytes.end(), v.bytes.begin(), v.bytes.end());
-      for (std::uint64_t o : v.origin) it->origin.push_back(o + e.offset);
-      it->escapes += v.escapes;
+      it->append_piece(v, e.offset);  // a newline stands for the hole before the piece
     }
   }
-  for (DecodedView& v : views) v.origin.back() = data.size();
+  for (DecodedView& v : views) v.finish(data.size());
   return views;
 }
 

@@ -22,11 +22,36 @@ struct DecodedView {
   std::string name;                    // "unescaped", or the source encoding of a transcoding view
   std::optional<Encoding> encoding;    // transcoding views: GBK, Big5, UTF-16LE or UTF-16BE
   std::vector<std::uint8_t> bytes;
-  std::vector<std::uint64_t> origin;   // origin[i] = offset in the original of view byte i; size()+1 entries
   std::uint64_t escapes = 0;           // how many escape sequences were decoded
 
+  // The offset in the original of view byte `view_offset`; bytes.size() gives the original's
+  // size. Every byte of a decoded character or escape maps to where that character starts.
+  std::uint64_t origin_at(std::uint64_t view_offset) const;
   // Original [begin, end) covering view bytes [offset, offset + length).
   std::pair<std::uint64_t, std::uint64_t> original_range(std::uint64_t offset, std::uint64_t length) const;
+
+  // The map is kept as anchors, not a word per byte: from an anchor on, until the next, view
+  // bytes map to the original by one of these steps.
+  enum class Step : std::uint8_t {
+    kSame,        // every byte maps to the anchor's offset (an escape, a run's closing newline)
+    kBytes,       // one original byte per view byte (text copied as it is)
+    kUtf16,       // one UTF-8 character per original UTF-16 unit (two bytes)
+    kDoubleByte,  // one UTF-8 character per original ASCII byte or double-byte pair
+  };
+  // The bytes appended from now on map from `original` by `step`.
+  void map_from_here(std::uint64_t original, Step step);
+  // Ends the view: bytes.size() maps to the original's size.
+  void finish(std::uint64_t original_size);
+  // Appends a finished view of a piece of the original that starts at `shift`, after a newline
+  // when this view holds a piece already (the newline maps to the previous piece's end).
+  void append_piece(const DecodedView& piece, std::uint64_t shift);
+
+ private:
+  struct Anchor {
+    std::uint64_t view, original;
+    Step step;
+  };
+  std::vector<Anchor> anchors_;
 };
 
 // nullopt when the data is not text (under 85% printable ASCII in its first MiB) or holds fewer

@@ -333,11 +333,68 @@ TEST_CASE("transcoding views equal the per-position reference reader", "[views]"
       expected[e].origin.push_back(d.size());
       CHECK(g.escapes == expected[e].escapes);
       CHECK(g.bytes == expected[e].bytes);
-      CHECK(g.origin == expected[e].origin);
+      std::vector<std::uint64_t> origin(g.bytes.size() + 1);
+      for (std::size_t i = 0; i < origin.size(); ++i) origin[i] = g.origin_at(i);
+      CHECK(origin == expected[e].origin);
       runs[e] += expected[e].escapes;
     }
     CHECK(k == got.size());
   }
   // The data reached every reading, many times.
   for (std::size_t e = 0; e < 4; ++e) CHECK(runs[e] > 500);
+}
+
+// The unescaped view, built by construction: plain text and escapes whose decoded bytes are
+// known, each decoded byte mapped to its escape's first byte, each plain byte to itself.
+TEST_CASE("the unescaped view maps every byte back to its escape or itself", "[views]") {
+  struct Escape {
+    const char* text;
+    std::vector<std::uint8_t> decoded;
+  };
+  const std::vector<Escape> escapes = {
+      {"\\u7ef4", {0xE7, 0xBB, 0xB4}},               // 维
+      {"\\u65cf", {0xE6, 0x97, 0x8F}},               // 族
+      {"\\ud83d\\ude00", {0xF0, 0x9F, 0x98, 0x80}},  // a surrogate pair
+      {"\\xe7\\xbb", {0xE7, 0xBB}},                  // two \xNN escapes, one byte each
+      {"&#32500;", {0xE7, 0xBB, 0xB4}},
+      {"&#x65CF;", {0xE6, 0x97, 0x8F}},
+      {"%E7%BB%B4", {0xE7, 0xBB, 0xB4}},                // three escapes
+  };
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::string data;
+    std::vector<std::uint8_t> bytes;
+    std::vector<std::uint64_t> origin;
+    for (int piece = 0; piece < 40; ++piece) {
+      if (rng() % 2 == 0) {
+        const std::size_t n = 1 + rng() % 20;
+        for (std::size_t i = 0; i < n; ++i) {
+          origin.push_back(data.size());
+          const char c = static_cast<char>('a' + rng() % 26);
+          data.push_back(c);
+          bytes.push_back(static_cast<std::uint8_t>(c));
+        }
+      } else {
+        const Escape& e = escapes[rng() % escapes.size()];
+        // \xNN and %HH escapes decode one byte each: every byte maps to its own escape.
+        const std::size_t stride = e.text[1] == 'x' ? 4 : e.text[0] == '%' ? 3 : 0;
+        for (std::size_t i = 0; i < e.decoded.size(); ++i) origin.push_back(data.size() + stride * i);
+        data += e.text;
+        bytes.insert(bytes.end(), e.decoded.begin(), e.decoded.end());
+      }
+    }
+    origin.push_back(data.size());
+    const ByteView in{reinterpret_cast<const std::uint8_t*>(data.data()), data.size()};
+    auto view = unescape_view(in, 1);
+    if (bytes.size() == data.size()) {
+      CHECK(!view);
+      continue;
+    }
+    REQUIRE(view);
+    CHECK(view->bytes == bytes);
+    for (std::size_t i = 0; i < origin.size(); ++i) {
+      INFO("round " << round << ", view byte " << i);
+      CHECK(view->origin_at(i) == origin[i]);
+    }
+  }
 }
