@@ -71,7 +71,7 @@ std::string sha256_hex(const Blob& blob) {
 double shannon_entropy(const Blob& blob) {
   std::array<std::uint64_t, 256> counts{};
   for_each_part(
-      blob, [&](std::uint64_t, ByteView d) { for (std::uint8_t b : d) ++counts[b]; },
+      blob, [&](std::uint64_t, ByteView d) { add_byte_counts(d, counts); },
       [&](std::uint64_t, std::uint64_t count) { counts[0] += count; });
   return shannon_entropy(counts, blob.size());
 }
@@ -171,9 +171,26 @@ double shannon_entropy(const std::array<std::uint64_t, 256>& counts, std::uint64
   return h;
 }
 
+void add_byte_counts(ByteView data, std::array<std::uint64_t, 256>& counts) {
+  constexpr std::size_t kChunk = std::size_t{1} << 30;  // 32-bit partial counts cannot wrap
+  for (std::size_t pos = 0; pos < data.size(); pos += kChunk) {
+    const ByteView d = data.subspan(pos, std::min(kChunk, data.size() - pos));
+    std::array<std::array<std::uint32_t, 256>, 4> part{};
+    std::size_t i = 0;
+    for (; i + 4 <= d.size(); i += 4) {
+      ++part[0][d[i]];
+      ++part[1][d[i + 1]];
+      ++part[2][d[i + 2]];
+      ++part[3][d[i + 3]];
+    }
+    for (; i < d.size(); ++i) ++part[0][d[i]];
+    for (std::size_t c = 0; c < 256; ++c) counts[c] += std::uint64_t{part[0][c]} + part[1][c] + part[2][c] + part[3][c];
+  }
+}
+
 double shannon_entropy(ByteView data) {
   std::array<std::uint64_t, 256> counts{};
-  for (std::uint8_t b : data) ++counts[b];
+  add_byte_counts(data, counts);
   return shannon_entropy(counts, data.size());
 }
 

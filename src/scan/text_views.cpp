@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cmath>
 #include <cstring>
 #include <memory>
 #include <tuple>
@@ -474,25 +473,12 @@ Segments text_segments(ByteView d) {
   };
   for (std::size_t a = 0; a < d.size(); a += kBlock) {
     const std::size_t b = std::min(d.size(), a + kBlock);
-    // Four histograms, so that equal bytes in a row do not wait on one counter.
-    std::array<std::array<std::uint32_t, 256>, 4> part{};
-    std::size_t i = a;
-    for (; i + 4 <= b; i += 4) {
-      ++part[0][d[i]];
-      ++part[1][d[i + 1]];
-      ++part[2][d[i + 2]];
-      ++part[3][d[i + 3]];
-    }
-    for (; i < b; ++i) ++part[0][d[i]];
-    double h = 0.0;
-    const double n = static_cast<double>(b - a);
-    std::uint32_t high = 0, zeros = 0;
-    for (std::size_t c = 0; c < 256; ++c) {
-      const std::uint32_t count = part[0][c] + part[1][c] + part[2][c] + part[3][c];
-      if (count != 0) h -= (count / n) * std::log2(count / n);
-      if (c >= 0xA1 && c <= 0xFE) high += count;
-      if (c == 0) zeros = count;
-    }
+    std::array<std::uint64_t, 256> counts{};
+    add_byte_counts(d.subspan(a, b - a), counts);
+    const double h = shannon_entropy(counts, b - a);
+    std::uint64_t high = 0;
+    for (std::size_t c = 0xA1; c <= 0xFE; ++c) high += counts[c];
+    const std::uint64_t zeros = counts[0];
     if (h > kTranscodeMaxEntropy) continue;
     if (high >= 4) add(out.double_byte, a, b);
     // A UTF-16 run needs a control unit on each side, or the edge of the data.

@@ -79,7 +79,7 @@ std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std
     for (const Extent& e : data) {
       const std::uint64_t b = std::max(e.offset, r.offset), x = std::min(e.offset + e.size, r.offset + r.size);
       if (b >= x) continue;
-      for (std::uint8_t c : node.subspan(b, x - b)) ++counts[c];
+      add_byte_counts(node.subspan(b, x - b), counts);
       seen += x - b;
     }
     counts[0] += r.size - seen;
