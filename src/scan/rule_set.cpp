@@ -176,17 +176,22 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     const std::string both = main.digest_ + c.digest_;
     main.digest_ = sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(both.data()), both.size()));  // NOLINT
     main.context_ = std::move(*ctx);
+    auto together = compile_list(root, files, atoms, true);
+    if (!together) return together.error();
+    main.both_ = std::move(*together);
   }
   return std::shared_ptr<const RuleSet>(std::move(*set));
 }
 
+bool RuleSet::is_context_namespace(const std::string& ns) { return (ns + "/").rfind(kContextFolder, 0) == 0; }
+
 Result<std::shared_ptr<RuleSet>> RuleSet::compile_list(const std::filesystem::path& root, std::vector<std::string> files,
-                                                        AtomChoice atoms) {
+                                                        AtomChoice atoms, bool checked) {
   // Pass 1: each file in its own compiler, so every error of every file is reported.
   std::vector<CompileMessage> messages;
   CompileSink sink{&messages, ""};
   int total_errors = 0;
-  for (const auto& rel : files) {
+  for (const auto& rel : checked ? std::vector<std::string>{} : files) {
     YR_COMPILER* c = nullptr;
     if (yr_compiler_create(&c) != ERROR_SUCCESS) return make_error(Errc::kInternal, "yr_compiler_create failed");
     define_externals(c);

@@ -64,14 +64,23 @@ class RuleSet {
   // pipeline scans an image with them only when the other rules found a label in it. Null when
   // the tree has none. files(), rule_count(), rule_names() and digest() cover both sets.
   const std::shared_ptr<const RuleSet>& context() const { return context_; }
+  // Both sets compiled together, for scanning: one pass of the automaton over a node gives the
+  // matches of both, told apart by is_context_namespace. This set itself when there is no
+  // context folder.
+  const RuleSet& scan_set() const { return both_ ? *both_ : *this; }
+  std::shared_ptr<const RuleSet> scan_set_ptr(const std::shared_ptr<const RuleSet>& self) const { return both_ ? both_ : self; }
+  // Whether a rule of this namespace comes from the context folder.
+  static bool is_context_namespace(const std::string& ns);
 
  private:
   RuleSet() = default;
+  // `checked`: every file compiled on its own before (its errors reported), so that pass is skipped.
   static Result<std::shared_ptr<RuleSet>> compile_list(const std::filesystem::path& root, std::vector<std::string> files,
-                                                      AtomChoice atoms);
+                                                      AtomChoice atoms, bool checked = false);
   void* rules_ = nullptr;
   std::shared_ptr<const verdict::Policy> policy_;
   std::shared_ptr<const RuleSet> context_;
+  std::shared_ptr<const RuleSet> both_;
   std::vector<std::string> files_;
   std::vector<CompileMessage> warnings_;
   std::string digest_;

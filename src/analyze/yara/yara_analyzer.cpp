@@ -2,6 +2,7 @@
 // (scan/text_views.hpp), in parallel; findings, and the signals of the verdict stage. An image
 // holding a label is scanned again with the context rules (rules/context/).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -143,15 +144,15 @@ struct NodeOutcome {
   std::vector<Diagnostic> diagnostics;
 };
 
-// Every unique content node is scanned once, in parallel, with the label rules and, when the
-// pack has them, the context rules (rules/context/), over its bytes and its decoding views. The
-// views of a node live only as long as its task: nothing is kept between nodes, so the views add
-// at most what the nodes in flight need. Context matches are kept apart and merged afterwards
-// only for the images that hold a label (or every image, with context_everywhere); merging them
-// after every node's label matches keeps the report what it was when the context rules were a
-// second pass over those images.
-void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules,
-                const std::shared_ptr<const RuleSet>& context, const verdict::Policy* policy) {
+// Every unique content node is scanned once, in parallel, over its bytes and its decoding views,
+// with the label rules and, when the pack has them, the context rules (rules/context/): both sets
+// compiled together (RuleSet::scan_set), so one pass of the automaton gives the matches of both,
+// told apart by namespace. The views of a node live only as long as its task: nothing is kept
+// between nodes, so the views add at most what the nodes in flight need. Context matches are
+// kept apart and merged afterwards only for the images that hold a label (or every image, with
+// context_everywhere); merging them after every node's label matches keeps the report what it
+// was when the context rules were a second pass over those images.
+void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, bool context, const verdict::Policy* policy) {
   ExtractionTree& tree = run.tree;
   std::map<NodeId, std::vector<std::string>> duplicates;
   for (const Node& n : tree.nodes()) {
@@ -162,16 +163,15 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules,
     if (n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(n.id);
   }
   std::vector<NodeOutcome> outcomes(todo.size()), context_outcomes(context ? todo.size() : 0);
-  // One YARA scanner per thread and rule set.
-  std::vector<std::unique_ptr<ScanSession>> sessions(run.pool.jobs()), context_sessions(run.pool.jobs());
+  const std::shared_ptr<const RuleSet> scan_set = rules->scan_set_ptr(rules);
+  // One YARA scanner per thread.
+  std::vector<std::unique_ptr<ScanSession>> sessions(run.pool.jobs());
   // Each task reads the tree and writes only its node's outcomes.
   const auto order = largest_first(tree, todo);
   run.pool.run(todo.size(), [&](std::size_t k, unsigned worker) {
     const std::size_t t = order[k];
-    if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(rules, run.options.limits.yara_timeout_seconds);
-    if (context && !context_sessions[worker]) {
-      context_sessions[worker] = std::make_unique<ScanSession>(context, run.options.limits.yara_timeout_seconds);
-    }
+    if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(scan_set, run.options.limits.yara_timeout_seconds);
+    ScanSession& session = *sessions[worker];
     const Node& n = tree.at(todo[t]);
     ScanContext ctx;
     ctx.depth = n.depth;
@@ -182,39 +182,43 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules,
     const auto ranges = carved_child_ranges(tree, n);
     auto dup = duplicates.find(n.id);
     const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
-    // The views are made once per node, for both rule sets.
+    // The views are made once per node.
     // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes;
     // transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
     std::vector<DecodedView> views;
-    if (sessions[worker]->rule_count() > 0) views = decoding_views(n.data, n.entropy, !ctx.is_elf);
-    // A node with holes is scanned in its data alone.
-    const std::vector<Extent> data = n.data.data_extents();
-    auto scan_with = [&](ScanSession& session, NodeOutcome& out) {
-      std::vector<Diagnostic>& diags = out.diagnostics;
-      auto matches = session.scan(n.data.bytes(), data, ctx, diags);
-      if (!matches) {
-        diags.push_back(diagnostic_from_error(matches.error(), "yara"));
-        return;
-      }
-      // Non-signal rules report a node once: a view adds only the rules its bytes did not raise.
-      std::set<std::string> raised;
-      for (const auto& m : *matches) {
-        if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
-      }
-      add_findings(*matches, ns, nullptr, out.findings, out.signals);
-      for (const DecodedView& view : views) {
-        const Extent all{0, view.bytes.size()};
-        auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, {&all, 1}, ctx, diags);
-        if (!vmatches) continue;
-        std::erase_if(*vmatches, [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
-        for (const auto& m : *vmatches) {
+    if (session.rule_count() > 0) views = decoding_views(n.data, n.entropy, !ctx.is_elf);
+    NodeOutcome& main_out = outcomes[t];
+    NodeOutcome* context_out = context ? &context_outcomes[t] : nullptr;
+    // Per rule set: non-signal rules report a node once, so a view adds only the rules its bytes
+    // did not raise.
+    std::set<std::string> raised_main, raised_context;
+    auto take = [&](std::vector<RuleMatch>& matches, const DecodedView* view) {
+      std::array<std::vector<RuleMatch>, 2> parts;  // label rules, context rules
+      for (RuleMatch& m : matches) parts[context && RuleSet::is_context_namespace(m.ns) ? 1 : 0].push_back(std::move(m));
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        if (parts[p].empty()) continue;
+        std::set<std::string>& raised = p == 0 ? raised_main : raised_context;
+        NodeOutcome& out = p == 0 ? main_out : *context_out;
+        std::erase_if(parts[p], [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
+        for (const auto& m : parts[p]) {
           if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
         }
-        add_findings(*vmatches, ns, &view, out.findings, out.signals);
+        add_findings(parts[p], ns, view, out.findings, out.signals);
       }
     };
-    scan_with(*sessions[worker], outcomes[t]);
-    if (context) scan_with(*context_sessions[worker], context_outcomes[t]);
+    // A node with holes is scanned in its data alone.
+    const std::vector<Extent> data = n.data.data_extents();
+    auto matches = session.scan(n.data.bytes(), data, ctx, main_out.diagnostics);
+    if (!matches) {
+      main_out.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
+      return;
+    }
+    take(*matches, nullptr);
+    for (const DecodedView& view : views) {
+      const Extent all{0, view.bytes.size()};
+      auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, {&all, 1}, ctx, main_out.diagnostics);
+      if (vmatches) take(*vmatches, &view);
+    }
   });
   auto merge = [&](std::size_t t, NodeOutcome& out) {
     Node& n = tree.at(todo[t]);
@@ -292,7 +296,7 @@ class YaraAnalyzer final : public Analyzer {
   void run(AnalysisRun& run) const override {
     if (!run.options.rules) return;
     const auto& policy = run.options.rules->policy();
-    const std::shared_ptr<const RuleSet> context = policy ? run.options.rules->context() : nullptr;
+    const bool context = policy && run.options.rules->context();
     scan_nodes(run, run.options.rules, context, policy ? &*policy : nullptr);
     const ExtractionTree& tree = run.tree;
     drop_explained_by_descendants(tree, run.doc.findings);
