@@ -176,6 +176,9 @@ int main(int argc, char** argv) {
   scan->add_option("FIRMWARE", scan_inputs, "firmware images")->required()->check(CLI::ExistingFile);
   scan->add_option("-o,--output", out_dir, "write report files (report.json, ...) to this folder");
   scan->add_option("--rules", rules_dir, "rules folder")->capture_default_str();
+  bool no_rule_cache = false;
+  scan->add_flag("--no-rule-cache", no_rule_cache,
+                 "compile the rules even when a compiled copy is cached ($FWSCAN_CACHE_DIR, else $XDG_CACHE_HOME/fwscan or ~/.cache/fwscan)");
   scan->add_option("--format", formats_csv, "comma-separated: " + fwscan::report_writer_ids() + " (default: text on stdout; json too with -o)");
   scan->add_option("--fail-on", fail_on, "exit 1 when a finding is at or above this severity")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))->capture_default_str();
@@ -401,7 +404,8 @@ int main(int argc, char** argv) {
       return doc.diagnostics.empty() ? kExitClean : kExitError;
     }
     if (scan->parsed()) {
-      auto set = fwscan::RuleSet::compile_dir(rules_dir);
+      const auto cache = no_rule_cache ? std::nullopt : fwscan::default_rule_cache();
+      auto set = fwscan::RuleSet::compile_dir(rules_dir, fwscan::AtomChoice::kSteered, cache ? &*cache : nullptr);
       if (!set) {
         std::cerr << "fwscan: " << fwscan::terminal_safe(set.error().message) << "\n";
         return kExitError;

@@ -3,8 +3,15 @@
 
 #include <yara.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -140,9 +147,256 @@ int scan_callback(YR_SCAN_CONTEXT* context, int message, void* message_data, voi
   return CALLBACK_CONTINUE;
 }
 
+
+// --- The compiled-pack cache (RuleSet::compile_dir) ---
+
+constexpr std::string_view kCacheMagic{"fwscan compiled rules 1\n"};
+constexpr std::uint64_t kMaxCacheFile = 256ULL << 20;
+
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void put_str(std::string& out, std::string_view v) {
+  put_u64(out, v.size());
+  out.append(v);
+}
+bool get_u64(std::string_view& in, std::uint64_t& v) {
+  if (in.size() < 8) return false;
+  v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(in[static_cast<std::size_t>(i)])) << (8 * i);
+  in.remove_prefix(8);
+  return true;
+}
+bool get_str(std::string_view& in, std::string& v) {
+  std::uint64_t n = 0;
+  if (!get_u64(in, n) || n > in.size()) return false;
+  v.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream body;
+  body << in.rdbuf();
+  return body.str();
+}
+
+// Whether the text has a YARA include directive: what it includes is not in the cache key, so
+// such a tree is always compiled.
+bool has_include(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.substr(0, 7) == "include") return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+// Everything the compile reads, and what compiles it: every rule file, the atom preferences and
+// the verdict policy, the atom choice, libyara's version, and this executable (its inode, size
+// and time: a rebuilt fwscan may choose other atoms). "" when the tree cannot be cached.
+std::string rule_cache_key(const std::filesystem::path& root, const std::vector<std::string>& files, AtomChoice atoms) {
+  std::string input = std::string(kCacheMagic) + FWSCAN_VERSION + '\0' + YR_VERSION + '\0' + std::to_string(static_cast<int>(atoms));
+  struct stat exe {};
+  if (::stat("/proc/self/exe", &exe) != 0) return "";
+  for (const auto v : {static_cast<std::uint64_t>(exe.st_dev), static_cast<std::uint64_t>(exe.st_ino), static_cast<std::uint64_t>(exe.st_size),
+                       static_cast<std::uint64_t>(exe.st_mtim.tv_sec), static_cast<std::uint64_t>(exe.st_mtim.tv_nsec)}) {
+    put_u64(input, v);
+  }
+  std::vector<std::string> all = files;
+  all.emplace_back(kAtomPreferencesFile);
+  all.emplace_back(verdict::kPolicyFile);
+  for (const auto& rel : all) {
+    std::error_code ec;
+    const bool present = std::filesystem::is_regular_file(root / rel, ec);
+    std::optional<std::string> body = present ? read_file(root / rel) : std::optional<std::string>(std::string());
+    const bool rule_file = rel.ends_with(".yar") || rel.ends_with(".yara");
+    if (!body || (rule_file && has_include(*body))) return "";
+    put_str(input, rel);
+    input.push_back(present ? '\1' : '\0');
+    put_str(input, *body);
+  }
+  return sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));  // NOLINT
+}
+
+// A folder or file of the cache is trusted when it is what it says (no link), owned by this
+// user and writable by no one else.
+bool trusted(const struct stat& st, bool folder) {
+  return (folder ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) && st.st_uid == ::geteuid() && (st.st_mode & 022) == 0;
+}
+
+bool trusted_folder(const std::filesystem::path& dir) {
+  struct stat st {};
+  return ::lstat(dir.c_str(), &st) == 0 && trusted(st, true);
+}
+
+// The cache file's bytes, whose last 64 are the SHA-256 (hex) of the rest; nullopt when it is
+// missing, not trusted, too large, or does not match its digest.
+std::optional<std::string> read_trusted(const std::filesystem::path& file) {
+  if (!trusted_folder(file.parent_path())) return std::nullopt;
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::optional<std::string> out;
+  if (::fstat(fd, &st) == 0 && trusted(st, false) && static_cast<std::uint64_t>(st.st_size) <= kMaxCacheFile && st.st_size > 64) {
+    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    const std::size_t body = bytes.size() - 64;
+    if (got == bytes.size() &&
+        sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(bytes.data()), body)) == std::string_view(bytes).substr(body)) {  // NOLINT
+      bytes.resize(body);
+      out = std::move(bytes);
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+// Writes the cache file whole or not at all: a fresh file beside it (O_EXCL, 0600), renamed over
+// it. The folder is made 0700 when missing, and must be trusted.
+void write_trusted(const std::filesystem::path& dir, const std::filesystem::path& file, std::string bytes) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir.parent_path(), ec);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return;
+  }
+  if (!trusted_folder(dir)) return;
+  bytes += sha256_hex(ByteView(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));  // NOLINT
+  std::string tmp = (dir / ".fwrules-XXXXXX").string();
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return;
+  std::size_t put = 0;
+  while (put < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + put, bytes.size() - put);
+    if (n <= 0) break;
+    put += static_cast<std::size_t>(n);
+  }
+  const bool whole = put == bytes.size() && ::close(fd) == 0;
+  if (!whole || ::rename(tmp.c_str(), file.c_str()) != 0) ::unlink(tmp.c_str());
+}
+
 }  // namespace
 
-Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesystem::path& root, AtomChoice atoms) {
+std::optional<std::filesystem::path> default_rule_cache() {
+  if (const char* v = std::getenv("FWSCAN_CACHE_DIR"); v != nullptr && *v != 0) {
+    if (std::string_view(v) == "off") return std::nullopt;
+    return std::filesystem::path(v);
+  }
+  if (const char* v = std::getenv("XDG_CACHE_HOME"); v != nullptr && *v == '/') return std::filesystem::path(v) / "fwscan";
+  if (const char* v = std::getenv("HOME"); v != nullptr && *v == '/') return std::filesystem::path(v) / ".cache" / "fwscan";
+  return std::nullopt;
+}
+
+namespace {
+
+size_t save_chunk(const void* ptr, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(static_cast<const char*>(ptr), size * count);
+  return count;
+}
+
+struct LoadCursor {
+  std::string_view data;
+};
+
+size_t load_chunk(void* ptr, size_t size, size_t count, void* user) {
+  auto* c = static_cast<LoadCursor*>(user);
+  if (size == 0) return 0;
+  const std::size_t n = std::min(count, c->data.size() / size);
+  std::memcpy(ptr, c->data.data(), n * size);
+  c->data.remove_prefix(n * size);
+  return n;
+}
+
+}  // namespace
+
+void RuleSet::save(std::string& out) const {
+  put_str(out, digest_);
+  put_u64(out, rule_count_);
+  put_u64(out, files_.size());
+  for (const auto& f : files_) put_str(out, f);
+  put_u64(out, rule_names_.size());
+  for (const auto& n : rule_names_) put_str(out, n);
+  put_u64(out, warnings_.size());
+  for (const auto& w : warnings_) {
+    put_str(out, w.file);
+    put_u64(out, static_cast<std::uint64_t>(w.line));
+    put_str(out, w.message);
+    out.push_back(w.warning ? '\1' : '\0');
+  }
+  std::string blob;
+  YR_STREAM stream{&blob, nullptr, save_chunk};
+  yr_rules_save_stream(static_cast<YR_RULES*>(rules_), &stream);
+  put_str(out, blob);
+  for (const auto* sub : {&context_, &both_}) {
+    out.push_back(*sub ? '\1' : '\0');
+    if (*sub) (*sub)->save(out);
+  }
+}
+
+std::shared_ptr<RuleSet> RuleSet::load(std::string_view& in, const std::filesystem::path& root) {
+  std::shared_ptr<RuleSet> set(new RuleSet());
+  std::uint64_t count = 0, n = 0;
+  if (!get_str(in, set->digest_) || !get_u64(in, count) || !get_u64(in, n) || n > in.size()) return nullptr;
+  set->rule_count_ = count;
+  set->files_.resize(n);
+  for (auto& f : set->files_) {
+    if (!get_str(in, f)) return nullptr;
+  }
+  if (!get_u64(in, n) || n > in.size()) return nullptr;
+  set->rule_names_.resize(n);
+  for (auto& r : set->rule_names_) {
+    if (!get_str(in, r)) return nullptr;
+  }
+  if (!get_u64(in, n) || n > in.size()) return nullptr;
+  set->warnings_.resize(n);
+  for (auto& w : set->warnings_) {
+    std::uint64_t line = 0;
+    if (!get_str(in, w.file) || !get_u64(in, line) || !get_str(in, w.message) || in.empty()) return nullptr;
+    w.line = static_cast<int>(line);
+    w.warning = in.front() == '\1';
+    in.remove_prefix(1);
+  }
+  std::string blob;
+  if (!get_str(in, blob)) return nullptr;
+  LoadCursor cursor{blob};
+  YR_STREAM stream{&cursor, load_chunk, nullptr};
+  YR_RULES* rules = nullptr;
+  if (yr_rules_load_stream(&stream, &rules) != ERROR_SUCCESS || rules == nullptr) return nullptr;
+  set->rules_ = rules;
+  set->from_cache_ = true;
+  if (std::error_code ec; std::filesystem::is_regular_file(root / verdict::kPolicyFile, ec)) {
+    auto policy = verdict::Policy::load(root / verdict::kPolicyFile);
+    if (!policy) return nullptr;
+    set->policy_ = std::make_shared<const verdict::Policy>(std::move(*policy));
+  }
+  for (auto* sub : {&set->context_, &set->both_}) {
+    if (in.empty()) return nullptr;
+    const bool present = in.front() == '\1';
+    in.remove_prefix(1);
+    if (!present) continue;
+    auto loaded = load(in, root);
+    if (!loaded) return nullptr;
+    *sub = std::move(loaded);
+  }
+  return set;
+}
+
+namespace {
+}  // namespace
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesystem::path& root, AtomChoice atoms,
+                                                            const std::filesystem::path* cache) {
   if (!yara_ready()) return make_error(Errc::kInternal, "yr_initialize failed");
   std::error_code ec;
   if (!std::filesystem::is_directory(root, ec)) {
@@ -157,6 +411,28 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile_dir(const std::filesyste
     files.push_back(std::filesystem::relative(it->path(), root).generic_string());
   }
   std::sort(files.begin(), files.end());
+  if (cache == nullptr) return compile_uncached(root, std::move(files), atoms);
+  const std::string key = rule_cache_key(root, files, atoms);
+  if (key.empty()) return compile_uncached(root, std::move(files), atoms);
+  const std::filesystem::path file = *cache / (key + ".fwrules");
+  if (std::optional<std::string> bytes = read_trusted(file)) {
+    std::string_view in(*bytes);
+    if (in.substr(0, kCacheMagic.size()) == kCacheMagic) {
+      in.remove_prefix(kCacheMagic.size());
+      if (auto set = load(in, root); set && in.empty()) return std::shared_ptr<const RuleSet>(std::move(set));
+    }
+  }
+  auto set = compile_uncached(root, std::move(files), atoms);
+  if (set) {
+    std::string out(kCacheMagic);
+    (*set)->save(out);
+    write_trusted(*cache, file, out);  // best effort: a cache that cannot be written is no cache
+  }
+  return set;
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::compile_uncached(const std::filesystem::path& root, std::vector<std::string> files,
+                                                                 AtomChoice atoms) {
   // Context and benign signals matter only where a label is (rules/README.md): they are a second
   // set, scanned over an image only when the first found a label in it.
   std::vector<std::string> primary, context;

@@ -3,7 +3,9 @@
 // <yara.h>; no YARA type appears in these headers.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/blob.hpp"
@@ -41,12 +43,23 @@ struct AutomatonProfile {
 // libyara's own heuristic, as the `yara` command uses (for comparisons in benchmarks).
 enum class AtomChoice { kSteered, kYaraStock };
 
+// The folder compiled packs are cached in: $FWSCAN_CACHE_DIR ("off": no cache), else
+// $XDG_CACHE_HOME/fwscan, else $HOME/.cache/fwscan; nullopt when none applies.
+std::optional<std::filesystem::path> default_rule_cache();
+
 class RuleSet {
  public:
   // Compiles every *.yar / *.yara below `root`; namespace = relative folder ("default" at the
   // top). On failure the error message lists every compile error as file:line: message.
+  //
+  // With a `cache` folder, the compiled pack is kept there and read back on the next run with
+  // the same inputs (rule_cache_key): every file of the tree, the atom choice, libyara's version
+  // and this executable. A cache file is trusted only when it is a regular file (no link) owned
+  // by this user and writable by no one else, in a folder of the same kind; anything else, or a
+  // file that does not read back whole, is compiled again and replaced.
   static Result<std::shared_ptr<const RuleSet>> compile_dir(const std::filesystem::path& root,
-                                                            AtomChoice atoms = AtomChoice::kSteered);
+                                                            AtomChoice atoms = AtomChoice::kSteered,
+                                                            const std::filesystem::path* cache = nullptr);
   ~RuleSet();
   RuleSet(const RuleSet&) = delete;
   RuleSet& operator=(const RuleSet&) = delete;
@@ -69,18 +82,25 @@ class RuleSet {
   // context folder.
   const RuleSet& scan_set() const { return both_ ? *both_ : *this; }
   std::shared_ptr<const RuleSet> scan_set_ptr(const std::shared_ptr<const RuleSet>& self) const { return both_ ? both_ : self; }
+  // Whether this pack was read from the cache (compile_dir), not compiled.
+  bool from_cache() const { return from_cache_; }
   // Whether a rule of this namespace comes from the context folder.
   static bool is_context_namespace(const std::string& ns);
 
  private:
   RuleSet() = default;
   // `checked`: every file compiled on its own before (its errors reported), so that pass is skipped.
+  static Result<std::shared_ptr<const RuleSet>> compile_uncached(const std::filesystem::path& root, std::vector<std::string> files,
+                                                                 AtomChoice atoms);
+  void save(std::string& out) const;
+  static std::shared_ptr<RuleSet> load(std::string_view& in, const std::filesystem::path& root);
   static Result<std::shared_ptr<RuleSet>> compile_list(const std::filesystem::path& root, std::vector<std::string> files,
                                                       AtomChoice atoms, bool checked = false);
   void* rules_ = nullptr;
   std::shared_ptr<const verdict::Policy> policy_;
   std::shared_ptr<const RuleSet> context_;
   std::shared_ptr<const RuleSet> both_;
+  bool from_cache_ = false;
   std::vector<std::string> files_;
   std::vector<CompileMessage> warnings_;
   std::string digest_;
