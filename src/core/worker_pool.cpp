@@ -1,6 +1,7 @@
 #include "core/worker_pool.hpp"
 
 #include <algorithm>
+#include <queue>
 
 namespace fwscan {
 namespace {
@@ -87,6 +88,44 @@ void WorkerPool::run(std::size_t n, const std::function<void(std::size_t, unsign
     error_ = nullptr;
     std::rethrow_exception(e);
   }
+}
+
+void run_dynamic(WorkerPool& pool, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ready,
+                 const std::function<void(std::uint64_t id, unsigned worker, const AddTask& add)>& task) {
+  // (cost, id), the costliest first, then the lowest id.
+  auto before = [](const std::pair<std::uint64_t, std::uint64_t>& a, const std::pair<std::uint64_t, std::uint64_t>& b) {
+    return a.first != b.first ? a.first < b.first : a.second > b.second;
+  };
+  std::priority_queue<std::pair<std::uint64_t, std::uint64_t>, std::vector<std::pair<std::uint64_t, std::uint64_t>>, decltype(before)>
+      queue(before);
+  for (const auto& [id, cost] : ready) queue.emplace(cost, id);
+  std::mutex mu;
+  std::condition_variable changed;
+  unsigned running = 0;
+  std::exception_ptr error;
+  pool.run(pool.jobs(), [&](std::size_t, unsigned worker) {
+    std::unique_lock lock(mu);
+    for (;;) {
+      changed.wait(lock, [&] { return !queue.empty() || running == 0; });
+      if (queue.empty()) return;  // nothing ready and nothing running: no task can come
+      const std::uint64_t id = queue.top().second;
+      queue.pop();
+      ++running;
+      lock.unlock();
+      std::vector<std::pair<std::uint64_t, std::uint64_t>> added;
+      try {
+        task(id, worker, [&](std::uint64_t new_id, std::uint64_t cost) { added.emplace_back(new_id, cost); });
+      } catch (...) {
+        std::lock_guard guard(mu);
+        if (!error) error = std::current_exception();
+      }
+      lock.lock();
+      for (const auto& [new_id, cost] : added) queue.emplace(cost, new_id);
+      --running;
+      changed.notify_all();
+    }
+  });
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace fwscan

@@ -6,10 +6,12 @@
 // order, so the result never depends on which thread ran what.
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace fwscan {
@@ -48,5 +50,14 @@ class WorkerPool {
   bool stop_ = false;
   std::exception_ptr error_;
 };
+
+// Tasks that make more tasks as they run (an ELF's load plans the pieces of its sweep): every
+// thread of the pool takes the costliest ready task (the lowest id among equals) until none is
+// ready and none is running. task(id, worker, add) runs task `id`; add(id, cost) makes another
+// one ready. Determinism is still the caller's: each task writes its own slots. The first
+// exception a task throws is rethrown once every task has ended.
+using AddTask = std::function<void(std::uint64_t id, std::uint64_t cost)>;
+void run_dynamic(WorkerPool& pool, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ready,
+                 const std::function<void(std::uint64_t id, unsigned worker, const AddTask& add)>& task);
 
 }  // namespace fwscan

@@ -21,20 +21,41 @@ std::string hex(std::uint64_t v) {
 }
 }  // namespace
 
-Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::analyze(ByteView bytes, bool sweep, std::uint64_t max_instructions) {
+Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::load(ByteView bytes) {
   FWSCAN_ASSIGN_OR_RETURN(ElfImage img, load_elf(bytes));
   auto a = std::unique_ptr<ElfAnalysis>(new ElfAnalysis());
   a->bytes_ = bytes;
   a->img_ = std::move(img);
   a->diags_ = a->img_.diagnostics;
-  if (sweep) {
-    a->xref_ = XrefIndex::build(a->img_, bytes, max_instructions, a->diags_);
-    a->swept_ = true;
+  return a;
+}
+
+const SweepPlan& ElfAnalysis::plan_sweep(std::uint64_t max_instructions) {
+  plan_ = XrefIndex::plan(img_, bytes_, max_instructions);
+  return plan_;
+}
+
+void ElfAnalysis::finish(std::optional<std::vector<SweepOutput>> outputs) {
+  if (outputs) {
+    xref_ = XrefIndex::assemble(img_, bytes_, plan_, std::move(*outputs), diags_);
+    swept_ = true;
   }
-  a->functions_ = discover_functions(a->img_, bytes, sweep ? &a->xref_ : nullptr);
-  a->calls_by_target_ = a->xref_.calls();
-  std::sort(a->calls_by_target_.begin(), a->calls_by_target_.end(),
+  functions_ = discover_functions(img_, bytes_, swept_ ? &xref_ : nullptr);
+  calls_by_target_ = xref_.calls();
+  std::sort(calls_by_target_.begin(), calls_by_target_.end(),
             [](const CallEdge& x, const CallEdge& y) { return x.target_va < y.target_va; });
+}
+
+Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::analyze(ByteView bytes, bool sweep, std::uint64_t max_instructions) {
+  FWSCAN_ASSIGN_OR_RETURN(std::unique_ptr<ElfAnalysis> a, load(bytes));
+  if (!sweep) {
+    a->finish(std::nullopt);
+    return a;
+  }
+  const SweepPlan& plan = a->plan_sweep(max_instructions);
+  std::vector<SweepOutput> outputs;
+  for (std::size_t t = 0; t < plan.tasks(); ++t) outputs.push_back(a->sweep_task(t));
+  a->finish(std::move(outputs));
   return a;
 }
 

@@ -96,6 +96,54 @@ TEST_CASE("worker pool: a throwing task does not stop the others and is rethrown
   CHECK(inner == 20);
 }
 
+TEST_CASE("worker pool: dynamic tasks run once each, costliest first on one thread, and may add more", "[pool]") {
+  // A tree: task i < 8 adds two children 100 + 2i and 101 + 2i, of cost i; the roots cost 10 + i.
+  auto tree = [](WorkerPool& pool, std::vector<std::uint64_t>& order, std::mutex& mu) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> roots;
+    for (std::uint64_t i = 0; i < 8; ++i) roots.emplace_back(i, 10 + i);
+    run_dynamic(pool, roots, [&](std::uint64_t id, unsigned worker, const AddTask& add) {
+      CHECK(worker < pool.jobs());
+      {
+        std::lock_guard lock(mu);
+        order.push_back(id);
+      }
+      if (id < 8) {
+        add(100 + 2 * id, id);
+        add(101 + 2 * id, id);
+      }
+    });
+  };
+  for (unsigned jobs : {1U, 3U}) {
+    WorkerPool pool(jobs);
+    std::vector<std::uint64_t> order;
+    std::mutex mu;
+    tree(pool, order, mu);
+    std::multiset<std::uint64_t> ran(order.begin(), order.end());
+    CHECK(ran.size() == 24);
+    for (std::uint64_t i = 0; i < 8; ++i) {
+      CHECK(ran.count(i) == 1);
+      CHECK(ran.count(100 + 2 * i) == 1);
+      CHECK(ran.count(101 + 2 * i) == 1);
+    }
+    if (jobs == 1) {
+      // One thread: the costliest ready task first, the lower id among equals: the roots
+      // (10-17) from 7 down, then the children by their parent's cost, the lower id first.
+      std::vector<std::uint64_t> want;
+      for (std::uint64_t i = 8; i-- > 0;) want.push_back(i);
+      for (std::uint64_t i = 8; i-- > 0;) {
+        want.push_back(100 + 2 * i);
+        want.push_back(101 + 2 * i);
+      }
+      CHECK(order == want);
+    }
+  }
+  WorkerPool pool(2);
+  CHECK_THROWS_AS(run_dynamic(pool, {{1, 1}, {2, 2}}, [&](std::uint64_t id, unsigned, const AddTask&) {
+                    if (id == 2) throw std::runtime_error("task 2");
+                  }),
+                  std::runtime_error);
+}
+
 TEST_CASE("pipeline: the JSON report is byte-identical for 1, 2 and 5 jobs", "[app][jobs]") {
   const ReportDocument one = rich_scan(1);
   // The scan exercises the parallel steps (facts of this corpus, not of the pool).

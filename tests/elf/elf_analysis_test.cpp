@@ -172,3 +172,68 @@ TEST_CASE("evidence policy: xref rules get code evidence, others and --evidence=
   REQUIRE(none.elf_summary(node_at(none, elf)->id) != nullptr);
   CHECK_FALSE(none.elf_summary(node_at(none, elf)->id)->swept);
 }
+
+// A sweep in pieces (XrefIndex::plan) against the same code swept whole: cut at every function
+// start 64 bytes past the last cut, each piece from a fresh resolver, the pieces swept in
+// reverse order as another thread might, the index must be the one sweep's, reference for
+// reference, call for call, on every ELF of both corpora.
+TEST_CASE("xref: an index swept in pieces is the index swept whole", "[elf][xref]") {
+  std::vector<std::filesystem::path> files;
+  for (const auto& root : {corpus_dir() / "elf", external_dir()}) {
+    for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::recursive_directory_iterator(); ++it) {
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+  }
+  std::size_t elves = 0, cut = 0;
+  for (const auto& path : files) {
+    const auto bytes = read_file(path);
+    const ByteView data{bytes.data(), bytes.size()};
+    if (!elf::looks_like_elf(data)) continue;
+    auto img = elf::load_elf(data);
+    if (!img) continue;
+    INFO(path);
+    ++elves;
+    std::vector<Diagnostic> d1, d2;
+    const elf::SweepPlan whole = elf::XrefIndex::plan(*img, data, 50'000'000, ~std::uint64_t{0} / 2);
+    const elf::SweepPlan pieces = elf::XrefIndex::plan(*img, data, 50'000'000, 64);
+    CHECK_FALSE(pieces.serial);
+    cut += pieces.pieces.size() > whole.pieces.size() ? 1 : 0;
+    std::vector<elf::SweepOutput> a, b(pieces.tasks());
+    for (std::size_t t = 0; t < whole.tasks(); ++t) a.push_back(elf::XrefIndex::sweep(*img, data, whole, t));
+    for (std::size_t t = pieces.tasks(); t-- > 0;) b[t] = elf::XrefIndex::sweep(*img, data, pieces, t);
+    const auto x = elf::XrefIndex::assemble(*img, data, whole, std::move(a), d1);
+    const auto y = elf::XrefIndex::assemble(*img, data, pieces, std::move(b), d2);
+    REQUIRE(x.refs().size() == y.refs().size());
+    for (std::size_t i = 0; i < x.refs().size(); ++i) {
+      CHECK(x.refs()[i].insn_va == y.refs()[i].insn_va);
+      CHECK(x.refs()[i].target_va == y.refs()[i].target_va);
+      CHECK(x.refs()[i].kind == y.refs()[i].kind);
+    }
+    REQUIRE(x.calls().size() == y.calls().size());
+    for (std::size_t i = 0; i < x.calls().size(); ++i) {
+      CHECK(x.calls()[i].insn_va == y.calls()[i].insn_va);
+      CHECK(x.calls()[i].target_va == y.calls()[i].target_va);
+    }
+    CHECK(x.prologues() == y.prologues());
+    CHECK(x.stats().instructions == y.stats().instructions);
+    CHECK(x.stats().bytes == y.stats().bytes);
+    CHECK(d1.size() == d2.size());
+  }
+  CHECK(elves >= 40);
+  CHECK(cut >= 30);  // most ELFs were really cut
+}
+
+TEST_CASE("xref: when the cap could bind, the plan is one task in order and says where it stopped", "[elf][xref]") {
+  const auto bytes = read_file(corpus_dir() / "elf/x86_64/face_attr-O2-pic");
+  const ByteView data{bytes.data(), bytes.size()};
+  auto img = elf::load_elf(data);
+  REQUIRE(img);
+  const elf::SweepPlan plan = elf::XrefIndex::plan(*img, data, 100, 64);
+  CHECK(plan.serial);
+  CHECK(plan.tasks() == 1);
+  std::vector<Diagnostic> diags;
+  std::vector<elf::SweepOutput> out{elf::XrefIndex::sweep(*img, data, plan, 0)};
+  const auto x = elf::XrefIndex::assemble(*img, data, plan, std::move(out), diags);
+  CHECK(x.stats().instructions == 100);
+  CHECK(std::count_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.code == DiagCode::kLimitInstructions; }) >= 1);
+}

@@ -1,11 +1,13 @@
 // The ELF analyzer: a summary of every ELF node (architecture, symbols, functions), and the
 // code that uses each matched string of the findings that want evidence (--evidence), in
-// parallel, one task per ELF, under one instruction budget for the run.
+// parallel (per ELF, and per piece of a large sweep), under one instruction budget for the run.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "analyze/analyzer.hpp"
+#include "core/worker_pool.hpp"
 #include "elf/string_evidence.hpp"
 
 namespace fwscan {
@@ -62,33 +64,69 @@ class ElfAnalyzer final : public Analyzer {
                                  "elf", std::nullopt});
       }
     }
-    // One task per ELF: it writes that node's diagnostics, summary slot and the evidence of the
-    // findings on that node only.
+    // Two rounds on the pool. 1: every ELF is loaded (LIEF), the largest first; one without
+    // findings that want evidence is summarised and dropped there, the others plan their sweep
+    // and make its pieces ready (XrefIndex::plan cuts large code at function starts, the same way
+    // for any job count), to be swept by whichever thread is free, costliest first: one large ELF
+    // no longer leaves the other threads idle. 2: one task per swept ELF assembles its index and
+    // writes the evidence of the findings on it. A task writes only its own slots: that node's
+    // diagnostics, summary and findings, or its piece's output.
     std::vector<std::optional<ElfSummary>> summaries(elves.size());
-    const auto order = largest_first(tree, elves);
-    run.pool.run(elves.size(), [&](std::size_t k, unsigned) {
-      const std::size_t t = order[k];
-      Node& n = tree.at(elves[t]);
-      auto it = wanting.find(n.id);
-      const bool sweep = it != wanting.end() && caps[t] > 0;
-      auto analysis = elf::ElfAnalysis::analyze(n.data.bytes(), sweep, caps[t]);
-      if (!analysis) {
-        n.diagnostics.push_back(diagnostic_from_error(analysis.error(), "elf"));
-        return;
-      }
-      const auto& a = **analysis;
+    std::vector<std::unique_ptr<elf::ElfAnalysis>> loaded(elves.size());
+    std::vector<std::vector<elf::SweepOutput>> outputs(elves.size());
+    auto report = [&](Node& n, const elf::ElfAnalysis& a, std::size_t t) {
       for (auto d : a.diagnostics()) {
         d.handler = "elf";
         n.diagnostics.push_back(std::move(d));
       }
       summaries[t] = a.summary(kMaxListedFunctions);
-      if (!sweep) return;
-      for (Finding* f : it->second) {
+    };
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> loads;  // (id, cost): id = ELF << 32 | piece + 1
+    for (std::size_t t = 0; t < elves.size(); ++t) loads.emplace_back(std::uint64_t{t} << 32, tree.at(elves[t]).size());
+    run_dynamic(run.pool, loads, [&](std::uint64_t id, unsigned, const AddTask& add) {
+      const std::size_t t = static_cast<std::size_t>(id >> 32);
+      if ((id & 0xFFFFFFFFU) != 0) {
+        const std::size_t task = static_cast<std::size_t>(id & 0xFFFFFFFFU) - 1;
+        outputs[t][task] = loaded[t]->sweep_task(task);
+        return;
+      }
+      Node& n = tree.at(elves[t]);
+      auto analysis = elf::ElfAnalysis::load(n.data.bytes());
+      if (!analysis) {
+        n.diagnostics.push_back(diagnostic_from_error(analysis.error(), "elf"));
+        return;
+      }
+      if (wanting.count(n.id) == 0 || caps[t] == 0) {
+        (*analysis)->finish(std::nullopt);
+        report(n, **analysis, t);
+        return;
+      }
+      const elf::SweepPlan& plan = (*analysis)->plan_sweep(caps[t]);
+      outputs[t].resize(plan.tasks());
+      loaded[t] = std::move(*analysis);
+      for (std::size_t i = 0; i < plan.tasks(); ++i) {
+        std::uint64_t bytes = 0;
+        for (std::size_t k = plan.serial ? 0 : i; k < (plan.serial ? plan.pieces.size() : i + 1); ++k) bytes += plan.pieces[k].size;
+        add((std::uint64_t{t} << 32) | (i + 1), bytes);
+      }
+    });
+    std::vector<std::size_t> swept;
+    for (std::size_t t = 0; t < elves.size(); ++t) {
+      if (loaded[t]) swept.push_back(t);
+    }
+    run.pool.run(swept.size(), [&](std::size_t k, unsigned) {
+      const std::size_t t = swept[k];
+      Node& n = tree.at(elves[t]);
+      elf::ElfAnalysis& a = *loaded[t];
+      a.finish(std::move(outputs[t]));
+      report(n, a, t);
+      for (Finding* f : wanting.at(n.id)) {
         for (EvidenceString& s : f->strings) {
           if (s.view == "unescaped") continue;  // escaped text is not what the code references
           s.code = a.locate(s.offset, s.length, s.encoding);
         }
       }
+      loaded[t].reset();
     });
     for (std::size_t t = 0; t < elves.size(); ++t) {
       if (summaries[t]) run.doc.facts.emplace(elves[t], std::move(*summaries[t]));

@@ -224,29 +224,52 @@ std::string_view ref_kind_name(RefKind k) {
   return "absolute";
 }
 
-XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions, std::vector<Diagnostic>& diags) {
-  XrefIndex x;
-  std::vector<std::uint64_t> starts;
-  for (const auto& f : img.functions) starts.push_back(f.addr);
-  for (std::uint64_t a : unwind_table_starts(img, bytes)) starts.push_back(img.arch == Arch::kArm ? (a & ~std::uint64_t{1}) : a);
-  std::sort(starts.begin(), starts.end());
-  detail::SweepContext ctx{img, bytes, x.refs_, x.calls_, x.prologues_, 0};
-  Handle handles[2];
+SweepPlan XrefIndex::plan(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions, std::uint64_t piece_bytes) {
+  SweepPlan p;
+  p.max_instructions = max_instructions;
+  for (const auto& f : img.functions) p.starts.push_back(f.addr);
+  for (std::uint64_t a : unwind_table_starts(img, bytes)) p.starts.push_back(img.arch == Arch::kArm ? (a & ~std::uint64_t{1}) : a);
+  std::sort(p.starts.begin(), p.starts.end());
   const std::vector<Region> regions = code_regions(img, bytes);
+  std::uint64_t could = 0;
+  const std::uint64_t shortest = shortest_instruction(bytes);
   for (const Region& r : regions) {
-    if (r.thumb) x.thumb_.emplace_back(r.va, r.va + r.size);
+    if (r.thumb) p.thumb.emplace_back(r.va, r.va + r.size);
+    could += r.size / shortest + 1;
   }
-  std::sort(x.thumb_.begin(), x.thumb_.end());
+  std::sort(p.thumb.begin(), p.thumb.end());
+  p.serial = could > max_instructions;
   for (const Region& r : regions) {
+    std::uint64_t pos = r.va;
+    if (!p.serial) {
+      // Cut at the first function start a piece's length past the last cut.
+      for (auto it = std::lower_bound(p.starts.begin(), p.starts.end(), r.va + piece_bytes);
+           it != p.starts.end() && *it < r.va + r.size; it = std::lower_bound(it, p.starts.end(), pos + piece_bytes)) {
+        p.pieces.push_back({pos, r.offset + (pos - r.va), *it - pos, r.thumb});
+        pos = *it;
+      }
+    }
+    p.pieces.push_back({pos, r.offset + (pos - r.va), r.va + r.size - pos, r.thumb});
+  }
+  return p;
+}
+
+SweepOutput XrefIndex::sweep(const ElfImage& img, ByteView bytes, const SweepPlan& plan, std::size_t task) {
+  SweepOutput out;
+  detail::SweepContext ctx{img, bytes, out.refs, out.calls, out.prologues, 0};
+  Handle handles[2];
+  const std::size_t first = plan.serial ? 0 : task, last = plan.serial ? plan.pieces.size() : task + 1;
+  for (std::size_t k = first; k < last; ++k) {
+    const SweepPiece& r = plan.pieces[k];
     auto mode = mode_for(img, r.thumb);
     if (!mode) {
-      diags.push_back({Severity::kInfo, DiagCode::kUnsupported, "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
+      out.diags.push_back({Severity::kInfo, DiagCode::kUnsupported, "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
       break;
     }
     Handle& h = handles[r.thumb ? 1 : 0];
     if (!h) h = open_handle(*mode, true);
     if (!h) {
-      diags.push_back({Severity::kWarning, DiagCode::kInternalError, "cs_open failed", "elf", std::nullopt});
+      out.diags.push_back({Severity::kWarning, DiagCode::kInternalError, "cs_open failed", "elf", std::nullopt});
       break;
     }
     auto resolver = resolver_for(img, r.thumb);
@@ -254,14 +277,14 @@ XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t ma
     const std::uint8_t* code = bytes.data() + r.offset;
     std::size_t size = r.size;
     std::uint64_t addr = r.va;
-    auto next_start = std::lower_bound(starts.begin(), starts.end(), addr);
+    auto next_start = std::lower_bound(plan.starts.begin(), plan.starts.end(), addr);
     while (size > 0) {
-      if (ctx.index >= max_instructions) {
-        diags.push_back({Severity::kWarning, DiagCode::kLimitInstructions, "instruction limit reached; later code not swept", "elf", addr});
+      if (ctx.index >= plan.max_instructions) {
+        out.diags.push_back({Severity::kWarning, DiagCode::kLimitInstructions, "instruction limit reached; later code not swept", "elf", addr});
         size = 0;
         break;
       }
-      while (next_start != starts.end() && *next_start <= addr) {
+      while (next_start != plan.starts.end() && *next_start <= addr) {
         if (*next_start == addr) resolver->reset();
         ++next_start;
       }
@@ -270,16 +293,48 @@ XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t ma
         code += skip;
         size -= skip;
         addr += skip;
-        ++x.stats_.undecodable;
+        ++out.undecodable;
         continue;
       }
       ++ctx.index;
       resolver->on_insn(*insn, ctx);
     }
     cs_free(insn, 1);
-    x.stats_.bytes += r.size;
+    out.bytes += r.size;
   }
-  x.stats_.instructions = ctx.index;
+  out.instructions = ctx.index;
+  return out;
+}
+
+XrefIndex XrefIndex::build(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions, std::vector<Diagnostic>& diags) {
+  const SweepPlan p = plan(img, bytes, max_instructions);
+  std::vector<SweepOutput> outputs;
+  for (std::size_t t = 0; t < p.tasks(); ++t) outputs.push_back(sweep(img, bytes, p, t));
+  return assemble(img, bytes, p, std::move(outputs), diags);
+}
+
+XrefIndex XrefIndex::assemble(const ElfImage& img, ByteView bytes, const SweepPlan& plan, std::vector<SweepOutput> outputs,
+                              std::vector<Diagnostic>& diags) {
+  XrefIndex x;
+  x.thumb_ = plan.thumb;
+  bool unsupported = false;
+  for (SweepOutput& o : outputs) {
+    for (Diagnostic& d : o.diags) {
+      // One "no disassembler" for the ELF, however many pieces said it.
+      if (d.code == DiagCode::kUnsupported || d.code == DiagCode::kInternalError) {
+        if (unsupported) continue;
+        unsupported = true;
+      }
+      diags.push_back(std::move(d));
+    }
+    x.refs_.insert(x.refs_.end(), o.refs.begin(), o.refs.end());
+    x.calls_.insert(x.calls_.end(), o.calls.begin(), o.calls.end());
+    x.prologues_.insert(x.prologues_.end(), o.prologues.begin(), o.prologues.end());
+    x.stats_.instructions += o.instructions;
+    x.stats_.bytes += o.bytes;
+    x.stats_.undecodable += o.undecodable;
+  }
+  detail::SweepContext ctx{img, bytes, x.refs_, x.calls_, x.prologues_, 0};
   std::sort(x.refs_.begin(), x.refs_.end(), [](const CodeRef& a, const CodeRef& b) {
     return a.target_va != b.target_va ? a.target_va < b.target_va : a.insn_va < b.insn_va;
   });

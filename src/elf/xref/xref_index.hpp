@@ -42,11 +42,51 @@ struct XrefStats {
   std::uint64_t instructions = 0, bytes = 0, undecodable = 0;
 };
 
+// A sweep cut into pieces that can run at the same time (XrefIndex::plan, sweep, assemble). The
+// code regions are cut at function starts into pieces of about kSweepPieceBytes; each piece is
+// swept from its first byte with a fresh resolver, as the whole sweep does at every function
+// start it lands on. The cut depends on the ELF alone, never on the threads, so the index is the
+// same for any job count. When the pieces together could decode more instructions than the cap
+// allows (size over the shortest instruction), the plan is one task that sweeps every region in
+// order under the one cap, as a single sweep does.
+inline constexpr std::uint64_t kSweepPieceBytes = 2ULL << 20;
+
+struct SweepPiece {
+  std::uint64_t va = 0, offset = 0, size = 0;
+  bool thumb = false;
+};
+
+struct SweepPlan {
+  std::vector<SweepPiece> pieces;               // in address order
+  std::vector<std::uint64_t> starts;            // known function starts, sorted
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> thumb;  // [begin, end) swept as Thumb, sorted
+  std::uint64_t max_instructions = 0;
+  bool serial = false;                          // one task, every piece in order, one running count
+  std::size_t tasks() const { return serial ? (pieces.empty() ? 0 : 1) : pieces.size(); }
+};
+
+// What one task of a plan found.
+struct SweepOutput {
+  std::vector<CodeRef> refs;
+  std::vector<CallEdge> calls;
+  std::vector<std::uint64_t> prologues;
+  std::uint64_t instructions = 0, bytes = 0, undecodable = 0;
+  std::vector<Diagnostic> diags;
+};
+
 class XrefIndex {
  public:
-  // Sweeps every executable section (or PT_LOAD when there are no section headers).
+  // Sweeps every executable section (or PT_LOAD when there are no section headers): plan, every
+  // task of it in order, assemble.
   static XrefIndex build(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions,
                          std::vector<Diagnostic>& diags);
+  static SweepPlan plan(const ElfImage& img, ByteView bytes, std::uint64_t max_instructions,
+                        std::uint64_t piece_bytes = kSweepPieceBytes);
+  // Task `task` of the plan (thread-safe: it reads the image and the bytes only).
+  static SweepOutput sweep(const ElfImage& img, ByteView bytes, const SweepPlan& plan, std::size_t task);
+  // The index from every task's output, in task order; their diagnostics are appended to diags.
+  static XrefIndex assemble(const ElfImage& img, ByteView bytes, const SweepPlan& plan, std::vector<SweepOutput> outputs,
+                            std::vector<Diagnostic>& diags);
   std::span<const CodeRef> refs_to(std::uint64_t va_begin, std::uint64_t va_end) const;
   const std::vector<CodeRef>& refs() const { return refs_; }
   const std::vector<CallEdge>& calls() const { return calls_; }
