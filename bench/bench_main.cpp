@@ -6,6 +6,8 @@
 //   fwscan_bench rules-atoms RULES_DIR [MiB] the automaton's cost, without timing: root bytes and
 //                                            how often the mixed content leaves the root, per rule
 //                                            file (with the tree's atom preferences) and for the pack
+//   fwscan_bench yara-tree RULES_DIR DIR   every regular file under DIR scanned with the pack's scanning
+//                                            set (label and context rules), steered atoms and YARA's own
 //   fwscan_bench views DIR                   the decoding views of every regular file under DIR
 //                                            (an unpacked root): bytes in, view bytes out, seconds
 #include <lzma.h>
@@ -163,6 +165,37 @@ int bench_views(const char* dir) {
   std::printf("views: %zu files, %.1f MiB in, %.1f MiB of views (%llu runs/escapes), %.3f s, %.0f MiB/s\n", files.size(),
               static_cast<double>(in) / 1048576.0, static_cast<double>(out) / 1048576.0, static_cast<unsigned long long>(runs),
               best, static_cast<double>(in) / 1048576.0 / best);
+  return 0;
+}
+
+int bench_yara_tree(const char* rules_dir, const char* dir) {
+  std::vector<std::vector<std::uint8_t>> files;
+  std::uint64_t in = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.is_symlink()) continue;
+    files.push_back(read_all(e.path()));
+    in += files.back().size();
+  }
+  for (const auto atoms : {fwscan::AtomChoice::kSteered, fwscan::AtomChoice::kYaraStock}) {
+    auto pack = fwscan::RuleSet::compile_dir(rules_dir, atoms);
+    if (!pack) return 2;
+    fwscan::ScanSession session((*pack)->scan_set_ptr(*pack), 600);
+    double best = 1e30;
+    std::size_t matches = 0;
+    for (int round = 0; round < 3; ++round) {
+      matches = 0;
+      const auto t0 = Clock::now();
+      for (const auto& f : files) {
+        std::vector<fwscan::Diagnostic> diags;
+        auto m = session.scan(fwscan::ByteView(f.data(), f.size()), fwscan::ScanContext{}, diags);
+        if (m) matches += m->size();
+      }
+      best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    std::printf("%s atoms: %zu files, %.1f MiB, %.3f s, %.0f MiB/s, %zu rule matches\n",
+                atoms == fwscan::AtomChoice::kSteered ? "steered" : "yara's ", files.size(), static_cast<double>(in) / 1048576.0, best,
+                static_cast<double>(in) / 1048576.0 / best, matches);
+  }
   return 0;
 }
 
@@ -355,6 +388,7 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "xref") return bench_xref(argv[2]);
   if (cmd == "views") return bench_views(argv[2]);
+  if (cmd == "yara-tree" && argc > 3) return bench_yara_tree(argv[2], argv[3]);
   const std::size_t mib = argc > 3 ? std::stoul(argv[3]) : 1024;
   const std::filesystem::path corpus = std::filesystem::path(FWSCAN_DEFAULT_RULES_DIR).parent_path() / "corpus";
   if (cmd == "make-mixed") {
