@@ -73,6 +73,10 @@ Writes:
                                   mounting): inline and block files and dentries, a 300-entry
                                   directory, a symlink and a hard link; xz-compressed
   corpus/fs/f2fs/EXPECTED.json    what it holds
+  corpus/fs/cramfs/holes.img.xz   cramfs (util-linux's mkfs.cramfs -z, little-endian) of eight 16 MiB
+                                  sparse files, each a line of text, a 16 MiB hole and a marker at its
+                                  end, and a small text: the holes are zero-length blocks
+  corpus/fs/cramfs/EXPECTED.json  what it holds
 
 mkfs.ubifs stamps a random UUID and the build time into the image; both are replaced by fixed
 values and the CRCs recomputed, so the output is byte-for-byte reproducible.
@@ -214,7 +218,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
     args = ap.parse_args()
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
-                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs", "mkfs.btrfs", "mkfs.f2fs", "sload.f2fs"):
+                 "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs", "mkfs.btrfs", "mkfs.f2fs", "sload.f2fs", "mkfs.cramfs"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} missing: scripts/install-deps --generator")
     out = os.path.join(args.out, "fs", "ubi")
@@ -290,6 +294,7 @@ def main():
     xfs_corpus(os.path.join(args.out, "fs", "xfs"))
     btrfs_corpus(os.path.join(args.out, "fs", "btrfs"))
     f2fs_corpus(os.path.join(args.out, "fs", "f2fs"))
+    cramfs_corpus(os.path.join(args.out, "fs", "cramfs"))
 
 
 def linux_fs_tree(seed):
@@ -350,6 +355,40 @@ def btrfs_corpus(out):
         make_image(d, "rootdir.img", 64 << 20, [["mkfs.btrfs", "-q", "-f", "-M", "-n", "4096", "-s", "4096", "--rootdir", src, "--shrink", "{img}"]], out)
     expected = {"rootdir.img.xz": {"files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"},
                                    "hardlinks": {"hard.txt": "notes.txt"}, "big_entries": 300}}
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def cramfs_corpus(out):
+    """Sparse files, as a camera's read-only root may hold them (a preallocated log, a blank
+    partition image): mkfs.cramfs -z writes each all-zero block as a hole."""
+    os.makedirs(out, exist_ok=True)
+    size = (16 << 20) - 1  # cramfs sizes are 24 bits
+    files, markers = {}, {}
+    for i in range(8):
+        head = f"head of sparse file {i}\n".encode()
+        tail = f"FWSCAN-HOLE-END-{i}\n".encode()
+        files[f"sparse{i}.bin"] = head + bytes(size - len(head) - len(tail)) + tail
+        markers[f"sparse{i}.bin"] = size - len(tail)
+    files["notes.txt"] = text_block(61, 2000)
+    expected = {"files": {k: {"sha256": sha(v), "size": len(v)} for k, v in files.items()}, "markers": markers}
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "src")
+        os.makedirs(src)
+        for name, data in files.items():
+            with open(os.path.join(src, name), "wb") as f:
+                if name in markers:  # written sparse: the hole is never stored
+                    head_len = data.index(b"\n") + 1
+                    f.write(data[:head_len])
+                    f.seek(markers[name])
+                    f.write(data[markers[name]:])
+                else:
+                    f.write(data)
+        img = os.path.join(d, "holes.img")
+        subprocess.run(["mkfs.cramfs", "-z", "-N", "little", src, img], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["xz", "-9e", "-f", img], check=True)
+        shutil.copy(img + ".xz", os.path.join(out, "holes.img.xz"))
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -160,9 +160,9 @@ class CramfsHandler final : public Handler {
         if (c.meta.kind == EntryKind::kDirectory) {
           if (in->offset != 0 && in->size != 0) subdirs.push_back({in->offset, in->size, path});
         } else if (c.meta.kind == EntryKind::kFile || c.meta.kind == EntryKind::kSymlink) {
-          std::vector<std::uint8_t> data = read_file(v, e, *in, s->flags, ctx, path, ex);
-          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
-          else c.data = Blob::own(std::move(data));
+          Blob data = read_file(v, e, *in, s->flags, ctx, path, ex);
+          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.bytes().begin(), data.bytes().end());
+          else c.data = std::move(data);
         } else if (c.meta.kind == EntryKind::kCharDevice || c.meta.kind == EntryKind::kBlockDevice) {
           c.meta.dev_major = (in->size >> 8) & 0xFF;
           c.meta.dev_minor = in->size & 0xFF;
@@ -175,18 +175,25 @@ class CramfsHandler final : public Handler {
   }
 
  private:
-  static std::vector<std::uint8_t> read_file(ByteView v, Endian e, const Inode& in, std::uint32_t flags, ExtractContext& ctx,
-                                             const std::string& path, Extraction& ex) {
-    std::vector<std::uint8_t> out;
-    if (in.size == 0) return out;
+  // A file's data; a block the image marks as a hole (a zero-length block, with the holes flag)
+  // stays a hole in memory (OutputBuffer): 16 MiB of hole costs no page.
+  static Blob read_file(ByteView v, Endian e, const Inode& in, std::uint32_t flags, ExtractContext& ctx, const std::string& path,
+                        Extraction& ex) {
+    if (in.size == 0) return Blob::own({});
     const std::uint64_t nblocks = (in.size + kPage - 1) / kPage;
     std::uint64_t start = in.offset + nblocks * 4;
     if (!ctx.budget().charge(in.size)) {
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", in.offset});
       ex.complete = false;
-      return out;
+      return Blob::own({});
     }
-    out.reserve(in.size);
+    auto buffer = OutputBuffer::make(in.size);
+    if (!buffer) {
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "': " + buffer.error().message, "", in.offset});
+      ex.complete = false;
+      return Blob::own({});
+    }
+    OutputBuffer& out = *buffer;
     for (std::uint64_t b = 0; b < nblocks; ++b) {
       auto ptr = load_u32(v, in.offset + b * 4, e);  // the image's byte order, like every field
       if (!ptr) {
@@ -198,7 +205,7 @@ class CramfsHandler final : public Handler {
       const std::uint64_t block_end = *ptr & ~(kBlkUncompressed | kBlkDirect);
       const std::uint64_t want = std::min<std::uint64_t>(kPage, in.size - b * kPage);
       if (block_end == start && (flags & kFlagHoles) != 0) {  // hole
-        out.insert(out.end(), want, 0);
+        out.append_hole(want);
         continue;
       }
       if (block_end < start || !range_fits(start, block_end - start, v.size())) {
@@ -208,19 +215,18 @@ class CramfsHandler final : public Handler {
       }
       const ByteView blk = v.subspan(start, block_end - start);
       if ((flags_bits & kBlkUncompressed) != 0 || (flags_bits & kBlkDirect) != 0) {
-        out.insert(out.end(), blk.begin(), blk.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(blk.size(), want)));
+        out.append(blk.subspan(0, std::min<std::uint64_t>(blk.size(), want)));
       } else {
         DecodeResult r = decode_stream(Codec::kZlib, blk, kPage);
         if (r.status != DecodeStatus::kComplete && r.produced != want) {
           ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "block " + std::to_string(b) + " of '" + path + "': " + r.message, "", start});
           ex.complete = false;
         }
-        out.insert(out.end(), r.out.begin(), r.out.end());
+        out.append(ByteView(r.out.data(), r.out.size()));  // the capacity cuts what passes the file's size
       }
       start = block_end;
     }
-    out.resize(std::min<std::size_t>(out.size(), in.size));
-    return out;
+    return Blob::adopt(std::move(out));
   }
 };
 
