@@ -1,3 +1,6 @@
+#include <fstream>
+#include <string>
+
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "unpack/registry.hpp"
@@ -60,4 +63,47 @@ TEST_CASE("minix: damaged images end in diagnostics", "[formats][minix][malforme
     bad[1024 + 10] = 1;  // log_zone_size other than 0
     CHECK_FALSE(Registry::builtin().find("minix")->identify({bad.data(), bad.size()}, 0));
   }
+}
+
+// Every file of FACT's image made sparse: 60 MiB declared, its first zone kept, the other eight
+// zone pointers 0 (holes). The holes stay holes (OutputBuffer): the unpack grows by far less
+// than the 600 MiB and more the files declare, and each file's data is still its first zone.
+TEST_CASE("minix: a file's zero zones are holes, never held", "[formats][minix][holes]") {
+  const auto good = minix_image();
+  const std::size_t imap = good[1024 + 4] | (good[1024 + 5] << 8), zmap = good[1024 + 6] | (good[1024 + 7] << 8);
+  const std::size_t table = (2 + imap + zmap) * 1024;
+  const std::uint32_t kSize = 60U << 20;
+  auto sparse = good;
+  std::size_t files = 0;
+  for (std::size_t ino = 1; ino < 16; ++ino) {
+    const std::size_t at = table + (ino - 1) * 32;
+    if ((sparse[at + 1] & 0xF0) != 0x80) continue;  // regular files only
+    for (int i = 0; i < 4; ++i) sparse[at + 4 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(kSize >> (8 * i));
+    for (std::size_t z = 1; z < 9; ++z) sparse[at + 14 + 2 * z] = sparse[at + 15 + 2 * z] = 0;
+    ++files;
+  }
+  REQUIRE(files >= 3);
+  auto vm = [](const char* key) {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line)) {
+      if (line.rfind(std::string(key) + ":", 0) == 0) return std::stol(line.substr(std::string(key).size() + 1)) / 1024;
+    }
+    return -1L;
+  };
+  const long before = vm("VmRSS");
+  std::ofstream("/proc/self/clear_refs") << "5";
+  const Unpacked doc = unpack_bytes(sparse, "sparse.img");
+  const long grown = vm("VmHWM") - before;
+  const std::string base = "sparse.img/minix@0x0:get_files_test/";
+  const Node* third = node_at(doc, base + "generic folder/test file 3_.txt");
+  REQUIRE(third != nullptr);
+  CHECK(third->size() == kSize);
+  CHECK(third->data.has_holes());
+  CHECK(std::string(as_chars(third->data.bytes().subspan(0, 20))) == "The third test file!");
+  std::uint64_t held = 0;
+  for (const Extent& e : third->data.data_extents()) held += e.size;
+  CHECK(held <= 4096);
+  CHECK(before >= 0);
+  CHECK(grown < 40);
 }

@@ -88,23 +88,38 @@ class Fs {
     return in;
   }
 
-  // The file's bytes (holes as zeros); `bad` when a zone lies outside the volume.
-  std::vector<std::uint8_t> read(const Inode& in, std::uint64_t size, bool& bad) const {
-    std::vector<std::uint8_t> out;
+  // The file's data, block by block: put(bytes) for a zone, hole(n) for a zone 0 (or one
+  // outside the volume: `bad`).
+  template <class Put, class Hole>
+  void walk_data(const Inode& in, std::uint64_t size, bool& bad, Put&& put, Hole&& hole) const {
     const std::uint64_t blocks = (size + kBlock - 1) / kBlock;
     std::vector<std::uint32_t> map;
     map.reserve(blocks);
     for (int i = 0; i < 7 && map.size() < blocks; ++i) map.push_back(in.zones[static_cast<std::size_t>(i)]);
     for (unsigned level = 1; level <= (s_.v2 ? 3U : 2U) && map.size() < blocks; ++level) indirect(in.zones[6 + level], level, blocks, map, bad);
+    std::uint64_t done = 0;
     for (std::uint64_t i = 0; i < blocks; ++i) {
-      const std::uint64_t want = std::min<std::uint64_t>(kBlock, size - out.size());
+      const std::uint64_t want = std::min<std::uint64_t>(kBlock, size - done);
       const std::uint32_t z = i < map.size() ? map[i] : 0;
       auto b = z != 0 && z < s_.zones ? subview(v_, z * kBlock, want) : std::nullopt;
       if (z != 0 && !b) bad = true;
-      if (b) out.insert(out.end(), b->begin(), b->end());
-      else out.insert(out.end(), want, 0);
+      if (b) put(*b);
+      else hole(want);
+      done += want;
     }
+  }
+  // Directory listings and link targets, in memory (holes as zeros).
+  std::vector<std::uint8_t> read(const Inode& in, std::uint64_t size, bool& bad) const {
+    std::vector<std::uint8_t> out;
+    walk_data(in, size, bad, [&](ByteView b) { out.insert(out.end(), b.begin(), b.end()); },
+              [&](std::uint64_t n) { out.insert(out.end(), n, 0); });
     return out;
+  }
+  // A file's data, its holes held as holes (OutputBuffer).
+  Result<Blob> read_file(const Inode& in, std::uint64_t size, bool& bad) const {
+    FWSCAN_ASSIGN_OR_RETURN(OutputBuffer out, OutputBuffer::make(size));
+    walk_data(in, size, bad, [&](ByteView b) { out.append(b); }, [&](std::uint64_t n) { out.append_hole(n); });
+    return Blob::adopt(std::move(out));
   }
   const Super& super() const { return s_; }
 
@@ -205,10 +220,16 @@ class MinixHandler final : public Handler {
           const std::uint64_t size = walk::entry_size(ctx, ex, path, in->size, chunk.size(), kMaxFile);
           if (!walk::charge(ctx, ex, size)) return ex;
           bool zone_bad = false;
-          auto data = fs.read(*in, size, zone_bad);
+          if (c.meta.kind == EntryKind::kSymlink) {
+            const auto target = fs.read(*in, size, zone_bad);
+            c.meta.link_target.assign(target.begin(), target.end());
+          } else if (auto data = fs.read_file(*in, size, zone_bad)) {
+            c.data = std::move(*data);
+          } else {
+            ex.complete = false;
+            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "': " + data.error().message, "", std::nullopt});
+          }
           if (zone_bad) ++bad;
-          if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
-          else c.data = Blob::own(std::move(data));
         }
         ex.children.push_back(std::move(c));
       }
