@@ -18,18 +18,6 @@ using namespace fwscan::test;
 
 namespace {
 
-// The process's peak resident memory since the last reset_peak() (Linux: VmHWM, reset by
-// writing 5 to clear_refs), and its resident memory now.
-void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
-long status_mib(const std::string& key) {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1)) / 1024;
-  }
-  return -1;
-}
-
 void put_le(std::vector<std::uint8_t>& b, std::uint64_t v, int n) {
   for (int i = 0; i < n; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }

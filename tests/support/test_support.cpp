@@ -61,6 +61,35 @@ std::vector<std::uint8_t> external_xz(const std::string& rel) {
   return {raw->data.bytes().begin(), raw->data.bytes().end()};
 }
 
+long status_mib(const std::string& key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1)) / 1024;
+  }
+  return -1;
+}
+
+void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+void check_sparse_get_files_test(const std::vector<std::uint8_t>& image, const std::string& name, const std::string& handler,
+                                 std::uint64_t size) {
+  const long before = status_mib("VmRSS");
+  reset_peak();
+  const Unpacked doc = unpack_bytes(image, name);
+  const long grown = status_mib("VmHWM") - before;
+  const Node* third = node_at(doc, name + "/" + handler + "@0x0:get_files_test/generic folder/test file 3_.txt");
+  REQUIRE(third != nullptr);
+  CHECK(third->size() == size);
+  CHECK(third->data.has_holes());
+  CHECK(std::string(as_chars(third->data.bytes().subspan(0, 20))) == "The third test file!");
+  std::uint64_t held = 0;
+  for (const Extent& e : third->data.data_extents()) held += e.size;
+  CHECK(held <= 4096);
+  CHECK(before >= 0);
+  CHECK(grown < 40);
+}
+
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + p.string());

@@ -57,6 +57,15 @@ std::filesystem::path corpus_dir();
 std::filesystem::path external_dir();   // ../shared/corpus-external
 std::filesystem::path rules_dir();
 std::vector<std::uint8_t> read_file(const std::filesystem::path& p);
+// A line of /proc/self/status in MiB ("VmRSS", "VmHWM"); -1 when absent. reset_peak() starts
+// VmHWM again from the resident memory now (writes 5 to /proc/self/clear_refs).
+long status_mib(const std::string& key);
+void reset_peak();
+// FACT's get_files_test image (minix, XFS) with every file made `size` bytes of which only the
+// first block holds data, unpacked: "generic folder/test file 3_.txt" is that size, begins with
+// its text, holds at most one block of data, and the unpack grew the process by under 40 MiB.
+void check_sparse_get_files_test(const std::vector<std::uint8_t>& image, const std::string& name, const std::string& handler,
+                                 std::uint64_t size);
 // One handler's identify (at 0) and extract on `bytes`, without the pipeline around them (no
 // carving, no entropy of the rest): for loops over many damaged copies of a large image. The
 // extraction, or nullopt when the handler does not claim the bytes or extract() refuses them.

@@ -173,13 +173,26 @@ inline std::uint64_t entry_size(ExtractContext& ctx, Extraction& ex, const std::
   return size;
 }
 
+// `read` may also give a Result<Blob> (a reader that writes holes as holes, OutputBuffer): an
+// error there (the address space refused) is a limit_size diagnostic naming the entry, and the
+// entry is kept without data.
 template <class Read>
 Step load(Child& c, ExtractContext& ctx, Extraction& ex, std::uint64_t declared, std::uint64_t chunk_size, std::uint64_t max_file, Read&& read) {
   const std::uint64_t size = entry_size(ctx, ex, c.name, declared, chunk_size, max_file);
   if (!charge(ctx, ex, size)) return Step::kStop;
   auto data = read(size);
-  if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
-  else c.data = Blob::own(std::move(data));
+  if constexpr (std::is_same_v<decltype(data), Result<Blob>>) {
+    if (!data) {
+      ex.complete = false;
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + c.name + "': " + data.error().message, "", std::nullopt});
+      return Step::kNext;
+    }
+    if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data->bytes().begin(), data->bytes().end());
+    else c.data = std::move(*data);
+  } else {
+    if (c.meta.kind == EntryKind::kSymlink) c.meta.link_target.assign(data.begin(), data.end());
+    else c.data = Blob::own(std::move(data));
+  }
   return Step::kNext;
 }
 

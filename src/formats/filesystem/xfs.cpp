@@ -136,31 +136,45 @@ class Fs {
     return out;
   }
 
-  // The file's bytes (holes and unwritten extents as zeros), up to `limit`.
-  std::vector<std::uint8_t> read(const Inode& in, std::uint64_t limit, bool& bad) const {
+  // The file's data, up to `limit`: put(offset, bytes) for each block of a written extent (or
+  // the inline fork); holes and unwritten extents are not put. `bad` when data lies outside.
+  template <class Put>
+  void walk_data(const Inode& in, std::uint64_t limit, bool& bad, Put&& put) const {
     const std::uint64_t size = std::min(in.size, limit);
-    std::vector<std::uint8_t> out(static_cast<std::size_t>(std::min<std::uint64_t>(size, 1ULL << 30)), 0);
     if (in.format == 1) {
       const std::uint64_t n = std::min<std::uint64_t>(size, in.fork.size());
-      std::copy_n(in.fork.begin(), n, out.begin());
+      put(0, in.fork.subspan(0, n));
       if (n < size) bad = true;
-      return out;
+      return;
     }
     for (const auto& e : extents(in, bad)) {
       if (e.unwritten) continue;
       for (std::uint64_t k = 0; k < e.count; ++k) {
         const std::uint64_t at = (e.offset + k) * s_.block;
-        if (at >= out.size()) break;
+        if (at >= size) break;
         auto b = byte_of(e.block + k);
-        auto src = b ? subview(v_, *b, std::min<std::uint64_t>(s_.block, out.size() - at)) : std::nullopt;
+        auto src = b ? subview(v_, *b, std::min<std::uint64_t>(s_.block, size - at)) : std::nullopt;
         if (!src) {
           bad = true;
           continue;
         }
-        std::copy(src->begin(), src->end(), out.begin() + static_cast<std::ptrdiff_t>(at));
+        put(at, *src);
       }
     }
+  }
+  // In memory, holes as zeros (directories, link targets), up to 1 GiB.
+  std::vector<std::uint8_t> read(const Inode& in, std::uint64_t limit, bool& bad) const {
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(std::min<std::uint64_t>({in.size, limit, 1ULL << 30})), 0);
+    walk_data(in, out.size(), bad, [&](std::uint64_t at, ByteView b) { std::copy(b.begin(), b.end(), out.begin() + static_cast<std::ptrdiff_t>(at)); });
     return out;
+  }
+  // A file's data, its holes and unwritten extents held as holes (OutputBuffer).
+  Result<Blob> read_file(const Inode& in, std::uint64_t limit, bool& bad) const {
+    const std::uint64_t size = std::min(in.size, limit);
+    FWSCAN_ASSIGN_OR_RETURN(OutputBuffer out, OutputBuffer::make(size));
+    walk_data(in, size, bad, [&](std::uint64_t at, ByteView b) { out.write_at(at, b); });
+    out.resize(size);
+    return Blob::adopt(std::move(out));
   }
 
   struct Dirent {
@@ -339,6 +353,14 @@ class XfsHandler final : public Handler {
       }
       if (c.meta.kind != EntryKind::kFile && c.meta.kind != EntryKind::kSymlink) return walk::Step::kNext;
       if (c.meta.kind == EntryKind::kFile && walk::link_to_first(first_path, ino, path, c.meta, in->nlink, ex)) return walk::Step::kNext;
+      if (c.meta.kind == EntryKind::kFile) {
+        return walk::load(c, ctx, ex, in->size, chunk.size(), kMaxFile, [&](std::uint64_t size) {
+          bool fbad = false;
+          auto data = fs.read_file(*in, size, fbad);
+          if (fbad) damage("'" + path + "': its data reaches outside the volume");
+          return data;
+        });
+      }
       return walk::load(c, ctx, ex, in->size, chunk.size(), kMaxFile, [&](std::uint64_t size) {
         bool fbad = false;
         auto data = fs.read(*in, size, fbad);
