@@ -136,3 +136,43 @@ TEST_CASE("f2fs: a stray superblock magic in code is not a volume", "[formats][f
   std::copy_n(magic, 4, noise.begin() + 0x400);
   CHECK_FALSE(run_handler("f2fs", noise).has_value());
 }
+
+// notes.txt of the sload.f2fs image (70,000 bytes in 18 blocks) made 60 MiB in its inode: every
+// block past its addresses is a hole (address 0, node id 0), held as a hole (OutputBuffer): the
+// file keeps its text, holds its 18 blocks, and the unpack grows by its copy of the image and
+// far less than the 60 MiB more.
+TEST_CASE("f2fs: blocks no address covers are holes, never held", "[formats][f2fs][holes]") {
+  const Unpacked outer = unpack_path(corpus_dir() / "fs/f2fs/sload.img.xz");
+  const Node* vol = node_at(outer, "sload.img.xz/xz@0x0:decompressed");
+  REQUIRE(vol != nullptr);
+  std::vector<std::uint8_t> img(vol->data.bytes().begin(), vol->data.bytes().end());
+  constexpr std::uint64_t kSize = 60ULL << 20, kText = 70000;
+  std::size_t patched = 0;
+  for (std::size_t p = 0; p + 4096 <= img.size(); p += 4096) {  // inode blocks: i_mode at 0, i_size at 16
+    std::uint64_t size = 0;
+    for (int i = 0; i < 8; ++i) size |= std::uint64_t{img[p + 16 + static_cast<std::size_t>(i)]} << (8 * i);
+    if ((img[p + 1] & 0xF0) != 0x80 || size != kText) continue;
+    for (int i = 0; i < 8; ++i) img[p + 16 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(kSize >> (8 * i));
+    ++patched;
+  }
+  REQUIRE(patched >= 1);
+  const long before = status_mib("VmRSS");
+  reset_peak();
+  const Unpacked doc = unpack_bytes(img, "sparse.img");
+  const long grown = status_mib("VmHWM") - before;
+  const Node* notes = nullptr;
+  for (const char* name : {"notes.txt", "hard.txt"}) {
+    const Node* n = node_at(doc, std::string("sparse.img/f2fs@0x0:") + name);
+    if (n != nullptr && n->meta.kind == EntryKind::kFile) notes = n;
+  }
+  REQUIRE(notes != nullptr);
+  CHECK(notes->size() == kSize);
+  CHECK(notes->data.has_holes());
+  std::uint64_t held = 0;
+  for (const Extent& e : notes->data.data_extents()) held += e.size;
+  CHECK(held >= kText);
+  CHECK(held <= 18 * 4096);
+  CHECK(before >= 0);
+  // The unpack holds its own copy of the 64 MiB image; the 60 MiB file adds its 18 blocks.
+  CHECK(grown < static_cast<long>(img.size() >> 20) + 30);
+}

@@ -183,15 +183,17 @@ class Fs {
     return out;
   }
 
-  std::vector<std::uint8_t> read(const Inode& in, std::uint64_t limit, bool& bad) const {
+  // The file's data, up to `limit`: put(offset, bytes) for the inline area or each written
+  // block; holes (address 0), reserved-unwritten and compressed blocks are not put.
+  template <class Put>
+  void walk_data(const Inode& in, std::uint64_t limit, bool& bad, Put&& put) const {
     const std::uint64_t size = std::min(in.size, limit);
     if (in.inline_flags & 0x2) {
       const ByteView area = inline_area(in);
       if (size > area.size()) bad = true;
-      const ByteView d = area.subspan(0, std::min<std::uint64_t>(size, area.size()));
-      return {d.begin(), d.end()};
+      put(0, area.subspan(0, std::min<std::uint64_t>(size, area.size())));
+      return;
     }
-    std::vector<std::uint8_t> out(static_cast<std::size_t>(size), 0);
     const auto addrs = map(in, (size + kBlock - 1) / kBlock, bad);
     for (std::size_t i = 0; i < addrs.size(); ++i) {
       const std::uint32_t a = addrs[i];
@@ -206,9 +208,27 @@ class Fs {
         continue;
       }
       const std::uint64_t at = i * kBlock;
-      std::copy_n(b->begin(), std::min<std::uint64_t>(kBlock, size - at), out.begin() + static_cast<std::ptrdiff_t>(at));
+      put(at, b->subspan(0, std::min<std::uint64_t>(kBlock, size - at)));
     }
+  }
+  // In memory, holes as zeros (directories, link targets).
+  std::vector<std::uint8_t> read(const Inode& in, std::uint64_t limit, bool& bad) const {
+    const bool inline_data = (in.inline_flags & 0x2) != 0;
+    std::vector<std::uint8_t> out(inline_data ? 0 : static_cast<std::size_t>(std::min(in.size, limit)), 0);
+    walk_data(in, limit, bad, [&](std::uint64_t at, ByteView b) {
+      if (inline_data) out.assign(b.begin(), b.end());
+      else std::copy(b.begin(), b.end(), out.begin() + static_cast<std::ptrdiff_t>(at));
+    });
     return out;
+  }
+  // A file's data, its holes held as holes (OutputBuffer).
+  Result<Blob> read_file(const Inode& in, std::uint64_t limit, bool& bad) const {
+    const bool inline_data = (in.inline_flags & 0x2) != 0;
+    const std::uint64_t size = std::min(in.size, limit);
+    FWSCAN_ASSIGN_OR_RETURN(OutputBuffer out, OutputBuffer::make(size));
+    walk_data(in, limit, bad, [&](std::uint64_t at, ByteView b) { out.write_at(at, b); });
+    if (!inline_data) out.resize(size);  // inline data ends where the area does
+    return Blob::adopt(std::move(out));
   }
 
   struct Dirent {
@@ -359,12 +379,13 @@ class F2fsHandler final : public Handler {
       }
       if (c.meta.kind != EntryKind::kFile && c.meta.kind != EntryKind::kSymlink) return walk::Step::kNext;
       if (c.meta.kind == EntryKind::kFile && walk::link_to_first(first_path, ino, path, c.meta, in->links, ex)) return walk::Step::kNext;
-      return walk::load(c, ctx, ex, in->size, chunk.size(), kMaxFile, [&](std::uint64_t size) {
+      auto read = [&](std::uint64_t size) {
         bool fbad = false;
-        auto data = fs.read(*in, size, fbad);
+        auto data = c.meta.kind == EntryKind::kFile ? fs.read_file(*in, size, fbad) : Result<Blob>(Blob::own(fs.read(*in, size, fbad)));
         if (fbad) damage("'" + path + "': its data reaches outside the volume or its node chain is broken");
         return data;
-      });
+      };
+      return walk::load(c, ctx, ex, in->size, chunk.size(), kMaxFile, read);
     };
     std::uint32_t count = 0;
     walk::unix_tree(s->root, ex, count, kMaxEntries, list, fill);
