@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "core/reader.hpp"
@@ -236,4 +237,39 @@ TEST_CASE("xref: when the cap could bind, the plan is one task in order and says
   const auto x = elf::XrefIndex::assemble(*img, data, plan, std::move(out), diags);
   CHECK(x.stats().instructions == 100);
   CHECK(std::count_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.code == DiagCode::kLimitInstructions; }) >= 1);
+}
+
+// Addresses come from hostile headers: code that ends at, near or past the top of the address
+// space is cut into pieces that cover it exactly once, each of a real size inside the file (a
+// cut point past 2^64 once made a piece of a wrapped size, or no progress).
+TEST_CASE("xref: code near the top of the address space is planned whole", "[elf][xref][hostile]") {
+  const auto bytes = read_file(corpus_dir() / "elf/x86_64/face_attr-O2-pic");
+  const ByteView data{bytes.data(), bytes.size()};
+  auto loaded = elf::load_elf(data);
+  REQUIRE(loaded);
+  const elf::SweepPlan normal = elf::XrefIndex::plan(*loaded, data, 50'000'000, 64);
+  REQUIRE(normal.pieces.size() > 1);
+  std::uint64_t planned = 0, code_end = 0;
+  for (const auto& piece : normal.pieces) planned += piece.size;
+  for (const auto& s : loaded->sections) {
+    if (s.exec && s.alloc) code_end = std::max(code_end, s.addr + s.size);
+  }
+  // The code's end moved to 2^64 - k (k > 0), or k bytes past it (k < 0).
+  for (const std::int64_t k : {1, 8, 63, 64, 65, 100, 1000, -1, -16}) {
+    INFO("end at 2^64 - " << k);
+    elf::ElfImage img = *loaded;
+    const std::uint64_t shift = static_cast<std::uint64_t>(-static_cast<std::int64_t>(code_end) - k);
+    for (auto& s : img.sections) s.addr += shift;
+    for (auto& s : img.segments) s.vaddr += shift;
+    for (auto& f : img.functions) f.addr += shift;
+    img.entry += shift;
+    const elf::SweepPlan high = elf::XrefIndex::plan(img, data, 50'000'000, 64);
+    std::uint64_t swept = 0;
+    for (const auto& piece : high.pieces) {
+      CHECK(piece.size > 0);
+      CHECK(piece.offset + piece.size <= bytes.size());
+      swept += piece.size;
+    }
+    CHECK(swept == planned);
+  }
 }

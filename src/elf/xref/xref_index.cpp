@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "core/checked_math.hpp"
@@ -241,15 +242,19 @@ SweepPlan XrefIndex::plan(const ElfImage& img, ByteView bytes, std::uint64_t max
   p.serial = could > max_instructions;
   for (const Region& r : regions) {
     std::uint64_t pos = r.va;
-    if (!p.serial) {
-      // Cut at the first function start a piece's length past the last cut.
-      for (auto it = std::lower_bound(p.starts.begin(), p.starts.end(), r.va + piece_bytes);
-           it != p.starts.end() && *it < r.va + r.size; it = std::lower_bound(it, p.starts.end(), pos + piece_bytes)) {
+    // Cut at the first function start a piece's length past the last cut. Addresses come from
+    // hostile headers: a region whose end (or a cut point) would pass 2^64 is not cut.
+    constexpr std::uint64_t kTop = std::numeric_limits<std::uint64_t>::max();
+    if (!p.serial && r.size <= kTop - r.va) {
+      const std::uint64_t end = r.va + r.size;
+      while (end - pos > piece_bytes && pos <= kTop - piece_bytes) {
+        const auto it = std::lower_bound(p.starts.begin(), p.starts.end(), pos + piece_bytes);
+        if (it == p.starts.end() || *it >= end) break;
         p.pieces.push_back({pos, r.offset + (pos - r.va), *it - pos, r.thumb});
         pos = *it;
       }
     }
-    p.pieces.push_back({pos, r.offset + (pos - r.va), r.va + r.size - pos, r.thumb});
+    p.pieces.push_back({pos, r.offset + (pos - r.va), r.size - (pos - r.va), r.thumb});
   }
   return p;
 }
