@@ -128,19 +128,22 @@ double best_of(int runs, fwscan::ScanSession& s, const std::vector<std::uint8_t>
 
 }  // namespace
 
-// Code evidence cost: the full analysis (LIEF parse, Capstone sweep with details and resolvers,
-// function discovery, attribution of one string) against a plain Capstone linear sweep of the
-// same executable sections without details.
-// The decoding views of each regular file under dir, as the YARA analyzer makes them (no
-// unescaped view for ELF files): the time they take, best of three, and what they produce.
-int bench_views(const char* dir) {
+// Every regular file under dir (links skipped), and their total size in `in`.
+std::vector<std::vector<std::uint8_t>> read_tree(const char* dir, std::uint64_t& in) {
   std::vector<std::vector<std::uint8_t>> files;
-  std::uint64_t in = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || e.is_symlink()) continue;
     files.push_back(read_all(e.path()));
     in += files.back().size();
   }
+  return files;
+}
+
+// The decoding views of each regular file under dir, as the YARA analyzer makes them (no
+// unescaped view for ELF files): the time they take, best of three, and what they produce.
+int bench_views(const char* dir) {
+  std::uint64_t in = 0;
+  const std::vector<std::vector<std::uint8_t>> files = read_tree(dir, in);
   std::vector<double> entropy;
   std::vector<fwscan::Blob> blobs;
   for (const auto& f : files) {
@@ -169,13 +172,8 @@ int bench_views(const char* dir) {
 }
 
 int bench_yara_tree(const char* rules_dir, const char* dir) {
-  std::vector<std::vector<std::uint8_t>> files;
   std::uint64_t in = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file() || e.is_symlink()) continue;
-    files.push_back(read_all(e.path()));
-    in += files.back().size();
-  }
+  const std::vector<std::vector<std::uint8_t>> files = read_tree(dir, in);
   for (const auto atoms : {fwscan::AtomChoice::kSteered, fwscan::AtomChoice::kYaraStock}) {
     auto pack = fwscan::RuleSet::compile_dir(rules_dir, atoms);
     if (!pack) return 2;
@@ -199,6 +197,9 @@ int bench_yara_tree(const char* rules_dir, const char* dir) {
   return 0;
 }
 
+// Code evidence cost: the full analysis (LIEF parse, Capstone sweep with details and resolvers,
+// function discovery, attribution of one string) against a plain Capstone linear sweep of the
+// same executable sections without details.
 int bench_xref(const char* path) {
   const auto bytes = read_all(path);
   auto img = fwscan::elf::load_elf({bytes.data(), bytes.size()});
