@@ -26,8 +26,17 @@ struct ScanOptions {
   unsigned jobs = 1;
   // Keep every node's bytes until the pipeline is destroyed (tests that read extracted bytes
   // through Pipeline::take_tree). Otherwise a node's bytes are released once no step still to
-  // run reads them (Analyzer::mark_bytes_needed).
+  // run reads them (Analyzer::needs_bytes); with extract_to, once the extraction is written.
   bool keep_bytes = false;
+  // The unpacker hands finished nodes to the analyzers' node phase each time the decoded bytes
+  // they hold reach this many (Unpacker::on_ready). Smaller: less memory, smaller parallel
+  // batches. The report is the same for any value.
+  std::uint64_t batch_bytes = 64ULL << 20;
+  // ELFs whose code evidence only context matches want wait, bytes kept, until their image shows
+  // a label (context is reported only there); past this many bytes, the longest waiting are swept
+  // at once (analyze/elf). The report is the same for any value, except where the run's
+  // instruction budget binds (those sweeps are charged to it).
+  std::uint64_t waiting_bytes = 256ULL << 20;
 };
 
 }  // namespace fwscan

@@ -14,6 +14,7 @@ Pipeline::Pipeline(ScanOptions options, const Registry& registry)
     : options_(std::move(options)),
       pool_(options_.jobs == 0 ? WorkerPool::default_jobs() : options_.jobs),
       registry_(registry) {
+  run_ = std::make_unique<AnalysisRun>(AnalysisRun{options_, pool_, tree_, doc_});
   doc_.tool_version = FWSCAN_VERSION;
   doc_.limits = options_.limits;
   if (options_.rules) {
@@ -44,6 +45,10 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   // unpacked and scanned whole, whatever the first held (content shared between the two is
   // reported as shared, Finding::shared_with).
   Unpacker unpacker(registry_, options_.limits, &pool_);
+  // The analyzers' node phase runs on each batch of nodes the walk finishes, and their bytes go
+  // then: a scan holds what is in flight, not the whole tree. Every node of this input has been
+  // through it when unpack() returns, so its bytes are gone before the next input is read.
+  unpacker.on_ready([this](const std::vector<NodeId>& ready) { node_phase(ready); }, options_.batch_bytes);
   in.root = unpacker.unpack(std::move(blob), name, tree_, static_cast<unsigned>(same + 1));
   doc_.inputs.push_back(std::move(in));
 }
@@ -56,15 +61,14 @@ ReportDocument Pipeline::finish() {
     if (stats) extract_stats_ = *stats;
     else doc_.diagnostics.push_back({Severity::kError, DiagCode::kIoError, stats.error().message, "extract", std::nullopt});
   }
-  // Every analyzer in turn (analyze/analyzers.def): YARA, ELF code evidence, verdicts. Before
-  // each, the bytes that no analyzer still to run reads are released.
-  AnalysisRun run{options_, pool_, tree_, doc_};
+  // Every analyzer's run() in turn (analyze/analyzers.def): YARA, ELF code evidence, verdicts.
+  // Before each, the bytes that no analyzer still to run reads are released.
   const auto& all = analyzers();
   for (std::size_t i = 0; i < all.size(); ++i) {
-    release_bytes(run, i);
-    all[i]->run(run);
+    release_bytes(i);
+    all[i]->run(*run_);
   }
-  release_bytes(run, all.size());
+  release_bytes(all.size());
   mark_shared();
   doc_.tree = tree_.snapshot();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
@@ -76,15 +80,28 @@ ReportDocument Pipeline::finish() {
   return std::move(doc_);
 }
 
-void Pipeline::release_bytes(const AnalysisRun& run, std::size_t next_analyzer) {
+void Pipeline::node_phase(const std::vector<NodeId>& ready) {
+  for (const Analyzer* a : analyzers()) a->scan_nodes(*run_, ready);
+  if (releases()) release_bytes(0, &ready);
+}
+
+void Pipeline::release_bytes(std::size_t next_analyzer, const std::vector<NodeId>* ids) {
   if (options_.keep_bytes) return;
-  std::vector<bool> needed(tree_.size(), false);
   const auto& all = analyzers();
-  for (std::size_t i = next_analyzer; i < all.size(); ++i) all[i]->mark_bytes_needed(run, needed);
   // A slice shares its storage with the node it was carved from: the storage goes when the last
   // node holding it lets go.
-  for (std::size_t i = 0; i < tree_.size(); ++i) {
-    if (!needed[i]) tree_.at(static_cast<NodeId>(i)).data = Blob();
+  auto release = [&](NodeId id) {
+    Node& n = tree_.at(id);
+    if (n.data.empty()) return;
+    for (std::size_t i = next_analyzer; i < all.size(); ++i) {
+      if (all[i]->needs_bytes(*run_, n)) return;
+    }
+    n.data = Blob();
+  };
+  if (ids != nullptr) {
+    for (NodeId id : *ids) release(id);
+  } else {
+    for (std::size_t i = 0; i < tree_.size(); ++i) release(static_cast<NodeId>(i));
   }
 }
 

@@ -17,6 +17,8 @@
 
 namespace fwscan {
 
+struct AnalysisRun;
+
 class Pipeline {
  public:
   explicit Pipeline(ScanOptions options, const Registry& registry = Registry::builtin());
@@ -36,9 +38,13 @@ class Pipeline {
   const std::optional<ExtractStats>& extract_stats() const { return extract_stats_; }
 
  private:
-  // Lets go of every node's bytes that no analyzer from `next_analyzer` on reads (unless
-  // ScanOptions::keep_bytes).
-  void release_bytes(const struct AnalysisRun& run, std::size_t next_analyzer);
+  // The analyzers' node phase over nodes the unpacker has finished; then their bytes go, unless
+  // an analyzer's run() reads them.
+  void node_phase(const std::vector<NodeId>& ready);
+  bool releases() const { return !options_.keep_bytes && !options_.extract_to; }
+  // Lets go of the bytes of every node (of `ids`, or of the tree) that no analyzer from
+  // `next_analyzer` on reads (unless ScanOptions::keep_bytes).
+  void release_bytes(std::size_t next_analyzer, const std::vector<NodeId>* ids = nullptr);
   // Findings whose node's content is also in another input name it there (Finding::shared_with).
   void mark_shared();
   ScanOptions options_;
@@ -46,6 +52,7 @@ class Pipeline {
   const Registry& registry_;
   ReportDocument doc_;
   ExtractionTree tree_;                 // the working state: nodes with their bytes
+  std::unique_ptr<AnalysisRun> run_;        // what the analyzers keep between their phases
   std::optional<ExtractStats> extract_stats_;
 };
 

@@ -10,6 +10,7 @@ namespace fwscan {
 struct Node : NodeRecord {
   Blob data;
   bool hashed = false;  // sha256 and entropy are set (the unpacker may do it ahead, in parallel)
+  bool later = false;   // its bytes are still to come from its handler (Extraction::more)
 };
 
 class ExtractionTree : public NodeList<Node> {

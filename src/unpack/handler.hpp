@@ -3,6 +3,7 @@
 // formats/formats.def. Handlers are stateless and const, never write files, never print,
 // never spawn processes and never touch globals.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -77,7 +78,18 @@ struct Child {
   ChildOrigin origin = ChildOrigin::kDecoded;
   std::uint64_t offset = 0;         // for kCarved: offset of data in the chunk
   EntryMeta meta;
+  bool later = false;               // kDecoded: `data` comes from Extraction::more
 };
+
+class ExtractContext;
+// What one call of Extraction::more gives: the bytes of the next children marked `later`, in
+// order (one at least), by their index in the Extraction's children.
+struct MoreBytes {
+  std::vector<std::pair<std::size_t, Blob>> bytes;
+  std::vector<Diagnostic> diagnostics;
+  bool complete = true;
+};
+using MoreChildren = std::function<MoreBytes(ExtractContext&)>;
 
 struct Extraction {
   std::vector<Child> children;
@@ -86,6 +98,13 @@ struct Extraction {
   std::string description;          // optional refinement of the chunk description
   // Decoded header fields worth reporting ("language" = "2 (Chinese)"), in handler order.
   std::vector<std::pair<std::string, std::string>> properties;
+  // A handler that decodes many children (a file system's files) may list them all but give the
+  // bytes of some later (Child::later), through this: the unpacker calls it when the walk reaches
+  // the first child still without its bytes, once the subtrees of the children before it are
+  // walked, so the decoded children of one chunk are not all in memory at once. The children,
+  // their order and their node ids are the same as when every byte comes at once. It owns what
+  // it reads (a copy of the chunk's Blob); it batches by ExtractContext::batch_bytes.
+  MoreChildren more;
 };
 
 // Output budget for decoders and extractors (DESIGN.md 6.5).
@@ -106,7 +125,8 @@ class Budget {
 
 class ExtractContext {
  public:
-  explicit ExtractContext(Budget& budget, WorkerPool* pool = nullptr) : budget_(budget), pool_(pool) {}
+  explicit ExtractContext(Budget& budget, WorkerPool* pool = nullptr, std::uint64_t batch_bytes = ~std::uint64_t{0})
+      : budget_(budget), pool_(pool), batch_bytes_(batch_bytes) {}
   Budget& budget() { return budget_; }
   const Limits& limits() const { return budget_.limits(); }
   // The run's worker pool, or null. A handler may decode independent parts of its chunk on it
@@ -114,10 +134,14 @@ class ExtractContext {
   // depends on order (budget charges, names, limits) is taken before or after, in order, so
   // the extraction is the same for any number of threads.
   WorkerPool* pool() const { return pool_; }
+  // About how many decoded bytes a handler that can return its children in batches
+  // (Extraction::more) should put in one batch; the maximum: all at once.
+  std::uint64_t batch_bytes() const { return batch_bytes_; }
 
  private:
   Budget& budget_;
   WorkerPool* pool_;
+  std::uint64_t batch_bytes_;
 };
 
 // What identify() learns about a whole node and may reuse at every other candidate start in the

@@ -69,13 +69,39 @@ NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree,
   root.data = std::move(input);
   first_node_ = tree.size();
   const NodeId root_id = tree.add(std::move(root));
-  std::vector<NodeId> work{root_id};
+  Work work{root_id};
   while (!work.empty()) {
     const NodeId id = work.back();
     work.pop_back();
+    if (tree.at(id).later) fetch_later(id, tree);
     process(id, tree, work);
+    finished(id, tree);
   }
+  ongoing_.clear();
+  flush_ready();
   return root_id;
+}
+
+void Unpacker::on_ready(ReadyFn ready, std::uint64_t every_bytes) {
+  ready_fn_ = std::move(ready);
+  ready_every_ = every_bytes;
+}
+
+void Unpacker::finished(NodeId id, const ExtractionTree& tree) {
+  if (!ready_fn_) return;
+  ready_.push_back(id);
+  const Node& n = tree.at(id);
+  // What letting go of the batch frees: decoded bytes and the input itself (a slice shares them).
+  if (n.kind == NodeKind::kRoot || n.step.origin == ChildOrigin::kDecoded) ready_bytes_ += n.data.size();
+  if (ready_bytes_ >= ready_every_) flush_ready();
+}
+
+void Unpacker::flush_ready() {
+  if (!ready_fn_ || ready_.empty()) return;
+  std::vector<NodeId> batch;
+  batch.swap(ready_);
+  ready_bytes_ = 0;
+  ready_fn_(batch);
 }
 
 void Unpacker::share_storage(const std::vector<NodeId>& ids, ExtractionTree& tree) {
@@ -88,11 +114,14 @@ void Unpacker::share_storage(const std::vector<NodeId>& ids, ExtractionTree& tre
       n.hashed = true;
     }
     auto [it, inserted] = stored_.emplace(n.sha256, id);
-    if (!inserted) n.data = tree.at(it->second).data;  // the same bytes: this copy is freed now
+    if (inserted) continue;
+    const Blob& held = tree.at(it->second).data;
+    if (held.size() == n.data.size()) n.data = held;  // the same bytes: this copy is freed now
+    else it->second = id;                             // the first was let go (its batch is done): this one is kept
   }
 }
 
-void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work) {
+void Unpacker::process(NodeId id, ExtractionTree& tree, Work& work) {
   {
     Node& node = tree.at(id);
     if (!node.is_content()) return;
@@ -110,7 +139,10 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
         return;
       }
     }
-    if (node.kind == NodeKind::kChunk) return;  // chunk nodes are extracted by their parent
+    if (node.kind == NodeKind::kChunk) {  // a chunk carved from its parent: its handler extracts it
+      extract_chunk(id, tree, work);
+      return;
+    }
     if (node.depth >= limits_.max_depth) {
       node.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitDepth,
                                   "depth limit " + std::to_string(limits_.max_depth) +
@@ -173,31 +205,34 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& wor
     chunk.confidence = c.chunk.confidence;
     chunk_nodes.push_back(tree.add(std::move(chunk)));
   }
-  // A chunk is not walked (its handler extracts it below), but it is hashed.
+  // A chunk is hashed now; it is extracted when the walk reaches it (extract_chunk), after the
+  // subtrees of the chunks before it, so that one chunk's decoded bytes can go before the next
+  // chunk is decoded.
   pool_run_or_inline(pool_, chunk_nodes.size(), [&](std::size_t i, unsigned) {
     Node& cn = tree.at(chunk_nodes[i]);
     cn.sha256 = sha256_hex(cn.data);
     cn.entropy = shannon_entropy(cn.data);
     cn.hashed = true;
   });
-  for (NodeId cid : chunk_nodes) {
-    const Node& cn = tree.at(cid);
-    const Handler* h = registry_.find(*cn.handler);
-    if (cn.depth >= limits_.max_depth) {
-      tree.at(cid).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitDepth, "depth limit reached; not unpacked further", "", std::nullopt});
-      continue;
-    }
-    const std::string loc = cn.locator;
-    const auto ro = cn.root_offset;
-    run_extract(*h, cid, loc, ro, tree, work);
+  for (auto it = chunk_nodes.rbegin(); it != chunk_nodes.rend(); ++it) work.push_back(*it);
+}
+
+void Unpacker::extract_chunk(NodeId id, ExtractionTree& tree, Work& work) {
+  const Node& cn = tree.at(id);
+  if (cn.depth >= limits_.max_depth) {
+    tree.at(id).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitDepth, "depth limit reached; not unpacked further", "", std::nullopt});
+    return;
   }
+  const Handler* h = registry_.find(*cn.handler);
+  const std::string loc = cn.locator;
+  const auto ro = cn.root_offset;
+  run_extract(*h, id, loc, ro, tree, work);
 }
 
 void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
-                           std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
-                           std::vector<NodeId>& work) {
+                           std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree, Work& work) {
   const std::string hid(handler.info().id);
-  ExtractContext ctx(budget_, pool_);
+  ExtractContext ctx(budget_, pool_, ready_fn_ ? ready_every_ : ~std::uint64_t{0});
   std::optional<Result<Extraction>> result;
   try {
     result.emplace(handler.extract(tree.at(chunk_node).data, ctx));
@@ -236,7 +271,10 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
   }
   std::set<std::string> used_locators;
   std::vector<NodeId> created;
-  for (Child& child : ex.children) {
+  Ongoing later{std::move(ex.more), std::vector<std::optional<NodeId>>(ex.children.size())};
+  bool any_later = false;
+  for (std::size_t i = 0; i < ex.children.size(); ++i) {
+    Child& child = ex.children[i];
     if (tree.size() - first_node_ >= limits_.max_nodes) {
       tree.at(chunk_node).diagnostics.push_back({Severity::kWarning, DiagCode::kLimitNodes, "node limit reached", hid, std::nullopt});
       break;
@@ -258,12 +296,63 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
       node.root_offset = *chunk_root_offset + child.offset;
     }
     node.data = std::move(child.data);
-    created.push_back(tree.add(std::move(node)));
+    node.later = child.later && child.origin == ChildOrigin::kDecoded && later.more;
+    any_later = any_later || node.later;
+    const NodeId cid = tree.add(std::move(node));
+    later.nodes[i] = cid;
+    if (!tree.at(cid).later) created.push_back(cid);
   }
+  // Depth-first, in the handler's order: push in reverse.
+  for (auto it = later.nodes.rbegin(); it != later.nodes.rend(); ++it) {
+    if (*it) work.push_back(**it);
+  }
+  if (any_later) ongoing_.emplace(chunk_node, std::move(later));
   prepare(created, tree);
   share_storage(created, tree);
-  // Depth-first, in the handler's order: push in reverse.
-  for (auto it = created.rbegin(); it != created.rend(); ++it) work.push_back(*it);
+}
+
+void Unpacker::fetch_later(NodeId id, ExtractionTree& tree) {
+  const NodeId parent = *tree.at(id).parent;
+  auto it = ongoing_.find(parent);
+  const std::string hid = tree.at(parent).handler.value_or("");
+  if (it != ongoing_.end()) {
+    ExtractContext ctx(budget_, pool_, ready_fn_ ? ready_every_ : ~std::uint64_t{0});
+    MoreBytes got;
+    try {
+      got = it->second.more(ctx);
+    } catch (const std::bad_alloc&) {
+      got = {};
+      got.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "out of memory during extraction", hid, std::nullopt});
+    } catch (...) {
+      got = {};
+      got.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "extract threw", hid, std::nullopt});
+    }
+    Node& pn = tree.at(parent);
+    for (auto& d : got.diagnostics) {
+      if (d.handler.empty()) d.handler = hid;
+      pn.diagnostics.push_back(std::move(d));
+    }
+    std::vector<NodeId> filled;
+    const auto& nodes = it->second.nodes;
+    for (auto& [index, blob] : got.bytes) {
+      if (index >= nodes.size() || !nodes[index] || !tree.at(*nodes[index]).later) continue;
+      Node& n = tree.at(*nodes[index]);
+      n.data = std::move(blob);
+      n.byte_size = n.data.size();
+      n.step.length = n.data.size();
+      n.later = false;
+      filled.push_back(n.id);
+    }
+    prepare(filled, tree);
+    share_storage(filled, tree);
+    // The last batch: the continuation (and the chunk bytes it holds) goes.
+    if (std::none_of(nodes.begin(), nodes.end(), [&](const auto& c) { return c && tree.at(*c).later; })) ongoing_.erase(it);
+  }
+  Node& n = tree.at(id);
+  if (n.later) {  // the handler did not give them: an empty entry, said so
+    n.later = false;
+    tree.at(parent).diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "no bytes were given for entry '" + n.step.entry + "'", hid, std::nullopt});
+  }
 }
 
 }  // namespace fwscan

@@ -1,12 +1,17 @@
 #pragma once
 // The unpacker: walks an input depth-first with an explicit work list (no recursion), carves
-// each node, extracts chunks, enforces the Limits, and deduplicates content by SHA-256.
+// each node, extracts chunks, enforces the Limits, and deduplicates content by SHA-256. A chunk
+// is extracted when the walk reaches it, after the subtrees of the chunks before it, and a
+// handler may give its children's bytes later (Extraction::more), so that the nodes the walk is
+// done with (on_ready) can let go of their bytes before more is decoded.
 //
 // With a worker pool, the pure per-node work of a batch of siblings (SHA-256, entropy, and the
 // carver's scan) runs in parallel as soon as the batch is created; the walk itself, and every
 // decision that depends on order (duplicates, budgets, node limits, ids), stays sequential, so
 // the tree is the same whatever the number of threads.
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -25,12 +30,29 @@ class Unpacker {
   // Unpacks one input into `tree`; returns the root's id. Never fails: damage becomes diagnostics.
   // `name_repeat` keeps locators unique when several inputs share a name (2 gives "#2").
   NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree, unsigned name_repeat = 1);
+  // Hands the nodes the walk has finished (processed: their chunks and children made; a chunk
+  // once extracted) to `ready`, in walk order, each node once: whenever the decoded bytes they
+  // hold reach `every_bytes`, and the rest when the input is done. The walk goes on after the
+  // call returns; `ready` may let go of those nodes' bytes (their children hold what they share).
+  using ReadyFn = std::function<void(const std::vector<NodeId>&)>;
+  void on_ready(ReadyFn ready, std::uint64_t every_bytes);
 
  private:
-  void process(NodeId id, ExtractionTree& tree, std::vector<NodeId>& work);
+  using Work = std::vector<NodeId>;
+  // A chunk whose handler gives some children's bytes later: the continuation, and the node of
+  // each of its children by index.
+  struct Ongoing {
+    MoreChildren more;
+    std::vector<std::optional<NodeId>> nodes;
+  };
+  void process(NodeId id, ExtractionTree& tree, Work& work);
+  void extract_chunk(NodeId id, ExtractionTree& tree, Work& work);
+  // Asks the handler of `id`'s parent for the bytes of its next children (id's among them).
+  void fetch_later(NodeId id, ExtractionTree& tree);
+  void finished(NodeId id, const ExtractionTree& tree);
+  void flush_ready();
   void run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
-                   std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree,
-                   std::vector<NodeId>& work);
+                   std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree, Work& work);
 
   // Hashes the new nodes and carves those that will be walked, on the pool.
   void prepare(const std::vector<NodeId>& ids, ExtractionTree& tree);
@@ -48,6 +70,11 @@ class Unpacker {
   std::unordered_map<std::string, NodeId> stored_;  // sha256 -> first decoded node with those bytes
   std::map<std::string, NodeId> seen_;  // sha256 -> first node (of this unpacker's inputs)
   std::size_t first_node_ = 0;          // id of the input's root: max_nodes counts from there
+  std::map<NodeId, Ongoing> ongoing_;
+  ReadyFn ready_fn_;
+  std::uint64_t ready_every_ = 0;
+  std::vector<NodeId> ready_;
+  std::uint64_t ready_bytes_ = 0;
 };
 
 }  // namespace fwscan

@@ -105,7 +105,9 @@ std::string describe_label(const Occ& o) {
 
 class Engine {
  public:
-  Engine(ReportDocument& doc, ExtractionTree& tree, const Policy& policy) : doc_(doc), tree_(tree), policy_(policy) {}
+  Engine(ReportDocument& doc, ExtractionTree& tree, const Policy& policy, const NodeBytes& bytes)
+      : doc_(doc), tree_(tree), policy_(policy), bytes_(bytes) {}
+  ByteView bytes_of(NodeId id) const { return bytes_ ? bytes_(id) : tree_.at(id).data.bytes(); }
 
   void run() {
     collect();
@@ -255,7 +257,7 @@ class Engine {
     for (std::size_t ai : idx) {
       Occ& a = occs_[ai];
       if (a.kind->role == Role::kBenign || a.absorbed || !a.explained.empty()) continue;
-      auto run = name_run_around(tree_.at(a.node).data.bytes(), a.begin, a.end, a.ev->encoding, policy_.record_window);
+      auto run = name_run_around(bytes_of(a.node), a.begin, a.end, a.ev->encoding, policy_.record_window);
       if (!run || static_cast<int>(run->distinct) < k->list_min || holds_other_signal(a, *run, idx)) continue;
       candidates.push_back({&a, std::move(*run)});
     }
@@ -301,7 +303,7 @@ class Engine {
 
   Scope scope_between(const Occ& s, const Occ& o, std::string& function) const {
     if (o.node != s.node) return Scope::kImage;
-    if (same_string(s, o, tree_.at(s.node).data.bytes(), policy_.string_gap)) return Scope::kString;
+    if (same_string(s, o, bytes_of(s.node), policy_.string_gap)) return Scope::kString;
     function = shared_function(s, o);
     if (!function.empty()) return Scope::kFunction;
     // In an executable whose code was swept, the functions are the records: the linker orders
@@ -479,6 +481,7 @@ class Engine {
   ReportDocument& doc_;
   ExtractionTree& tree_;
   const Policy& policy_;
+  const NodeBytes& bytes_;
   std::vector<Occ> occs_;
   std::map<NodeId, std::vector<std::size_t>> by_node_;
   std::map<NodeId, std::map<std::pair<const KindPolicy*, std::string>, const Occ*>> reps_;
@@ -486,10 +489,14 @@ class Engine {
 
 }  // namespace
 
-void apply(ReportDocument& doc, ExtractionTree& tree, const Policy& policy) {
-  Engine e(doc, tree, policy);
+void apply(ReportDocument& doc, ExtractionTree& tree, const Policy& policy, const NodeBytes& bytes) {
+  Engine e(doc, tree, policy, bytes);
   e.run();
 }
+
+// name_run_around reads `record_window` bytes either side of a label, and one byte more for the
+// other UTF-16 reading; same_string reads between two signals at most `string_gap` apart.
+std::uint64_t read_reach(const Policy& policy) { return std::max(policy.record_window, policy.string_gap) + 2; }
 
 bool identifier_token_ok(ByteView d, std::uint64_t begin, std::uint64_t end) {
   if (begin >= end || end > d.size()) return false;

@@ -2,9 +2,11 @@
 // really run at the same time, and the report is byte-identical whatever the number of threads.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -38,6 +40,26 @@ void add_rich_inputs(Pipeline& p) {
   for (const char* arch : {"arm", "mips", "x86_64"}) p.add_file(corpus_dir() / "elf" / arch / "face_attr-O2-pic-stripped");
   p.add_file(corpus_dir() / "verdict/eval/face_file_0.thumb.elf");
   p.add_file(corpus_dir() / "firmware/hikvision_demo/digicap.dav");  // a second input, same content
+}
+
+// An ELF that only context rules match (a locale table: benign list names, face vocabulary),
+// then, in the same tar, a file with a label: in the node phase the ELF waits for a label in its
+// image (analyze/elf) and is swept when the label comes. Alone, it waits and is only summarised.
+const std::filesystem::path kContextElf = corpus_dir() / "verdict/eval/neg_locale_table.powerpc.elf";
+std::vector<std::uint8_t> context_then_label_tar() {
+  const auto elf = read_file(kContextElf);
+  const std::string label = "\xe6\x98\xaf\xe5\x90\xa6\xe5\xb0\x91\xe6\x95\xb0\xe6\xb0\x91\xe6\x97\x8f\n";  // 是否少数民族
+  std::vector<std::uint8_t> tar;
+  auto add = [&](const std::string& name, const std::vector<std::uint8_t>& body) {
+    const auto h = tar_header(name, body.size());
+    tar.insert(tar.end(), h.begin(), h.end());
+    tar.insert(tar.end(), body.begin(), body.end());
+    tar.resize((tar.size() + 511) / 512 * 512, 0);
+  };
+  add("a_locale.elf", elf);
+  add("z_label.txt", std::vector<std::uint8_t>(label.begin(), label.end()));
+  tar.resize(tar.size() + 1024, 0);
+  return tar;
 }
 
 ReportDocument rich_scan(unsigned jobs) {
@@ -168,28 +190,56 @@ TEST_CASE("pipeline: the JSON report is byte-identical for 1, 2 and 5 jobs", "[a
 }
 
 // The pipeline lets go of a node's bytes once no analyzer still to run reads them
-// (Analyzer::mark_bytes_needed). An analyzer that reads a node it did not mark would see it empty,
-// and its part of the report would change: so the report must be the one of a run that keeps
-// every byte, for each evidence policy (which decides what the ELF layer reads).
+// (Analyzer::needs_bytes): after the node phase of each batch the unpacker finishes, and before
+// each run(). An analyzer that reads a node it let go would see it empty, and its part of the
+// report would change: so the report must be the one of a run that keeps every byte, for each
+// evidence policy (which decides what the ELF layer reads), and for batches of one node each, with
+// ELFs that may not wait for a label (analyze/elf) or may, which moves every node phase, every
+// release and every SquashFS file's decoding to another point of the walk.
 TEST_CASE("pipeline: releasing bytes once no analyzer reads them leaves the report unchanged", "[app][jobs][release]") {
-  for (EvidencePolicy evidence : {EvidencePolicy::kAll, EvidencePolicy::kRules, EvidencePolicy::kNone}) {
-    INFO("evidence " << static_cast<int>(evidence));
+  struct Variant {
+    EvidencePolicy evidence;
+    std::uint64_t batch_bytes, waiting_bytes;
+  };
+  const ScanOptions defaults;
+  const std::vector<Variant> variants = {{EvidencePolicy::kAll, defaults.batch_bytes, defaults.waiting_bytes},
+                                         {EvidencePolicy::kRules, defaults.batch_bytes, defaults.waiting_bytes},
+                                         {EvidencePolicy::kNone, defaults.batch_bytes, defaults.waiting_bytes},
+                                         {EvidencePolicy::kAll, 1, defaults.waiting_bytes},
+                                         {EvidencePolicy::kRules, 1, 0}};
+  std::map<EvidencePolicy, std::string> kept_json;
+  for (const Variant& v : variants) {
+    INFO("evidence " << static_cast<int>(v.evidence) << ", batch " << v.batch_bytes << ", waiting " << v.waiting_bytes);
     ScanOptions keep = rich_options(2);
-    keep.evidence = evidence;
+    keep.evidence = v.evidence;
     keep.keep_bytes = true;
     // An ELF without a label: only the ELF layer reads it after YARA (its summary).
     const auto plain_elf = external_dir() / "FACT_core/src/test/data/test_executable";
     Pipeline kept(keep);
     add_rich_inputs(kept);
     kept.add_file(plain_elf);
+    kept.add_blob(Blob::own(context_then_label_tar()), "context_then_label.tar");
+    kept.add_file(kContextElf);
     const ReportDocument kept_doc = kept.finish();
+    if (kept_json.count(v.evidence) == 0) kept_json[v.evidence] = json_of(kept_doc);
     ScanOptions release = keep;
     release.keep_bytes = false;
+    release.batch_bytes = v.batch_bytes;
+    release.waiting_bytes = v.waiting_bytes;
     Pipeline released(release);
     add_rich_inputs(released);
     released.add_file(plain_elf);
+    released.add_blob(Blob::own(context_then_label_tar()), "context_then_label.tar");
+    released.add_file(kContextElf);
     const ReportDocument released_doc = released.finish();
-    CHECK(json_of(released_doc) == json_of(kept_doc));
+    // The waiting ELF was swept once the label came: its context matches have code evidence.
+    bool context_code = false;
+    for (const Finding& f : released_doc.signals) {
+      if (f.locator != "context_then_label.tar/tar@0x0:a_locale.elf") continue;
+      for (const auto& str : f.strings) context_code = context_code || (elf_location(str) != nullptr && !elf_location(str)->refs.empty());
+    }
+    CHECK(context_code == (v.evidence != EvidencePolicy::kNone));
+    CHECK(json_of(released_doc) == kept_json.at(v.evidence));
     // Bytes were really released: none is left once the scan is done, while the run that keeps
     // them still holds every content node's.
     const ExtractionTree kept_tree = kept.take_tree();
@@ -206,6 +256,46 @@ TEST_CASE("pipeline: releasing bytes once no analyzer reads them leaves the repo
     }
     CHECK(holding > 50);
   }
+}
+
+// Members decoded one after another are scanned and let go batch by batch: sixteen gzip members of
+// 8 MiB each, every one different, hold one batch at a time, not 128 MiB. The label in the last
+// member is still found, at its offset in that member (by construction).
+TEST_CASE("pipeline: decoded members are scanned and let go batch by batch", "[app][release]") {
+  constexpr std::size_t kMembers = 16, kMember = 8U << 20;
+  const std::string label = "\xe6\x98\xaf\xe5\x90\xa6\xe5\xb0\x91\xe6\x95\xb0\xe6\xb0\x91\xe6\x97\x8f";  // 是否少数民族
+  std::vector<std::uint8_t> input;
+  std::uint64_t label_at = 0;
+  for (std::size_t m = 0; m < kMembers; ++m) {
+    std::vector<std::uint8_t> member(kMember, 0);
+    for (std::size_t i = 0; i < member.size(); i += 4096) member[i] = static_cast<std::uint8_t>(m + 1);  // all differ
+    if (m + 1 == kMembers) {
+      label_at = kMember / 2;
+      std::copy(label.begin(), label.end(), member.begin() + static_cast<std::ptrdiff_t>(label_at));
+    }
+    const auto gz = gzip_bytes(member);
+    input.insert(input.end(), gz.begin(), gz.end());
+  }
+  ScanOptions opts;
+  opts.rules = bundled_rules();
+  opts.jobs = 2;
+  opts.batch_bytes = kMember;
+  reset_peak();
+  const long before = status_mib("VmHWM");
+  const ReportDocument doc = scan_blob(Blob::own(std::move(input)), "members.gz", opts);
+  const long grew = status_mib("VmHWM") - before;
+  INFO("peak RSS grew by " << grew << " MiB");
+  CHECK(grew < 64);  // 128 MiB decoded; one or two members held at a time, and the scan's own
+  bool found = false;
+  for (const Finding& f : doc.findings) {
+    for (const auto& s : f.strings) {
+      found = found || (s.offset == label_at && f.locator.find("gzip@") != std::string::npos && s.text.find("少数民族") != std::string::npos);
+    }
+  }
+  CHECK(found);
+  std::size_t members = 0;
+  for (const auto& n : doc.tree.nodes()) members += n.kind == NodeKind::kEntry && n.size() == kMember ? 1 : 0;
+  CHECK(members == kMembers);
 }
 
 TEST_CASE("pipeline: unpack-only reports of every corpus and external sample are the same for 1 and 3 jobs",

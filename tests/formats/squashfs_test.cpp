@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 
 #include "core/reader.hpp"
@@ -239,4 +240,52 @@ TEST_CASE("squashfs: a directory graph of 2^31 paths is walked one directory at 
   bool named = false;
   for (const auto& d : fs->diagnostics) named = named || d.message.find("'b' (inode 2) was reached before") != std::string::npos;
   CHECK(named);
+}
+
+// With batches asked for (ExtractContext::batch_bytes), the SquashFS reader lists every entry at
+// once and gives the files' bytes later, in walk order, about that many bytes a call: the same
+// entries and bytes as one extraction that decodes everything (the unpacker's node ids do not
+// depend on the batches).
+TEST_CASE("squashfs: files' bytes come in batches, the same entries and bytes as all at once", "[formats][squashfs][external]") {
+  const auto image = read_file(external_dir() / "vendor/fact_extractor/fact_extractor/plugins/unpacking/squashFS/test/data/xz.sqfs");
+  const Handler* h = Registry::builtin().find("squashfs");
+  REQUIRE(h != nullptr);
+  const auto chunk = h->identify({image.data(), image.size()}, 0);
+  REQUIRE(chunk);
+  const Blob blob = Blob::copy_of(ByteView(image.data(), image.size()).subspan(0, chunk->size));
+  Limits limits;
+  Budget whole_budget(limits);
+  ExtractContext whole_ctx(whole_budget);
+  auto whole = h->extract(blob, whole_ctx);
+  REQUIRE(whole);
+  CHECK(!whole->more);
+  Budget budget(limits);
+  ExtractContext ctx(budget, nullptr, 1);
+  auto batched = h->extract(blob, ctx);
+  REQUIRE(batched);
+  REQUIRE(batched->more);
+  REQUIRE(batched->children.size() == whole->children.size());
+  std::vector<std::size_t> files;
+  for (std::size_t i = 0; i < whole->children.size(); ++i) {
+    const Child& a = whole->children[i];
+    const Child& b = batched->children[i];
+    CHECK(a.name == b.name);
+    CHECK(a.meta.kind == b.meta.kind);
+    CHECK(b.later == (a.meta.kind == EntryKind::kFile));
+    CHECK(b.data.empty());
+    if (a.meta.kind == EntryKind::kFile) files.push_back(i);
+  }
+  // unsquashfs -lls: three files of 62, 28 and 20 bytes; each is over the 1-byte batch alone.
+  REQUIRE(files.size() == 3);
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const MoreBytes got = batched->more(ctx);
+    INFO("batch " << k);
+    REQUIRE(got.bytes.size() == 1);
+    CHECK(got.complete);
+    CHECK(got.bytes[0].first == files[k]);
+    const ByteView want = whole->children[files[k]].data.bytes();
+    const ByteView have = got.bytes[0].second.bytes();
+    CHECK(std::equal(want.begin(), want.end(), have.begin(), have.end()));
+    CHECK(!want.empty());
+  }
 }

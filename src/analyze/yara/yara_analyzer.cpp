@@ -39,10 +39,14 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> carved_child_ranges(const E
   return ranges;
 }
 
+constexpr int kStateKey = 0;  // this analyzer's AnalysisRun::states slot
+struct YaraState final : AnalyzerState {
+  std::vector<std::unique_ptr<ScanSession>> sessions;  // one per thread, kept between batches
+};
+
 struct NodeScan {
   const Node& node;
   const std::vector<std::pair<std::uint64_t, std::uint64_t>>& carved;
-  const std::vector<std::string>* duplicates;
 };
 
 bool inside_carved(const NodeScan& ns, std::uint64_t begin, std::uint64_t end) {
@@ -133,46 +137,38 @@ void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const Dec
       f.strings.push_back(std::move(e));
     }
     if (!m.strings.empty() && f.strings.empty()) continue;  // fully explained by carved children, or no token
-    if (ns.duplicates != nullptr) f.also_in = *ns.duplicates;
     (signal ? signals : out).push_back(std::move(f));
   }
 }
 
-// What scanning one node with one rule set produced; merged into the document in node order.
-struct NodeOutcome {
-  std::vector<Finding> findings, signals;
-  std::vector<Diagnostic> diagnostics;
-};
-
-// Every unique content node is scanned once, in parallel, over its bytes and its decoding views,
-// with the label rules and, when the pack has them, the context rules (rules/context/): both sets
-// compiled together (RuleSet::scan_set), so one pass of the automaton gives the matches of both,
-// told apart by namespace. The views of a node live only as long as its task: nothing is kept
-// between nodes, so the views add at most what the nodes in flight need. Context matches are
-// kept apart and merged afterwards only for the images that hold a label (or every image, with
-// context_everywhere); merging them after every node's label matches keeps the report what it
-// was when the context rules were a second pass over those images.
-void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, bool context, const verdict::Policy* policy) {
+// The node phase. Every unique content node is scanned once, in parallel, over its bytes and its
+// decoding views, with the label rules and, when the pack has them, the context rules
+// (rules/context/): both sets compiled together (RuleSet::scan_set), so one pass of the
+// automaton gives the matches of both, told apart by namespace. The views of a node live only as
+// long as its task. Each task writes only its node's NodeEvidence.
+void scan_ready(AnalysisRun& run, const std::vector<NodeId>& ready) {
+  const std::shared_ptr<const RuleSet>& rules = run.options.rules;
+  const auto& policy = rules->policy();
+  const bool context = policy && rules->context();
   ExtractionTree& tree = run.tree;
-  std::map<NodeId, std::vector<std::string>> duplicates;
-  for (const Node& n : tree.nodes()) {
-    if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
-  }
   std::vector<NodeId> todo;
-  for (const Node& n : tree.nodes()) {
-    if (n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(n.id);
+  for (NodeId id : ready) {
+    const Node& n = tree.at(id);
+    if (n.is_content() && n.size() != 0 && !n.duplicate_of) todo.push_back(id);
   }
-  std::vector<NodeOutcome> outcomes(todo.size()), context_outcomes(context ? todo.size() : 0);
+  if (todo.empty()) return;
+  for (NodeId id : todo) run.evidence_of(id);  // sized before the tasks write their slots
+  auto& sessions = run.state<YaraState>(&kStateKey).sessions;
+  if (sessions.size() < run.pool.jobs()) sessions.resize(run.pool.jobs());  // one YARA scanner per thread
   const std::shared_ptr<const RuleSet> scan_set = rules->scan_set_ptr(rules);
-  // One YARA scanner per thread.
-  std::vector<std::unique_ptr<ScanSession>> sessions(run.pool.jobs());
-  // Each task reads the tree and writes only its node's outcomes.
   const auto order = largest_first(tree, todo);
   run.pool.run(todo.size(), [&](std::size_t k, unsigned worker) {
     const std::size_t t = order[k];
     if (!sessions[worker]) sessions[worker] = std::make_unique<ScanSession>(scan_set, run.options.limits.yara_timeout_seconds);
     ScanSession& session = *sessions[worker];
     const Node& n = tree.at(todo[t]);
+    NodeEvidence& out = run.evidence[todo[t]];
+    out.scanned = true;
     ScanContext ctx;
     ctx.depth = n.depth;
     ctx.handler = n.handler.value_or("");
@@ -180,15 +176,12 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, b
     ctx.name = basename_of(n.step.entry);
     ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
     const auto ranges = carved_child_ranges(tree, n);
-    auto dup = duplicates.find(n.id);
-    const NodeScan ns{n, ranges, dup != duplicates.end() ? &dup->second : nullptr};
+    const NodeScan ns{n, ranges};
     // The views are made once per node.
     // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes;
     // transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
     std::vector<DecodedView> views;
     if (session.rule_count() > 0) views = decoding_views(n.data, n.entropy, !ctx.is_elf);
-    NodeOutcome& main_out = outcomes[t];
-    NodeOutcome* context_out = context ? &context_outcomes[t] : nullptr;
     // Per rule set: non-signal rules report a node once, so a view adds only the rules its bytes
     // did not raise.
     std::set<std::string> raised_main, raised_context;
@@ -198,36 +191,67 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, b
       for (std::size_t p = 0; p < parts.size(); ++p) {
         if (parts[p].empty()) continue;
         std::set<std::string>& raised = p == 0 ? raised_main : raised_context;
-        NodeOutcome& out = p == 0 ? main_out : *context_out;
         std::erase_if(parts[p], [&](const RuleMatch& m) { return !is_signal_rule(m) && raised.count(m.ns + "/" + m.rule) != 0; });
         for (const auto& m : parts[p]) {
           if (!is_signal_rule(m)) raised.insert(m.ns + "/" + m.rule);
         }
-        add_findings(parts[p], ns, view, out.findings, out.signals);
+        if (p == 0) add_findings(parts[p], ns, view, out.findings, out.signals);
+        else add_findings(parts[p], ns, view, out.context_findings, out.context_signals);
       }
     };
     // A node with holes is scanned in its data alone.
     const std::vector<Extent> data = n.data.data_extents();
-    auto matches = session.scan(n.data.bytes(), data, ctx, main_out.diagnostics);
+    auto matches = session.scan(n.data.bytes(), data, ctx, out.diagnostics);
     if (!matches) {
-      main_out.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
+      out.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
       return;
     }
     take(*matches, nullptr);
     for (const DecodedView& view : views) {
       const Extent all{0, view.bytes.size()};
-      auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, {&all, 1}, ctx, main_out.diagnostics);
+      auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, {&all, 1}, ctx, out.diagnostics);
       if (vmatches) take(*vmatches, &view);
     }
+    out.had_signals = !out.signals.empty() || !out.context_signals.empty();
   });
-  auto merge = [&](std::size_t t, NodeOutcome& out) {
-    Node& n = tree.at(todo[t]);
-    n.diagnostics.insert(n.diagnostics.end(), std::make_move_iterator(out.diagnostics.begin()),
-                         std::make_move_iterator(out.diagnostics.end()));
-    for (Finding& f : out.findings) run.doc.findings.push_back(std::move(f));
-    for (Finding& f : out.signals) run.doc.signals.push_back(std::move(f));
+}
+
+// run(): every node's label matches in node order, then the context matches of the nodes whose
+// image holds a label (or every image, with context_everywhere): the order the context rules had
+// when they were a second pass over those images, so the report did not change. A finding in a
+// node whose content other nodes repeat names them (also_in).
+void merge_scans(AnalysisRun& run) {
+  const auto& policy = run.options.rules->policy();
+  const bool context = policy && run.options.rules->context();
+  ExtractionTree& tree = run.tree;
+  std::map<NodeId, std::vector<std::string>> duplicates;
+  for (const Node& n : tree.nodes()) {
+    if (n.duplicate_of) duplicates[*n.duplicate_of].push_back(n.locator);
+  }
+  std::vector<NodeId> scanned;
+  for (const Node& n : tree.nodes()) {
+    const NodeEvidence* e = run.find_evidence(n.id);
+    if (e != nullptr && e->scanned) scanned.push_back(n.id);
+  }
+  auto merge = [&](NodeId id, std::vector<Finding>& findings, std::vector<Finding>& signals) {
+    auto dup = duplicates.find(id);
+    for (auto* part : {&findings, &signals}) {
+      for (Finding& f : *part) {
+        if (dup != duplicates.end()) f.also_in = dup->second;
+        (part == &findings ? run.doc.findings : run.doc.signals).push_back(std::move(f));
+      }
+    }
+    findings.clear();
+    signals.clear();
   };
-  for (std::size_t t = 0; t < todo.size(); ++t) merge(t, outcomes[t]);
+  for (NodeId id : scanned) {
+    NodeEvidence& e = run.evidence[id];
+    Node& n = tree.at(id);
+    n.diagnostics.insert(n.diagnostics.end(), std::make_move_iterator(e.diagnostics.begin()),
+                         std::make_move_iterator(e.diagnostics.end()));
+    e.diagnostics.clear();
+    merge(id, e.findings, e.signals);
+  }
   if (!context) return;
   // Context and benign signals (rules/context/) only matter in an image where a label is.
   auto root_of = [&](NodeId id) {
@@ -240,8 +264,11 @@ void scan_nodes(AnalysisRun& run, const std::shared_ptr<const RuleSet>& rules, b
     const auto* k = policy->kind(f.meta.get_string("signal"));
     if (k != nullptr && k->role == verdict::Role::kSubject) roots.insert(root_of(f.node));
   }
-  for (std::size_t t = 0; t < todo.size(); ++t) {
-    if (run.options.context_everywhere || roots.count(root_of(todo[t])) != 0) merge(t, context_outcomes[t]);
+  for (NodeId id : scanned) {
+    NodeEvidence& e = run.evidence[id];
+    if (run.options.context_everywhere || roots.count(root_of(id)) != 0) merge(id, e.context_findings, e.context_signals);
+    e.context_findings.clear();
+    e.context_signals.clear();
   }
 }
 
@@ -287,17 +314,15 @@ class YaraAnalyzer final : public Analyzer {
   std::string_view description() const override {
     return "rules/ over every node and its decoding views: findings, and the verdict stage's signals";
   }
-  void mark_bytes_needed(const AnalysisRun& run, std::vector<bool>& needed) const override {
-    if (!run.options.rules) return;
-    for (const Node& n : run.tree.nodes()) {
-      if (n.is_content() && n.size() != 0 && !n.duplicate_of) needed[n.id] = true;
-    }
+  void scan_nodes(AnalysisRun& run, const std::vector<NodeId>& ready) const override {
+    if (run.options.rules) scan_ready(run, ready);
   }
+  // Every node is scanned in the node phase; run() reads no byte.
+  bool needs_bytes(const AnalysisRun&, const Node&) const override { return false; }
   void run(AnalysisRun& run) const override {
     if (!run.options.rules) return;
-    const auto& policy = run.options.rules->policy();
-    const bool context = policy && run.options.rules->context();
-    scan_nodes(run, run.options.rules, context, policy ? &*policy : nullptr);
+    merge_scans(run);
+    run.states.erase(&kStateKey);  // the scanners
     const ExtractionTree& tree = run.tree;
     drop_explained_by_descendants(tree, run.doc.findings);
     drop_explained_by_descendants(tree, run.doc.signals);

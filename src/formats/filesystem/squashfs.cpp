@@ -136,6 +136,131 @@ struct FreeDeleter {
 };
 using InodePtr = std::unique_ptr<sqfs_inode_generic_t, FreeDeleter>;
 
+struct FileToDecode {
+  std::size_t child;  // index in the Extraction's children
+  std::string name;
+  InodePtr inode;
+  std::uint64_t size;  // cut to the output cap, charged to the budget
+};
+
+// One image being read: its bytes, libsquashfs's objects, and the entries still to give.
+// Members are destroyed in reverse order: readers before their compressors, all before the bytes.
+struct Image {
+  Blob chunk;
+  MemFile mf{};
+  sqfs_super_t super{};
+  sqfs_compressor_config_t cfg{};
+  int create_err = 0, options_err = 0;
+  std::mutex make_mutex;  // the compressor factory reports through create_err/options_err
+  std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp;
+  std::unique_ptr<sqfs_data_reader_t, SqfsDeleter> data;
+  struct Decoder {
+    std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp;
+    std::unique_ptr<sqfs_data_reader_t, SqfsDeleter> data;
+  };
+  std::vector<Decoder> decoders;  // by worker; worker 0 uses `data`
+  std::vector<FileToDecode> files;  // in walk order
+  std::size_t next_file = 0;
+
+  // A decompressor for the image, with its options read: one for the tables, and one more for
+  // each thread that decodes files (a decompressor keeps stream state).
+  std::unique_ptr<sqfs_compressor_t, SqfsDeleter> make_compressor() {
+    sqfs_compressor_t* raw = nullptr;
+    create_err = sqfs_compressor_create(&cfg, &raw);
+    if ((create_err != 0 || raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
+      raw = make_lzo_decompressor(super.block_size);
+      create_err = raw == nullptr ? SQFS_ERROR_COMPRESSOR : 0;
+    }
+    if (create_err != 0 || raw == nullptr) return nullptr;
+    std::unique_ptr<sqfs_compressor_t, SqfsDeleter> made(raw);
+    if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) != 0) options_err = made->read_options(made.get(), &mf.file);
+    return made;
+  }
+
+  // Decodes one file's data into a Blob; a message on damage (the bytes read so far are kept).
+  Blob decode(const FileToDecode& f, unsigned worker, std::optional<std::string>& damage) {
+    sqfs_data_reader_t* reader = worker == 0 ? data.get() : nullptr;
+    if (reader == nullptr) {
+      Decoder& d = decoders[worker];
+      if (!d.data) {
+        {
+          const std::lock_guard<std::mutex> lock(make_mutex);
+          d.cmp = make_compressor();
+        }
+        if (d.cmp) d.data.reset(sqfs_data_reader_create(&mf.file, super.block_size, d.cmp.get(), 0));
+        // Its fragment table is the one the first reader loaded, and reported on.
+        if (d.data) sqfs_data_reader_load_fragment_table(d.data.get(), &super);
+      }
+      reader = d.data.get();
+    }
+    if (reader == nullptr) {
+      damage = "no decompressor for this thread";
+      return {};
+    }
+    auto buffer = OutputBuffer::make(f.size);
+    if (!buffer) {
+      damage = buffer.error().message;
+      return {};
+    }
+    // Block by block: a sparse block (on-disk size 0) is a hole, never written.
+    const std::size_t blocks = sqfs_inode_get_file_block_count(f.inode.get());
+    std::uint64_t pos = 0;
+    while (pos < f.size) {
+      std::uint64_t want = std::min<std::uint64_t>(f.size - pos, super.block_size);
+      const std::uint64_t index = pos / super.block_size;
+      if (index < blocks && SQFS_IS_SPARSE_BLOCK(f.inode->extra[index])) {
+        buffer->append_hole(want);
+        pos += want;
+        continue;
+      }
+      std::uint8_t* to = buffer->write_window(pos, want);
+      const sqfs_s32 got = to == nullptr ? 0 : sqfs_data_reader_read(reader, f.inode.get(), pos, to, static_cast<sqfs_u32>(want));
+      if (got <= 0) {
+        damage = (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos);
+        buffer->resize(pos);
+        break;
+      }
+      buffer->resize(pos + static_cast<std::uint64_t>(got));
+      pos += static_cast<std::uint64_t>(got);
+    }
+    return Blob::adopt(std::move(*buffer));
+  }
+};
+
+// Decodes the next files, about ctx.batch_bytes() of them (one at least), on the pool: a
+// decompressor and a data reader per thread, each file into its own slot, given in walk order.
+MoreBytes next_batch(Image& im, ExtractContext& ctx) {
+  std::size_t last_file = im.next_file;
+  std::uint64_t bytes = 0;
+  while (last_file < im.files.size() && (last_file == im.next_file || bytes + im.files[last_file].size <= ctx.batch_bytes())) {
+    bytes += im.files[last_file].size;
+    ++last_file;
+  }
+  const std::size_t first_file = im.next_file, n = last_file - first_file;
+  const unsigned threads = ctx.pool() != nullptr && n > 1 ? ctx.pool()->jobs() : 1;
+  if (im.decoders.size() < threads) im.decoders.resize(threads);
+  std::vector<std::optional<std::string>> damage(n);
+  std::vector<Blob> decoded(n);
+  auto decode = [&](std::size_t i, unsigned worker) { decoded[i] = im.decode(im.files[first_file + i], worker, damage[i]); };
+  if (threads > 1) {
+    ctx.pool()->run(n, decode);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) decode(i, 0);
+  }
+  MoreBytes out;
+  for (std::size_t i = 0; i < n; ++i) {
+    FileToDecode& f = im.files[first_file + i];
+    if (damage[i]) {
+      out.complete = false;
+      out.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "file '" + f.name + "': " + *damage[i], "", std::nullopt});
+    }
+    out.bytes.emplace_back(f.child, std::move(decoded[i]));
+    f.inode.reset();
+  }
+  im.next_file = last_file;
+  return out;
+}
+
 class SquashfsHandler final : public Handler {
  public:
   const HandlerInfo& info() const override { return kInfo; }
@@ -169,48 +294,38 @@ class SquashfsHandler final : public Handler {
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
     if (squashfs_native_probe(chunk.bytes())) return squashfs_native_extract(chunk.bytes(), ctx);
-    MemFile mf{};
+    // What reading the image needs, shared with the continuation that decodes the later batches
+    // of files (Extraction::more): it keeps the chunk's bytes, and libsquashfs's objects.
+    auto image = std::make_shared<Image>();
+    image->chunk = chunk;
+    MemFile& mf = image->mf;
     mf.file.base.destroy = mem_destroy;
     mf.file.base.copy = nullptr;
     mf.file.read_at = mem_read_at;
     mf.file.write_at = mem_write_at;
     mf.file.get_size = mem_get_size;
     mf.file.truncate = mem_truncate;
-    mf.data = chunk.bytes();
+    mf.data = image->chunk.bytes();
     sqfs_file_t* file = &mf.file;
 
-    sqfs_super_t super{};
+    sqfs_super_t& super = image->super;
     if (int e = sqfs_super_read(&super, file); e != 0) {
       return make_error(Errc::kMalformed, "superblock: " + sqfs_error_text(e), 0);
     }
-    sqfs_compressor_config_t cfg{};
+    sqfs_compressor_config_t& cfg = image->cfg;
     if (int e = sqfs_compressor_config_init(&cfg, static_cast<SQFS_COMPRESSOR>(super.compression_id),
                                             super.block_size, SQFS_COMP_FLAG_UNCOMPRESS);
         e != 0 && super.compression_id != SQFS_COMP_LZO) {
       return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(e), 20);
     }
-    // A decompressor for the image, with its options read: one for the tables, and one more
-    // for each thread that decodes files (a decompressor keeps stream state).
-    int create_err = 0, options_err = 0;
-    auto make_compressor = [&]() -> std::unique_ptr<sqfs_compressor_t, SqfsDeleter> {
-      sqfs_compressor_t* raw = nullptr;
-      create_err = sqfs_compressor_create(&cfg, &raw);
-      if ((create_err != 0 || raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
-        raw = make_lzo_decompressor(super.block_size);
-        create_err = raw == nullptr ? SQFS_ERROR_COMPRESSOR : 0;
-      }
-      if (create_err != 0 || raw == nullptr) return nullptr;
-      std::unique_ptr<sqfs_compressor_t, SqfsDeleter> made(raw);
-      if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) != 0) options_err = made->read_options(made.get(), file);
-      return made;
-    };
-    std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp = make_compressor();
+    image->cmp = image->make_compressor();
+    auto& cmp = image->cmp;
     if (!cmp) {
-      return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(create_err), 20);
+      return make_error(Errc::kUnsupported, "compressor " + std::string(compressor_name(super.compression_id)) + ": " + sqfs_error_text(image->create_err), 20);
     }
     Extraction ex;
-    if (options_err != 0) {
-      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "compressor options: " + sqfs_error_text(options_err), "", kSuperSize});
+    if (image->options_err != 0) {
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "compressor options: " + sqfs_error_text(image->options_err), "", kSuperSize});
     }
     std::unique_ptr<sqfs_id_table_t, SqfsDeleter> ids(sqfs_id_table_create(0));
     if (!ids) return make_error(Errc::kInternal, "id table allocation failed");
@@ -219,7 +334,8 @@ class SquashfsHandler final : public Handler {
     }
     std::unique_ptr<sqfs_dir_reader_t, SqfsDeleter> dir(sqfs_dir_reader_create(&super, cmp.get(), file, 0));
     if (!dir) return make_error(Errc::kMalformed, "directory reader could not be created");
-    std::unique_ptr<sqfs_data_reader_t, SqfsDeleter> data(sqfs_data_reader_create(file, super.block_size, cmp.get(), 0));
+    image->data.reset(sqfs_data_reader_create(file, super.block_size, cmp.get(), 0));
+    auto& data = image->data;
     if (!data) return make_error(Errc::kInternal, "data reader allocation failed");
     if (int e = sqfs_data_reader_load_fragment_table(data.get(), &super); e != 0) {
       ex.complete = false;
@@ -281,12 +397,7 @@ class SquashfsHandler final : public Handler {
       }
       for (auto it = listed.rbegin(); it != listed.rend(); ++it) stack.push_back(std::move(*it));
     };
-    struct FileToDecode {
-      std::size_t child;  // index in ex.children
-      InodePtr inode;
-      std::uint64_t size;  // cut to the output cap, charged to the budget
-    };
-    std::vector<FileToDecode> files;
+    std::vector<FileToDecode>& files = image->files;
     list_dir(root.get(), "", 0);
     while (!stack.empty() && !stop) {
       Item item = std::move(stack.back());
@@ -339,7 +450,7 @@ class SquashfsHandler final : public Handler {
           break;
         }
         // Decoded after the walk, in parallel (below); the inode stays with the entry.
-        files.push_back({ex.children.size(), std::move(item.inode), size});
+        files.push_back({ex.children.size(), c.name, std::move(item.inode), size});
         ex.children.push_back(std::move(c));
         continue;
       }
@@ -363,87 +474,24 @@ class SquashfsHandler final : public Handler {
       ex.complete = false;
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitChildren, "entry limit reached", "", std::nullopt});
     }
-    // The files' data, decoded on the pool: a decompressor and a data reader per thread, each
-    // file into its own slot; the slots are merged in walk order.
-    struct Decoded {
-      Blob bytes;
-      std::optional<std::string> damage;
-    };
-    struct Decoder {
-      std::unique_ptr<sqfs_compressor_t, SqfsDeleter> cmp;
-      std::unique_ptr<sqfs_data_reader_t, SqfsDeleter> data;
-    };
-    const unsigned threads = ctx.pool() != nullptr && files.size() > 1 ? ctx.pool()->jobs() : 1;
-    std::vector<Decoder> decoders(threads);
-    std::mutex make_mutex;  // the compressor factory reports through shared variables
-    std::vector<Decoded> decoded(files.size());
-    auto decode = [&](std::size_t i, unsigned worker) {
-      const FileToDecode& f = files[i];
-      Decoded& out = decoded[i];
-      sqfs_data_reader_t* reader = worker == 0 ? data.get() : nullptr;
-      if (reader == nullptr) {
-        Decoder& d = decoders[worker];
-        if (!d.data) {
-          {
-            const std::lock_guard<std::mutex> lock(make_mutex);
-            d.cmp = make_compressor();
-          }
-          if (d.cmp) d.data.reset(sqfs_data_reader_create(file, super.block_size, d.cmp.get(), 0));
-          // Its fragment table is the one the first reader loaded, and reported on.
-          if (d.data) sqfs_data_reader_load_fragment_table(d.data.get(), &super);
-        }
-        reader = d.data.get();
-      }
-      if (reader == nullptr) {
-        out.damage = "no decompressor for this thread";
-        return;
-      }
-      auto buffer = OutputBuffer::make(f.size);
-      if (!buffer) {
-        out.damage = buffer.error().message;
-        return;
-      }
-      // Block by block: a sparse block (on-disk size 0) is a hole, never written.
-      const std::size_t blocks = sqfs_inode_get_file_block_count(f.inode.get());
-      std::uint64_t pos = 0;
-      while (pos < f.size) {
-        std::uint64_t want = std::min<std::uint64_t>(f.size - pos, super.block_size);
-        const std::uint64_t index = pos / super.block_size;
-        if (index < blocks && SQFS_IS_SPARSE_BLOCK(f.inode->extra[index])) {
-          buffer->append_hole(want);
-          pos += want;
-          continue;
-        }
-        std::uint8_t* to = buffer->write_window(pos, want);
-        const sqfs_s32 got = to == nullptr ? 0 : sqfs_data_reader_read(reader, f.inode.get(), pos, to, static_cast<sqfs_u32>(want));
-        if (got <= 0) {
-          out.damage = (got < 0 ? sqfs_error_text(got) : std::string("short read")) + " at byte " + std::to_string(pos);
-          buffer->resize(pos);
-          break;
-        }
-        buffer->resize(pos + static_cast<std::uint64_t>(got));
-        pos += static_cast<std::uint64_t>(got);
-      }
-      out.bytes = Blob::adopt(std::move(*buffer));
-    };
-    if (threads > 1) {
-      ctx.pool()->run(files.size(), decode);
-    } else {
-      for (std::size_t i = 0; i < files.size(); ++i) decode(i, 0);
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      Child& c = ex.children[files[i].child];
-      if (decoded[i].damage) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "file '" + c.name + "': " + *decoded[i].damage, "", std::nullopt});
-      }
-      c.data = std::move(decoded[i].bytes);
-    }
     ex.properties = {{"compression", std::string(compressor_name(super.compression_id))},
                      {"block_size", std::to_string(super.block_size)},
                      {"inodes", std::to_string(super.inode_count)},
                      {"bytes_used", std::to_string(super.bytes_used)},
                      {"mkfs_time", std::to_string(super.modification_time)}};
+    // The files' data, decoded on the pool: all of it now, or, when the unpacker asks for
+    // batches, the bytes of about ctx.batch_bytes() of files each time it reaches one without
+    // (Extraction::more).
+    if (files.empty()) return ex;
+    if (ctx.batch_bytes() != ~std::uint64_t{0}) {
+      for (const FileToDecode& f : files) ex.children[f.child].later = true;
+      ex.more = [image](ExtractContext& next) { return next_batch(*image, next); };
+      return ex;
+    }
+    MoreBytes all = next_batch(*image, ctx);
+    ex.complete = ex.complete && all.complete;
+    for (auto& d : all.diagnostics) ex.diagnostics.push_back(std::move(d));
+    for (auto& [index, bytes] : all.bytes) ex.children[index].data = std::move(bytes);
     return ex;
   }
 };
