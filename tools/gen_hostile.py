@@ -15,6 +15,8 @@ OUT_DIR/expect.tsv: name, the diagnostic codes the report must carry, whether a 
 must survive, the entries that must each hold one):
   zip_signature_flood.bin  8 MiB of zip local-header signatures and no end record (carving time)
   gzip_members.gz          64 gzip members of 64 MiB of zeros each (resident decoded bytes)
+  gzip_distinct_members.gz 64 gzip members of 64 MiB, each different, a label in the last (resident
+                           decoded bytes that sharing identical content cannot save)
   zip_overlap_bomb.zip     one deflated 64 MiB member named by 64 central-directory entries
                            (Fifield's overlapping-entry construction; resident decoded bytes)
   zip_200k_entries.zip     200,000 empty entries (report size, the per-node child limit)
@@ -58,6 +60,21 @@ def gzip_members(path, members, member_size):
     with open(path, "wb") as f:
         for _ in range(members):
             f.write(body)
+
+
+def gzip_distinct_members(path, members, member_size):
+    """Every member differs (a marker every 64 KiB), so only letting go of scanned ones bounds memory."""
+    with open(path, "wb") as f:
+        for m in range(members):
+            comp = zlib.compressobj(6, zlib.DEFLATED, 31)
+            block = bytearray(64 * 1024)
+            struct.pack_into("<Q", block, 0, m + 1)
+            parts = [comp.compress(bytes(block)) for _ in range(member_size // len(block) - 1)]
+            if m + 1 == members:
+                block[1000:1000 + len(LABEL)] = LABEL
+            parts.append(comp.compress(bytes(block)))
+            parts.append(comp.flush())
+            f.write(b"".join(parts))
 
 
 def zip_overlap_bomb(path, names, member_size):
@@ -274,6 +291,7 @@ def lying_lzma(path):
 MANIFEST = [
     ("zip_signature_flood.bin", [], False, []),
     ("gzip_members.gz", [], False, []),
+    ("gzip_distinct_members.gz", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
     ("zip_200k_entries.zip", ["limit_children"], False, []),
     ("elf_nops", ["limit_instructions"], True, []),
@@ -304,11 +322,12 @@ def main():
         return os.path.join(args.out, name)
 
     # --ci: 16 members and names of 64 MiB (1 GiB decoded, past the 1 GiB resident bound if
-    # held), 8 ELFs of 13 MiB (104 M possible instructions, past the run's 100 M budget).
+    # held; 18 distinct members, 1.125 GiB), 8 ELFs of 13 MiB (104 M possible instructions, past the run's 100 M budget).
     members = 16 if args.ci else scaled(64)
     elf_size = 13 * MIB if args.ci else scaled(16 * MIB, 4096)
     zip_signature_flood(out("zip_signature_flood.bin"), 8 * MIB if args.ci else scaled(8 * MIB, 4))
     gzip_members(out("gzip_members.gz"), members, 64 * MIB)
+    gzip_distinct_members(out("gzip_distinct_members.gz"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)
     zip_many_entries(out("zip_200k_entries.zip"), 200_000 if args.ci else scaled(200_000))
     os.makedirs(out("elf_nops"), exist_ok=True)
