@@ -48,7 +48,13 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
   // The analyzers' node phase runs on each batch of nodes the walk finishes, and their bytes go
   // then: a scan holds what is in flight, not the whole tree. Every node of this input has been
   // through it when unpack() returns, so its bytes are gone before the next input is read.
-  unpacker.on_ready([this](const std::vector<NodeId>& ready) { node_phase(ready); }, options_.batch_bytes);
+  // The input's pages that the batch read leave the resident set too (a mapped file: the walk
+  // reads them again from the page cache).
+  const Blob input = blob;
+  unpacker.on_ready([this, &input](const std::vector<NodeId>& ready) {
+    node_phase(ready);
+    if (releases()) input.drop_read_pages();
+  }, options_.batch_bytes);
   in.root = unpacker.unpack(std::move(blob), name, tree_, static_cast<unsigned>(same + 1));
   doc_.inputs.push_back(std::move(in));
 }

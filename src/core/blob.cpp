@@ -35,6 +35,11 @@ class MmapStorage final : public Storage {
   MmapStorage(const MmapStorage&) = delete;
   MmapStorage& operator=(const MmapStorage&) = delete;
   ByteView bytes() const override { return {static_cast<const std::uint8_t*>(addr_), size_}; }
+  // A read-only private mapping never written: its pages are the file's, read again on the next
+  // access.
+  void drop_read_pages() const override {
+    if (addr_ != nullptr && size_ != 0) madvise(addr_, size_, MADV_DONTNEED);
+  }
 
  private:
   void* addr_;

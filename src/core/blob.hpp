@@ -32,6 +32,9 @@ class Storage {
   // The runs of bytes() that were written, in order, disjoint; the rest is holes that read as
   // zeros and were never written. Null: all of it is data.
   virtual const std::vector<Extent>* written() const { return nullptr; }
+  // Lets the kernel take back the pages read so far when they can be read again from their file
+  // (a mapped input); a no-op for memory that holds the only copy.
+  virtual void drop_read_pages() const {}
 };
 
 class OutputBuffer;
@@ -59,6 +62,11 @@ class Blob {
   // zeros. One run over the whole blob when it has no holes; none when it is all hole. Each run
   // is widened to page boundaries, so a hole is a run of whole untouched pages.
   std::vector<Extent> data_extents() const;
+  // Storage::drop_read_pages: a mapped file's pages leave the resident set (the walk reads them
+  // again from the page cache when it needs them); nothing else changes.
+  void drop_read_pages() const {
+    if (storage_) storage_->drop_read_pages();
+  }
 
  private:
   Blob(std::shared_ptr<const Storage> storage, ByteView view)
