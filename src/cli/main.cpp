@@ -187,6 +187,11 @@ int main(int argc, char** argv) {
   std::string evidence = "rules";
   scan->add_option("--evidence", evidence, "code evidence for matches in ELF files: all, rules (rules with evidence = \"xref\"), none")
       ->check(CLI::IsMember({"all", "rules", "none"}))->capture_default_str();
+  std::uint64_t batch_mib = fwscan::ScanOptions{}.batch_bytes >> 20;
+  scan->add_option("--batch-mib", batch_mib,
+                   "decoded MiB the analyzers take from the unpacker at a time, then let go: less memory, or more parallel work; "
+                   "the report is the same for any value")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20))->capture_default_str();
   add_limits(scan);
 
   // extract
@@ -412,6 +417,7 @@ int main(int argc, char** argv) {
       }
       fwscan::ScanOptions opts{limits, *set};
       opts.jobs = jobs;
+      opts.batch_bytes = batch_mib << 20;
       opts.evidence = evidence == "all" ? fwscan::EvidencePolicy::kAll
                       : evidence == "none" ? fwscan::EvidencePolicy::kNone : fwscan::EvidencePolicy::kRules;
       if (!extract_to.empty()) opts.extract_to = extract_to;

@@ -92,8 +92,12 @@ void Unpacker::finished(NodeId id, const ExtractionTree& tree) {
   ready_.push_back(id);
   const Node& n = tree.at(id);
   // What letting go of the batch frees: decoded bytes and the input itself (a slice shares them).
-  if (n.kind == NodeKind::kRoot || n.step.origin == ChildOrigin::kDecoded) ready_bytes_ += n.data.size();
-  if (ready_bytes_ >= ready_every_) flush_ready();
+  if (n.kind == NodeKind::kRoot || n.step.origin == ChildOrigin::kDecoded) {
+    ready_bytes_ += n.data.size();
+    ready_largest_ = std::max<std::uint64_t>(ready_largest_, n.data.size());
+  }
+  // A large node waits for as much other work: its analysis alone would leave threads idle.
+  if (ready_bytes_ >= std::max(ready_every_, 2 * ready_largest_)) flush_ready();
 }
 
 void Unpacker::flush_ready() {
@@ -101,6 +105,7 @@ void Unpacker::flush_ready() {
   std::vector<NodeId> batch;
   batch.swap(ready_);
   ready_bytes_ = 0;
+  ready_largest_ = 0;
   ready_fn_(batch);
 }
 

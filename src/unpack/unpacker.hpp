@@ -32,7 +32,7 @@ class Unpacker {
   NodeId unpack(Blob input, std::string_view name, ExtractionTree& tree, unsigned name_repeat = 1);
   // Hands the nodes the walk has finished (processed: their chunks and children made; a chunk
   // once extracted) to `ready`, in walk order, each node once: whenever the decoded bytes they
-  // hold reach `every_bytes`, and the rest when the input is done. The walk goes on after the
+  // hold reach `every_bytes` and twice the largest of them, and the rest when the input is done. The walk goes on after the
   // call returns; `ready` may let go of those nodes' bytes (their children hold what they share).
   using ReadyFn = std::function<void(const std::vector<NodeId>&)>;
   void on_ready(ReadyFn ready, std::uint64_t every_bytes);
@@ -74,7 +74,7 @@ class Unpacker {
   ReadyFn ready_fn_;
   std::uint64_t ready_every_ = 0;
   std::vector<NodeId> ready_;
-  std::uint64_t ready_bytes_ = 0;
+  std::uint64_t ready_bytes_ = 0, ready_largest_ = 0;
 };
 
 }  // namespace fwscan
