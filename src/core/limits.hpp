@@ -17,6 +17,9 @@ struct Limits {
   std::uint32_t yara_timeout_seconds = 60;
   std::uint64_t max_instructions = 50'000'000;    // per ELF, for the code-reference sweep
   std::uint64_t max_instructions_total = 100'000'000;  // per run, shared by every swept ELF
+  // Largest ELF the ELF layer loads: LIEF 0.9 holds two copies of what it parses, besides the
+  // checked copy it is given, so a 1 GiB ELF would take 4 GiB while it loads.
+  std::uint64_t max_elf_bytes = 256ULL << 20;
   // Passwords tried on encrypted archive entries (zip, RAR, 7z through libarchive), in order;
   // the auditor's own list (vendors reuse update-package passwords). Empty: none is tried.
   std::vector<std::string> passwords;

@@ -361,3 +361,33 @@ TEST_CASE("pipeline: one instruction budget per run, allotted in node order what
   CHECK_FALSE(doc.elf_summary(*doc.inputs[2].root)->swept);
   CHECK(json_of(scan(3)) == json_of(doc));
 }
+
+// LIEF holds three copies of an ELF while it parses: an ELF over Limits::max_elf_bytes is not
+// loaded, and says so; the others are summarised as before.
+TEST_CASE("pipeline: an ELF over the ELF layer's size limit is not loaded, and says why", "[app][elf][memory]") {
+  const auto small = corpus_dir() / "elf/arm/face_attr-O2-pic-stripped";
+  const auto bytes = read_file(small);
+  ScanOptions opts = rich_options(2);
+  opts.limits.max_elf_bytes = bytes.size() - 1;
+  Pipeline p(opts);
+  p.add_file(small);
+  p.add_blob(Blob::own(std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + 64)), "head.bin");  // not an ELF
+  const ReportDocument doc = p.finish();
+  CHECK(doc.facts.empty());
+  const NodeRecord* elf = node_at(doc, "face_attr-O2-pic-stripped");
+  REQUIRE(elf != nullptr);
+  bool said = false;
+  for (const auto& d : elf->diagnostics) {
+    said = said || (d.code == DiagCode::kLimitSize && d.message.find(std::to_string(bytes.size()) + " bytes is over") != std::string::npos);
+  }
+  CHECK(said);
+  // Findings are still reported, without code evidence.
+  REQUIRE(!doc.findings.empty());
+  for (const auto& f : doc.findings) {
+    for (const auto& s : f.strings) CHECK(elf_location(s) == nullptr);
+  }
+  opts.limits.max_elf_bytes = bytes.size();
+  Pipeline q(opts);
+  q.add_file(small);
+  CHECK(q.finish().facts.size() == 1);
+}

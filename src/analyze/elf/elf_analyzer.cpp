@@ -123,6 +123,14 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
       return;
     }
     const Node& n = tree.at(elves[t]);
+    if (n.size() > run.options.limits.max_elf_bytes) {
+      diags[t].push_back({Severity::kWarning, DiagCode::kLimitSize,
+                          "an ELF of " + std::to_string(n.size()) + " bytes is over the ELF layer's limit of " +
+                              std::to_string(run.options.limits.max_elf_bytes) + " bytes" +
+                              " (LIEF holds three copies while it parses): no summary, no code evidence",
+                          "elf", std::nullopt});
+      return;
+    }
     auto analysis = elf::ElfAnalysis::load(n.data.bytes());
     if (!analysis) {
       diags[t].push_back(diagnostic_from_error(analysis.error(), "elf"));
