@@ -285,7 +285,12 @@ TEST_CASE("pipeline: decoded members are scanned and let go batch by batch", "[a
   const ReportDocument doc = scan_blob(Blob::own(std::move(input)), "members.gz", opts);
   const long grew = status_mib("VmHWM") - before;
   INFO("peak RSS grew by " << grew << " MiB");
-  CHECK(grew < 64);  // 128 MiB decoded; one or two members held at a time, and the scan's own
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long kBound = 1L << 20;  // ASan's quarantine keeps freed memory resident: the outcome alone is checked
+#else
+  constexpr long kBound = 64;  // 128 MiB decoded; one or two members held at a time, and the scan's own
+#endif
+  CHECK(grew < kBound);
   bool found = false;
   for (const Finding& f : doc.findings) {
     for (const auto& s : f.strings) {
