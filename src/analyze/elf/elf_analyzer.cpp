@@ -64,6 +64,15 @@ NodeId root_of(const ExtractionTree& tree, NodeId id) {
   return cur;
 }
 
+// What an analysed ELF says: its diagnostics (the ELF layer's) and its summary.
+void report_into(const elf::ElfAnalysis& a, std::vector<Diagnostic>& diags, std::optional<ElfSummary>& summary) {
+  for (auto d : a.diagnostics()) {
+    d.handler = "elf";
+    diags.push_back(std::move(d));
+  }
+  summary = a.summary(kMaxListedFunctions);
+}
+
 // Loads every ELF of `elves` (node order), sweeps those with findings in `wanting` under the
 // run's budget, writes the evidence into those findings, and keeps each ELF's diagnostics and
 // summary in the state. Tasks on run_dynamic: every ELF is loaded (LIEF), the largest first; one
@@ -106,13 +115,7 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
   std::vector<ElfState::Unswept> unswept(elves.size());
   std::vector<std::unique_ptr<elf::ElfAnalysis>> loaded(elves.size());
   std::vector<std::vector<elf::SweepOutput>> outputs(elves.size());
-  auto report = [&](const elf::ElfAnalysis& a, std::size_t t) {
-    for (auto d : a.diagnostics()) {
-      d.handler = "elf";
-      diags[t].push_back(std::move(d));
-    }
-    summaries[t] = a.summary(kMaxListedFunctions);
-  };
+  auto report = [&](const elf::ElfAnalysis& a, std::size_t t) { report_into(a, diags[t], summaries[t]); };
   std::vector<std::pair<std::uint64_t, std::uint64_t>> loads;  // (id, cost): id = ELF << 32 | piece + 1
   for (std::size_t t = 0; t < elves.size(); ++t) loads.emplace_back(std::uint64_t{t} << 32, tree.at(elves[t]).size());
   run_dynamic(run.pool, loads, [&](std::uint64_t id, unsigned, const AddTask& add) {
@@ -144,11 +147,7 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
     if (early.count(n.id) != 0) {  // swept before its image showed a label: also what it says unswept
       if (auto plain = elf::ElfAnalysis::load(n.data.bytes())) {
         (*plain)->finish(std::nullopt);
-        for (auto d : (*plain)->diagnostics()) {
-          d.handler = "elf";
-          unswept[t].diagnostics.push_back(std::move(d));
-        }
-        unswept[t].summary = (*plain)->summary(kMaxListedFunctions);
+        report_into(**plain, unswept[t].diagnostics, unswept[t].summary);
       }
     }
     const elf::SweepPlan& plan = (*analysis)->plan_sweep(caps[t]);
