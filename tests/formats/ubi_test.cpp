@@ -284,3 +284,50 @@ TEST_CASE("ubi: a dynamic volume mapping LEB 2^31 is not read as 256 TiB of eras
   CHECK(largest > 0);
   CHECK(largest <= lnums.size() * 1000 * usable);
 }
+
+// With batches asked for (ExtractContext::batch_bytes), the volumes are listed at once and each
+// volume's bytes come when the unpacker reaches it (Extraction::more): the same volumes and bytes
+// as one extraction that reads them all, one volume a call when the batch is 1 byte.
+TEST_CASE("ubi: volumes' bytes come one batch at a time, the same volumes and bytes as all at once", "[formats][ubi][corpus]") {
+  const auto image = read_file(corpus_dir() / kUbiDir / "camera_nand.ubi");
+  const Handler* h = Registry::builtin().find("ubi");
+  REQUIRE(h != nullptr);
+  const auto chunk = h->identify({image.data(), image.size()}, 0);
+  REQUIRE(chunk);
+  const Blob blob = Blob::copy_of(ByteView(image.data(), image.size()).subspan(0, chunk->size));
+  Limits limits;
+  Budget whole_budget(limits);
+  ExtractContext whole_ctx(whole_budget);
+  auto whole = h->extract(blob, whole_ctx);
+  REQUIRE(whole);
+  CHECK(!whole->more);
+  REQUIRE(whole->children.size() >= 3);  // EXPECTED.json: two dynamic UBIFS volumes and a static one
+  Budget budget(limits);
+  ExtractContext ctx(budget, nullptr, 1);
+  auto batched = h->extract(blob, ctx);
+  REQUIRE(batched);
+  REQUIRE(batched->more);
+  REQUIRE(batched->children.size() == whole->children.size());
+  CHECK(batched->properties == whole->properties);
+  for (std::size_t k = 0; k < whole->children.size(); ++k) {
+    INFO("volume " << k);
+    CHECK(batched->children[k].name == whole->children[k].name);
+    CHECK(batched->children[k].later);
+    CHECK(batched->children[k].data.empty());
+    CHECK(!whole->children[k].later);
+    const MoreBytes got = batched->more(ctx);
+    REQUIRE(got.bytes.size() == 1);
+    CHECK(got.bytes[0].first == k);
+    const ByteView want = whole->children[k].data.bytes();
+    const ByteView have = got.bytes[0].second.bytes();
+    CHECK(!want.empty());
+    CHECK(std::equal(want.begin(), want.end(), have.begin(), have.end()));
+  }
+  // With a batch larger than the image, the first call gives every volume.
+  Budget big_budget(limits);
+  ExtractContext big_ctx(big_budget, nullptr, 1ULL << 40);
+  auto big = h->extract(blob, big_ctx);
+  REQUIRE(big);
+  REQUIRE(big->more);
+  CHECK(big->more(big_ctx).bytes.size() == whole->children.size());
+}

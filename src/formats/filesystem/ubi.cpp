@@ -110,6 +110,75 @@ struct VolumeInfo {
 
 std::string vol_type_name(std::uint8_t t) { return t == 2 ? "static" : t == 1 ? "dynamic" : "type " + std::to_string(t); }
 
+// A volume to read: its winning copy of each mapped LEB, and how many LEBs it spans.
+struct VolumePlan {
+  std::string name;
+  bool is_static = false;
+  std::uint64_t count = 0, usable = 0;
+  std::map<std::uint32_t, Leb> lebs;  // lnum -> the copy that wins
+};
+
+// What reading the volumes needs, kept by the continuation that gives their bytes later.
+struct Image {
+  Blob chunk;
+  std::uint64_t data_offset = 0;
+  std::vector<VolumePlan> volumes;
+  std::size_t next = 0;
+};
+
+// A volume's bytes: its LEBs in order, an unmapped LEB of a dynamic volume read as erased
+// (0xff), no more than the node's output cap.
+Blob read_volume(const Image& im, const VolumePlan& plan, ExtractContext& ctx, MoreBytes& out) {
+  const ByteView v = im.chunk.bytes();
+  const std::uint64_t cap = ctx.budget().max_output(v.size());
+  std::vector<std::uint8_t> data;
+  data.reserve(std::min(cap, plan.count * plan.usable));
+  std::uint32_t missing = 0, bad_crc = 0;
+  for (std::uint64_t lnum = 0; lnum < plan.count && data.size() < cap; ++lnum) {
+    auto it = plan.lebs.find(static_cast<std::uint32_t>(lnum));
+    if (it == plan.lebs.end()) {
+      ++missing;
+      if (!plan.is_static) data.insert(data.end(), std::min(plan.usable, cap - data.size()), 0xFF);
+      continue;
+    }
+    const Leb& l = it->second;
+    const std::uint64_t want = plan.is_static ? std::min<std::uint64_t>(l.data_size, plan.usable) : plan.usable;
+    const std::uint64_t from = l.peb_offset + im.data_offset;
+    const std::uint64_t have = std::min<std::uint64_t>(want, v.size() - std::min<std::uint64_t>(from, v.size()));
+    const ByteView bytes = v.subspan(from, have);
+    if (plan.is_static && ubi_crc(bytes) != l.data_crc) ++bad_crc;
+    data.insert(data.end(), bytes.begin(), bytes.end());
+  }
+  if (data.size() > cap) data.resize(cap);
+  if (plan.is_static && missing > 0) {
+    out.complete = false;
+    out.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "static volume '" + plan.name + "': " + std::to_string(missing) + " of " + std::to_string(plan.count) + " LEBs missing", "", std::nullopt});
+  }
+  if (bad_crc > 0) {
+    out.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "static volume '" + plan.name + "': " + std::to_string(bad_crc) + " LEB data CRC mismatch(es)", "", std::nullopt});
+  }
+  if (!ctx.budget().charge(data.size())) {
+    out.complete = false;
+    out.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted: volume '" + plan.name + "' not read", "", std::nullopt});
+    return {};
+  }
+  return Blob::own(std::move(data));
+}
+
+// The next volumes' bytes, about ctx.batch_bytes() of them (one at least), in order.
+MoreBytes next_volumes(Image& im, ExtractContext& ctx) {
+  MoreBytes out;
+  std::uint64_t bytes = 0;
+  while (im.next < im.volumes.size() && (out.bytes.empty() || bytes + im.volumes[im.next].count * im.volumes[im.next].usable <= ctx.batch_bytes())) {
+    const VolumePlan& plan = im.volumes[im.next];
+    Blob b = read_volume(im, plan, ctx, out);
+    bytes += b.size();
+    out.bytes.emplace_back(im.next, std::move(b));
+    ++im.next;
+  }
+  return out;
+}
+
 class UbiHandler final : public Handler {
  public:
   const HandlerInfo& info() const override { return kInfo; }
@@ -206,6 +275,12 @@ class UbiHandler final : public Handler {
                                 std::to_string(bad_ec) + " erase-counter and " + std::to_string(bad_vid) + " volume-id header(s) damaged; those PEBs were skipped", "", std::nullopt});
     }
 
+    // Each volume's plan now; its bytes when the unpacker reaches it (Extraction::more), one
+    // volume a batch or more, so the decoded volumes are not all in memory at once. Without
+    // batches, every volume now, through the same reader.
+    auto image = std::make_shared<Image>();
+    image->chunk = chunk;
+    image->data_offset = g->ec.data_offset;
     for (auto& [vol_id, vi] : volumes) {
       const std::string name = vi.name.empty() ? "volume_" + std::to_string(vol_id) : vi.name;
       const std::uint64_t usable = leb_size - std::min<std::uint64_t>(vi.data_pad, leb_size);
@@ -213,15 +288,17 @@ class UbiHandler final : public Handler {
       std::uint32_t max_lnum = 0, used_ebs = 0;
       std::uint64_t mapped = 0;
       bool any = false;
+      VolumePlan plan{name, vi.type == 2, 0, usable, {}};
       for (auto it = lebs.lower_bound({vol_id, 0}); it != lebs.end() && it->first.first == vol_id; ++it) {
         max_lnum = it->first.second;
         any = true;
         ++mapped;
         used_ebs = std::max(used_ebs, it->second.front().used_ebs);
+        if (const Leb* l = pick(it->second)) plan.lebs.emplace(it->first.second, *l);
       }
-      const bool is_static = vi.type == 2;
-      std::uint64_t count = is_static ? used_ebs : (any ? max_lnum + 1ULL : 0);
-      if (is_static && count > g->pebs) count = g->pebs;
+      std::uint64_t& count = plan.count;
+      count = plan.is_static ? used_ebs : (any ? max_lnum + 1ULL : 0);
+      if (plan.is_static && count > g->pebs) count = g->pebs;
       if (vi.in_table && count > vi.reserved_pebs) {
         ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, "volume '" + name + "' maps LEB " + std::to_string(count - 1) + " beyond its " + std::to_string(vi.reserved_pebs) + " reserved PEBs", "", std::nullopt});
       }
@@ -230,7 +307,7 @@ class UbiHandler final : public Handler {
       // expansion ratio allows for the LEBs the image holds (one LEB mapped at 2^31 is not a
       // 256 TiB volume).
       const auto most = static_cast<std::uint64_t>(static_cast<double>(std::max<std::uint64_t>(mapped, 1)) * ctx.limits().max_expansion_ratio);
-      if (!is_static && count > most) {
+      if (!plan.is_static && count > most) {
         ex.complete = false;
         ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitFile,
                                   "volume '" + name + "' maps LEB " + std::to_string(count - 1) + " with " + std::to_string(mapped) +
@@ -238,52 +315,35 @@ class UbiHandler final : public Handler {
                                   "", std::nullopt});
         count = most;
       }
-      std::vector<std::uint8_t> data;
       const std::uint64_t cap = ctx.budget().max_output(chunk.size());
       if (count * usable > cap) {
         ex.complete = false;
         ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize,
                                   "volume '" + name + "' (" + std::to_string(count * usable) + " bytes) is past the node's output cap: cut to " + std::to_string(cap), "", std::nullopt});
       }
-      std::uint32_t missing = 0, bad_crc = 0;
-      for (std::uint64_t lnum = 0; lnum < count && data.size() < cap; ++lnum) {
-        auto it = lebs.find({vol_id, static_cast<std::uint32_t>(lnum)});
-        if (it == lebs.end()) {
-          ++missing;
-          if (!is_static) data.insert(data.end(), usable, 0xFF);  // unmapped LEB of a dynamic volume reads as erased
-          continue;
-        }
-        const Leb* l = pick(it->second);
-        const std::uint64_t want = is_static ? std::min<std::uint64_t>(l->data_size, usable) : usable;
-        const std::uint64_t from = l->peb_offset + g->ec.data_offset;
-        const std::uint64_t have = std::min<std::uint64_t>(want, v.size() - std::min<std::uint64_t>(from, v.size()));
-        const ByteView bytes = v.subspan(from, have);
-        if (is_static && ubi_crc(bytes) != l->data_crc) ++bad_crc;
-        data.insert(data.end(), bytes.begin(), bytes.end());
-      }
-      if (data.size() > cap) data.resize(cap);
-      if (is_static && missing > 0) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "static volume '" + name + "': " + std::to_string(missing) + " of " + std::to_string(count) + " LEBs missing", "", std::nullopt});
-      }
-      if (bad_crc > 0) {
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "static volume '" + name + "': " + std::to_string(bad_crc) + " LEB data CRC mismatch(es)", "", std::nullopt});
-      }
-      if (!ctx.budget().charge(data.size())) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
-        break;
-      }
       Child c;
       c.name = name;
       c.origin = ChildOrigin::kDecoded;
-      c.data = Blob::own(std::move(data));
+      c.later = true;
       ex.children.push_back(std::move(c));
+      image->volumes.push_back(std::move(plan));
     }
     if (bad_copies > 0) {
       ex.diagnostics.push_back({Severity::kInfo, DiagCode::kChecksumMismatch, std::to_string(bad_copies) + " interrupted LEB copies ignored (data CRC)", "", std::nullopt});
     }
     ex.description = "UBI image, " + std::to_string(g->pebs) + " PEBs of " + human_size(g->peb) + ", " + std::to_string(ex.children.size()) + " volume(s)";
+    if (image->volumes.empty()) return ex;
+    if (ctx.batch_bytes() != ~std::uint64_t{0}) {
+      ex.more = [image](ExtractContext& next) { return next_volumes(*image, next); };
+      return ex;
+    }
+    MoreBytes all = next_volumes(*image, ctx);
+    ex.complete = ex.complete && all.complete;
+    for (auto& d : all.diagnostics) ex.diagnostics.push_back(std::move(d));
+    for (auto& [index, bytes] : all.bytes) {
+      ex.children[index].data = std::move(bytes);
+      ex.children[index].later = false;
+    }
     return ex;
   }
 };
