@@ -26,11 +26,19 @@ must survive, the entries that must each hold one):
   escape_names.tar         entry names and matched text full of ESC, OSC, C1 and bidi controls
   yaffs2_size_lies.bin     64 YAFFS2 files that each declare 4 GiB and hold one 512-byte chunk
                            (each became a buffer of zeros of up to 1000x the image)
+  jffs2_size_lies.bin      64 JFFS2 files that each declare 3.75 GiB and hold 2 data nodes, the second
+                           at 3.75 GiB, and one that declares 4 GiB and holds 5 bytes (zeros in memory)
   damaged.gz               a gzip stream damaged after the label (the decoded part is kept)
   lying_size.lzma          an LZMA-alone stream whose header claims 1 MiB more than it holds
   squashfs_one_bad_entry.sqfs  a SquashFS image where one file's inode declares 4 GiB (its block
                            list runs past the inode table) and one directory names itself: each
                            costs that entry only (a reader used to drop the whole image)
+  squashfs_directory_graph.sqfs  31 directories, each naming the next one twice: 2^31 paths to
+                           the label from 2 KiB (libsquashfs's full-hierarchy call went past 10 GiB)
+  ext_many_names.img       an ext4 file of 64 MiB named 64 times while its links count says 1
+                           (each name read the file again)
+  ubi_far_lebs.ubi         UBI volumes that each map LEB 0 and LEB 2^31 - 16 (erased LEBs between,
+                           read as 0xFF up to the expansion ratio: 125 MiB a volume)
   fifo                     a named pipe given as input (it hung: refused before it is opened)
 """
 import argparse
@@ -188,6 +196,47 @@ def yaffs2_size_lies(path, files):
         f.write(out)
 
 
+def jffs2_size_lies(path, files):
+    """A little-endian JFFS2 image of `files` files that each declare 3.75 GiB and hold two data
+    nodes, one at the start (the label in the first file) and one byte at 3.75 GiB, and one file
+    that declares 4 GiB and holds 5 bytes (each lie became a buffer of zeros)."""
+    def crc(data):
+        return zlib.crc32(data, 0xFFFFFFFF) ^ 0xFFFFFFFF  # CRC-32 register from 0, no final XOR
+
+    out = bytearray()
+
+    def node(kind, covered, crcs, payload):
+        """The header (its CRC over 8 bytes), the fields the node CRC covers, `crcs` (a function
+        of those bytes giving the CRC words), then the name or data, padded to 4 bytes."""
+        length = 12 + len(covered) + 8 + len(payload)
+        head = struct.pack("<HHI", 0x1985, kind, length)
+        raw = head + struct.pack("<I", crc(head)) + covered
+        out.extend(raw + crcs(raw) + payload + b"\xff" * (-length % 4))
+
+    def dirent(ino, version, name):
+        # pino, version, ino, mctime, nsize, type; then node_crc, name_crc.
+        node(0xE001, struct.pack("<IIIIBBxx", 1, version, ino, 0, len(name), 8),
+             lambda raw: struct.pack("<II", crc(raw), crc(name)), name)
+
+    def inode(ino, version, isize, offset, data):
+        # ino, version, mode, uid, gid, isize, atime, mtime, ctime, offset, csize, dsize, compr,
+        # usercompr, flags; then data_crc, node_crc (over the 60 bytes before data_crc).
+        node(0xE002, struct.pack("<IIIHHIIIIIIIBBH", ino, version, 0o100644, 0, 0, isize, 0, 0, 0,
+                                 offset, len(data), len(data), 0, 0, 0),
+             lambda raw: struct.pack("<II", crc(data), crc(raw)), data)
+
+    for i in range(files):
+        ino = 2 + i
+        dirent(ino, 1, b"f%03d" % i)
+        inode(ino, 1, 0xF0000001, 0, (LABEL + b"\n") if i == 0 else b"head\n")
+        inode(ino, 2, 0xF0000001, 0xF0000000, b"t")
+    dirent(2 + files, 1, b"big")
+    inode(2 + files, 1, 0xFFFFFFF0, 0, b"hello")
+    out.extend(b"\xff" * (-len(out) % 65536))
+    with open(path, "wb") as f:
+        f.write(out)
+
+
 class Squashfs:
     """A SquashFS 4.0 little-endian image, written from the on-disk layout with every table
     stored uncompressed (the readers take the uncompressed flags as they are): data blocks,
@@ -270,6 +319,114 @@ def squashfs_one_bad_entry(path):
     fs.write(path, 6)
 
 
+def squashfs_directory_graph(path, levels):
+    """A SquashFS image whose directories form a graph, not a tree: each of `levels` directories
+    names the one below it twice ("a" and "b"), so 2^levels paths lead to the label file at the
+    bottom, from about 2 KiB of tables. Each directory is walked once; its second name is said."""
+    fs = Squashfs()
+    fs.file(1, b"deep\n" + LABEL + b"\n")
+    fs.directory(2, 3, [("note.txt", 1)])
+    for number in range(3, levels + 3):
+        fs.directory(number, number + 1, [("a", number - 1), ("b", number - 1)])
+    fs.write(path, levels + 2)
+
+
+def ext_many_names(path, names, file_size):
+    """An ext4 image (4 KiB blocks, one group, extents) whose one regular file of `file_size`
+    bytes, the label at its start, is named by `names` directory entries while its inode's links
+    count says 1: read once per name, the names would cost names x file_size."""
+    block, data_start = 4096, 6
+    data_blocks = file_size // block
+    assert data_blocks <= 32768, "one extent holds 32,768 blocks at most"
+    blocks = data_start + data_blocks
+    inodes_count = 32  # one block of inodes
+
+    def extent_root(first, count, start):
+        # ext4_extent_header {magic, entries, max, depth, generation}, then one ext4_extent.
+        return struct.pack("<HHHHI", 0xF30A, 1, 4, 0, 0) + struct.pack("<IHHI", first, count, 0, start)
+
+    def inode(mode, size, links, extent):
+        raw = bytearray(128)
+        struct.pack_into("<HHIIIIIHHII", raw, 0, mode, 0, size & 0xFFFFFFFF, 0, 0, 0, 0, 0, links,
+                         (size + 511) // 512, 0x80000)
+        raw[40:40 + len(extent)] = extent
+        struct.pack_into("<I", raw, 108, size >> 32)
+        return bytes(raw)
+
+    img = bytearray(data_start * block)
+    sb = bytearray(1024)
+    struct.pack_into("<IIIIIIIIIII", sb, 0, inodes_count, blocks, 0, 0, inodes_count - 12, 0, 2, 2,
+                     32768, 32768, inodes_count)
+    struct.pack_into("<HHH", sb, 56, 0xEF53, 1, 1)                        # magic, state clean, errors
+    struct.pack_into("<I", sb, 76, 1)                                      # rev_level 1 (dynamic)
+    struct.pack_into("<IHHIII", sb, 84, 11, 128, 0, 0, 0x2 | 0x40, 0)     # first_ino, inode_size, features
+    sb[120:120 + 11] = b"many_names\0"
+    img[1024:2048] = sb
+    struct.pack_into("<IIIHHH", img, block, 2, 3, 4, 0, inodes_count - 12, 1)  # the group descriptor
+    listing = bytearray()
+    entries = [(2, b"."), (2, b"..")] + [(12, b"name_%03d.bin" % i) for i in range(names)]
+    for i, (ino, name) in enumerate(entries):
+        rec = (8 + len(name) + 3) // 4 * 4
+        if i + 1 == len(entries):
+            rec = block - len(listing)
+        listing += struct.pack("<IHBB", ino, rec, len(name), 2 if ino == 2 else 1) + name
+        listing += bytes(rec - 8 - len(name))
+    assert len(listing) == block, "the root listing fits one block"
+    img[5 * block:6 * block] = listing
+    table = 4 * block
+    img[table + 128:table + 256] = inode(0o40755, block, 2, extent_root(0, 1, 5))              # inode 2
+    img[table + 11 * 128:table + 12 * 128] = inode(0o100644, file_size, 1, extent_root(0, data_blocks, data_start))  # 12
+    with open(path, "wb") as f:
+        f.write(img)
+        first = bytearray(block)
+        first[0:len(LABEL) + 1] = LABEL + b"\n"
+        f.write(first)
+        filler = bytes(range(256)) * (block // 256)
+        for _ in range(data_blocks - 1):
+            f.write(filler)
+
+
+def ubi_far_lebs(path, volumes, peb):
+    """A UBI image (NOR layout: VID header at 64, data at 128) whose `volumes` dynamic volumes each
+    map LEB 0, the label in the first, and LEB 2^31 - 16: read as mapped, each volume is 2^31
+    erased LEBs; cut at the expansion ratio, each is still 2000 LEBs of 0xFF."""
+    vid_at, data_at = 64, 128
+
+    def crc(data):
+        return zlib.crc32(data) ^ 0xFFFFFFFF  # CRC-32 from 0xffffffff, no final XOR
+
+    def header(fmt, *fields):
+        body = struct.pack(fmt, *fields)
+        return body + struct.pack(">I", crc(body))
+
+    out = bytearray()
+
+    def block(vol_id, lnum, sqnum, data):
+        ec = header(">4sB3xQIII32x", b"UBI#", 1, 1, vid_at, data_at, 0x5EED)
+        vid = header(">4sBBBBII4xIIII4xQ12x", b"UBI!", 1, 1, 0, 0, vol_id, lnum, 0, 0, 0, 0, sqnum)
+        out.extend(ec + vid + data.ljust(peb - data_at, b"\xff"))
+
+    records = bytearray()
+    for v in range(128):
+        rec = bytes(172)
+        if v < volumes:
+            name = b"vol%d" % v
+            body = struct.pack(">IIIBBH128sB23x", 2, 1, 0, 1, 0, len(name), name, 0)
+            rec = body + struct.pack(">I", crc(body))
+        records += rec
+    sqnum = 1
+    for copy in range(2):
+        block(0x7FFFEFFF, copy, sqnum, bytes(records))
+        sqnum += 1
+    for v in range(volumes):
+        text = (b"volume %d\n" % v) + (LABEL + b"\n" if v == 0 else b"")
+        block(v, 0, sqnum, text)
+        block(v, 0x7FFFFFF0, sqnum + 1, b"far\n")
+        sqnum += 2
+    with open(path, "wb") as f:
+        f.write(out)
+
+
 def damaged_gzip(path):
     payload = b"config\n" + LABEL + b"\n" + bytes(range(256)) * 2048
     data = bytearray(gzip.compress(payload, mtime=0))
@@ -298,10 +455,14 @@ MANIFEST = [
     ("elf_header_lies.elf", ["truncated", "malformed"], True, []),
     ("escape_names.tar", [], True, []),
     ("yaffs2_size_lies.bin", ["truncated"], True, []),
+    ("jffs2_size_lies.bin", ["truncated", "limit_size"], True, [":f000"]),
     ("damaged.gz", ["malformed"], True, []),
     ("lying_size.lzma", ["malformed"], True, []),
     ("fifo", ["io_error"], False, []),
     ("squashfs_one_bad_entry.sqfs", ["malformed"], True, [":a_first.txt", ":c_last.txt"]),
+    ("squashfs_directory_graph.sqfs", ["malformed"], True, ["/note.txt"]),
+    ("ext_many_names.img", ["malformed"], True, []),
+    ("ubi_far_lebs.ubi", ["limit_file", "malformed"], True, [":vol0"]),
 ]
 
 
@@ -336,9 +497,15 @@ def main():
     elf_header_lies(out("elf_header_lies.elf"))
     escape_names(out("escape_names.tar"))
     yaffs2_size_lies(out("yaffs2_size_lies.bin"), 64)
+    jffs2_size_lies(out("jffs2_size_lies.bin"), 64)
     damaged_gzip(out("damaged.gz"))
     lying_lzma(out("lying_size.lzma"))
     squashfs_one_bad_entry(out("squashfs_one_bad_entry.sqfs"))
+    squashfs_directory_graph(out("squashfs_directory_graph.sqfs"), 31)
+    # --ci: 64 names of a 64 MiB file (4 GiB if each name is read) and 9 volumes of 2000 LEBs of
+    # 64 KiB (1.1 GiB if all are held at once).
+    ext_many_names(out("ext_many_names.img"), 64, 64 * MIB if args.ci else scaled(96 * MIB, MIB))
+    ubi_far_lebs(out("ubi_far_lebs.ubi"), 9 if args.ci else scaled(16), 64 * 1024)
     if os.path.lexists(out("fifo")):
         os.unlink(out("fifo"))
     os.mkfifo(out("fifo"))

@@ -24,7 +24,7 @@ raw_control='[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x
 fail=0
 bad() { echo "FAIL $1: $2"; fail=1; }
 
-printf '%-24s %7s %8s %3s\n' case "wall s" "RSS MiB" rc
+printf '%-30s %7s %8s %3s\n' case "wall s" "RSS MiB" rc
 while IFS=$'\t' read -r name codes label entries; do
   in="$d/in/$name" out="$d/out/$name"
   files=("$in")
@@ -33,7 +33,7 @@ while IFS=$'\t' read -r name codes label entries; do
   (cd "$d/cwd" && /usr/bin/time -f '%e %M' -o "$d/time" timeout "$wall_max" "$fw" scan -vv -j 2 -o "$out" \
      --format json,text "${files[@]}" > "$d/stdout" 2> "$d/stderr") || rc=$?
   read -r wall rss_kib < <(tail -n 1 "$d/time")
-  printf '%-24s %7s %8s %3s\n' "$name" "$wall" $((rss_kib / 1024)) "$rc"
+  printf '%-30s %7s %8s %3s\n' "$name" "$wall" $((rss_kib / 1024)) "$rc"
   want_rc="0 1"
   [ "$name" = fifo ] && want_rc=2
   case " $want_rc " in *" $rc "*) ;; *) bad "$name" "exit $rc, expected $want_rc (124: past the time bound)" ;; esac
