@@ -17,6 +17,8 @@ must survive, the entries that must each hold one):
   gzip_members.gz          64 gzip members of 64 MiB of zeros each (resident decoded bytes)
   gzip_distinct_members.gz 64 gzip members of 64 MiB, each different, a label in the last (resident
                            decoded bytes that sharing identical content cannot save)
+  zip_distinct_members.zip 64 deflated members of 64 MiB, each different, a label in the last (the
+                           zip reader decoded every member before any was scanned)
   zip_overlap_bomb.zip     one deflated 64 MiB member named by 64 central-directory entries
                            (Fifield's overlapping-entry construction; resident decoded bytes)
   zip_200k_entries.zip     200,000 empty entries (report size, the per-node child limit)
@@ -83,6 +85,22 @@ def gzip_distinct_members(path, members, member_size):
             parts.append(comp.compress(bytes(block)))
             parts.append(comp.flush())
             f.write(b"".join(parts))
+
+
+def zip_distinct_members(path, members, member_size):
+    """A zip of `members` deflated members of `member_size` bytes, each different (a marker every
+    64 KiB), the label in the last: only reading the members as the walk reaches them, and letting
+    go of scanned ones, bounds memory."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for m in range(members):
+            block = bytearray(64 * 1024)
+            struct.pack_into("<Q", block, 0, m + 1)
+            with z.open("m%02d.bin" % m, "w", force_zip64=True) as f:
+                for _ in range(member_size // len(block) - 1):
+                    f.write(block)
+                if m + 1 == members:
+                    block[1000:1000 + len(LABEL)] = LABEL
+                f.write(block)
 
 
 def zip_overlap_bomb(path, names, member_size):
@@ -449,6 +467,7 @@ MANIFEST = [
     ("zip_signature_flood.bin", [], False, []),
     ("gzip_members.gz", [], False, []),
     ("gzip_distinct_members.gz", [], True, []),
+    ("zip_distinct_members.zip", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
     ("zip_200k_entries.zip", ["limit_children"], False, []),
     ("elf_nops", ["limit_instructions"], True, []),
@@ -489,6 +508,7 @@ def main():
     zip_signature_flood(out("zip_signature_flood.bin"), 8 * MIB if args.ci else scaled(8 * MIB, 4))
     gzip_members(out("gzip_members.gz"), members, 64 * MIB)
     gzip_distinct_members(out("gzip_distinct_members.gz"), 18 if args.ci else scaled(64), 64 * MIB)
+    zip_distinct_members(out("zip_distinct_members.zip"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)
     zip_many_entries(out("zip_200k_entries.zip"), 200_000 if args.ci else scaled(200_000))
     os.makedirs(out("elf_nops"), exist_ok=True)

@@ -1,4 +1,7 @@
 // 7-Zip, ISO 9660 (libarchive entries, native extents) and ar (native).
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "formats/common/decode.hpp"
@@ -142,4 +145,67 @@ TEST_CASE("lzip, lzop, compress: patool vectors decode to the bytes the bzip2 ve
   CHECK(d.message == "lzop block checksum mismatch");
   const Unpacked b = unpack_bytes(bad, "bad.lzo");
   for (const auto& n : b.tree.nodes()) CHECK(n.handler != std::string("lzop"));
+}
+
+// zip, ISO 9660, xar and LHA list their entries first and give the files' bytes when the
+// unpacker reaches them (Extraction::more): the same entries, kinds and bytes as a reader that
+// decodes every entry at once, one file a call when the batch is 1 byte. The solid formats (7z,
+// CAB, RAR) are read in one pass. The reference is libarchive itself, read here in one pass.
+TEST_CASE("zip, iso9660, xar, lha: files' bytes come a batch at a time, the same bytes libarchive reads in one pass",
+          "[formats][zip][iso9660][xar][lha][external]") {
+  struct Vector { std::filesystem::path path; std::string handler; bool later; };
+  for (const Vector& v : {Vector{fx("patool/test/data/test.jar"), "zip", true}, Vector{fx("sevenz/test/data/test.iso"), "iso9660", true},
+                          Vector{fx("sevenz/test/data/test.xar"), "xar", true}, Vector{fx("patool/test/data/test.lha"), "lha", true},
+                          Vector{fx("sevenz/test/data/test.7z"), "sevenzip", false}, Vector{fx("patool/test/data/test.cab"), "cab", false}}) {
+    INFO(v.path);
+    const auto image = read_file(v.path);
+    const Handler* h = Registry::builtin().find(v.handler);
+    REQUIRE(h != nullptr);
+    const auto chunk = h->identify({image.data(), image.size()}, 0);
+    REQUIRE(chunk);
+    const Blob blob = Blob::copy_of(ByteView(image.data(), image.size()).subspan(0, chunk->size));
+    // libarchive in one pass, reading every regular file's data: the reference bytes, in order.
+    std::vector<std::pair<std::string, std::string>> files;
+    {
+      archive* a = archive_read_new();
+      archive_read_support_format_all(a);
+      REQUIRE(archive_read_open_memory(a, blob.bytes().data(), blob.size()) == ARCHIVE_OK);
+      archive_entry* e = nullptr;
+      while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != nullptr) continue;
+        std::string data;
+        char buf[4096];
+        for (la_ssize_t got; (got = archive_read_data(a, buf, sizeof buf)) > 0;) data.append(buf, static_cast<std::size_t>(got));
+        if (archive_entry_size_is_set(e) && data.size() > static_cast<std::size_t>(archive_entry_size(e))) data.resize(static_cast<std::size_t>(archive_entry_size(e)));
+        std::string name = archive_entry_pathname(e);
+        for (std::size_t dup = name.find("//"); dup != std::string::npos; dup = name.find("//", dup)) name.erase(dup, 1);  // as fwscan names it
+        files.emplace_back(name, data);
+      }
+      archive_read_free(a);
+    }
+    REQUIRE(files.size() >= 3);
+    Limits limits;
+    Budget budget(limits);
+    ExtractContext ctx(budget, nullptr, 1);
+    auto ex = h->extract(blob, ctx);
+    REQUIRE(ex);
+    CHECK(static_cast<bool>(ex->more) == v.later);
+    std::vector<std::pair<std::string, std::string>> got;
+    for (std::size_t i = 0; i < ex->children.size(); ++i) {
+      const Child& c = ex->children[i];
+      if (c.meta.kind != EntryKind::kFile) continue;
+      CHECK(c.later == v.later);
+      if (!v.later) {
+        got.emplace_back(c.name, std::string(as_chars(c.data.bytes())));
+        continue;
+      }
+      CHECK(c.data.empty());
+      const MoreBytes more = ex->more(ctx);
+      REQUIRE(more.bytes.size() == 1);
+      CHECK(more.bytes[0].first == i);
+      CHECK(more.complete);
+      got.emplace_back(c.name, std::string(as_chars(more.bytes[0].second.bytes())));
+    }
+    CHECK(got == files);
+  }
 }

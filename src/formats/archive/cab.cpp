@@ -30,7 +30,7 @@ class CabHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kCab, ctx);
+    return extract_archive_entries(chunk, ArchiveFormat::kCab, ctx);
   }
 };
 

@@ -31,7 +31,7 @@ class Iso9660Handler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kIso9660, ctx);
+    return extract_archive_entries(chunk, ArchiveFormat::kIso9660, ctx);
   }
 };
 

@@ -63,7 +63,7 @@ class LhaHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kLha, ctx);
+    return extract_archive_entries(chunk, ArchiveFormat::kLha, ctx);
   }
 };
 

@@ -94,7 +94,7 @@ class RarHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kRar, ctx);
+    return extract_archive_entries(chunk, ArchiveFormat::kRar, ctx);
   }
 };
 

@@ -40,7 +40,7 @@ class SevenZipHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    auto ex = extract_archive_entries(chunk.bytes(), ArchiveFormat::kSevenZip, ctx);
+    auto ex = extract_archive_entries(chunk, ArchiveFormat::kSevenZip, ctx);
     const auto& passwords = ctx.limits().passwords;
     // Encrypted entries, or an encrypted header (libarchive says so in a "malformed" message).
     const bool encrypted = !ex || std::any_of(ex->diagnostics.begin(), ex->diagnostics.end(), [](const Diagnostic& d) {

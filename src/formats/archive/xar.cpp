@@ -74,7 +74,7 @@ class XarHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_archive_entries(chunk.bytes(), ArchiveFormat::kXar, ctx);
+    return extract_archive_entries(chunk, ArchiveFormat::kXar, ctx);
   }
 };
 

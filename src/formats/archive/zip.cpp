@@ -33,7 +33,7 @@ class ZipHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    return extract_zip_entries(chunk.bytes(), ctx);
+    return extract_zip_entries(chunk, ctx);
   }
 };
 

@@ -170,6 +170,7 @@ namespace {
 struct ArchiveDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
 };
+using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
 EntryKind kind_of(mode_t type) {
   switch (type) {
@@ -183,10 +184,18 @@ EntryKind kind_of(mode_t type) {
     default: return EntryKind::kOther;
   }
 }
-}  // namespace
 
-Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format, ExtractContext& ctx) {
-  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+constexpr std::uint32_t kMaxEntries = 1'000'000;
+
+// Formats whose entries libarchive can pass over without decoding them (each entry's data has a
+// known place and size), so the entries are listed first and their bytes read later. Solid
+// formats (7z, CAB folders, solid RAR) would decode everything twice: they are read in one pass.
+bool lists_first(ArchiveFormat f) {
+  return f == ArchiveFormat::kZip || f == ArchiveFormat::kIso9660 || f == ArchiveFormat::kXar || f == ArchiveFormat::kLha;
+}
+
+Result<ArchivePtr> open_archive(ByteView bytes, ArchiveFormat format, const Limits& limits) {
+  ArchivePtr a(archive_read_new());
   switch (format) {
     case ArchiveFormat::kZip: archive_read_support_format_zip(a.get()); break;
     case ArchiveFormat::kSevenZip: archive_read_support_format_7zip(a.get()); break;
@@ -196,14 +205,113 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
     case ArchiveFormat::kXar: archive_read_support_format_xar(a.get()); break;
     case ArchiveFormat::kLha: archive_read_support_format_lha(a.get()); break;
   }
-  const auto& passwords = ctx.limits().passwords;
-  const std::size_t tried = std::min(passwords.size(), Limits::kMaxPasswords);
-  for (std::size_t i = 0; i < tried; ++i) archive_read_add_passphrase(a.get(), passwords[i].c_str());
+  const std::size_t tried = std::min(limits.passwords.size(), Limits::kMaxPasswords);
+  for (std::size_t i = 0; i < tried; ++i) archive_read_add_passphrase(a.get(), limits.passwords[i].c_str());
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
     return make_error(Errc::kMalformed, std::string("libarchive: ") + archive_error_string(a.get()));
   }
+  return a;
+}
+
+// The data of the entry whose header was just read, at most `cap` bytes; false when it could
+// not all be read (said in `diags`, naming the entry).
+bool read_entry_data(archive* a, archive_entry* entry, const std::string& name, bool encrypted, std::size_t tried, std::uint64_t cap,
+                     std::vector<std::uint8_t>& data, std::vector<Diagnostic>& diags) {
+  std::uint8_t buf[65536];
+  bool failed = false;
+  while (true) {
+    const la_ssize_t got = archive_read_data(a, buf, sizeof buf);
+    if (got == 0) break;
+    if (got < 0) {
+      failed = true;
+      const char* msg = archive_error_string(a);
+      if (encrypted) {
+        // A wrong password, or an encryption libarchive cannot undo (7z AES): listed only.
+        diags.push_back({Severity::kWarning, DiagCode::kEncrypted, "entry '" + name + "' is encrypted and none of the " + std::to_string(tried) +
+                         " password(s) given opens it (libarchive: " + (msg ? msg : "read error") + "): content not examined", "", std::nullopt});
+      } else {
+        diags.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + name + "': " + (msg ? msg : "read error"), "", std::nullopt});
+      }
+      break;
+    }
+    if (data.size() + static_cast<std::uint64_t>(got) > cap) {
+      diags.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "entry '" + name + "' cut at the output budget", "", std::nullopt});
+      failed = true;
+      break;
+    }
+    data.insert(data.end(), buf, buf + got);
+  }
+  // libarchive's xar reader pads some entries past their declared size: the header's size wins.
+  if (archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 && data.size() > static_cast<std::uint64_t>(archive_entry_size(entry))) {
+    data.resize(static_cast<std::size_t>(archive_entry_size(entry)));
+  }
+  return !failed;
+}
+
+// The file entries listed first, whose bytes a second reader over the same archive gives in
+// order when the unpacker reaches them (Extraction::more). It owns the archive's bytes.
+struct LaterEntries {
+  Blob bytes;
+  ArchivePtr a;
+  struct Wanted {
+    std::uint32_t header = 0;  // the entry's place among the archive's headers
+    std::size_t child = 0;
+    std::uint64_t declared = 0;
+    std::string name;
+  };
+  std::vector<Wanted> wanted;
+  std::size_t next = 0;
+  std::uint32_t headers_read = 0;
+  bool broken = false, budget_said = false;
+};
+
+// The next entries' bytes, about ctx.batch_bytes() of them by their declared sizes (one at least).
+MoreBytes next_entries(LaterEntries& st, ExtractContext& ctx) {
+  MoreBytes out;
+  const std::uint64_t cap = ctx.budget().max_output(st.bytes.size());
+  std::uint64_t bytes = 0;
+  while (st.next < st.wanted.size() && (out.bytes.empty() || bytes + st.wanted[st.next].declared <= ctx.batch_bytes())) {
+    const LaterEntries::Wanted& w = st.wanted[st.next++];
+    archive_entry* entry = nullptr;
+    while (!st.broken && st.headers_read <= w.header) {
+      const int r = archive_read_next_header(st.a.get(), &entry);
+      ++st.headers_read;
+      if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL || entry == nullptr) st.broken = true;
+    }
+    if (st.broken) {
+      // The first pass read this header: a second reader over the same bytes that does not is
+      // libarchive's doing. The entry stays listed, without bytes.
+      out.complete = false;
+      out.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + w.name + "': libarchive did not reach it again to read its data", "", std::nullopt});
+      out.bytes.emplace_back(w.child, Blob{});
+      continue;
+    }
+    std::vector<std::uint8_t> data;
+    if (!read_entry_data(st.a.get(), entry, w.name, false, 0, cap, data, out.diagnostics)) out.complete = false;
+    if (!ctx.budget().charge(data.size())) {
+      out.complete = false;
+      if (!st.budget_said) {
+        out.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted: entry '" + w.name +
+                                   "' and the entries after it that do not fit are listed without their bytes", "", std::nullopt});
+      }
+      st.budget_said = true;
+      out.bytes.emplace_back(w.child, Blob{});
+      continue;
+    }
+    bytes += data.size();
+    out.bytes.emplace_back(w.child, Blob::own(std::move(data)));
+  }
+  return out;
+}
+}  // namespace
+
+Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFormat format, ExtractContext& ctx) {
+  const ByteView bytes = archive_bytes.bytes();
+  FWSCAN_ASSIGN_OR_RETURN(ArchivePtr a, open_archive(bytes, format, ctx.limits()));
+  const std::size_t tried = std::min(ctx.limits().passwords.size(), Limits::kMaxPasswords);
+  const bool list_first = lists_first(format);
+  auto later = std::make_shared<LaterEntries>();
   Extraction ex;
-  constexpr std::uint32_t kMaxEntries = 1'000'000;
   for (std::uint32_t n = 0; n < kMaxEntries; ++n) {
     archive_entry* entry = nullptr;
     const int r = archive_read_next_header(a.get(), &entry);
@@ -244,46 +352,23 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
       ex.children.push_back(std::move(c));
       continue;
     }
-    if (c.meta.kind == EntryKind::kFile) {
-      const std::uint64_t cap = ctx.budget().max_output(bytes.size());
+    if (c.meta.kind == EntryKind::kFile && list_first && !encrypted) {
+      // Listed now, its bytes read later. An encrypted entry is read now: whether a password
+      // opens it decides what the entry is.
+      const la_int64_t declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+      later->wanted.push_back({n, ex.children.size(), static_cast<std::uint64_t>(std::max<la_int64_t>(declared, 0)), c.name});
+      c.later = true;
+    } else if (c.meta.kind == EntryKind::kFile) {
       std::vector<std::uint8_t> data;
-      std::uint8_t buf[65536];
-      bool failed = false;
-      while (true) {
-        const la_ssize_t got = archive_read_data(a.get(), buf, sizeof buf);
-        if (got == 0) break;
-        if (got < 0) {
-          failed = true;
-          const char* msg = archive_error_string(a.get());
-          if (encrypted) {
-            // A wrong password, or an encryption libarchive cannot undo (7z AES): listed only.
-            ex.diagnostics.push_back({Severity::kWarning, DiagCode::kEncrypted, "entry '" + c.name + "' is encrypted and none of the " + std::to_string(tried) +
-                                      " password(s) given opens it (libarchive: " + (msg ? msg : "read error") + "): content not examined", "", std::nullopt});
-          } else {
-            ex.diagnostics.push_back({Severity::kError, DiagCode::kMalformed, "entry '" + c.name + "': " + (msg ? msg : "read error"), "", std::nullopt});
-          }
-          break;
-        }
-        if (data.size() + static_cast<std::uint64_t>(got) > cap) {
-          ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "entry '" + c.name + "' cut at the output budget", "", std::nullopt});
-          failed = true;
-          break;
-        }
-        data.insert(data.end(), buf, buf + got);
-      }
-      if (failed) ex.complete = false;
-      if (encrypted && failed) {
+      const bool read = read_entry_data(a.get(), entry, c.name, encrypted, tried, ctx.budget().max_output(bytes.size()), data, ex.diagnostics);
+      if (!read) ex.complete = false;
+      if (encrypted && !read) {
         c.meta.kind = EntryKind::kOther;
         ex.children.push_back(std::move(c));
         continue;
       }
       if (encrypted) {
         ex.diagnostics.push_back({Severity::kInfo, DiagCode::kDecrypted, "entry '" + c.name + "' decrypted with a given password (libarchive checked it)", "", std::nullopt});
-      }
-      // libarchive's xar reader pads some entries past their declared size: the header's size wins.
-      if (archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 &&
-          data.size() > static_cast<std::uint64_t>(archive_entry_size(entry))) {
-        data.resize(static_cast<std::size_t>(archive_entry_size(entry)));
       }
       if (!ctx.budget().charge(data.size())) {
         ex.complete = false;
@@ -293,6 +378,22 @@ Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format,
       c.data = Blob::own(std::move(data));
     }
     ex.children.push_back(std::move(c));
+  }
+  if (later->wanted.empty()) return ex;
+  // The bytes of the entries listed first: when the unpacker reaches them, a batch at a time, or
+  // all now when it asks for no batches; the same children and diagnostics either way.
+  later->bytes = archive_bytes;
+  FWSCAN_ASSIGN_OR_RETURN(later->a, open_archive(bytes, format, ctx.limits()));
+  if (ctx.batch_bytes() != ~std::uint64_t{0}) {
+    ex.more = [later](ExtractContext& next) { return next_entries(*later, next); };
+    return ex;
+  }
+  MoreBytes all = next_entries(*later, ctx);
+  ex.complete = ex.complete && all.complete;
+  for (auto& d : all.diagnostics) ex.diagnostics.push_back(std::move(d));
+  for (auto& [index, blob] : all.bytes) {
+    ex.children[index].data = std::move(blob);
+    ex.children[index].later = false;
   }
   return ex;
 }

@@ -25,18 +25,21 @@ inline std::optional<ZipExtent> find_zip_extent(ByteView at) {
 
 enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660, kCab, kRar, kXar, kLha };
 
-// Extracts every entry of an archive held in `bytes` with libarchive.
-Result<Extraction> extract_archive_entries(ByteView bytes, ArchiveFormat format, ExtractContext& ctx);
+// Extracts every entry of an archive held in `bytes` with libarchive. For the formats whose
+// entries libarchive passes over without decoding (zip, ISO 9660, xar, LHA), the entries are
+// listed first and the files' bytes come when the unpacker reaches them (Extraction::more), a
+// batch at a time: the continuation keeps `bytes`. Solid formats are read in one pass.
+Result<Extraction> extract_archive_entries(const Blob& bytes, ArchiveFormat format, ExtractContext& ctx);
 
 // Central-directory entries of the zip `archive` (its first local header at 0, its end record
 // last) whose local data overlap another entry's: the overlapping-entry construction of zip
 // bombs (Fifield), where many names share one deflated member. One overlap diagnostic, with the
 // count and the first pair; nullopt when the entries are disjoint or there is no end record.
 std::optional<Diagnostic> zip_overlaps(ByteView archive);
-inline Result<Extraction> extract_zip_entries(ByteView bytes, ExtractContext& ctx) {
+inline Result<Extraction> extract_zip_entries(const Blob& bytes, ExtractContext& ctx) {
   auto ex = extract_archive_entries(bytes, ArchiveFormat::kZip, ctx);
   if (ex) {
-    if (auto overlap = zip_overlaps(bytes)) ex->diagnostics.push_back(std::move(*overlap));
+    if (auto overlap = zip_overlaps(bytes.bytes())) ex->diagnostics.push_back(std::move(*overlap));
   }
   return ex;
 }

@@ -38,7 +38,7 @@ class DahuaZipHandler final : public Handler {
     if (patched.size() < 4) return make_error(Errc::kTruncated, "shorter than a local header", 0);
     patched[0] = 'P';
     patched[1] = 'K';
-    return extract_zip_entries(ByteView(patched.data(), patched.size()), ctx);
+    return extract_zip_entries(Blob::own(std::move(patched)), ctx);
   }
 };
 

@@ -64,9 +64,9 @@ class InstarHdHandler final : public Handler {
     for (std::uint64_t p : l->local) zip[p + 3] = 0x04;
     for (std::uint64_t p : l->central) zip[p + 3] = 0x02;
     zip[l->eocd + 3] = 0x06;
-    auto ex = extract_zip_entries({zip.data(), zip.size()}, ctx);
+    // The zip reader keeps its own Blob of the patched bytes while it gives entries later.
+    auto ex = extract_zip_entries(Blob::own(std::move(zip)), ctx);
     if (!ex) return ex;
-    // The entries' data were copied out of `zip` by the zip reader: nothing refers to it any more.
     ex->properties.emplace_back("signatures", "PK0307/PK0108/PK0509 mapped to the standard ZIP ones");
     return ex;
   }

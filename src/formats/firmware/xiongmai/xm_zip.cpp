@@ -40,7 +40,9 @@ class XmZipHandler final : public Handler {
   }
 
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
-    FWSCAN_ASSIGN_OR_RETURN(Extraction ex, extract_zip_entries(chunk.bytes(), ctx));
+    // The entries' bytes now, not in batches: InstallDesc and the images' headers are read here.
+    ExtractContext now(ctx.budget(), ctx.pool());
+    FWSCAN_ASSIGN_OR_RETURN(Extraction ex, extract_zip_entries(chunk, now));
     for (const Child& c : ex.children) {
       if (c.name == "InstallDesc") describe(c.data.bytes(), ex);
     }
