@@ -19,6 +19,7 @@ must survive, the entries that must each hold one):
                            decoded bytes that sharing identical content cannot save)
   zip_distinct_members.zip 64 deflated members of 64 MiB, each different, a label in the last (the
                            zip reader decoded every member before any was scanned)
+  sevenzip_distinct_members.7z  the same as one solid 7z (LZMA2) folder
   zip_overlap_bomb.zip     one deflated 64 MiB member named by 64 central-directory entries
                            (Fifield's overlapping-entry construction; resident decoded bytes)
   zip_200k_entries.zip     200,000 empty entries (report size, the per-node child limit)
@@ -101,6 +102,53 @@ def zip_distinct_members(path, members, member_size):
                 if m + 1 == members:
                     block[1000:1000 + len(LABEL)] = LABEL
                 f.write(block)
+
+
+def sevenzip_distinct_members(path, members, member_size):
+    """A solid 7z archive (one LZMA2 folder) of `members` files of `member_size` bytes, each
+    different (a marker every 64 KiB), the label in the last. Written from the 7z format's layout
+    (7-Zip's 7zFormat.txt): packed stream, then an uncompressed header."""
+    def number(n):
+        """7z's variable-length number: the first byte's leading ones count the bytes after it."""
+        for extra in range(9):
+            if extra == 8 or n < (1 << (7 * (extra + 1))):
+                break
+        if extra == 8:
+            return b"\xff" + struct.pack("<Q", n)
+        high = n >> (8 * extra)
+        first = (0xFF << (8 - extra)) & 0xFF | high
+        return bytes([first]) + n.to_bytes(8, "little")[:extra]
+
+    comp = lzma.LZMACompressor(lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA2, "preset": 1, "dict_size": 1 << 20}])
+    packed, crcs = [], []
+    for m in range(members):
+        block = bytearray(64 * 1024)
+        struct.pack_into("<Q", block, 0, m + 1)
+        crc = 0
+        for i in range(member_size // len(block)):
+            if m + 1 == members and i == member_size // len(block) - 1:
+                block[1000:1000 + len(LABEL)] = LABEL
+            crc = zlib.crc32(block, crc)
+            packed.append(comp.compress(bytes(block)))
+        crcs.append(crc)
+    packed.append(comp.flush())
+    stream = b"".join(packed)
+    names = b"".join(("m%02d.bin" % m).encode("utf-16-le") + b"\0\0" for m in range(members))
+    header = (b"\x01\x04"                                                     # Header, MainStreamsInfo
+              + b"\x06" + number(0) + number(1) + b"\x09" + number(len(stream)) + b"\x00"  # PackInfo
+              + b"\x07\x0b" + number(1) + b"\x00"                              # UnPackInfo: 1 folder
+              + number(1) + b"\x21\x21\x01" + bytes([20])                      # 1 coder: LZMA2, dict 1 MiB
+              + b"\x0c" + number(members * member_size) + b"\x00"
+              + b"\x08\x0d" + number(members)                                   # SubStreamsInfo
+              + b"\x09" + b"".join(number(member_size) for _ in range(members - 1))
+              + b"\x0a\x01" + b"".join(struct.pack("<I", c) for c in crcs) + b"\x00\x00"
+              + b"\x05" + number(members)                                        # FilesInfo
+              + b"\x11" + number(len(names) + 1) + b"\x00" + names + b"\x00\x00")
+    start = struct.pack("<QQI", len(stream), len(header), zlib.crc32(header))
+    with open(path, "wb") as f:
+        f.write(b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", zlib.crc32(start)) + start)
+        f.write(stream)
+        f.write(header)
 
 
 def zip_overlap_bomb(path, names, member_size):
@@ -468,6 +516,7 @@ MANIFEST = [
     ("gzip_members.gz", [], False, []),
     ("gzip_distinct_members.gz", [], True, []),
     ("zip_distinct_members.zip", [], True, []),
+    ("sevenzip_distinct_members.7z", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
     ("zip_200k_entries.zip", ["limit_children"], False, []),
     ("elf_nops", ["limit_instructions"], True, []),
@@ -509,6 +558,7 @@ def main():
     gzip_members(out("gzip_members.gz"), members, 64 * MIB)
     gzip_distinct_members(out("gzip_distinct_members.gz"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_distinct_members(out("zip_distinct_members.zip"), 18 if args.ci else scaled(64), 64 * MIB)
+    sevenzip_distinct_members(out("sevenzip_distinct_members.7z"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)
     zip_many_entries(out("zip_200k_entries.zip"), 200_000 if args.ci else scaled(200_000))
     os.makedirs(out("elf_nops"), exist_ok=True)

@@ -189,7 +189,8 @@ constexpr std::uint32_t kMaxEntries = 1'000'000;
 
 // Formats whose entries libarchive can pass over without decoding them (each entry's data has a
 // known place and size), so the entries are listed first and their bytes read later. Solid
-// formats (7z, CAB folders, solid RAR) would decode everything twice: they are read in one pass.
+// formats (7z, CAB folders, solid RAR) decode what they pass over: their first batch is read in
+// the listing pass, and only the entries past it are read again later.
 bool lists_first(ArchiveFormat f) {
   return f == ArchiveFormat::kZip || f == ArchiveFormat::kIso9660 || f == ArchiveFormat::kXar || f == ArchiveFormat::kLha;
 }
@@ -311,6 +312,7 @@ Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFor
   const std::size_t tried = std::min(ctx.limits().passwords.size(), Limits::kMaxPasswords);
   const bool list_first = lists_first(format);
   auto later = std::make_shared<LaterEntries>();
+  std::uint64_t read_now = 0;
   Extraction ex;
   for (std::uint32_t n = 0; n < kMaxEntries; ++n) {
     archive_entry* entry = nullptr;
@@ -352,9 +354,10 @@ Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFor
       ex.children.push_back(std::move(c));
       continue;
     }
-    if (c.meta.kind == EntryKind::kFile && list_first && !encrypted) {
+    if (c.meta.kind == EntryKind::kFile && !encrypted && (list_first || read_now >= ctx.batch_bytes())) {
       // Listed now, its bytes read later. An encrypted entry is read now: whether a password
-      // opens it decides what the entry is.
+      // opens it decides what the entry is. A solid format reads its first batch now and lists
+      // the rest (passing over them decodes them, so they cost a second decode, not memory).
       const la_int64_t declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
       later->wanted.push_back({n, ex.children.size(), static_cast<std::uint64_t>(std::max<la_int64_t>(declared, 0)), c.name});
       c.later = true;
@@ -375,6 +378,7 @@ Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFor
         ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitTotal, "total extraction budget exhausted", "", std::nullopt});
         break;
       }
+      read_now += data.size();
       c.data = Blob::own(std::move(data));
     }
     ex.children.push_back(std::move(c));

@@ -28,7 +28,8 @@ enum class ArchiveFormat : std::uint8_t { kZip, kSevenZip, kIso9660, kCab, kRar,
 // Extracts every entry of an archive held in `bytes` with libarchive. For the formats whose
 // entries libarchive passes over without decoding (zip, ISO 9660, xar, LHA), the entries are
 // listed first and the files' bytes come when the unpacker reaches them (Extraction::more), a
-// batch at a time: the continuation keeps `bytes`. Solid formats are read in one pass.
+// batch at a time: the continuation keeps `bytes`. Solid formats (7z, CAB, RAR) read their first
+// batch of entries while listing, and give the entries past it later in the same way.
 Result<Extraction> extract_archive_entries(const Blob& bytes, ArchiveFormat format, ExtractContext& ctx);
 
 // Central-directory entries of the zip `archive` (its first local header at 0, its end record
