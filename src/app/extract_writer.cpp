@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -104,74 +105,91 @@ Result<std::vector<std::string>> safe_components(std::string_view entry) {
   return parts;
 }
 
-Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesystem::path& out_dir) {
+Result<std::unique_ptr<ExtractionWriter>> ExtractionWriter::open(const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
-  Fd root(::open(out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!root.ok()) return make_error(Errc::kIo, "cannot open output folder " + out_dir.string() + ": " + std::strerror(errno));
-  SafeWriter w(root.get());
-  ExtractStats stats;
-  // node id -> directory (components under out_dir) where its extraction goes
-  std::map<NodeId, std::vector<std::string>> node_dir;
-  auto refuse = [&](Node& n, DiagCode code, const std::string& message) {
+  const int fd = ::open(out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return make_error(Errc::kIo, "cannot open output folder " + out_dir.string() + ": " + std::strerror(errno));
+  return std::unique_ptr<ExtractionWriter>(new ExtractionWriter(fd));
+}
+
+ExtractionWriter::ExtractionWriter(int root_fd) : root_fd_(root_fd) {}
+ExtractionWriter::~ExtractionWriter() { ::close(root_fd_); }
+
+void ExtractionWriter::write(ExtractionTree& tree, const std::vector<NodeId>& ids) {
+  std::vector<NodeId> order(ids);
+  std::sort(order.begin(), order.end());
+  for (NodeId id : order) write_node(tree, id);
+}
+
+void ExtractionWriter::write_all(ExtractionTree& tree) {
+  for (std::size_t i = 0; i < tree.size(); ++i) write_node(tree, static_cast<NodeId>(i));
+}
+
+void ExtractionWriter::write_node(ExtractionTree& tree, NodeId id) {
+  if (!written_.insert(id).second) return;
+  SafeWriter w(root_fd_);
+  Node& n = tree.at(id);
+  auto refuse = [&](DiagCode code, const std::string& message) {
     n.diagnostics.push_back({Severity::kWarning, code, message, "extract", std::nullopt});
-    ++stats.refused;
+    ++stats_.refused;
   };
-  for (std::size_t i = 0; i < tree.size(); ++i) {
-    Node& n = tree.at(static_cast<NodeId>(i));
-    if (n.kind == NodeKind::kRoot) {
-      auto parts = safe_components(n.step.entry);
-      node_dir[n.id] = {parts ? parts->back() + ".extracted" : std::string("input.extracted")};
-      continue;
-    }
-    const Node& parent = tree.at(*n.parent);
-    auto pdir = node_dir.find(parent.id);
-    if (pdir == node_dir.end()) continue;  // parent was refused
-    if (n.kind == NodeKind::kChunk) {
-      auto dir = join(pdir->second, {step_text(n.step.handler, n.step.offset)});
-      node_dir[n.id] = dir;
-      continue;
-    }
-    // Entry: lives in its chunk's folder. A chunk node is that folder already; a node
-    // identified as a whole gets "<handler>@0x0".
-    std::vector<std::string> chunk_dir = pdir->second;
-    if (parent.kind != NodeKind::kChunk) chunk_dir.push_back(step_text(n.step.handler, 0));
+  if (n.kind == NodeKind::kRoot) {
     auto parts = safe_components(n.step.entry);
-    if (!parts) {
-      refuse(n, DiagCode::kPathRefused, "entry '" + n.step.entry + "' not written: " + parts.error().message);
-      continue;
-    }
-    std::vector<std::string> dir = chunk_dir;
-    dir.insert(dir.end(), parts->begin(), parts->end() - 1);
-    const std::string leaf = parts->back();
-    switch (n.meta.kind) {
-      case EntryKind::kDirectory: {
-        auto d = w.open_dir(join(dir, {leaf}));
-        if (!d) refuse(n, DiagCode::kWriteFailed, d.error().message);
-        else ++stats.directories;
-        break;
-      }
-      case EntryKind::kFile: {
-        auto s = w.write_file(dir, leaf, n.data);
-        if (!s) {
-          refuse(n, DiagCode::kWriteFailed, s.error().message);
-          continue;
-        }
-        ++stats.files;
-        node_dir[n.id] = join(dir, {leaf + ".extracted"});
-        break;
-      }
-      default:
-        n.diagnostics.push_back({Severity::kInfo, DiagCode::kNotCreated,
-                                 std::string(entry_kind_name(n.meta.kind)) + " '" + n.step.entry + "'" +
-                                     (n.meta.link_target.empty() ? "" : " -> '" + n.meta.link_target + "'") +
-                                     " recorded, not created",
-                                 "extract", std::nullopt});
-        ++stats.not_created;
-        break;
-    }
+    node_dir_[n.id] = {parts ? parts->back() + ".extracted" : std::string("input.extracted")};
+    return;
   }
-  return stats;
+  const Node& parent = tree.at(*n.parent);
+  auto pdir = node_dir_.find(parent.id);
+  if (pdir == node_dir_.end()) return;  // parent was refused
+  if (n.kind == NodeKind::kChunk) {
+    node_dir_[n.id] = join(pdir->second, {step_text(n.step.handler, n.step.offset)});
+    return;
+  }
+  // Entry: lives in its chunk's folder. A chunk node is that folder already; a node
+  // identified as a whole gets "<handler>@0x0".
+  std::vector<std::string> chunk_dir = pdir->second;
+  if (parent.kind != NodeKind::kChunk) chunk_dir.push_back(step_text(n.step.handler, 0));
+  auto parts = safe_components(n.step.entry);
+  if (!parts) {
+    refuse(DiagCode::kPathRefused, "entry '" + n.step.entry + "' not written: " + parts.error().message);
+    return;
+  }
+  std::vector<std::string> dir = chunk_dir;
+  dir.insert(dir.end(), parts->begin(), parts->end() - 1);
+  const std::string leaf = parts->back();
+  switch (n.meta.kind) {
+    case EntryKind::kDirectory: {
+      auto d = w.open_dir(join(dir, {leaf}));
+      if (!d) refuse(DiagCode::kWriteFailed, d.error().message);
+      else ++stats_.directories;
+      break;
+    }
+    case EntryKind::kFile: {
+      auto s = w.write_file(dir, leaf, n.data);
+      if (!s) {
+        refuse(DiagCode::kWriteFailed, s.error().message);
+        return;
+      }
+      ++stats_.files;
+      node_dir_[n.id] = join(dir, {leaf + ".extracted"});
+      break;
+    }
+    default:
+      n.diagnostics.push_back({Severity::kInfo, DiagCode::kNotCreated,
+                               std::string(entry_kind_name(n.meta.kind)) + " '" + n.step.entry + "'" +
+                                   (n.meta.link_target.empty() ? "" : " -> '" + n.meta.link_target + "'") +
+                                   " recorded, not created",
+                               "extract", std::nullopt});
+      ++stats_.not_created;
+      break;
+  }
+}
+
+Result<ExtractStats> write_extraction(ExtractionTree& tree, const std::filesystem::path& out_dir) {
+  FWSCAN_ASSIGN_OR_RETURN(auto writer, ExtractionWriter::open(out_dir));
+  writer->write_all(tree);
+  return writer->stats();
 }
 
 }  // namespace fwscan

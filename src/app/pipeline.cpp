@@ -22,6 +22,11 @@ Pipeline::Pipeline(ScanOptions options, const Registry& registry)
     doc_.rules_count = options_.rules->rule_count();
     doc_.rule_files = options_.rules->files();
   }
+  if (options_.extract_to) {
+    auto writer = ExtractionWriter::open(*options_.extract_to);
+    if (writer) writer_ = std::move(writer).value();
+    else doc_.diagnostics.push_back({Severity::kError, DiagCode::kIoError, writer.error().message, "extract", std::nullopt});
+  }
 }
 
 Pipeline::~Pipeline() = default;
@@ -60,12 +65,10 @@ void Pipeline::add_blob(Blob blob, const std::string& name) {
 }
 
 ReportDocument Pipeline::finish() {
-  // The extraction is written first: it needs only the tree, and its bytes can then go with the
-  // analyzers' needs.
-  if (options_.extract_to) {
-    auto stats = write_extraction(tree_, *options_.extract_to);
-    if (stats) extract_stats_ = *stats;
-    else doc_.diagnostics.push_back({Severity::kError, DiagCode::kIoError, stats.error().message, "extract", std::nullopt});
+  // The extraction was written batch by batch (node_phase); what no batch held is written now.
+  if (writer_) {
+    writer_->write_all(tree_);
+    extract_stats_ = writer_->stats();
   }
   // Every analyzer's run() in turn (analyze/analyzers.def): YARA, ELF code evidence, verdicts.
   // Before each, the bytes that no analyzer still to run reads are released.
@@ -87,6 +90,8 @@ ReportDocument Pipeline::finish() {
 }
 
 void Pipeline::node_phase(const std::vector<NodeId>& ready) {
+  // The extraction first: then the batch's bytes can go once the analyzers are done with them.
+  if (writer_) writer_->write(tree_, ready);
   for (const Analyzer* a : analyzers()) a->scan_nodes(*run_, ready);
   if (releases()) release_bytes(0, &ready);
 }

@@ -41,7 +41,7 @@ class Pipeline {
   // The analyzers' node phase over nodes the unpacker has finished; then their bytes go, unless
   // an analyzer's run() reads them.
   void node_phase(const std::vector<NodeId>& ready);
-  bool releases() const { return !options_.keep_bytes && !options_.extract_to; }
+  bool releases() const { return !options_.keep_bytes; }
   // Lets go of the bytes of every node (of `ids`, or of the tree) that no analyzer from
   // `next_analyzer` on reads (unless ScanOptions::keep_bytes).
   void release_bytes(std::size_t next_analyzer, const std::vector<NodeId>* ids = nullptr);
@@ -53,6 +53,7 @@ class Pipeline {
   ReportDocument doc_;
   ExtractionTree tree_;                 // the working state: nodes with their bytes
   std::unique_ptr<AnalysisRun> run_;        // what the analyzers keep between their phases
+  std::unique_ptr<ExtractionWriter> writer_;  // with ScanOptions::extract_to: writes each batch before its bytes go
   std::optional<ExtractStats> extract_stats_;
 };
 

@@ -61,6 +61,33 @@ while IFS=$'\t' read -r name codes label entries; do
   [ -z "$(find "$out" -type l)" ] || bad "$name" "a link created in -o"
 done < "$d/in/expect.tsv"
 
+# --extract-to writes each batch before its bytes go: the distinct zip members are written whole
+# (Python's zipfile reads the same bytes) within the same resident bound.
+x="$d/out/extracted"
+rc=0
+(cd "$d/cwd" && /usr/bin/time -f '%e %M' -o "$d/time" timeout "$wall_max" "$fw" scan -j 2 -o "$d/out/extract_report" --extract-to "$x" \
+   --format json "$d/in/zip_distinct_members.zip" > /dev/null 2>&1) || rc=$?
+read -r wall rss_kib < <(tail -n 1 "$d/time")
+printf '%-30s %7s %8s %3s\n' "--extract-to zip_distinct" "$wall" $((rss_kib / 1024)) "$rc"
+case "$rc" in 0|1) ;; *) bad extract_to "exit $rc" ;; esac
+[ $((rss_kib / 1024)) -le "$rss_max" ] || bad extract_to "peak RSS $((rss_kib / 1024)) MiB > $rss_max MiB"
+python3 - "$d/in/zip_distinct_members.zip" "$x/zip_distinct_members.zip.extracted/zip@0x0" <<'PY' || bad extract_to "the extracted members differ from the archive's"
+import hashlib, os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    names = z.namelist()
+    for name in names:
+        with z.open(name) as member, open(os.path.join(sys.argv[2], name), "rb") as written:
+            a, b = hashlib.sha256(), hashlib.sha256()
+            for chunk in iter(lambda: member.read(1 << 20), b""):
+                a.update(chunk)
+            for chunk in iter(lambda: written.read(1 << 20), b""):
+                b.update(chunk)
+            if a.digest() != b.digest():
+                sys.exit("%s differs" % name)
+sys.exit(0 if len(os.listdir(sys.argv[2])) == len(names) else "not every member was written")
+PY
+rm -rf "$x"
+
 # Report links planted in -o, pointing outside it: refused (exit 2), the targets never created.
 mkdir -p "$d/out/planted"
 for r in report.json report.txt; do ln -s "$d/outside/$r" "$d/out/planted/$r"; done
