@@ -17,6 +17,8 @@ must survive, the entries that must each hold one):
   gzip_members.gz          64 gzip members of 64 MiB of zeros each (resident decoded bytes)
   gzip_distinct_members.gz 64 gzip members of 64 MiB, each different, a label in the last (resident
                            decoded bytes that sharing identical content cannot save)
+  gzip_one_stream.gz       one gzip member of 4 GiB, the label first (a single decoded node: it was
+                           held whole, up to the 1 GiB node cap, and its growth copied)
   zip_distinct_members.zip 64 deflated members of 64 MiB, each different, a label in the last (the
                            zip reader decoded every member before any was scanned)
   sevenzip_distinct_members.7z  the same as one solid 7z (LZMA2) folder
@@ -71,6 +73,18 @@ def gzip_members(path, members, member_size):
     with open(path, "wb") as f:
         for _ in range(members):
             f.write(body)
+
+
+def gzip_one_stream(path, size):
+    """One gzip member of `size` bytes, the label first and zeros after: a single decoded node
+    larger than the resident-memory budget allows one decode."""
+    comp = zlib.compressobj(1, zlib.DEFLATED, 31)
+    parts = [comp.compress(LABEL + b"\n")]
+    zeros = bytes(MIB)
+    parts += [comp.compress(zeros) for _ in range(size // MIB)]
+    parts.append(comp.flush())
+    with open(path, "wb") as f:
+        f.write(b"".join(parts))
 
 
 def gzip_distinct_members(path, members, member_size):
@@ -515,6 +529,7 @@ MANIFEST = [
     ("zip_signature_flood.bin", [], False, []),
     ("gzip_members.gz", [], False, []),
     ("gzip_distinct_members.gz", [], True, []),
+    ("gzip_one_stream.gz", ["limit_resident"], True, []),
     ("zip_distinct_members.zip", [], True, []),
     ("sevenzip_distinct_members.7z", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
@@ -557,6 +572,7 @@ def main():
     zip_signature_flood(out("zip_signature_flood.bin"), 8 * MIB if args.ci else scaled(8 * MIB, 4))
     gzip_members(out("gzip_members.gz"), members, 64 * MIB)
     gzip_distinct_members(out("gzip_distinct_members.gz"), 18 if args.ci else scaled(64), 64 * MIB)
+    gzip_one_stream(out("gzip_one_stream.gz"), 1200 * MIB if args.ci else scaled(4096 * MIB, MIB))
     zip_distinct_members(out("zip_distinct_members.zip"), 18 if args.ci else scaled(64), 64 * MIB)
     sevenzip_distinct_members(out("sevenzip_distinct_members.7z"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)

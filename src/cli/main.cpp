@@ -158,12 +158,17 @@ int main(int argc, char** argv) {
   fwscan::Limits limits;
   std::vector<std::string> password_files;
   unsigned jobs = 0;
+  std::uint64_t resident_mib = limits.max_resident_bytes >> 20;
   bool no_sandbox = false;
   auto add_limits = [&](CLI::App* sub) {
     sub->add_flag("--no-sandbox", no_sandbox, "do not confine the scan (Landlock, seccomp, rlimits); for debugging");
     sub->add_option("-j,--jobs", jobs, "threads (0: one per hardware thread); the report is the same for any count")
         ->check(CLI::Range(0U, fwscan::WorkerPool::kMaxJobs))->capture_default_str();
     sub->add_option("--max-depth", limits.max_depth, "nesting depth limit")->capture_default_str();
+    sub->add_option("--max-resident-mib", resident_mib,
+                    "resident-memory budget for decoded bytes: one decode takes at most half, the walk lets go of analysed bytes "
+                    "before it decodes more, and no ELF over an eighth is loaded (limit_resident diagnostics say where it cut)")
+        ->check(CLI::Range(std::uint64_t{64}, std::uint64_t{1} << 20))->capture_default_str();
     sub->add_option("--password", limits.passwords, "a password to try on encrypted archive entries (repeatable)");
     sub->add_option("--password-file", password_files, "a file of passwords to try, one per line")->check(CLI::ExistingFile);
   };
@@ -255,6 +260,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    limits.max_resident_bytes = resident_mib << 20;
     for (const auto& f : password_files) {  // appended after the --password ones, in file order
       std::ifstream in(f);
       for (std::string line; std::getline(in, line);) {

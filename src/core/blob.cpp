@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -17,13 +18,29 @@
 namespace fwscan {
 namespace {
 
+std::atomic<std::uint64_t> g_resident{0};
+
+// Counts `bytes` as resident for as long as it lives.
+class Resident {
+ public:
+  explicit Resident(std::uint64_t bytes) : bytes_(bytes) { g_resident.fetch_add(bytes_, std::memory_order_relaxed); }
+  ~Resident() { g_resident.fetch_sub(bytes_, std::memory_order_relaxed); }
+  Resident(const Resident&) = delete;
+  Resident& operator=(const Resident&) = delete;
+
+ private:
+  std::uint64_t bytes_;
+};
+
 class VectorStorage final : public Storage {
  public:
-  explicit VectorStorage(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  // Its size, not its capacity: a reserved tail that was never written takes no memory.
+  explicit VectorStorage(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)), resident_(bytes_.size()) {}
   ByteView bytes() const override { return {bytes_.data(), bytes_.size()}; }
 
  private:
   std::vector<std::uint8_t> bytes_;
+  Resident resident_;
 };
 
 class MmapStorage final : public Storage {
@@ -70,7 +87,7 @@ std::vector<Extent> normalise(std::vector<Extent> extents, std::uint64_t size) {
 class AnonStorage final : public Storage {
  public:
   AnonStorage(std::uint8_t* addr, std::uint64_t mapped, std::uint64_t size, std::vector<Extent> written)
-      : addr_(addr), mapped_(mapped), size_(size), written_(std::move(written)) {}
+      : addr_(addr), mapped_(mapped), size_(size), written_(std::move(written)), resident_(total(written_)) {}
   ~AnonStorage() override {
     if (addr_ != nullptr && mapped_ != 0) munmap(addr_, mapped_);
   }
@@ -80,12 +97,20 @@ class AnonStorage final : public Storage {
   const std::vector<Extent>* written() const override { return &written_; }
 
  private:
+  static std::uint64_t total(const std::vector<Extent>& extents) {
+    std::uint64_t n = 0;
+    for (const Extent& e : extents) n += e.size;
+    return n;
+  }
   std::uint8_t* addr_;
   std::uint64_t mapped_, size_;
   std::vector<Extent> written_;
+  Resident resident_;
 };
 
 }  // namespace
+
+std::uint64_t resident_decoded_bytes() { return g_resident.load(std::memory_order_relaxed); }
 
 Result<OutputBuffer> OutputBuffer::make(std::uint64_t capacity) {
   OutputBuffer b;

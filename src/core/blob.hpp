@@ -39,6 +39,11 @@ class Storage {
 
 class OutputBuffer;
 
+// Decoded bytes held in memory by Blobs, process-wide: the heap vectors they own and the written
+// pages of output buffers they adopted (mapped input files are the page cache's, not counted).
+// What the resident-memory budget (Limits::max_resident_bytes) weighs before each decode.
+std::uint64_t resident_decoded_bytes();
+
 class Blob {
  public:
   Blob() = default;

@@ -357,6 +357,8 @@ class Reader {
     doc_.limits.max_depth = static_cast<int>(bounded<std::uint16_t>(l, p, "max_depth"));
     doc_.limits.max_node_bytes = u64(l, p, "max_node_bytes");
     doc_.limits.max_total_bytes = u64(l, p, "max_total_bytes");
+    // Added within schema 1: a report written before it has none.
+    if (l.contains("max_resident_bytes")) doc_.limits.max_resident_bytes = u64(l, p, "max_resident_bytes");
     doc_.limits.max_children_per_node = bounded<std::uint32_t>(l, p, "max_children_per_node");
     doc_.limits.max_nodes = bounded<std::uint32_t>(l, p, "max_nodes");
     doc_.limits.max_expansion_ratio = number(l, p, "max_expansion_ratio");

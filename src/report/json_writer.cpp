@@ -244,6 +244,7 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
   top.member("limits", Json{{"max_depth", doc.limits.max_depth},
                             {"max_node_bytes", doc.limits.max_node_bytes},
                             {"max_total_bytes", doc.limits.max_total_bytes},
+                            {"max_resident_bytes", doc.limits.max_resident_bytes},
                             {"max_children_per_node", doc.limits.max_children_per_node},
                             {"max_nodes", doc.limits.max_nodes},
                             {"max_expansion_ratio", doc.limits.max_expansion_ratio}});

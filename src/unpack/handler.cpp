@@ -66,7 +66,25 @@ std::uint64_t Budget::max_output(std::uint64_t input_size) const {
                           ? limits_.max_node_bytes
                           : static_cast<std::uint64_t>(by_ratio);
   cap = std::max(cap, std::min(kSmallStreamAllowance, limits_.max_node_bytes));
-  return std::min(cap, remaining_total_);
+  cap = std::min(cap, remaining_total_);
+  // The resident-memory budget: half of it for one decode, and no more than is left of it.
+  const std::uint64_t held = resident_decoded_bytes();
+  const std::uint64_t room = held < limits_.max_resident_bytes ? limits_.max_resident_bytes - held : 0;
+  const std::uint64_t resident_cap = std::min(limits_.max_resident_bytes / 2, room);
+  if (resident_cap < cap) {
+    cap = resident_cap;
+    std::uint64_t seen = resident_cap_.load();
+    while ((seen == 0 || resident_cap + 1 < seen) && !resident_cap_.compare_exchange_weak(seen, resident_cap + 1)) {
+    }
+    resident_held_.store(held);
+  }
+  return cap;
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Budget::take_resident_cut() {
+  const std::uint64_t cap = resident_cap_.exchange(0);  // the cap + 1; 0: none
+  if (cap == 0) return std::nullopt;
+  return std::make_pair(cap - 1, resident_held_.load());
 }
 
 bool Budget::charge(std::uint64_t bytes) {

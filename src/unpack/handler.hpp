@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 // The handler contract (DESIGN.md 4.3). A format is one handler file plus one line in
 // formats/formats.def. Handlers are stateless and const, never write files, never print,
 // never spawn processes and never touch globals.
@@ -117,10 +118,14 @@ class Budget {
   bool charge(std::uint64_t bytes);
   std::uint64_t remaining_total() const { return remaining_total_; }
   const Limits& limits() const { return limits_; }
+  // The smallest cap the resident-memory budget set since the last call, and the decoded bytes
+  // held then (none: it set none); the unpacker names it beside the cut it caused.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> take_resident_cut();
 
  private:
   const Limits& limits_;
   std::uint64_t remaining_total_;
+  mutable std::atomic<std::uint64_t> resident_cap_{0}, resident_held_{0};
 };
 
 class ExtractContext {

@@ -96,8 +96,30 @@ void Unpacker::finished(NodeId id, const ExtractionTree& tree) {
     ready_bytes_ += n.data.size();
     ready_largest_ = std::max<std::uint64_t>(ready_largest_, n.data.size());
   }
-  // A large node waits for as much other work: its analysis alone would leave threads idle.
+  // A large node waits for as much other work: its analysis alone would leave threads idle;
+  // but not past a quarter of the resident-memory budget.
   if (ready_bytes_ >= std::max(ready_every_, 2 * ready_largest_)) flush_ready();
+  else make_room();
+}
+
+void Unpacker::make_room() {
+  // The batch in flight goes (analysed, its bytes let go) before more is decoded, once a quarter
+  // of the resident-memory budget is held and some of it is the batch's.
+  if (ready_bytes_ > 0 && resident_decoded_bytes() >= limits_.max_resident_bytes / 4) flush_ready();
+}
+
+void Unpacker::say_resident_cut(Node& n, std::size_t from, const std::string& hid) {
+  const auto cut = budget_.take_resident_cut();
+  if (!cut) return;
+  const bool limited = std::any_of(n.diagnostics.begin() + static_cast<std::ptrdiff_t>(from), n.diagnostics.end(), [](const Diagnostic& d) {
+    return d.code == DiagCode::kLimitExpansion || d.code == DiagCode::kLimitSize || d.code == DiagCode::kLimitFile;
+  });
+  if (!limited) return;
+  n.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitResident,
+                           "the cut above is the resident-memory budget's (" + std::to_string(limits_.max_resident_bytes >> 20) +
+                               " MiB, --max-resident-mib): one decode may take half of it, and " + std::to_string(cut->second >> 20) +
+                               " MiB of decoded bytes were held; capped at " + std::to_string(cut->first) + " bytes",
+                           hid, std::nullopt});
 }
 
 void Unpacker::flush_ready() {
@@ -237,7 +259,9 @@ void Unpacker::extract_chunk(NodeId id, ExtractionTree& tree, Work& work) {
 void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
                            std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree, Work& work) {
   const std::string hid(handler.info().id);
+  make_room();
   ExtractContext ctx(budget_, pool_, ready_fn_ ? ready_every_ : ~std::uint64_t{0});
+  (void)budget_.take_resident_cut();
   std::optional<Result<Extraction>> result;
   try {
     result.emplace(handler.extract(tree.at(chunk_node).data, ctx));
@@ -258,10 +282,12 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
   Extraction ex = std::move(*result).value();
   {
     Node& cn = tree.at(chunk_node);
+    const std::size_t said = cn.diagnostics.size();
     for (auto& d : ex.diagnostics) {
       if (d.handler.empty()) d.handler = hid;
       cn.diagnostics.push_back(std::move(d));
     }
+    say_resident_cut(cn, said, hid);
     if (!ex.description.empty()) cn.description = ex.description;
     cn.properties = std::move(ex.properties);
     if (!ex.complete && ex.diagnostics.empty()) {  // incomplete, and the handler did not say why
@@ -321,7 +347,9 @@ void Unpacker::fetch_later(NodeId id, ExtractionTree& tree) {
   auto it = ongoing_.find(parent);
   const std::string hid = tree.at(parent).handler.value_or("");
   if (it != ongoing_.end()) {
+    make_room();
     ExtractContext ctx(budget_, pool_, ready_fn_ ? ready_every_ : ~std::uint64_t{0});
+    (void)budget_.take_resident_cut();
     MoreBytes got;
     try {
       got = it->second.more(ctx);
@@ -333,10 +361,12 @@ void Unpacker::fetch_later(NodeId id, ExtractionTree& tree) {
       got.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "extract threw", hid, std::nullopt});
     }
     Node& pn = tree.at(parent);
+    const std::size_t said = pn.diagnostics.size();
     for (auto& d : got.diagnostics) {
       if (d.handler.empty()) d.handler = hid;
       pn.diagnostics.push_back(std::move(d));
     }
+    say_resident_cut(pn, said, hid);
     std::vector<NodeId> filled;
     const auto& nodes = it->second.nodes;
     for (auto& [index, blob] : got.bytes) {

@@ -51,6 +51,10 @@ class Unpacker {
   void fetch_later(NodeId id, ExtractionTree& tree);
   void finished(NodeId id, const ExtractionTree& tree);
   void flush_ready();
+  // Flushes the batch in flight when the resident-memory budget is a quarter spent.
+  void make_room();
+  // Names the resident-memory budget beside the limit diagnostics (from index `from`) it caused.
+  void say_resident_cut(Node& n, std::size_t from, const std::string& hid);
   void run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
                    std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree, Work& work);
 

@@ -395,4 +395,18 @@ TEST_CASE("pipeline: an ELF over the ELF layer's size limit is not loaded, and s
   Pipeline q(opts);
   q.add_file(small);
   CHECK(q.finish().facts.size() == 1);
+  // The resident-memory budget bounds it too: no ELF over an eighth of it.
+  for (const std::uint64_t eighth : {bytes.size() - 1, std::uint64_t{bytes.size()}}) {
+    ScanOptions r = rich_options(2);
+    r.limits.max_resident_bytes = 8 * eighth;
+    Pipeline rp(r);
+    rp.add_file(small);
+    const ReportDocument rd = rp.finish();
+    CHECK(rd.facts.size() == (eighth < bytes.size() ? 0U : 1U));
+    const NodeRecord* relf = node_at(rd, "face_attr-O2-pic-stripped");
+    REQUIRE(relf != nullptr);
+    bool named = false;
+    for (const auto& d : relf->diagnostics) named = named || d.message.find("an eighth of the resident-memory budget") != std::string::npos;
+    CHECK(named == (eighth < bytes.size()));
+  }
 }

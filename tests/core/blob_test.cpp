@@ -52,3 +52,27 @@ TEST_CASE("blob: a mapped file's pages leave the resident set and read back the 
   }
   std::filesystem::remove(path);
 }
+
+// Decoded bytes held by blobs are counted while they live: a vector blob by its size (not a
+// reserved tail), an output buffer's blob by the pages written (not its holes); a mapped input
+// not at all.
+TEST_CASE("blob: resident_decoded_bytes counts what decoded blobs hold, while they live", "[blob][memory]") {
+  const std::uint64_t before = resident_decoded_bytes();
+  {
+    std::vector<std::uint8_t> v(3 << 20, 7);
+    v.reserve(64 << 20);
+    const Blob a = Blob::own(std::move(v));
+    CHECK(resident_decoded_bytes() - before == (3U << 20));
+    auto buffer = OutputBuffer::make(40 << 20);
+    REQUIRE(buffer);
+    buffer->append(std::vector<std::uint8_t>(8192, 1));
+    buffer->append_hole(30 << 20);
+    buffer->append(std::vector<std::uint8_t>(4096, 2));
+    const Blob b = Blob::adopt(std::move(*buffer));
+    CHECK(b.size() == 8192 + (30U << 20) + 4096);
+    CHECK(resident_decoded_bytes() - before == (3U << 20) + 8192 + 4096);
+    const Blob slice = *a.slice(0, 100);  // shares a's storage: counted once
+    CHECK(resident_decoded_bytes() - before == (3U << 20) + 8192 + 4096);
+  }
+  CHECK(resident_decoded_bytes() == before);
+}

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -118,6 +119,11 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
   auto report = [&](const elf::ElfAnalysis& a, std::size_t t) { report_into(a, diags[t], summaries[t]); };
   std::vector<std::pair<std::uint64_t, std::uint64_t>> loads;  // (id, cost): id = ELF << 32 | piece + 1
   for (std::size_t t = 0; t < elves.size(); ++t) loads.emplace_back(std::uint64_t{t} << 32, tree.at(elves[t]).size());
+  // LIEF holds about three copies of an ELF while it loads: none over an eighth of the
+  // resident-memory budget, and one ELF over a 32nd of it at a time.
+  const Limits& limits = run.options.limits;
+  const std::uint64_t elf_limit = std::min(limits.max_elf_bytes, limits.max_resident_bytes / 8);
+  std::mutex large_load;
   run_dynamic(run.pool, loads, [&](std::uint64_t id, unsigned, const AddTask& add) {
     const std::size_t t = static_cast<std::size_t>(id >> 32);
     if ((id & 0xFFFFFFFFU) != 0) {
@@ -126,15 +132,18 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
       return;
     }
     const Node& n = tree.at(elves[t]);
-    if (n.size() > run.options.limits.max_elf_bytes) {
+    if (n.size() > elf_limit) {
       diags[t].push_back({Severity::kWarning, DiagCode::kLimitSize,
-                          "an ELF of " + std::to_string(n.size()) + " bytes is over the ELF layer's limit of " +
-                              std::to_string(run.options.limits.max_elf_bytes) + " bytes" +
+                          "an ELF of " + std::to_string(n.size()) + " bytes is over the ELF layer's limit of " + std::to_string(elf_limit) + " bytes" +
+                              (elf_limit < limits.max_elf_bytes ? " (an eighth of the resident-memory budget, --max-resident-mib)" : "") +
                               " (LIEF holds three copies while it parses): no summary, no code evidence",
                           "elf", std::nullopt});
       return;
     }
+    std::unique_lock<std::mutex> one_large(large_load, std::defer_lock);
+    if (n.size() > limits.max_resident_bytes / 32) one_large.lock();
     auto analysis = elf::ElfAnalysis::load(n.data.bytes());
+    if (one_large.owns_lock()) one_large.unlock();
     if (!analysis) {
       diags[t].push_back(diagnostic_from_error(analysis.error(), "elf"));
       return;

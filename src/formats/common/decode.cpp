@@ -21,15 +21,22 @@ namespace fwscan {
 namespace {
 
 constexpr std::size_t kBufSize = 64 * 1024;
+constexpr std::size_t kReserveAt = 16U << 20;
 
 // Appends produced bytes respecting the cap; returns false when the cap was hit.
 class Sink {
  public:
   Sink(DecodeResult& r, std::uint64_t max_out, bool discard) : r_(r), max_(max_out), discard_(discard) {}
+  // Before a vector's growth would copy a large output (old and new buffers both resident),
+  // room for the whole cap is reserved at once: address space, whose pages take memory only
+  // once written.
   bool put(const std::uint8_t* p, std::size_t n) {
     const std::uint64_t room = max_ - r_.produced;
     const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(room, n));
-    if (!discard_) r_.out.insert(r_.out.end(), p, p + take);
+    if (!discard_) {
+      if (r_.out.size() + take > r_.out.capacity() && r_.out.capacity() >= kReserveAt) r_.out.reserve(static_cast<std::size_t>(max_));
+      r_.out.insert(r_.out.end(), p, p + take);
+    }
     r_.produced += take;
     return take == n;
   }
