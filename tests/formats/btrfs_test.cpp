@@ -127,3 +127,50 @@ TEST_CASE("btrfs: damaged images end in diagnostics", "[formats][btrfs][malforme
     CHECK(flagged > 0);  // some flips are caught by the reader's own checks
   }
 }
+
+// notes.txt of the mkfs.btrfs image (69,999 bytes in its extents: tools/gen_fs_corpus.py's
+// text_block joins its words one byte short of 70,000 for this seed) made 60 MiB in its inode item
+// (size @16; mode @52 says a regular file), the leaf resealed: every byte past its extents is a
+// hole, held as a hole (OutputBuffer), so the file keeps its text and holds about its extents,
+// and the unpack grows by its copy of the image and far less than the 60 MiB more.
+TEST_CASE("btrfs: what no extent holds is a hole, never held", "[formats][btrfs][holes]") {
+  const Unpacked outer = unpack_path(corpus_dir() / "fs/btrfs/rootdir.img.xz");
+  const Node* vol = node_at(outer, "rootdir.img.xz/xz@0x0:decompressed");
+  REQUIRE(vol != nullptr);
+  std::vector<std::uint8_t> img(vol->data.bytes().begin(), vol->data.bytes().end());
+  constexpr std::uint64_t kSize = 60ULL << 20, kText = 69999;
+  std::size_t patched = 0;
+  for (std::size_t p = 16; p + 64 <= img.size(); p += 1) {
+    std::uint64_t size = 0;
+    std::memcpy(&size, img.data() + p, 8);
+    std::uint32_t mode = 0;
+    std::memcpy(&mode, img.data() + p + 36, 4);
+    if (size != kText || (mode & 0170000) != 0100000) continue;
+    std::memcpy(img.data() + p, &kSize, 8);
+    reseal(img, p);
+    ++patched;
+  }
+  REQUIRE(patched >= 1);
+  const long before = status_mib("VmRSS");
+  reset_peak();
+  const Unpacked doc = unpack_bytes(img, "sparse.img");
+  const long grown = status_mib("VmHWM") - before;
+  const Node* notes = nullptr;
+  for (const char* name : {"notes.txt", "hard.txt"}) {
+    const Node* n = node_at(doc, std::string("sparse.img/btrfs@0x0:") + name);
+    if (n != nullptr && n->meta.kind == EntryKind::kFile) notes = n;
+  }
+  REQUIRE(notes != nullptr);
+  CHECK(notes->size() == kSize);
+  CHECK(notes->data.has_holes());
+  std::uint64_t held = 0;
+  for (const Extent& e : notes->data.data_extents()) held += e.size;
+  CHECK(held >= kText);
+  CHECK(held <= kText + 3 * 4096);
+  // The text is the generator's, byte for byte, from the start (EXPECTED.json's digest).
+  std::ifstream in(corpus_dir() / "fs/btrfs/EXPECTED.json");
+  const auto e = nlohmann::json::parse(in)["rootdir.img.xz"];
+  CHECK(sha256_hex(notes->data.bytes().subspan(0, kText)) == e["files"]["notes.txt"].get<std::string>());
+  CHECK(before >= 0);
+  CHECK(grown < static_cast<long>(img.size() >> 20) + 30);
+}

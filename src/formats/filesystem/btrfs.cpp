@@ -317,10 +317,14 @@ class BtrfsHandler final : public Handler {
     return !stopped && count <= kMaxEntries;
   }
 
-  static std::vector<std::uint8_t> read_file(Fs& fs, const Tree& tree, std::uint64_t ino, std::uint64_t size, const std::string& path) {
-    std::vector<std::uint8_t> out(static_cast<std::size_t>(size), 0);
+  // A file's bytes, what no extent holds (holes, preallocated extents) held as holes.
+  static Result<Blob> read_file(Fs& fs, const Tree& tree, std::uint64_t ino, std::uint64_t size, const std::string& path) {
+    FWSCAN_ASSIGN_OR_RETURN(OutputBuffer out, OutputBuffer::make(size));
     auto ex = tree.extents.find(ino);
-    if (ex == tree.extents.end()) return out;  // empty, or all holes
+    if (ex == tree.extents.end()) {  // empty, or all holes
+      out.resize(size);
+      return Blob::adopt(std::move(out));
+    }
     for (const auto& [offset, d] : ex->second) {
       if (offset >= size) continue;
       const std::uint8_t compression = d[16], type = d[20];
@@ -353,9 +357,10 @@ class BtrfsHandler final : public Handler {
         continue;
       }
       const std::uint64_t n = std::min({take, piece->size() - skip, size - offset});
-      std::copy_n(piece->begin() + static_cast<std::ptrdiff_t>(skip), n, out.begin() + static_cast<std::ptrdiff_t>(offset));
+      out.write_at(offset, ByteView(piece->data() + skip, n));
     }
-    return out;
+    out.resize(size);
+    return Blob::adopt(std::move(out));
   }
 
   static std::optional<std::vector<std::uint8_t>> decompress(ByteView raw, std::uint8_t compression, std::uint64_t ram) {
