@@ -138,3 +138,47 @@ TEST_CASE("udf: damaged images end in diagnostics", "[formats][udf][malformed]")
     CHECK(flagged > 0);  // some flips are caught by the reader's own checks
   }
 }
+
+// testfile1's Extended File Entry in FACT's image (its 62 bytes embedded in the ICB) rewritten to
+// one short allocation descriptor of 60 MiB, allocated but not recorded (extent type 1, ECMA-167
+// 4/14.14.1.1), the tag resealed: the file is 60 MiB of a hole, held as a hole (OutputBuffer),
+// so the unpack grows far less than 60 MiB.
+TEST_CASE("udf: an extent not recorded is a hole, never held", "[formats][udf][holes]") {
+  auto img = udf_image();
+  constexpr std::uint64_t kSize = 60ULL << 20;
+  std::size_t patched = 0;
+  for (std::size_t p = 0; p + 2048 <= img.size(); p += 2048) {
+    std::uint16_t tag = 0;
+    std::uint64_t length = 0;
+    std::uint32_t lad = 0;
+    std::memcpy(&tag, img.data() + p, 2);
+    std::memcpy(&length, img.data() + p + 56, 8);
+    std::memcpy(&lad, img.data() + p + 212, 4);
+    // An Extended File Entry (266) of 62 bytes, embedded (ICB tag flags @34, allocation type 3).
+    if (tag != 266 || length != 62 || (img[p + 34] & 7) != 3 || lad != 62) continue;
+    img[p + 34] = static_cast<std::uint8_t>(img[p + 34] & ~7);  // short_ad
+    std::memcpy(img.data() + p + 56, &kSize, 8);
+    const std::uint32_t new_lad = 8, extent = static_cast<std::uint32_t>(kSize) | (1U << 30), block = 0;
+    std::memcpy(img.data() + p + 212, &new_lad, 4);
+    std::memset(img.data() + p + 216, 0, 62);
+    std::memcpy(img.data() + p + 216, &extent, 4);
+    std::memcpy(img.data() + p + 220, &block, 4);
+    const std::uint16_t crc_length = 216 + 8 - 16;
+    std::memcpy(img.data() + p + 10, &crc_length, 2);
+    retag(img, p);
+    ++patched;
+  }
+  REQUIRE(patched == 1);
+  const long before = status_mib("VmRSS");
+  reset_peak();
+  const Unpacked doc = unpack_bytes(img, "sparse.img");
+  const long grown = status_mib("VmHWM") - before;
+  const Node* f = node_at(doc, "sparse.img/udf@0x0:get_files_test/testfile1");
+  REQUIRE(f != nullptr);
+  CHECK(f->size() == kSize);
+  CHECK(f->data.has_holes());
+  CHECK(f->data.data_extents().empty());
+  CHECK_FALSE(has_diagnostic(doc, "malformed"));
+  CHECK(before >= 0);
+  CHECK(grown < 30);
+}

@@ -251,31 +251,52 @@ class Fs {
     return i;
   }
 
-  // The file's bytes (holes as zeros), up to `limit`; `bad` when an extent lies outside.
-  std::vector<std::uint8_t> read(const Icb& f, std::uint64_t limit, bool& bad) {
+  // The file's bytes up to `limit`, in order: put(bytes) for recorded data, hole(count) for an
+  // extent not recorded (or not allocated); the count of bytes given. `bad` when an extent lies
+  // outside the volume or the extents end short of the size.
+  template <class Put, class Hole>
+  std::uint64_t walk_data(const Icb& f, std::uint64_t limit, bool& bad, Put put, Hole hole) {
     const std::uint64_t size = std::min(f.size, limit);
-    std::vector<std::uint8_t> out;
+    std::uint64_t done = 0;
     if ((f.flags & 7) == 3) {  // embedded in the ICB
-      out.assign(f.ads.begin(), f.ads.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(size, f.ads.size())));
-      if (out.size() < size) bad = true;
-      return out;
-    }
-    for (const auto& e : extents(f, bad)) {
-      if (out.size() >= size) break;
-      const std::uint64_t want = std::min(e.length, size - out.size());
-      if (e.offset == kHole) {
-        out.insert(out.end(), want, 0);
-        continue;
+      done = std::min<std::uint64_t>(size, f.ads.size());
+      put(f.ads.subspan(0, done));
+    } else {
+      for (const auto& e : extents(f, bad)) {
+        if (done >= size) break;
+        const std::uint64_t want = std::min(e.length, size - done);
+        if (e.offset == kHole) {
+          hole(want);
+          done += want;
+          continue;
+        }
+        auto b = subview(v_, e.offset, want);
+        if (!b) {
+          bad = true;
+          break;
+        }
+        put(*b);
+        done += want;
       }
-      auto b = subview(v_, e.offset, want);
-      if (!b) {
-        bad = true;
-        break;
-      }
-      out.insert(out.end(), b->begin(), b->end());
     }
-    if (out.size() < size) bad = true;
+    if (done < size) bad = true;
+    return done;
+  }
+
+  // Link targets: in memory.
+  std::vector<std::uint8_t> read(const Icb& f, std::uint64_t limit, bool& bad) {
+    std::vector<std::uint8_t> out;
+    walk_data(f, limit, bad, [&](ByteView b) { out.insert(out.end(), b.begin(), b.end()); },
+              [&](std::uint64_t n) { out.insert(out.end(), n, 0); });
     return out;
+  }
+
+  // A file's bytes, its holes held as holes; the bytes given (before any shortfall).
+  Result<Blob> read_file(const Icb& f, std::uint64_t limit, bool& bad, std::uint64_t& given) {
+    FWSCAN_ASSIGN_OR_RETURN(OutputBuffer out, OutputBuffer::make(std::min(f.size, limit)));
+    given = walk_data(f, limit, bad, [&](ByteView b) { out.append(b); }, [&](std::uint64_t n) { out.append_hole(n); });
+    out.resize(given);
+    return Blob::adopt(std::move(out));
   }
 
   void damage(const std::string& what) { walk::damage(ex_, what); }
@@ -546,10 +567,21 @@ class UdfHandler final : public Handler {
             const std::uint64_t size = walk::entry_size(ctx, ex, path, f->size, chunk.size(), kMaxFile);
             if (!walk::charge(ctx, ex, size)) return ex;
             bool fbad = false;
-            auto data = fs.read(*f, size, fbad);
-            if (fbad) fs.damage("'" + path + "': its data reaches outside the volume (" + std::to_string(data.size()) + " of " + std::to_string(f->size) + " bytes)");
-            if (f->type == 12) c.meta.link_target = symlink_target(data);
-            else c.data = Blob::own(std::move(data));
+            std::uint64_t given = 0;
+            if (f->type == 12) {
+              const auto data = fs.read(*f, size, fbad);
+              given = data.size();
+              c.meta.link_target = symlink_target(data);
+            } else {
+              auto data = fs.read_file(*f, size, fbad, given);
+              if (!data) {
+                ex.complete = false;
+                ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "'" + path + "': " + data.error().message, "", std::nullopt});
+              } else {
+                c.data = std::move(*data);
+              }
+            }
+            if (fbad) fs.damage("'" + path + "': its data reaches outside the volume (" + std::to_string(given) + " of " + std::to_string(f->size) + " bytes)");
             break;
           }
           case 6: c.meta.kind = EntryKind::kBlockDevice; break;
