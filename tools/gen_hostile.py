@@ -19,6 +19,8 @@ must survive, the entries that must each hold one):
                            decoded bytes that sharing identical content cannot save)
   gzip_one_stream.gz       one gzip member of 4 GiB, the label first (a single decoded node: it was
                            held whole, up to the 1 GiB node cap, and its growth copied)
+  gzip_utf16_text.gz       512 MiB of UTF-16LE text, a UTF-16 label at 100 MiB (its decoding views,
+                           1.5 times the text each, were built whole)
   zip_distinct_members.zip 64 deflated members of 64 MiB, each different, a label in the last (the
                            zip reader decoded every member before any was scanned)
   sevenzip_distinct_members.7z  the same as one solid 7z (LZMA2) folder
@@ -82,6 +84,27 @@ def gzip_one_stream(path, size):
     parts = [comp.compress(LABEL + b"\n")]
     zeros = bytes(MIB)
     parts += [comp.compress(zeros) for _ in range(size // MIB)]
+    parts.append(comp.flush())
+    with open(path, "wb") as f:
+        f.write(b"".join(parts))
+
+
+def gzip_utf16_text(path, size, label_at):
+    """One gzip member of `size` bytes of UTF-16LE camera text, the label in UTF-16LE at
+    `label_at`: a large text node whose decoding views (UTF-16 as UTF-8, and the other byte order
+    read as CJK, 1.5 times the text) were built whole."""
+    comp = zlib.compressobj(1, zlib.DEFLATED, 31)
+    line = "channel=1 osd=on motion=off record=schedule stream=main\n".encode("utf-16-le")
+    block = line * (MIB // len(line))
+    block += bytes(MIB - len(block))
+    label = ("\n" + LABEL.decode() + "\n").encode("utf-16-le")
+    parts = []
+    for i in range(size // MIB):
+        if i == label_at // MIB:
+            at = label_at % MIB // 2 * 2
+            parts.append(comp.compress(block[:at] + label + block[at + len(label):]))
+        else:
+            parts.append(comp.compress(block))
     parts.append(comp.flush())
     with open(path, "wb") as f:
         f.write(b"".join(parts))
@@ -530,6 +553,7 @@ MANIFEST = [
     ("gzip_members.gz", [], False, []),
     ("gzip_distinct_members.gz", [], True, []),
     ("gzip_one_stream.gz", ["limit_resident"], True, []),
+    ("gzip_utf16_text.gz", ["views_split"], True, []),
     ("zip_distinct_members.zip", [], True, []),
     ("sevenzip_distinct_members.7z", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
@@ -573,6 +597,7 @@ def main():
     gzip_members(out("gzip_members.gz"), members, 64 * MIB)
     gzip_distinct_members(out("gzip_distinct_members.gz"), 18 if args.ci else scaled(64), 64 * MIB)
     gzip_one_stream(out("gzip_one_stream.gz"), 1200 * MIB if args.ci else scaled(4096 * MIB, MIB))
+    gzip_utf16_text(out("gzip_utf16_text.gz"), 320 * MIB if args.ci else scaled(512 * MIB, 4 * MIB), 100 * MIB + 12345)
     zip_distinct_members(out("zip_distinct_members.zip"), 18 if args.ci else scaled(64), 64 * MIB)
     sevenzip_distinct_members(out("sevenzip_distinct_members.7z"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)

@@ -85,6 +85,9 @@ bool chance_match(ByteView bytes, std::uint64_t begin, std::uint64_t length) {
 
 // Turns the matches of one scan of a node (its bytes, or a decoding view of them) into findings,
 // or into signals for the verdict stage when the rule names a signal kind.
+// The piece a large node's decoding views are made of (see scan_ready).
+constexpr std::uint64_t kViewPiece = 32ULL << 20;
+
 void add_findings(std::vector<RuleMatch>& matches, const NodeScan& ns, const DecodedView* view,
                   std::vector<Finding>& out, std::vector<Finding>& signals) {
   const ByteView node_bytes = ns.node.data.bytes();
@@ -177,11 +180,13 @@ void scan_ready(AnalysisRun& run, const std::vector<NodeId>& ready) {
     ctx.is_elf = has_bytes_at(n.data.bytes(), 0, "\x7f" "ELF");
     const auto ranges = carved_child_ranges(tree, n);
     const NodeScan ns{n, ranges};
-    // The views are made once per node.
+    // The views are made once per node, or per piece of a node too large for its views to be
+    // held whole (below).
     // Decoding view: escaped text (\uXXXX, &#...;, %XX, \xNN) scanned as the text it encodes;
     // transcoding views: GBK, Big5 and UTF-16 text runs as UTF-8 (one label, one string).
+    const bool by_piece = session.rule_count() > 0 && n.size() > run.options.limits.max_resident_bytes / 8;
     std::vector<DecodedView> views;
-    if (session.rule_count() > 0) views = decoding_views(n.data, n.entropy, !ctx.is_elf);
+    if (session.rule_count() > 0 && !by_piece) views = decoding_views(n.data, n.entropy, !ctx.is_elf);
     // Per rule set: non-signal rules report a node once, so a view adds only the rules its bytes
     // did not raise.
     std::set<std::string> raised_main, raised_context;
@@ -207,10 +212,31 @@ void scan_ready(AnalysisRun& run, const std::vector<NodeId>& ready) {
       return;
     }
     take(*matches, nullptr);
-    for (const DecodedView& view : views) {
+    auto scan_view = [&](const DecodedView& view) {
       const Extent all{0, view.bytes.size()};
       auto vmatches = session.scan({view.bytes.data(), view.bytes.size()}, {&all, 1}, ctx, out.diagnostics);
       if (vmatches) take(*vmatches, &view);
+    };
+    for (const DecodedView& view : views) scan_view(view);
+    if (by_piece) {
+      // A node over an eighth of the resident-memory budget: its views (up to 1.5 times the text
+      // each) are made and scanned one piece at a time, each mapped back into the node, so they
+      // are never all held. A text run across a piece boundary is split there: said.
+      out.diagnostics.push_back({Severity::kInfo, DiagCode::kViewsSplit,
+                                 "decoding views made per " + std::to_string(kViewPiece >> 20) + " MiB piece of this " + std::to_string(n.size() >> 20) +
+                                     " MiB node (over an eighth of the resident-memory budget): a text run across a piece boundary is split there",
+                                 "yara", std::nullopt});
+      for (std::uint64_t off = 0; off < n.size(); off += kViewPiece) {
+        const Blob piece = *n.data.slice(off, std::min(kViewPiece, n.size() - off));
+        for (const DecodedView& v : decoding_views(piece, shannon_entropy(piece.bytes()), !ctx.is_elf)) {
+          DecodedView in_node;
+          in_node.name = v.name;
+          in_node.encoding = v.encoding;
+          in_node.append_piece(v, off);
+          in_node.finish(n.size());
+          scan_view(in_node);
+        }
+      }
     }
     out.had_signals = !out.signals.empty() || !out.context_signals.empty();
   });
