@@ -11,6 +11,7 @@
 
 #include "core/hash.hpp"
 #include "core/reader.hpp"
+#include "unpack/give_later.hpp"
 
 namespace fwscan {
 
@@ -388,18 +389,7 @@ Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFor
   // all now when it asks for no batches; the same children and diagnostics either way.
   later->bytes = archive_bytes;
   FWSCAN_ASSIGN_OR_RETURN(later->a, open_archive(bytes, format, ctx.limits()));
-  if (ctx.batch_bytes() != ~std::uint64_t{0}) {
-    ex.more = [later](ExtractContext& next) { return next_entries(*later, next); };
-    return ex;
-  }
-  MoreBytes all = next_entries(*later, ctx);
-  ex.complete = ex.complete && all.complete;
-  for (auto& d : all.diagnostics) ex.diagnostics.push_back(std::move(d));
-  for (auto& [index, blob] : all.bytes) {
-    ex.children[index].data = std::move(blob);
-    ex.children[index].later = false;
-  }
-  return ex;
+  return give_later(std::move(ex), [later](ExtractContext& next) { return next_entries(*later, next); }, ctx);
 }
 
 }  // namespace fwscan

@@ -27,6 +27,7 @@
 #include "core/worker_pool.hpp"
 #include "formats/common/stream_handler.hpp"
 #include "formats/filesystem/squashfs_native.hpp"
+#include "unpack/give_later.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan {
@@ -483,16 +484,8 @@ class SquashfsHandler final : public Handler {
     // batches, the bytes of about ctx.batch_bytes() of files each time it reaches one without
     // (Extraction::more).
     if (files.empty()) return ex;
-    if (ctx.batch_bytes() != ~std::uint64_t{0}) {
-      for (const FileToDecode& f : files) ex.children[f.child].later = true;
-      ex.more = [image](ExtractContext& next) { return next_batch(*image, next); };
-      return ex;
-    }
-    MoreBytes all = next_batch(*image, ctx);
-    ex.complete = ex.complete && all.complete;
-    for (auto& d : all.diagnostics) ex.diagnostics.push_back(std::move(d));
-    for (auto& [index, bytes] : all.bytes) ex.children[index].data = std::move(bytes);
-    return ex;
+    for (const FileToDecode& f : files) ex.children[f.child].later = true;
+    return give_later(std::move(ex), [image](ExtractContext& next) { return next_batch(*image, next); }, ctx);
   }
 };
 

@@ -17,6 +17,7 @@
 #include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
+#include "unpack/give_later.hpp"
 #include "unpack/handler.hpp"
 
 namespace fwscan {
@@ -333,18 +334,7 @@ class UbiHandler final : public Handler {
     }
     ex.description = "UBI image, " + std::to_string(g->pebs) + " PEBs of " + human_size(g->peb) + ", " + std::to_string(ex.children.size()) + " volume(s)";
     if (image->volumes.empty()) return ex;
-    if (ctx.batch_bytes() != ~std::uint64_t{0}) {
-      ex.more = [image](ExtractContext& next) { return next_volumes(*image, next); };
-      return ex;
-    }
-    MoreBytes all = next_volumes(*image, ctx);
-    ex.complete = ex.complete && all.complete;
-    for (auto& d : all.diagnostics) ex.diagnostics.push_back(std::move(d));
-    for (auto& [index, bytes] : all.bytes) {
-      ex.children[index].data = std::move(bytes);
-      ex.children[index].later = false;
-    }
-    return ex;
+    return give_later(std::move(ex), [image](ExtractContext& next) { return next_volumes(*image, next); }, ctx);
   }
 };
 
