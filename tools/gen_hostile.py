@@ -21,6 +21,8 @@ must survive, the entries that must each hold one):
                            held whole, up to the 1 GiB node cap, and its growth copied)
   gzip_utf16_text.gz       512 MiB of UTF-16LE text, a UTF-16 label at 100 MiB (its decoding views,
                            1.5 times the text each, were built whole)
+  gzip_match_storm.gz      480 MiB of rule-pack terms one after the other, the label first and last
+                           (libyara recorded up to a million matches a string, with their bytes)
   zip_distinct_members.zip 64 deflated members of 64 MiB, each different, a label in the last (the
                            zip reader decoded every member before any was scanned)
   sevenzip_distinct_members.7z  the same as one solid 7z (LZMA2) folder
@@ -105,6 +107,29 @@ def gzip_utf16_text(path, size, label_at):
             parts.append(comp.compress(block[:at] + label + block[at + len(label):]))
         else:
             parts.append(comp.compress(block))
+    parts.append(comp.flush())
+    with open(path, "wb") as f:
+        f.write(b"".join(parts))
+
+
+# Terms of the rule pack, in rotation: labels (UTF-8), identifiers, face and person context and
+# the nationalities of the benign list, so that no one string's cap bounds the matches.
+STORM_TERMS = ["维族", "維族", "维吾尔", "少数民族", "非汉族", "uyghur", "uighur", "minority",
+               "minorities", "ethnicity", "complexion", "skin_tone", "age_group", "face_mask",
+               "face_detect", "人脸", "汉族", "蒙古族", "回族", "藏族", "苗族", "彝族", "壮族"]
+
+
+def gzip_match_storm(path, size):
+    """One gzip member of `size` bytes of rule-pack terms, one after the other: every few bytes a
+    match of some rule string, millions in all (libyara recorded up to a million a string, each
+    with a copy of its bytes, before fwscan saw any). The label is first, and last."""
+    comp = zlib.compressobj(1, zlib.DEFLATED, 31)
+    line = (" ".join(STORM_TERMS) + "\n").encode()
+    block = line * (MIB // len(line))
+    block += b" " * (MIB - len(block))
+    parts = [comp.compress(LABEL + b"\n")]
+    parts += [comp.compress(block) for _ in range(size // MIB)]
+    parts.append(comp.compress(b"\n" + LABEL + b"\n"))
     parts.append(comp.flush())
     with open(path, "wb") as f:
         f.write(b"".join(parts))
@@ -554,6 +579,7 @@ MANIFEST = [
     ("gzip_distinct_members.gz", [], True, []),
     ("gzip_one_stream.gz", ["limit_resident"], True, []),
     ("gzip_utf16_text.gz", ["views_split"], True, []),
+    ("gzip_match_storm.gz", ["yara_too_many_matches"], True, []),
     ("zip_distinct_members.zip", [], True, []),
     ("sevenzip_distinct_members.7z", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
@@ -598,6 +624,7 @@ def main():
     gzip_distinct_members(out("gzip_distinct_members.gz"), 18 if args.ci else scaled(64), 64 * MIB)
     gzip_one_stream(out("gzip_one_stream.gz"), 1200 * MIB if args.ci else scaled(4096 * MIB, MIB))
     gzip_utf16_text(out("gzip_utf16_text.gz"), 320 * MIB if args.ci else scaled(512 * MIB, 4 * MIB), 100 * MIB + 12345)
+    gzip_match_storm(out("gzip_match_storm.gz"), 120 * MIB if args.ci else scaled(480 * MIB, MIB))
     zip_distinct_members(out("zip_distinct_members.zip"), 18 if args.ci else scaled(64), 64 * MIB)
     sevenzip_distinct_members(out("sevenzip_distinct_members.7z"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)

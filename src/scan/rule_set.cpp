@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "core/hash.hpp"
@@ -23,10 +25,13 @@ namespace {
 
 constexpr std::size_t kMaxMatchBytes = 256;
 
-// yr_initialize / yr_finalize once per process.
+// yr_initialize / yr_finalize once per process. libyara copies no match data: the callback reads
+// a match's bytes from the scanned bytes themselves, so a match costs libyara its record alone.
 struct YaraRuntime {
   int status;
-  YaraRuntime() : status(yr_initialize()) {}
+  YaraRuntime() : status(yr_initialize()) {
+    if (status == ERROR_SUCCESS) yr_set_configuration_uint32(YR_CONFIG_MAX_MATCH_DATA, 0);
+  }
   ~YaraRuntime() {
     if (status == ERROR_SUCCESS) yr_finalize();
   }
@@ -91,8 +96,10 @@ std::vector<std::uint8_t> root_bytes(const YR_RULES* rules) {
 }
 
 struct ScanSink {
-  std::vector<RuleMatch>* matches;
-  std::vector<Diagnostic>* diags;
+  ByteView data;  // what is scanned: match offsets are offsets in it
+  std::vector<RuleMatch>* matches = nullptr;
+  std::vector<Diagnostic>* diags = nullptr;
+  std::map<std::uint32_t, std::uint32_t> seen;  // string index -> matches seen, past the cap
   bool failed = false;
 };
 
@@ -120,26 +127,29 @@ int scan_callback(YR_SCAN_CONTEXT* context, int message, void* message_data, voi
       const YR_STRING* string = nullptr;
       yr_rule_strings_foreach(rule, string) {
         const YR_MATCH* match = nullptr;
+        std::uint32_t count = 0;
         yr_string_matches_foreach(context, string, match) {
+          if (++count > ScanSession::kMaxMatchesPerString) continue;  // the first ones, in offset order
           StringMatch sm;
           sm.id = string->identifier;
           sm.offset = static_cast<std::uint64_t>(match->base + match->offset);
           sm.length = static_cast<std::uint32_t>(match->match_length);
-          const auto n = static_cast<std::size_t>(std::min<std::int32_t>(match->data_length, kMaxMatchBytes));
-          sm.data.assign(match->data, match->data + n);
+          if (sm.offset < sink->data.size()) {
+            const auto n = std::min<std::uint64_t>({sm.length, kMaxMatchBytes, sink->data.size() - sm.offset});
+            const ByteView bytes = sink->data.subspan(sm.offset, n);
+            sm.data.assign(bytes.begin(), bytes.end());
+          }
           m.strings.push_back(std::move(sm));
         }
+        if (count > ScanSession::kMaxMatchesPerString) sink->seen[string->idx] = count;
       }
       std::sort(m.strings.begin(), m.strings.end(), [](const StringMatch& a, const StringMatch& b) {
         return a.offset != b.offset ? a.offset < b.offset : a.id < b.id;
       });
       sink->matches->push_back(std::move(m));
-    } else if (message == CALLBACK_MSG_TOO_MANY_MATCHES) {
-      const auto* s = static_cast<const YR_STRING*>(message_data);
-      sink->diags->push_back({Severity::kWarning, DiagCode::kYaraTooManyMatches,
-                              std::string("string ") + (s != nullptr ? s->identifier : "?") + " has too many matches; later ones dropped",
-                              "yara", std::nullopt});
     }
+    // CALLBACK_MSG_TOO_MANY_MATCHES (libyara's own cap, a million in one block): continuing stops
+    // the string, and the cap of kMaxMatchesPerString, passed long before, is what is said.
   } catch (...) {
     sink->failed = true;
     return CALLBACK_ERROR;
@@ -612,25 +622,49 @@ RuleSet::~RuleSet() {
   if (rules_ != nullptr) yr_rules_destroy(static_cast<YR_RULES*>(rules_));
 }
 
-ScanSession::ScanSession(std::shared_ptr<const RuleSet> rules, std::uint32_t timeout_seconds)
-    : rules_(std::move(rules)), timeout_(timeout_seconds) {
-  YR_SCANNER* s = nullptr;
-  if (yr_scanner_create(static_cast<YR_RULES*>(rules_->raw()), &s) == ERROR_SUCCESS) scanner_ = s;
-}
-
-ScanSession::~ScanSession() {
-  if (scanner_ != nullptr) yr_scanner_destroy(static_cast<YR_SCANNER*>(scanner_));
-}
-
 namespace {
 
-// libyara's block iterator over a node's data extents.
+// The longest match a string of `rules` can have: a literal's length, twice for wide (xor and
+// nocase keep it); a regular expression or hex string (or each part of a chained one) runs at
+// most YR_RE_SCAN_LIMIT bytes back from its atom and as many forward.
+std::uint64_t longest_match(const YR_RULES* rules) {
+  std::uint64_t longest = 1;
+  for (std::uint32_t i = 0; i < rules->num_strings; ++i) {
+    const YR_STRING* s = &rules->strings_table[i];
+    const std::uint64_t n = STRING_IS_LITERAL(s) ? 2ULL * static_cast<std::uint64_t>(std::max(s->length, 0)) : 2ULL * YR_RE_SCAN_LIMIT;
+    longest = std::max(longest, n);
+  }
+  return longest;
+}
+
+// libyara's block iterator over a node's data extents, each cut into blocks of `block` bytes
+// that reach `overlap` bytes into the next (within the extent). A match starting in the overlap
+// is found by both blocks, at the same offset, and libyara keeps it once. Between blocks, while
+// the automaton is still running (not when a condition reads bytes), a string past the cap is
+// stopped.
 struct ExtentBlocks {
   ByteView data;
   std::span<const Extent> extents;
-  std::size_t next = 0;
-  YR_MEMORY_BLOCK block{};
+  std::uint64_t block = 0, overlap = 0;
+  YR_SCANNER* scanner = nullptr;
+  std::size_t next = 0;      // the extent
+  std::uint64_t at = 0;      // the next block's start in it
+  bool matched = false;      // the automaton has gone over every block
+  std::uint64_t scanned_to = 0;
+  std::map<std::uint32_t, std::uint64_t> stopped;  // string index -> offset matching stopped at
+  YR_MEMORY_BLOCK current{};
 };
+
+__attribute__((no_sanitize("alignment")))
+void stop_storms(ExtentBlocks& it) {
+  YR_SCANNER* s = it.scanner;
+  for (std::uint32_t i = 0; i < s->rules->num_strings; ++i) {
+    const std::uint64_t count = static_cast<std::uint64_t>(s->matches[i].count) + static_cast<std::uint64_t>(s->unconfirmed_matches[i].count);
+    if (count <= ScanSession::kMaxMatchesPerString || yr_bitmask_is_set(s->strings_temp_disabled, i)) continue;
+    yr_bitmask_set(s->strings_temp_disabled, i);
+    it.stopped.emplace(i, it.scanned_to);
+  }
+}
 
 const std::uint8_t* extent_block_data(YR_MEMORY_BLOCK* block) {
   const auto* it = static_cast<const ExtentBlocks*>(block->context);
@@ -640,23 +674,72 @@ const std::uint8_t* extent_block_data(YR_MEMORY_BLOCK* block) {
 YR_MEMORY_BLOCK* extent_block_next(YR_MEMORY_BLOCK_ITERATOR* self) {
   auto* it = static_cast<ExtentBlocks*>(self->context);
   self->last_error = ERROR_SUCCESS;
-  if (it->next >= it->extents.size()) return nullptr;
-  const Extent& e = it->extents[it->next++];
-  it->block.base = e.offset;
-  it->block.size = static_cast<std::size_t>(e.size);
-  it->block.context = it;
-  it->block.fetch_data = extent_block_data;
-  return &it->block;
+  if (!it->matched && it->current.size != 0) {
+    it->scanned_to = it->current.base + it->current.size;
+    stop_storms(*it);
+  }
+  while (it->next < it->extents.size() && it->at >= it->extents[it->next].size) {
+    ++it->next;
+    it->at = 0;
+  }
+  if (it->next >= it->extents.size()) {
+    it->matched = true;
+    return nullptr;
+  }
+  const Extent& e = it->extents[it->next];
+  const std::uint64_t left = e.size - it->at;
+  std::uint64_t size = left;
+  if (it->block != 0 && left > it->block + it->overlap) size = it->block + it->overlap;
+  it->current.base = e.offset + it->at;
+  it->current.size = static_cast<std::size_t>(size);
+  it->current.context = it;
+  it->current.fetch_data = extent_block_data;
+  it->at = size == left ? e.size : it->at + it->block;
+  return &it->current;
 }
 
 YR_MEMORY_BLOCK* extent_block_first(YR_MEMORY_BLOCK_ITERATOR* self) {
-  static_cast<ExtentBlocks*>(self->context)->next = 0;
+  auto* it = static_cast<ExtentBlocks*>(self->context);
+  it->next = 0;
+  it->at = 0;
+  it->current.size = 0;
   return extent_block_next(self);
 }
 
 std::uint64_t extent_blocks_size(YR_MEMORY_BLOCK_ITERATOR* self) { return static_cast<ExtentBlocks*>(self->context)->data.size(); }
 
+// One yara_too_many_matches diagnostic a string that matched past the cap: stopped between
+// blocks, or past it within the last block (seen by the callback).
+__attribute__((no_sanitize("alignment")))
+void say_capped(const YR_RULES* rules, const ExtentBlocks& blocks, const ScanSink& sink, std::vector<Diagnostic>& diags) {
+  std::set<std::uint32_t> strings;
+  for (const auto& [i, at] : blocks.stopped) strings.insert(i);
+  for (const auto& [i, n] : sink.seen) strings.insert(i);
+  for (const std::uint32_t i : strings) {
+    const YR_STRING* s = &rules->strings_table[i];
+    const YR_RULE* r = &rules->rules_table[s->rule_idx];
+    std::string msg = "rule " + std::string(r->identifier) + " string " + s->identifier + " matched more than " +
+                      std::to_string(ScanSession::kMaxMatchesPerString) + " times";
+    if (auto n = sink.seen.find(i); n != sink.seen.end()) msg += " (" + std::to_string(n->second) + " recorded)";
+    if (auto at = blocks.stopped.find(i); at != blocks.stopped.end()) msg += "; it was not searched past offset " + hex_u64(at->second);
+    msg += "; the first " + std::to_string(ScanSession::kMaxMatchesPerString) + " are reported";
+    diags.push_back({Severity::kWarning, DiagCode::kYaraTooManyMatches, std::move(msg), "yara", std::nullopt});
+  }
+}
+
 }  // namespace
+
+ScanSession::ScanSession(std::shared_ptr<const RuleSet> rules, std::uint32_t timeout_seconds)
+    : rules_(std::move(rules)), timeout_(timeout_seconds) {
+  YR_SCANNER* s = nullptr;
+  auto* raw = static_cast<YR_RULES*>(rules_->raw());
+  if (yr_scanner_create(raw, &s) == ERROR_SUCCESS) scanner_ = s;
+  overlap_ = longest_match(raw);
+}
+
+ScanSession::~ScanSession() {
+  if (scanner_ != nullptr) yr_scanner_destroy(static_cast<YR_SCANNER*>(scanner_));
+}
 
 Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags) {
   const Extent all{0, data.size()};
@@ -668,7 +751,10 @@ Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, std::span<const 
   if (scanner_ == nullptr) return make_error(Errc::kInternal, "yr_scanner_create failed");
   auto* s = static_cast<YR_SCANNER*>(scanner_);
   std::vector<RuleMatch> matches;
-  ScanSink sink{&matches, &diags};
+  ScanSink sink;
+  sink.data = data;
+  sink.matches = &matches;
+  sink.diags = &diags;
   yr_scanner_set_callback(s, scan_callback, &sink);
   yr_scanner_set_timeout(s, static_cast<int>(timeout_));
   yr_scanner_set_flags(s, 0);
@@ -677,11 +763,17 @@ Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, std::span<const 
   yr_scanner_define_string_variable(s, "fw_locator", ctx.locator.c_str());
   yr_scanner_define_string_variable(s, "fw_name", ctx.name.c_str());
   yr_scanner_define_boolean_variable(s, "fw_is_elf", ctx.is_elf ? 1 : 0);
+  ExtentBlocks blocks;
+  blocks.data = data;
+  blocks.extents = extents;
+  blocks.block = block_;
+  blocks.overlap = overlap_;
+  blocks.scanner = s;
   int rc = ERROR_SUCCESS;
-  if (extents.size() == 1 && extents[0].offset == 0 && extents[0].size == data.size()) {
+  if (extents.size() == 1 && extents[0].offset == 0 && extents[0].size == data.size() &&
+      (block_ == 0 || data.size() <= block_ + overlap_)) {
     rc = yr_scanner_scan_mem(s, data.data(), data.size());
   } else {
-    ExtentBlocks blocks{data, extents};
     YR_MEMORY_BLOCK_ITERATOR it{&blocks, extent_block_first, extent_block_next, extent_blocks_size, ERROR_SUCCESS};
     rc = yr_scanner_scan_mem_blocks(s, &it);
   }
@@ -690,6 +782,7 @@ Result<std::vector<RuleMatch>> ScanSession::scan(ByteView data, std::span<const 
   } else if (rc != ERROR_SUCCESS || sink.failed) {
     return make_error(Errc::kInternal, "YARA scan failed with code " + std::to_string(rc));
   }
+  say_capped(s->rules, blocks, sink, diags);
   std::sort(matches.begin(), matches.end(), [](const RuleMatch& a, const RuleMatch& b) {
     return a.ns != b.ns ? a.ns < b.ns : a.rule < b.rule;
   });

@@ -116,25 +116,41 @@ struct ScanContext {
   bool is_elf = false;
 };
 
+// One scanner (one thread). Bytes are scanned in blocks of block_bytes() (1 MiB), each
+// overlapping the next by block_overlap(): the longest match a rule string of the pack can have,
+// so every match lies whole in some block and the matches are those of a scan in one piece.
+// Between blocks, a string already matched more than kMaxMatchesPerString times is no longer
+// searched: libyara keeps every match until the scan ends (up to a million a string), so a node
+// that repeats rule strings held gigabytes. What a scan then holds is at most that many matches
+// a string plus one block's. A string matched more often than that has its first
+// kMaxMatchesPerString matches reported, and a yara_too_many_matches diagnostic says how many
+// were seen and where matching stopped.
 class ScanSession {
  public:
+  static constexpr std::uint32_t kMaxMatchesPerString = 1024;
   explicit ScanSession(std::shared_ptr<const RuleSet> rules, std::uint32_t timeout_seconds = 60);
   ~ScanSession();
   ScanSession(const ScanSession&) = delete;
   ScanSession& operator=(const ScanSession&) = delete;
   // Diagnostics (timeouts, too many matches) are appended to `diags`.
   Result<std::vector<RuleMatch>> scan(ByteView data, const ScanContext& ctx, std::vector<Diagnostic>& diags);
-  // Only the `extents` of data (a blob's data extents; the rest is holes, zeros never read),
-  // each a block of libyara's block scan: match offsets stay offsets in data, `filesize` is its
-  // whole size.
+  // Only the `extents` of data (a blob's data extents; the rest is holes, zeros never read), in
+  // blocks of libyara's block scan: match offsets stay offsets in data, `filesize` is its whole
+  // size.
   Result<std::vector<RuleMatch>> scan(ByteView data, std::span<const Extent> extents, const ScanContext& ctx,
                                       std::vector<Diagnostic>& diags);
   std::size_t rule_count() const { return rules_->rule_count(); }
+  std::uint64_t block_bytes() const { return block_; }
+  std::uint64_t block_overlap() const { return overlap_; }
+  // Tests: scan in blocks of `bytes` (0: each extent in one block, which stops no string).
+  void set_block_bytes(std::uint64_t bytes) { block_ = bytes; }
 
  private:
   std::shared_ptr<const RuleSet> rules_;
   void* scanner_ = nullptr;  // YR_SCANNER*
   std::uint32_t timeout_;
+  std::uint64_t block_ = 1ULL << 20;
+  std::uint64_t overlap_ = 0;
 };
 
 }  // namespace fwscan
