@@ -28,6 +28,8 @@ must survive, the entries that must each hold one):
   sevenzip_distinct_members.7z  the same as one solid 7z (LZMA2) folder
   zip_overlap_bomb.zip     one deflated 64 MiB member named by 64 central-directory entries
                            (Fifield's overlapping-entry construction; resident decoded bytes)
+  zip_entry_ratio.zip      2 MiB of stored noise (the label first) and 1 GiB of zeros LZMA-compressed
+                           to a few KiB: the per-entry cap followed the archive's size, not the entry's
   zip_200k_entries.zip     200,000 empty entries (report size, the per-node child limit)
   elf_nops/                8 x86-64 ELF executables of 16 MiB of NOPs and a label (instruction budget)
   elf_header_lies.elf      sections claiming 90 MiB each far past the end of a 12 KiB ELF, and a
@@ -55,6 +57,7 @@ import gzip
 import io
 import lzma
 import os
+import random
 import struct
 import sys
 import tarfile
@@ -211,6 +214,23 @@ def sevenzip_distinct_members(path, members, member_size):
         f.write(b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", zlib.crc32(start)) + start)
         f.write(stream)
         f.write(header)
+
+
+def zip_entry_ratio(path, noise_size, zeros_size):
+    """A zip whose first entry is `noise_size` stored random bytes (the label first) and whose
+    second is `zeros_size` zeros, LZMA-compressed (method 14) to a few KiB: the archive's size
+    allowed the second entry a thousand times the whole archive; its own compressed bytes allow
+    64 MiB."""
+    rnd = random.Random(14)
+    with zipfile.ZipFile(path, "w") as z:
+        noise = LABEL + b"\n" + rnd.randbytes(noise_size)
+        z.writestr(zipfile.ZipInfo("noise.bin"), noise, compress_type=zipfile.ZIP_STORED)
+        info = zipfile.ZipInfo("zeros.bin")
+        info.compress_type = zipfile.ZIP_LZMA
+        with z.open(info, "w", force_zip64=True) as f:
+            zeros = bytes(MIB)
+            for _ in range(zeros_size // MIB):
+                f.write(zeros)
 
 
 def zip_overlap_bomb(path, names, member_size):
@@ -583,6 +603,7 @@ MANIFEST = [
     ("zip_distinct_members.zip", [], True, []),
     ("sevenzip_distinct_members.7z", [], True, []),
     ("zip_overlap_bomb.zip", ["overlap"], False, []),
+    ("zip_entry_ratio.zip", ["limit_expansion"], True, []),
     ("zip_200k_entries.zip", ["limit_children"], False, []),
     ("elf_nops", ["limit_instructions"], True, []),
     ("elf_header_lies.elf", ["truncated", "malformed"], True, []),
@@ -628,6 +649,7 @@ def main():
     zip_distinct_members(out("zip_distinct_members.zip"), 18 if args.ci else scaled(64), 64 * MIB)
     sevenzip_distinct_members(out("sevenzip_distinct_members.7z"), 18 if args.ci else scaled(64), 64 * MIB)
     zip_overlap_bomb(out("zip_overlap_bomb.zip"), members, 64 * MIB)
+    zip_entry_ratio(out("zip_entry_ratio.zip"), 2 * MIB, 256 * MIB if args.ci else scaled(1024 * MIB, MIB))
     zip_many_entries(out("zip_200k_entries.zip"), 200_000 if args.ci else scaled(200_000))
     os.makedirs(out("elf_nops"), exist_ok=True)
     for i in range(8):

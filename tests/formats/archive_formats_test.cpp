@@ -2,6 +2,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <functional>
+#include <map>
+
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "formats/common/decode.hpp"
@@ -208,5 +212,75 @@ TEST_CASE("archives: files' bytes come a batch at a time, the same bytes libarch
       got.emplace_back(c.name, std::string(as_chars(more.bytes[0].second.bytes())));
     }
     CHECK(got == files);
+  }
+}
+
+// An entry's cap follows its own compressed bytes, not the archive's size: 96 MiB of zeros in a
+// solid 7z beside 512 KiB of noise is cut at the 64 MiB any stream may reach, although the
+// archive (over 512 KiB) would allow 1000 times its size; the noise is read whole. Whether read
+// while listing or later.
+TEST_CASE("archives: an entry's output is bounded by the archive bytes it was decoded from", "[formats][sevenzip]") {
+  constexpr std::size_t kZeros = 96u << 20, kNoise = 512u << 10;
+  const auto noise = pseudo_random(kNoise, 7);
+  std::vector<std::uint8_t> image(4u << 20);
+  std::size_t used = 0;
+  {
+    archive* w = archive_write_new();
+    REQUIRE(archive_write_set_format_7zip(w) == ARCHIVE_OK);
+    REQUIRE(archive_write_set_format_option(w, "7zip", "compression", "lzma2") == ARCHIVE_OK);
+    REQUIRE(archive_write_open_memory(w, image.data(), image.size(), &used) == ARCHIVE_OK);
+    auto add = [&](const char* name, std::size_t size, const std::function<void(archive*)>& body) {
+      archive_entry* e = archive_entry_new();
+      archive_entry_set_pathname(e, name);
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_perm(e, 0644);
+      archive_entry_set_size(e, static_cast<la_int64_t>(size));
+      REQUIRE(archive_write_header(w, e) == ARCHIVE_OK);
+      body(w);
+      archive_entry_free(e);
+    };
+    add("noise.bin", kNoise, [&](archive* a) { REQUIRE(archive_write_data(a, noise.data(), noise.size()) == static_cast<la_ssize_t>(noise.size())); });
+    add("zeros.bin", kZeros, [&](archive* a) {
+      const std::vector<std::uint8_t> mib(1u << 20, 0);
+      for (std::size_t i = 0; i < kZeros / mib.size(); ++i) REQUIRE(archive_write_data(a, mib.data(), mib.size()) == static_cast<la_ssize_t>(mib.size()));
+    });
+    REQUIRE(archive_write_close(w) == ARCHIVE_OK);
+    archive_write_free(w);
+  }
+  image.resize(used);
+  REQUIRE(image.size() > kNoise);
+  REQUIRE(static_cast<double>(image.size()) * Limits{}.max_expansion_ratio > static_cast<double>(kZeros));  // the archive's size allows it
+  const Handler* h = Registry::builtin().find("sevenzip");
+  REQUIRE(h != nullptr);
+  const Blob blob = Blob::copy_of(ByteView(image.data(), image.size()));
+  for (const std::uint64_t batch : {std::uint64_t{1}, std::uint64_t{1} << 30}) {
+    INFO("batch " << batch);
+    Limits limits;
+    Budget budget(limits);
+    ExtractContext ctx(budget, nullptr, batch);
+    auto ex = h->extract(blob, ctx);
+    REQUIRE(ex);
+    std::map<std::string, Blob> bytes;
+    for (const Child& c : ex->children) bytes[c.name] = c.data;
+    std::vector<Diagnostic> diags = ex->diagnostics;
+    for (std::size_t i = 0; i < ex->children.size() && ex->more; ++i) {
+      if (!ex->children[i].later) continue;
+      MoreBytes more = ex->more(ctx);
+      for (auto& [child, b] : more.bytes) bytes[ex->children[child].name] = b;
+      diags.insert(diags.end(), more.diagnostics.begin(), more.diagnostics.end());
+    }
+    std::string seen;
+    for (const auto& d : diags) seen += "diag " + d.message + "\n";
+    for (const auto& [n, b] : bytes) seen += "entry " + n + " " + std::to_string(b.size()) + "\n";
+    INFO(seen);
+    REQUIRE(bytes.count("noise.bin") == 1);
+    CHECK(std::equal(noise.begin(), noise.end(), bytes["noise.bin"].bytes().begin(), bytes["noise.bin"].bytes().end()));
+    const Blob& zeros = bytes["zeros.bin"];
+    CHECK(zeros.size() <= (64u << 20));
+    CHECK(zeros.size() > (64u << 20) - (64u << 10));
+    CHECK(std::all_of(zeros.bytes().begin(), zeros.bytes().end(), [](std::uint8_t b) { return b == 0; }));
+    const auto cut = std::find_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.code == DiagCode::kLimitExpansion; });
+    REQUIRE(cut != diags.end());
+    CHECK(cut->message.find("entry 'zeros.bin' cut after") != std::string::npos);
   }
 }

@@ -215,12 +215,19 @@ Result<ArchivePtr> open_archive(ByteView bytes, ArchiveFormat format, const Limi
   return a;
 }
 
-// The data of the entry whose header was just read, at most `cap` bytes; false when it could
-// not all be read (said in `diags`, naming the entry).
-bool read_entry_data(archive* a, archive_entry* entry, const std::string& name, bool encrypted, std::size_t tried, std::uint64_t cap,
-                     std::vector<std::uint8_t>& data, std::vector<Diagnostic>& diags) {
+// The data of the entry whose header was just read; false when it could not all be read (said
+// in `diags`, naming the entry).
+// Its cap follows its own compressed bytes, as a stream's follows its input: the bytes libarchive
+// has consumed from the archive since the entry's data began (archive_filter_bytes of the raw
+// source), through Budget::max_output, after each piece. A zip or 7z entry that expands a
+// thousandfold is cut however large the archive around it is. Should the position ever go back
+// (a reader that seeks within an entry), the archive's size is its input instead.
+bool read_entry_data(archive* a, archive_entry* entry, const std::string& name, bool encrypted, std::size_t tried, Budget& budget,
+                     std::uint64_t archive_size, std::vector<std::uint8_t>& data, std::vector<Diagnostic>& diags) {
   std::uint8_t buf[65536];
   bool failed = false;
+  const la_int64_t start = archive_filter_bytes(a, -1);
+  bool went_back = start < 0;
   while (true) {
     const la_ssize_t got = archive_read_data(a, buf, sizeof buf);
     if (got == 0) break;
@@ -236,8 +243,14 @@ bool read_entry_data(archive* a, archive_entry* entry, const std::string& name, 
       }
       break;
     }
+    const la_int64_t at = archive_filter_bytes(a, -1);
+    went_back = went_back || at < start;
+    const std::uint64_t consumed = went_back ? archive_size : static_cast<std::uint64_t>(at - start);
+    const std::uint64_t cap = budget.max_output(consumed);
     if (data.size() + static_cast<std::uint64_t>(got) > cap) {
-      diags.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "entry '" + name + "' cut at the output budget", "", std::nullopt});
+      diags.push_back({Severity::kWarning, DiagCode::kLimitExpansion, "entry '" + name + "' cut after " + std::to_string(data.size()) +
+                       " bytes: the output budget of the " + std::to_string(consumed) + " archive bytes it was decoded from" +
+                       (went_back ? " (the whole archive)" : ""), "", std::nullopt});
       failed = true;
       break;
     }
@@ -264,13 +277,13 @@ struct LaterEntries {
   std::vector<Wanted> wanted;
   std::size_t next = 0;
   std::uint32_t headers_read = 0;
+  bool solid = false;  // entries passed over are read and dropped, not skipped (below)
   bool broken = false, budget_said = false;
 };
 
 // The next entries' bytes, about ctx.batch_bytes() of them by their declared sizes (one at least).
 MoreBytes next_entries(LaterEntries& st, ExtractContext& ctx) {
   MoreBytes out;
-  const std::uint64_t cap = ctx.budget().max_output(st.bytes.size());
   std::uint64_t bytes = 0;
   while (st.next < st.wanted.size() && (out.bytes.empty() || bytes + st.wanted[st.next].declared <= ctx.batch_bytes())) {
     const LaterEntries::Wanted& w = st.wanted[st.next++];
@@ -278,7 +291,17 @@ MoreBytes next_entries(LaterEntries& st, ExtractContext& ctx) {
     while (!st.broken && st.headers_read <= w.header) {
       const int r = archive_read_next_header(st.a.get(), &entry);
       ++st.headers_read;
-      if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL || entry == nullptr) st.broken = true;
+      if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL || entry == nullptr) {
+        st.broken = true;
+      } else if (st.solid && st.headers_read <= w.header) {
+        // libarchive before 3.7.5 (Debian 12 has 3.6.2) loses a solid 7z folder's place when it
+        // skips an entry whose size is a multiple of 64 KiB (its issue 2106, fixed by pull
+        // request 2245): every later entry then reads as "Truncated 7-Zip file body". Passing
+        // over a solid entry decodes it anyway, so its bytes are read and dropped instead.
+        std::uint8_t sink[65536];
+        while (archive_read_data(st.a.get(), sink, sizeof sink) > 0) {
+        }
+      }
     }
     if (st.broken) {
       // The first pass read this header: a second reader over the same bytes that does not is
@@ -289,7 +312,7 @@ MoreBytes next_entries(LaterEntries& st, ExtractContext& ctx) {
       continue;
     }
     std::vector<std::uint8_t> data;
-    if (!read_entry_data(st.a.get(), entry, w.name, false, 0, cap, data, out.diagnostics)) out.complete = false;
+    if (!read_entry_data(st.a.get(), entry, w.name, false, 0, ctx.budget(), st.bytes.size(), data, out.diagnostics)) out.complete = false;
     if (!ctx.budget().charge(data.size())) {
       out.complete = false;
       if (!st.budget_said) {
@@ -364,7 +387,7 @@ Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFor
       c.later = true;
     } else if (c.meta.kind == EntryKind::kFile) {
       std::vector<std::uint8_t> data;
-      const bool read = read_entry_data(a.get(), entry, c.name, encrypted, tried, ctx.budget().max_output(bytes.size()), data, ex.diagnostics);
+      const bool read = read_entry_data(a.get(), entry, c.name, encrypted, tried, ctx.budget(), bytes.size(), data, ex.diagnostics);
       if (!read) ex.complete = false;
       if (encrypted && !read) {
         c.meta.kind = EntryKind::kOther;
@@ -388,6 +411,7 @@ Result<Extraction> extract_archive_entries(const Blob& archive_bytes, ArchiveFor
   // The bytes of the entries listed first: when the unpacker reaches them, a batch at a time, or
   // all now when it asks for no batches; the same children and diagnostics either way.
   later->bytes = archive_bytes;
+  later->solid = !list_first;
   FWSCAN_ASSIGN_OR_RETURN(later->a, open_archive(bytes, format, ctx.limits()));
   return give_later(std::move(ex), [later](ExtractContext& next) { return next_entries(*later, next); }, ctx);
 }
