@@ -1,5 +1,6 @@
 // NTFS through libntfs-3g over the in-memory device: fact_extractor's image, and damaged copies
 // of it (records, index entries and the volume cut or rewritten) that must end in diagnostics.
+#include <algorithm>
 #include <cstring>
 
 #include "support/catch.hpp"
@@ -134,4 +135,57 @@ TEST_CASE("ntfs: damaged images end in diagnostics", "[formats][ntfs][malformed]
     }
     CHECK(flagged > 0);  // some flips are caught by the reader's own checks
   }
+}
+
+// testfile1's $DATA (62 bytes, resident) rewritten as a non-resident sparse attribute of one run
+// of 60 MiB that is all hole (mapping pairs 02 00 3C: 0x3C00 clusters, no LCN): the file is
+// 60 MiB of zeros, held as a hole, never written in memory (ntfs_attr_pread gave it as zeros).
+TEST_CASE("ntfs: a sparse run is held as a hole, not as zeros in memory", "[formats][ntfs][external]") {
+  auto img = ntfs_image();
+  constexpr std::uint64_t kClusters = 0x3C00, kSize = kClusters * 4096;
+  const auto name = utf16("testfile1");
+  std::size_t data_at = 0, info_at = 0;
+  for (std::size_t rec = 0; rec + 1024 <= img.size() && data_at == 0; rec += 1024) {
+    if (std::memcmp(&img[rec], "FILE", 4) != 0 || std::search(img.begin() + static_cast<std::ptrdiff_t>(rec), img.begin() + static_cast<std::ptrdiff_t>(rec + 1024), name.begin(), name.end()) == img.begin() + static_cast<std::ptrdiff_t>(rec + 1024)) continue;
+    for (std::size_t a = rec + le(img, rec + 0x14, 2); a + 16 <= rec + 1024 && le(img, a, 4) != 0xFFFFFFFF; a += le(img, a + 4, 4)) {
+      if (le(img, a, 4) == 0x80 && img[a + 8] == 0 && le(img, a + 4, 4) >= 88) data_at = a;
+      if (le(img, a, 4) == 0x10 && img[a + 8] == 0) info_at = a + le(img, a + 0x14, 2);  // $STANDARD_INFORMATION's value
+      if (le(img, a + 4, 4) == 0) break;
+    }
+  }
+  REQUIRE(data_at != 0);
+  REQUIRE(info_at != 0);
+  img[info_at + 32 + 1] |= 0x02;  // its file attributes: FILE_ATTR_SPARSE_FILE (0x200), as the $DATA flag must agree
+  const std::uint16_t instance = static_cast<std::uint16_t>(le(img, data_at + 0x0E, 2));
+  std::vector<std::uint8_t> attr(88, 0);
+  auto put = [&](std::size_t at, std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) attr[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  put(0x00, 0x80, 4);
+  put(0x04, 88, 4);
+  attr[0x08] = 1;                   // non-resident
+  put(0x0A, 0x48, 2);               // name offset (no name)
+  put(0x0C, 0x8000, 2);             // sparse
+  put(0x0E, instance, 2);
+  put(0x18, kClusters - 1, 8);      // highest VCN
+  put(0x20, 0x48, 2);               // mapping pairs
+  put(0x28, kSize, 8);              // allocated, data and initialized sizes
+  put(0x30, kSize, 8);
+  put(0x38, kSize, 8);
+  put(0x40, 0, 8);                  // compressed size: none allocated
+  attr[0x48] = 0x02;                // a run of 2 length bytes and no LCN: a hole
+  put(0x49, kClusters, 2);
+  std::copy(attr.begin(), attr.end(), img.begin() + static_cast<std::ptrdiff_t>(data_at));
+  const Unpacked doc = unpack_bytes(img, "ntfs.img");
+  const Node* f = node_at(doc, "ntfs.img/ntfs@0x0:get_files_test/testfile1");
+  REQUIRE(f != nullptr);
+  std::string said;
+  for (const auto& d : doc.tree.at(0).diagnostics) said += d.message + "\n";
+  INFO(said);
+  CHECK(f->size() == kSize);
+  CHECK(f->data.has_holes());
+  CHECK(f->data.data_extents().empty());
+  CHECK(std::all_of(f->data.bytes().begin(), f->data.bytes().end(), [](std::uint8_t b) { return b == 0; }));
+  // The other files are read as before.
+  CHECK(node_at(doc, "ntfs.img/ntfs@0x0:get_files_test/testfile2")->size() > 0);
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <sys/stat.h>
@@ -292,6 +293,7 @@ class Walker {
       stopped_ = true;
       return {};
     }
+    if (auto runs = read_runs(na.get(), size, path)) return std::move(*runs);
     std::vector<std::uint8_t> data(size);
     std::uint64_t done = 0;
     while (done < size) {
@@ -304,6 +306,46 @@ class Walker {
       done += static_cast<std::uint64_t>(n);
     }
     return Blob::own(std::move(data));
+  }
+
+  // A non-resident, uncompressed, unencrypted stream read run by run: its sparse runs
+  // (LCN_HOLE) and whatever lies past its initialized size stay holes (OutputBuffer), never
+  // written, never held: ntfs_attr_pread would give them as zeros in memory. Nothing when the
+  // stream is not of that kind or its runlist cannot be mapped (the plain read then says why).
+  std::optional<Blob> read_runs(ntfs_attr* na, std::uint64_t size, const std::string& path) {
+    if (!NAttrNonResident(na) || (na->data_flags & (ATTR_COMPRESSION_MASK | ATTR_IS_ENCRYPTED)) != 0) return std::nullopt;
+    if (ntfs_attr_map_whole_runlist(na) != 0 || na->rl == nullptr) return std::nullopt;
+    const std::uint64_t cluster = na->ni->vol->cluster_size;
+    if (cluster == 0) return std::nullopt;
+    const std::uint64_t initialized = std::min<std::uint64_t>(size, static_cast<std::uint64_t>(std::max<s64>(na->initialized_size, 0)));
+    // The data runs first: any run that is neither data nor a hole leaves it to the plain read.
+    std::vector<Extent> data;
+    for (const runlist_element* rl = na->rl; rl->length > 0; ++rl) {
+      if (rl->vcn < 0 || rl->lcn < LCN_HOLE) return std::nullopt;
+      if (rl->lcn == LCN_HOLE) continue;
+      const auto vcn = static_cast<std::uint64_t>(rl->vcn), clusters = static_cast<std::uint64_t>(rl->length);
+      if (vcn >= (initialized + cluster - 1) / cluster) break;  // runs are in vcn order
+      const std::uint64_t begin = vcn * cluster;                // within the initialized bytes
+      const std::uint64_t room = initialized - begin;
+      data.push_back({begin, clusters >= (room + cluster - 1) / cluster ? room : clusters * cluster});
+    }
+    auto out = OutputBuffer::make(size);
+    if (!out) return std::nullopt;
+    for (const Extent& e : data) {
+      for (std::uint64_t at = e.offset; at < e.offset + e.size;) {
+        std::uint64_t n = std::min<std::uint64_t>(e.offset + e.size - at, 1ULL << 20);
+        std::uint8_t* window = out->write_window(at, n);
+        const s64 got = window != nullptr ? ntfs_attr_pread(na, static_cast<s64>(at), static_cast<s64>(n), window) : -1;
+        if (got <= 0) {
+          damage("'" + path + "': data ends after " + std::to_string(at) + " of " + std::to_string(size) + " bytes" + (got < 0 ? std::string(": ") + std::strerror(errno) : ""));
+          out->resize(at);
+          return Blob::adopt(std::move(*out));
+        }
+        at += static_cast<std::uint64_t>(got);
+      }
+    }
+    out->resize(size);
+    return Blob::adopt(std::move(*out));
   }
 
   // Named $DATA attributes (alternate data streams): "path:name" children.
