@@ -132,6 +132,19 @@ TEST_CASE("ext: damaged images end in diagnostics", "[formats][ext][malformed]")
     const Unpacked doc = unpack_bytes(img, "loop.ext4");
     CHECK(has_diagnostic(doc, "loop"));
   }
+  SECTION("a directory that declares 512 MiB is listed up to the image's size, and says so") {
+    auto img = image("ext2_indirect.img.xz");
+    const std::size_t root = find_inode(img, 040755, 1024);  // the root: 1 KiB blocks, one block of entries
+    img[root + 4] = 0, img[root + 5] = 0, img[root + 6] = 0, img[root + 7] = 0x20;  // i_size 0x20000000
+    const Unpacked doc = unpack_bytes(img, "big_dir.ext2");
+    std::string said;
+    for (const Diagnostic& d : doc.tree.at(0).diagnostics) said += std::string(diag_code_name(d.code)) + ": " + d.message + "\n";
+    INFO(said);
+    CHECK(said.find("limit_size: directory '/' declares 536870912 bytes, more than the image (or 256 MiB) holds; only its first " +
+                    std::to_string(img.size()) + " are listed") != std::string::npos);
+    // Its entries are still listed.
+    CHECK(node_at(doc, "big_dir.ext2/ext@0x0:lost+found") != nullptr);
+  }
   SECTION("truncated") {
     auto img = image("ext2_indirect.img.xz");
     img.resize(200 * 1024);

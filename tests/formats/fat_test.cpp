@@ -81,6 +81,32 @@ TEST_CASE("fat: looping cluster chains and directories end in diagnostics", "[fo
     const Unpacked doc = unpack_bytes(img, "loop32.fat");
     CHECK(has_diagnostic(doc, "loop"));
   }
+  SECTION("a file that declares more than its chain holds: cut and said, what the chain holds kept, no zeros made up") {
+    auto img = image("fat12_sd.img.xz");
+    const Unpacked whole = unpack_bytes(img, "sd.fat");
+    const Node* before = node_at(whole, "sd.fat/fat@0x0:README.TXT");
+    REQUIRE(before != nullptr);
+    bool patched = false;
+    for (std::size_t p = 0; p + 32 <= img.size() && !patched; p += 32) {  // "README  TXT": size at +28
+      if (std::string_view(reinterpret_cast<const char*>(img.data() + p), 11) == "README  TXT") {
+        img[p + 28] = 0xFF, img[p + 29] = 0xFF, img[p + 30] = 0xFF, img[p + 31] = 0x7F;
+        patched = true;
+      }
+    }
+    REQUIRE(patched);
+    const Unpacked doc = unpack_bytes(img, "lie.fat");
+    const Node* readme = node_at(doc, "lie.fat/fat@0x0:README.TXT");
+    REQUIRE(readme != nullptr);
+    // The chain's clusters, the file's bytes first: no 2 GiB (or cap) of zeros.
+    CHECK(readme->size() < (1u << 20));
+    CHECK(readme->size() >= before->size());
+    CHECK(std::equal(before->data.bytes().begin(), before->data.bytes().end(), readme->data.bytes().begin()));
+    std::string said;
+    for (const Diagnostic& d : doc.tree.at(0).diagnostics) said += std::string(diag_code_name(d.code)) + ": " + d.message + "\n";
+    INFO(said);
+    CHECK(said.find("limit_file: 'README.TXT' declares 2147483647 bytes") != std::string::npos);
+    CHECK(said.find("malformed: 1 cluster chain(s) loop, end early or leave the volume; each file keeps what its chain holds (first: 'README.TXT' (") != std::string::npos);
+  }
   SECTION("truncated") {
     auto img = image("fat12_sd.img.xz");
     img.resize(300 * 1024);

@@ -23,6 +23,7 @@ constexpr std::string_view kRefs[] = {"Microsoft FAT Specification (fatgen103)",
 constexpr std::string_view kLimits[] = {"deleted entries are not recovered", "the label strings at 54/82 are needed to find a volume inside a larger image"};
 constexpr HandlerInfo kInfo{"fat", Category::kFilesystem, "FAT12/16/32 volume", kMagics, kRefs, kLimits};
 constexpr std::uint32_t kMaxEntries = 1'000'000;
+constexpr std::uint64_t kMaxFile = 0xFFFFFFFFULL;  // a FAT file's size field is 32 bits
 
 struct Volume {
   std::uint32_t bps = 0, spc = 0, reserved = 0, fats = 0, root_entries = 0, fat_size = 0, root_cluster = 0;
@@ -222,7 +223,7 @@ class FatHandler final : public Handler {
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, "image holds " + std::to_string(v.size()) + " of " + std::to_string(f->total_sectors * f->bps) + " bytes", "", std::nullopt});
     }
     std::uint32_t bad_chains = 0, count = 0;
-    const std::uint64_t cap = ctx.budget().max_output(chunk.size());
+    std::string first_bad;  // the first entry whose chain is bad, and how much of it was read
     struct Item { std::uint32_t cluster; std::string path; int depth; };
     std::vector<Item> stack{{0, "", 0}};  // cluster 0 = the root (fixed region, or root_cluster on FAT32)
     std::set<std::uint32_t> visited;
@@ -236,7 +237,7 @@ class FatHandler final : public Handler {
       } else {
         bool bad = false;
         owned = fat.chain(item.cluster == 0 ? f->root_cluster : item.cluster, 64ULL << 20, bad);
-        if (bad) ++bad_chains;
+        if (bad && bad_chains++ == 0) first_bad = "directory '" + item.path + "'";
         listing = ByteView(owned);
       }
       std::vector<Item> subdirs;
@@ -258,13 +259,14 @@ class FatHandler final : public Handler {
           }
         } else {
           c.meta.kind = EntryKind::kFile;
-          const std::uint64_t size = std::min<std::uint64_t>(de.size, cap);
+          const std::uint64_t size = walk::entry_size(ctx, ex, path, de.size, chunk.size(), kMaxFile);
           if (!walk::charge(ctx, ex, size)) return ex;
           bool bad = false;
           std::vector<std::uint8_t> data = size == 0 ? std::vector<std::uint8_t>{} : fat.chain(de.cluster, size, bad);
           if (bad || data.size() < size) {
-            ++bad_chains;
-            data.resize(size, 0);
+            // What the chain holds is kept; the rest is not made up as zeros.
+            if (bad_chains++ == 0) first_bad = "'" + path + "' (" + std::to_string(data.size()) + " of " + std::to_string(size) + " bytes)";
+            if (data.size() > size) data.resize(size);
           }
           c.data = Blob::own(std::move(data));
         }
@@ -274,7 +276,7 @@ class FatHandler final : public Handler {
     }
     if (bad_chains > 0) {
       ex.complete = false;
-      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(bad_chains) + " cluster chain(s) loop, end early or leave the volume", "", std::nullopt});
+      ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, std::to_string(bad_chains) + " cluster chain(s) loop, end early or leave the volume; each file keeps what its chain holds (first: " + first_bad + ")", "", std::nullopt});
     }
     return ex;
   }
