@@ -627,6 +627,7 @@ namespace {
 // The longest match a string of `rules` can have: a literal's length, twice for wide (xor and
 // nocase keep it); a regular expression or hex string (or each part of a chained one) runs at
 // most YR_RE_SCAN_LIMIT bytes back from its atom and as many forward.
+__attribute__((no_sanitize("alignment")))
 std::uint64_t longest_match(const YR_RULES* rules) {
   std::uint64_t longest = 1;
   for (std::uint32_t i = 0; i < rules->num_strings; ++i) {
