@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -370,9 +371,25 @@ class Reader {
     return it->second;
   }
 
+  // An entry name that is not UTF-8 is written in the report's JSON with U+FFFD for what is not
+  // (as a JSON library dumps it), and in its locator with those bytes escaped (%FF): the locator
+  // is the exact one. It agrees when its part, unescaped and dumped the same way, is the entry;
+  // the name read back is then the locator's, byte for byte, as it was scanned.
+  static std::optional<std::string> entry_as_written(std::string_view locator, std::string_view chunk, const std::string& entry) {
+    const std::string prefix = std::string(chunk) + ":";
+    if (locator.substr(0, prefix.size()) != prefix) return std::nullopt;
+    std::string_view part = locator.substr(prefix.size());
+    if (const std::size_t hash = part.rfind('#'); hash != std::string_view::npos) part = part.substr(0, hash);
+    auto raw = unescape_locator_part(part);
+    if (!raw) return std::nullopt;
+    const std::string dumped = nlohmann::json(*raw).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (nlohmann::json::parse(dumped).get<std::string>() != entry) return std::nullopt;
+    return raw;
+  }
+
   // A node's locator is its parent's with this node's step (docs/locators.md), built the way
   // model/locator.hpp builds it: a report whose locators disagree with its tree is refused.
-  void check_locator(const NodeRecord& n, const std::string& path) const {
+  void check_locator(NodeRecord& n, const std::string& path) const {
     const auto parsed = parse_locator(n.locator);
     if (!parsed) fail(path, "not a locator");
     if (!n.parent) {
@@ -387,7 +404,10 @@ class Reader {
       return;
     }
     const std::string chunk = parent.kind == NodeKind::kChunk ? parent.locator : chunk_locator(parent.locator, n.step.handler, 0);
-    if (!entry_repeat(n.locator, chunk, n.step.entry)) fail(path, "not the parent's locator with this entry");
+    if (entry_repeat(n.locator, chunk, n.step.entry)) return;
+    auto exact = entry_as_written(n.locator, chunk, n.step.entry);
+    if (!exact) fail(path, "not the parent's locator with this entry");
+    n.step.entry = std::move(*exact);
   }
 
   void read_nodes(const Json& nodes) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/encoding.hpp"
 #include "core/hash.hpp"
 
 namespace fwscan {
@@ -63,10 +64,22 @@ std::string with_repeat(std::string base, unsigned repeat) {
 }  // namespace
 
 std::string escape_locator_part(std::string_view raw) {
+  // Well-formed UTF-8 is kept; every other byte of 0x80 and up is escaped like a control byte.
+  // A JSON writer would otherwise turn each such byte into U+FFFD, so that two entries whose names
+  // differ only there would share one locator in the report (and it could not be read back).
   std::string out;
   out.reserve(raw.size());
-  for (unsigned char c : raw) {
-    if (c < 0x20 || c == 0x7F || c == '%' || c == '@' || c == '#') {
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c >= 0x80) {
+      std::uint32_t cp = 0;
+      if (const std::size_t n = utf8_code_point_at(raw, i, cp); n > 0) {
+        out.append(raw.substr(i, n));
+        i += n - 1;
+        continue;
+      }
+    }
+    if (c < 0x20 || c >= 0x7F || c == '%' || c == '@' || c == '#') {
       char buf[4];
       std::snprintf(buf, sizeof buf, "%%%02X", c);
       out += buf;

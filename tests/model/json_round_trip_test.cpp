@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <sstream>
 
 #include "core/terminal_text.hpp"
@@ -105,6 +106,26 @@ TEST_CASE("model: unpack-only reports of every external sample round-trip", "[mo
     check_round_trip(unpack_path(e.path()).report);
   }
   CHECK(n >= 50);
+}
+
+// Found by fuzz_unpack: cramfs entries whose names differ only in bytes that are not UTF-8 got one
+// locator in the JSON (each such byte became U+FFFD), and the report could not be read back.
+TEST_CASE("model: entries whose names differ only in invalid UTF-8 keep distinct locators that round-trip", "[model][json][hostile]") {
+  std::vector<std::uint8_t> tar;
+  for (const std::string name : {"a\xff.txt", "a\xfe.txt", "a\xe7\xbb.txt", "\xe7\xbb\xb4\xe6\x97\x8f.txt"}) {
+    const auto h = tar_header(name, 3);
+    tar.insert(tar.end(), h.begin(), h.end());
+    std::vector<std::uint8_t> body(512, 0);
+    body[0] = 'x', body[1] = 'y', body[2] = 'z';
+    tar.insert(tar.end(), body.begin(), body.end());
+  }
+  tar.resize(tar.size() + 1024, 0);
+  const Unpacked u = unpack_bytes(tar, "names.tar");
+  for (const char* want : {"names.tar/tar@0x0:a%FF.txt", "names.tar/tar@0x0:a%FE.txt", "names.tar/tar@0x0:a%E7%BB.txt", "names.tar/tar@0x0:维族.txt"}) {
+    INFO(want);
+    CHECK(node_at(u, want) != nullptr);
+  }
+  check_round_trip(u.report);
 }
 
 TEST_CASE("model: the reader refuses damaged reports and names the JSON path", "[model][json][hostile]") {

@@ -20,6 +20,11 @@ TEST_CASE("locators: the builders write the grammar", "[model][locator]") {
   CHECK(entry_locator("t/tar@0x0", "etc/x#2") == "t/tar@0x0:etc/x%232");  // a name that looks like a repeat
   CHECK(step_text("gzip", 0x1f) == "gzip@0x1f");
   CHECK(escape_locator_part("维族.txt") == "维族.txt");
+  // Bytes that are not well-formed UTF-8 are escaped: a lone byte, a cut sequence, an overlong form.
+  CHECK(escape_locator_part("a\xff") == "a%FF");
+  CHECK(escape_locator_part("\xe7\xbb.txt") == "%E7%BB.txt");
+  CHECK(escape_locator_part("\xc0\xaf") == "%C0%AF");
+  CHECK(unescape_locator_part("a%FF%E7%BB") == std::string("a\xff\xe7\xbb"));
 }
 
 TEST_CASE("locators: parse gives back the parts and the text", "[model][locator]") {
