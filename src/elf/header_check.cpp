@@ -103,6 +103,17 @@ class Checker {
     const std::uint64_t phoff = f_.get(l_.phoff, l_.word).value_or(0);
     const std::uint64_t phnum = f_.get(l_.phnum, 2).value_or(0);
     const std::uint64_t phentsize = f_.get(l_.phentsize, 2).value_or(0);
+    // LIEF reads program headers of the standard size whatever e_phentsize says: with another
+    // size it would read headers this check never saw (cut to nothing), and copy or reserve
+    // whatever they claim (a 6 KiB ELF took 800 MiB). Such a table is dropped, as a section
+    // table of the wrong entry size is.
+    const std::uint64_t ph_size_of = l_.is64 ? 56 : 32;
+    if (phnum != 0 && phentsize != ph_size_of) {
+      report(DiagCode::kMalformed, "the program header table has entries of " + std::to_string(phentsize) + " bytes, not " +
+                                       std::to_string(ph_size_of) + ": read without segments", l_.phentsize);
+      f_.set(l_.phnum, 2, 0);
+      return;
+    }
     struct Load {
       std::uint64_t begin, end, index;
     };

@@ -152,6 +152,26 @@ TEST_CASE("elf headers: a section table that does not fit is dropped, the segmen
   }
 }
 
+// Found by fuzz_rules: LIEF reads program headers of the standard size whatever e_phentsize says,
+// so a table of larger entries was read where this check had cut nothing (a 6 KiB ELF took 800 MiB).
+TEST_CASE("elf headers: a program header table of the wrong entry size is dropped, the sections are still read", "[elf][hostile]") {
+  for (const char* rel : kElves) {
+    INFO(rel);
+    Elf e = open_elf(rel);
+    const std::uint64_t standard = e.is64 ? 56 : 32;
+    e.set(e.is64 ? 0x36 : 0x2A, 2, standard + 20);  // e_phentsize
+    const auto c = check(e);
+    only(c, DiagCode::kMalformed, e.is64 ? 0x36 : 0x2A, "entries of " + std::to_string(standard + 20) + " bytes, not " + std::to_string(standard));
+    Elf cut = e;
+    cut.b = c.bytes;
+    CHECK(cut.get(e.is64 ? 0x38 : 0x2C, 2) == 0);  // e_phnum
+    auto img = elf::load_elf({e.b.data(), e.b.size()});
+    REQUIRE(img);
+    CHECK(img->segments.empty());
+    CHECK_FALSE(img->sections.empty());
+  }
+}
+
 TEST_CASE("elf headers: a string table without its NUL is ended, a symbol entry size is the standard one", "[elf][hostile]") {
   for (const char* rel : kElves) {
     INFO(rel);
