@@ -173,6 +173,23 @@ inline std::uint64_t entry_size(ExtractContext& ctx, Extraction& ex, const std::
   return size;
 }
 
+// How much of a directory's `declared` listing is read: no more than the image holds (a listing
+// is read into memory, its holes as zeros) and no more than `max_bytes`. A cut is a limit_size
+// diagnostic naming the directory.
+inline std::uint64_t listing_size(Extraction& ex, const std::string& path, std::uint64_t declared, std::uint64_t image_size,
+                                  std::uint64_t max_bytes) {
+  const std::uint64_t size = std::min({declared, image_size, max_bytes});
+  if (size < declared) {
+    ex.complete = false;
+    ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize,
+                              "directory '" + (path.empty() ? std::string("/") : path) + "' declares " + std::to_string(declared) +
+                                  " bytes, more than the image (or " + std::to_string(max_bytes >> 20) + " MiB) holds; only its first " +
+                                  std::to_string(size) + " are listed",
+                              "", std::nullopt});
+  }
+  return size;
+}
+
 // `read` may also give a Result<Blob> (a reader that writes holes as holes, OutputBuffer): an
 // error there (the address space refused) is a limit_size diagnostic naming the entry, and the
 // entry is kept without data.

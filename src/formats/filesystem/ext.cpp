@@ -270,16 +270,7 @@ class ExtHandler final : public Handler {
       stack.pop_back();
       auto dir = fs.inode(item.ino);
       if (!dir) { ++bad_inodes; continue; }
-      // A listing holds no more than the image does (its holes would be zeros in memory), and
-      // no more than 256 MiB.
-      const std::uint64_t max_listing = std::min<std::uint64_t>(256ULL << 20, chunk.size());
-      const std::uint64_t dsize = std::min<std::uint64_t>(dir->size, max_listing);
-      if (dir->size > max_listing) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "directory '" + (item.path.empty() ? std::string("/") : item.path) + "' declares " +
-                                  std::to_string(dir->size) + " bytes, more than the image (or 256 MiB) holds; only its first " + std::to_string(dsize) + " are listed",
-                                  "", std::nullopt});
-      }
+      const std::uint64_t dsize = walk::listing_size(ex, item.path, dir->size, chunk.size(), 256ULL << 20);
       const std::vector<std::uint8_t> listing = read_data(*dir, dsize);
       std::vector<Item> subdirs;
       for (std::uint64_t blk = 0; blk < listing.size(); blk += s->block_size) {

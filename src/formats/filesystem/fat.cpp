@@ -237,7 +237,7 @@ class FatHandler final : public Handler {
       } else {
         bool bad = false;
         owned = fat.chain(item.cluster == 0 ? f->root_cluster : item.cluster, 64ULL << 20, bad);
-        if (bad && bad_chains++ == 0) first_bad = "directory '" + item.path + "'";
+        if (bad && bad_chains++ == 0) first_bad = "directory '" + (item.path.empty() ? std::string("/") : item.path) + "'";
         listing = ByteView(owned);
       }
       std::vector<Item> subdirs;

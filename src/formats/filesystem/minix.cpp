@@ -181,15 +181,7 @@ class MinixHandler final : public Handler {
       auto dir = fs.inode(item.ino);
       if (!dir) { ++bad; continue; }
       bool damaged = false;
-      // A listing holds no more than the image does, and no more than 64 MiB.
-      const std::uint64_t max_listing = std::min<std::uint64_t>(64ULL << 20, chunk.size());
-      if (dir->size > max_listing) {
-        ex.complete = false;
-        ex.diagnostics.push_back({Severity::kWarning, DiagCode::kLimitSize, "directory '" + (item.path.empty() ? std::string("/") : item.path) + "' declares " +
-                                  std::to_string(dir->size) + " bytes, more than the image (or 64 MiB) holds; only its first " + std::to_string(max_listing) + " are listed",
-                                  "", std::nullopt});
-      }
-      const auto listing = fs.read(*dir, std::min<std::uint64_t>(dir->size, max_listing), damaged);
+      const auto listing = fs.read(*dir, walk::listing_size(ex, item.path, dir->size, chunk.size(), 64ULL << 20), damaged);
       if (damaged) ++bad;
       std::vector<Item> subdirs;
       for (std::uint64_t p = 0; p + dirent <= listing.size(); p += dirent) {
