@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -43,8 +44,8 @@ void add_rich_inputs(Pipeline& p) {
 }
 
 // An ELF that only context rules match (a locale table: benign list names, face vocabulary),
-// then, in the same tar, a file with a label: in the node phase the ELF waits for a label in its
-// image (analyze/elf) and is swept when the label comes. Alone, it waits and is only summarised.
+// then, in the same tar, a file with a label. Context signals only corroborate or lower a label of
+// their own file, so the ELF is summarised, never swept (analyze/elf), label in its image or not.
 const std::filesystem::path kContextElf = corpus_dir() / "verdict/eval/neg_locale_table.powerpc.elf";
 std::vector<std::uint8_t> context_then_label_tar() {
   const auto elf = read_file(kContextElf);
@@ -232,13 +233,14 @@ TEST_CASE("pipeline: releasing bytes once no analyzer reads them leaves the repo
     released.add_blob(Blob::own(context_then_label_tar()), "context_then_label.tar");
     released.add_file(kContextElf);
     const ReportDocument released_doc = released.finish();
-    // The waiting ELF was swept once the label came: its context matches have code evidence.
-    bool context_code = false;
+    // The ELF with context signals alone was not swept: its code could change no verdict.
+    std::size_t context_signals = 0;
     for (const Finding& f : released_doc.signals) {
       if (f.locator != "context_then_label.tar/tar@0x0:a_locale.elf") continue;
-      for (const auto& str : f.strings) context_code = context_code || (elf_location(str) != nullptr && !elf_location(str)->refs.empty());
+      ++context_signals;
+      for (const auto& str : f.strings) CHECK(elf_location(str) == nullptr);
     }
-    CHECK(context_code == (v.evidence != EvidencePolicy::kNone));
+    CHECK(context_signals > 0);
     CHECK(json_of(released_doc) == kept_json.at(v.evidence));
     // Bytes were really released: none is left once the scan is done, while the run that keeps
     // them still holds every content node's.
@@ -408,5 +410,95 @@ TEST_CASE("pipeline: an ELF over the ELF layer's size limit is not loaded, and s
     bool named = false;
     for (const auto& d : relf->diagnostics) named = named || d.message.find("an eighth of the resident-memory budget") != std::string::npos;
     CHECK(named == (eighth < bytes.size()));
+  }
+}
+
+// Context and benign signals only corroborate or lower a label of their own file: an ELF that
+// holds them alone is summarised, not swept, so the run's instruction budget goes to the ELFs
+// with labels. Here the budget is exactly what the labelled ELF (x86-64: 1-byte instructions)
+// can reserve; before, the locale ELF before it in the tar was swept first and left it short.
+TEST_CASE("pipeline: context signals want code evidence only in an ELF that holds a label", "[app][elf]") {
+  const auto label_elf = read_file(corpus_dir() / "elf/x86_64/face_attr-O2-pic-stripped");
+  REQUIRE(label_elf.size() > 20);
+  REQUIRE((label_elf[18] | label_elf[19] << 8) == 62);  // EM_X86_64
+  const auto locale_elf = read_file(kContextElf);
+  std::vector<std::uint8_t> tar;
+  auto add = [&](const std::string& name, const std::vector<std::uint8_t>& body) {
+    const auto h = tar_header(name, body.size());
+    tar.insert(tar.end(), h.begin(), h.end());
+    tar.insert(tar.end(), body.begin(), body.end());
+    tar.resize((tar.size() + 511) / 512 * 512, 0);
+  };
+  add("a_locale.elf", locale_elf);
+  add("b_face.elf", label_elf);
+  tar.resize(tar.size() + 1024, 0);
+  for (unsigned jobs : {1U, 2U}) {
+    ScanOptions opts;
+    opts.rules = bundled_rules();
+    opts.jobs = jobs;
+    opts.limits.max_instructions_total = label_elf.size();
+    const ReportDocument doc = scan_blob(Blob::own(std::vector<std::uint8_t>(tar)), "ctx.tar", opts);
+    const NodeRecord* locale = nullptr;
+    const NodeRecord* face = nullptr;
+    for (const NodeRecord& n : doc.tree.nodes()) {
+      if (n.locator == "ctx.tar/tar@0x0:a_locale.elf") locale = &n;
+      if (n.locator == "ctx.tar/tar@0x0:b_face.elf") face = &n;
+    }
+    REQUIRE(locale != nullptr);
+    REQUIRE(face != nullptr);
+    std::size_t locale_signals = 0;
+    for (const Finding& f : doc.signals) locale_signals += f.node == locale->id ? 1 : 0;
+    CHECK(locale_signals > 0);  // the image holds a label, so its context signals are reported
+    REQUIRE(doc.elf_summary(locale->id) != nullptr);
+    CHECK_FALSE(doc.elf_summary(locale->id)->swept);
+    REQUIRE(doc.elf_summary(face->id) != nullptr);
+    CHECK(doc.elf_summary(face->id)->swept);
+    for (const auto& d : face->diagnostics) CHECK(d.code != DiagCode::kLimitInstructions);
+    std::size_t with_refs = 0;
+    for (const Finding& f : doc.findings) {
+      if (f.node != face->id) continue;
+      for (const auto& s : f.strings) with_refs += elf_location(s) != nullptr && !elf_location(s)->refs.empty() ? 1 : 0;
+    }
+    CHECK(with_refs > 0);
+  }
+}
+
+// A context finding (a rule of the context folder that is not a signal) is reported, with its
+// code evidence, in an image that holds a label: the ELF it matches waits for a label in its image
+// and is swept when one comes; alone, it is only summarised and the finding is not reported.
+TEST_CASE("pipeline: an ELF that a context finding wants evidence for waits for a label in its image", "[app][elf]") {
+  TempDir dir("ctx_rules");
+  const auto pack = dir.path() / "rules";
+  std::filesystem::copy(rules_dir(), pack, std::filesystem::copy_options::recursive);
+  {
+    std::ofstream out(pack / "context" / "CTX_Locale_Row.yar");
+    out << "rule CTX_Locale_Row\n{\n    meta:\n        description = \"a locale table row\"\n"
+           "        severity = \"low\"\n        evidence = \"xref\"\n    strings:\n"
+           "        $row = \"en-US|English|English\"\n    condition:\n        $row\n}\n";
+  }
+  auto rules = RuleSet::compile_dir(pack);
+  REQUIRE(rules);
+  for (std::uint64_t waiting : {ScanOptions{}.waiting_bytes, std::uint64_t{0}}) {
+    INFO("waiting bytes " << waiting);
+    ScanOptions opts;
+    opts.rules = *rules;
+    opts.jobs = 2;
+    opts.batch_bytes = 1;  // the ELF and the label come in different batches
+    opts.waiting_bytes = waiting;
+    const ReportDocument with_label = scan_blob(Blob::own(context_then_label_tar()), "t.tar", opts);
+    const Finding* row = nullptr;
+    for (const Finding& f : with_label.findings) {
+      if (f.rule == "CTX_Locale_Row") row = &f;
+    }
+    REQUIRE(row != nullptr);
+    CHECK(row->locator == "t.tar/tar@0x0:a_locale.elf");
+    REQUIRE(row->strings.size() == 1);
+    REQUIRE(elf_location(row->strings[0]) != nullptr);
+    CHECK_FALSE(elf_location(row->strings[0])->refs.empty());
+    const ReportDocument alone = scan_blob(Blob::own(read_file(kContextElf)), "locale.elf", opts);
+    for (const Finding& f : alone.findings) CHECK(f.rule != "CTX_Locale_Row");
+    REQUIRE(alone.inputs.size() == 1);
+    REQUIRE(alone.elf_summary(*alone.inputs[0].root) != nullptr);
+    CHECK_FALSE(alone.elf_summary(*alone.inputs[0].root)->swept);
   }
 }

@@ -4,9 +4,13 @@
 //
 // Most of it runs in the node phase, while the unpacker walks, so that an ELF's bytes can go
 // with its batch: an ELF is analysed there when it is known what it needs. Label findings are
-// known in the node phase; a context match (rules/context/) is reported only in an image that
-// holds a label, so an ELF that only context matches want evidence for waits (its bytes kept)
-// until a label is seen in its image, and is then swept; if none is, run() summarises it. What
+// known in the node phase. A context or benign signal (rules/context/) only corroborates or
+// lowers a label of its own file (the verdict's function scope never pairs two files), so its
+// code is wanted only in an ELF that holds a label itself: an ELF with context signals alone is
+// summarised, not swept. A context finding (a rule of rules/context/ that is not a signal) is
+// reported only in an image that holds a label, so an ELF that only such findings want evidence
+// for waits (its bytes kept) until a label is seen in its image, and is then swept; if none is,
+// run() summarises it. What
 // waits is bounded (ScanOptions::waiting_bytes): past it, the ELFs that have waited longest are
 // swept at once, as if their image held a label; if none comes, run() reports them as if unswept
 // (a second LIEF load keeps that summary). Only the run's instruction budget, which their sweeps
@@ -55,6 +59,17 @@ bool wants_evidence(const ScanOptions& options, const Finding& f) {
 
 bool any_wants(const ScanOptions& options, const std::vector<Finding>& findings) {
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return wants_evidence(options, f); });
+}
+
+// A subject signal: a label the verdict stage scores (verdict.policy, role subject).
+bool is_subject(const verdict::Policy* policy, const Finding& f) {
+  if (policy == nullptr) return false;
+  const auto* k = policy->kind(f.meta.get_string("signal"));
+  return k != nullptr && k->role == verdict::Role::kSubject;
+}
+
+bool has_subject(const verdict::Policy* policy, const std::vector<Finding>& signals) {
+  return std::any_of(signals.begin(), signals.end(), [&](const Finding& f) { return is_subject(policy, f); });
 }
 
 bool is_elf_node(const Node& n) { return n.is_content() && !n.duplicate_of && elf::looks_like_elf(n.data.bytes()); }
@@ -235,7 +250,7 @@ class ElfAnalyzer final : public Analyzer {
     auto stop_waiting = [&](NodeId id) {
       NodeEvidence& e = run.evidence[id];
       want(id, e.context_findings);
-      want(id, e.context_signals);
+      if (has_subject(policy, e.signals)) want(id, e.context_signals);
       elves.push_back(id);
       st.waiting_bytes -= tree.at(id).size();
     };
@@ -250,7 +265,12 @@ class ElfAnalyzer final : public Analyzer {
       if (!is_elf_node(n)) continue;
       NodeEvidence* e = id < run.evidence.size() ? &run.evidence[id] : nullptr;
       const bool label_wants = e != nullptr && (any_wants(run.options, e->findings) || any_wants(run.options, e->signals));
-      const bool context_wants = e != nullptr && (any_wants(run.options, e->context_findings) || any_wants(run.options, e->context_signals));
+      // Context and benign signals only corroborate or lower a label of their own file (the
+      // verdict pairs two files at image scope, never by function), so their code is wanted
+      // only in an ELF that holds a label itself.
+      const bool own_label = e != nullptr && has_subject(policy, e->signals);
+      const bool context_wants = e != nullptr && (any_wants(run.options, e->context_findings) ||
+                                                  (own_label && any_wants(run.options, e->context_signals)));
       const bool labelled = run.options.context_everywhere || st.labelled.count(root_of(tree, id)) != 0;
       if (context_wants && !labelled) {
         st.waiting[root_of(tree, id)].push_back(id);
@@ -261,7 +281,7 @@ class ElfAnalyzer final : public Analyzer {
         want(id, e->findings);
         want(id, e->signals);
         want(id, e->context_findings);
-        want(id, e->context_signals);
+        if (own_label) want(id, e->context_signals);
       } else if (!run.options.elf_summaries) {
         continue;
       }
@@ -298,10 +318,17 @@ class ElfAnalyzer final : public Analyzer {
   void run(AnalysisRun& run) const override {
     ExtractionTree& tree = run.tree;
     ElfState& st = run.state<ElfState>(&kStateKey);
+    const auto* policy = run.options.rules ? run.options.rules->policy().get() : nullptr;
+    std::set<NodeId> with_label;  // nodes that hold a label (a context signal's code matters only there)
+    for (const Finding& f : run.doc.signals) {
+      if (is_subject(policy, f)) with_label.insert(f.node);
+    }
     std::map<NodeId, std::vector<Finding*>> wanting;  // ELF node -> findings that want code evidence
     for (auto* part : {&run.doc.findings, &run.doc.signals}) {
       for (Finding& f : *part) {
-        if (!st.is_done(f.node) && wants_evidence(run.options, f)) wanting[f.node].push_back(&f);
+        if (st.is_done(f.node) || !wants_evidence(run.options, f)) continue;
+        if (part == &run.doc.signals && !is_subject(policy, f) && with_label.count(f.node) == 0) continue;
+        wanting[f.node].push_back(&f);
       }
     }
     std::vector<NodeId> elves;
