@@ -262,6 +262,7 @@ bool in(std::uint8_t c, std::uint8_t lo, std::uint8_t hi) { return static_cast<s
 // lead byte (81-FE).
 struct Utf16Classes {
   Bits le_text, le_control, be_text, be_control;
+  Bits nul_end;  // the unit's second byte is 0: the end of a NUL-terminated string before a run
 };
 struct DoubleByteClasses {
   Bits boundary, lead;
@@ -293,7 +294,7 @@ __m128i unit_control(__m128i hi, __m128i lo) {
 #endif
 
 void classify(ByteView d, std::size_t a, std::size_t n, Utf16Classes& c) {
-  const std::array<Bits*, 4> sets{&c.le_text, &c.le_control, &c.be_text, &c.be_control};
+  const std::array<Bits*, 5> sets{&c.le_text, &c.le_control, &c.be_text, &c.be_control, &c.nul_end};
   for (Bits* b : sets) b->reset(n);
   std::size_t i = 0;
 #if defined(__SSE2__)
@@ -305,11 +306,12 @@ void classify(ByteView d, std::size_t a, std::size_t n, Utf16Classes& c) {
     c.le_control.data()[w] |= movemask(unit_control(y, x)) << shift;
     c.be_text.data()[w] |= movemask(unit_text(x, y)) << shift;
     c.be_control.data()[w] |= movemask(unit_control(x, y)) << shift;
+    c.nul_end.data()[w] |= movemask(equal(y, 0)) << shift;
   }
 #endif
   for (; i < n; ++i) {
     const std::uint8_t x = d[a + i], y = a + i + 1 < d.size() ? d[a + i + 1] : 0;
-    const std::array<bool, 4> v{unit_text(y, x), unit_control(y, x), unit_text(x, y), unit_control(x, y)};
+    const std::array<bool, 5> v{unit_text(y, x), unit_control(y, x), unit_text(x, y), unit_control(x, y), y == 0};
     for (std::size_t k = 0; k < sets.size(); ++k) sets[k]->data()[i / 64] |= static_cast<std::uint64_t>(v[k]) << (i % 64);
   }
 }
@@ -384,9 +386,11 @@ bool utf16_control(ByteView d, std::size_t p, bool big_endian) {
 // The UTF-16LE and UTF-16BE runs of d[a, b), at both parities. In each reading (a byte order,
 // a parity) a run is a maximal sequence of text units. It is kept when a control unit (or the
 // data's edge) bounds it on both sides, it holds two CJK units or four units, and its bytes are
-// not all printable ASCII (narrow text read at an odd offset). So only two kinds of start are
-// visited: the reading's first unit, and a text unit right after a control unit that is not
-// text (a tab is both, and a run goes on through it). Runs come out in the order their ends
+// not all printable ASCII (narrow text read at an odd offset). Before it, a unit that is not
+// text and ends in a zero byte bounds it too: the NUL of a byte string that ends at an odd
+// offset just before the run ("...\xf0\0" then the run), as the linker packs .rodata. So only
+// two kinds of start are visited: the reading's first unit, and a text unit right after such a
+// bound that is not text (a tab is both, and a run goes on through it). Runs come out in the order their ends
 // come, then the runs that the segment's end cuts, parity 0 first.
 void utf16_runs(ByteView d, std::size_t a, std::size_t b, Utf16Classes& c, DecodedView& le, DecodedView& be) {
   if (d.size() < 2) return;
@@ -402,9 +406,10 @@ void utf16_runs(ByteView d, std::size_t a, std::size_t b, Utf16Classes& c, Decod
   for (const bool big : {false, true}) {
     const Bits& text = big ? c.be_text : c.le_text;
     const Bits& control = big ? c.be_control : c.le_control;
-    // Bit i: a text unit whose unit two before is a control unit that is not text.
+    // Bit i: a text unit whose unit two before bounds a run (a control, or a zero second byte)
+    // and is not text.
     auto starts = [&](std::size_t w) {
-      auto lone_control = [&](std::size_t k) { return control.word(k) & ~text.word(k); };
+      auto lone_control = [&](std::size_t k) { return (control.word(k) | c.nul_end.word(k)) & ~text.word(k); };
       const std::uint64_t before = (lone_control(w) << 2) | (w > 0 ? lone_control(w - 1) >> 62 : 0);
       return text.word(w) & before;
     };
@@ -415,7 +420,7 @@ void utf16_runs(ByteView d, std::size_t a, std::size_t b, Utf16Classes& c, Decod
       const bool cut = e == Bits::npos;
       if (cut) e = n + ((n - s) & 1U);  // the first unit of this parity at or after last
       const std::size_t start = a + s, end = a + e, units = (e - s) / 2;
-      if (units >= 2 && (start < 2 || utf16_control(d, start - 2, big)) && utf16_control(d, end, big)) {
+      if (units >= 2 && (start < 2 || utf16_control(d, start - 2, big) || d[start - 1] == 0) && utf16_control(d, end, big)) {
         std::size_t cjk = 0;
         bool narrow = true;
         for (std::size_t i = start; i < end; i += 2) {

@@ -167,7 +167,8 @@ struct Reading {
   }
   void flush(ByteView d, std::size_t end) {
     if (units == 0) return;
-    const bool bounded = (start < 2 || control(d, start - 2)) && control(d, end);
+    // Before the run: a control unit, or the NUL that ends a byte string there (a zero byte).
+    const bool bounded = (start < 2 || control(d, start - 2) || d[start - 1] == 0) && control(d, end);
     if ((cjk >= 2 || units >= 4) && !narrow && bounded) {
       for (std::size_t i = start; i < end; i += 2) emit(*view, unit(d, i), i);
       end_run(*view, end);

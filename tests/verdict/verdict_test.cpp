@@ -155,6 +155,21 @@ TEST_CASE("verdict: transcoding views decode GBK, Big5 and UTF-16 runs with offs
   CHECK(find_in(Encoding::kBig5, "維族") == pair(7, 11));
   CHECK(find_in(Encoding::kUtf16le, "维族") == pair(le, le + 4));
   CHECK(find_in(Encoding::kUtf16be, "人脸") == pair(be, be + 4));
+  // A UTF-16LE run right after a byte string that ends at an odd offset, as a linker packs
+  // .rodata: the unit before it is (0xF0, NUL), neither text nor a control, and still bounds it.
+  std::vector<std::uint8_t> packed = {'x', 0xCA, 0xB6, 0xB1, 0xF0, 0x00};
+  const std::size_t run = packed.size();
+  for (std::uint8_t b : {0xF4, 0x7E, 0xCF, 0x65, 0xBA, 0x4E, 0x58, 0x54, 0x00, 0x00}) packed.push_back(b);  // 维族人员
+  bool packed_found = false;
+  for (const auto& v : transcode_views({packed.data(), packed.size()}, 4.0)) {
+    const std::string s(v.bytes.begin(), v.bytes.end());
+    const auto at = s.find("维族人员");
+    if (v.encoding == Encoding::kUtf16le && at != std::string::npos) {
+      packed_found = true;
+      CHECK(v.original_range(at, std::string("维族人员").size()) == pair(run, run + 8));
+    }
+  }
+  CHECK(packed_found);
   // Plain ASCII and UTF-8 text is scanned as it is: no view repeats it.
   const std::string text = "plain ascii text, 维族 in UTF-8, and more ascii text";
   for (const auto& v : transcode_views(view_of(text), 4.0)) {
