@@ -7,6 +7,7 @@
 #include "core/hash.hpp"
 #include "elf/functions.hpp"
 #include "report/text_encoding.hpp"
+#include "scan/text_views.hpp"
 
 namespace fwscan::elf {
 namespace {
@@ -139,8 +140,11 @@ ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, Enco
   const bool wide = is_utf16(encoding);
   const std::uint64_t unit = wide ? 2 : 1;
   auto is_nul = [&](std::uint64_t o) { return wide ? (o + 1 < bytes_.size() && bytes_[o] == 0 && bytes_[o + 1] == 0) : bytes_[o] == 0; };
+  // Back: to a NUL, or for UTF-16 to what bounds a run before it (the views' rule: also the NUL
+  // of a byte string that ends at an odd offset just before the string).
+  auto bound_before = [&](std::uint64_t o) { return wide ? utf16_bound_before(bytes_, o, encoding == Encoding::kUtf16be) : bytes_[o] == 0; };
   std::uint64_t start = offset;
-  while (start >= unit && offset - start < kMaxStringWiden && !is_nul(start - unit)) start -= unit;
+  while (start >= unit && offset - start < kMaxStringWiden && !bound_before(start - unit)) start -= unit;
   std::uint64_t end = std::min<std::uint64_t>(offset + length, bytes_.size());
   while (end + unit <= bytes_.size() && end - offset < kMaxStringWiden && !is_nul(end)) end += unit;
   loc.string_text = decode_text(encoding, bytes_.subspan(start, end - start)).text;

@@ -383,12 +383,23 @@ bool utf16_control(ByteView d, std::size_t p, bool big_endian) {
   return big_endian ? unit_control(d[p], d[p + 1]) : unit_control(d[p + 1], d[p]);
 }
 
+}  // namespace
+
+bool utf16_bound_before(ByteView d, std::size_t p, bool big_endian) {
+  if (utf16_control(d, p, big_endian)) return true;
+  const bool text = big_endian ? unit_text(d[p], d[p + 1]) : unit_text(d[p + 1], d[p]);
+  return d[p + 1] == 0 && !text;
+}
+
+namespace {
+
 // The UTF-16LE and UTF-16BE runs of d[a, b), at both parities. In each reading (a byte order,
 // a parity) a run is a maximal sequence of text units. It is kept when a control unit (or the
 // data's edge) bounds it on both sides, it holds two CJK units or four units, and its bytes are
 // not all printable ASCII (narrow text read at an odd offset). Before it, a unit that is not
 // text and ends in a zero byte bounds it too: the NUL of a byte string that ends at an odd
-// offset just before the run ("...\xf0\0" then the run), as the linker packs .rodata. So only
+// offset just before the run ("...\xf0\0" then the run), as the linker packs .rodata; such a
+// run needs two CJK units (wide ASCII there reads the same in the other byte order). So only
 // two kinds of start are visited: the reading's first unit, and a text unit right after such a
 // bound that is not text (a tab is both, and a run goes on through it). Runs come out in the order their ends
 // come, then the runs that the segment's end cuts, parity 0 first.
@@ -420,14 +431,18 @@ void utf16_runs(ByteView d, std::size_t a, std::size_t b, Utf16Classes& c, Decod
       const bool cut = e == Bits::npos;
       if (cut) e = n + ((n - s) & 1U);  // the first unit of this parity at or after last
       const std::size_t start = a + s, end = a + e, units = (e - s) / 2;
-      if (units >= 2 && (start < 2 || utf16_control(d, start - 2, big) || d[start - 1] == 0) && utf16_control(d, end, big)) {
+      if (units >= 2 && (start < 2 || utf16_bound_before(d, start - 2, big)) && utf16_control(d, end, big)) {
         std::size_t cjk = 0;
         bool narrow = true;
         for (std::size_t i = start; i < end; i += 2) {
           cjk += d[big ? i : i + 1] != 0 ? 1 : 0;  // a text unit with a high byte is CJK
           narrow = narrow && is_text_ascii(d[i]) && is_text_ascii(d[i + 1]);
         }
-        if ((cjk >= 2 || units >= 4) && !narrow) runs.push_back({start, end, cut, (a + s) & 1U});
+        // After a byte string's NUL (not a control unit), wide ASCII is as much the other byte
+        // order at the other parity ("\0U\0y" is U, y either way): only a run with two CJK
+        // units says which reading it is.
+        const bool after_nul = start >= 2 && !utf16_control(d, start - 2, big);
+        if ((cjk >= 2 || (units >= 4 && !after_nul)) && !narrow) runs.push_back({start, end, cut, (a + s) & 1U});
       }
       return cut ? n : e;
     };

@@ -68,9 +68,16 @@ std::optional<DecodedView> unescape_view(ByteView data, std::uint64_t min_escape
 //   * A GBK or Big5 run whose bytes are valid UTF-8 is UTF-8 text (scanned as it is) and is left
 //     out; a UTF-16 run whose bytes are all printable ASCII is narrow ASCII text, left out too.
 //   * Data whose entropy is above kTranscodeMaxEntropy (compressed or encrypted) gets no view.
+//   * A UTF-16 run is bounded by a control unit (or the data's edge) on both sides; before it,
+//     also by a unit that is not text and ends in a zero byte (utf16_bound_before).
 // Views with no run are not returned.
 inline constexpr double kTranscodeMaxEntropy = 7.5;
 std::vector<DecodedView> transcode_views(ByteView data, double entropy);
+// Whether the UTF-16 unit at d[p, p + 2) ends what comes before a UTF-16 string at p + 2: a
+// control unit (NUL, newline, a length, a BOM), or a unit that is not text and whose second byte
+// is zero: the NUL of a byte string that ends at an odd offset, which a linker packs against the
+// 2-aligned string after it. The views and the ELF layer's enclosing string share it.
+bool utf16_bound_before(ByteView d, std::size_t p, bool big_endian);
 
 // Every view of a node's bytes: the unescaped view (when `unescape`) and the transcoding views.
 // A blob with holes (Blob::data_extents) gets the views of each data extent, joined in order

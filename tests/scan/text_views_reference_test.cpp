@@ -167,9 +167,18 @@ struct Reading {
   }
   void flush(ByteView d, std::size_t end) {
     if (units == 0) return;
-    // Before the run: a control unit, or the NUL that ends a byte string there (a zero byte).
-    const bool bounded = (start < 2 || control(d, start - 2) || d[start - 1] == 0) && control(d, end);
-    if ((cjk >= 2 || units >= 4) && !narrow && bounded) {
+    // Before the run: a control unit, or a unit that is not text and ends in a zero byte (the
+    // NUL that ends a byte string there).
+    auto text_unit = [&](std::size_t p) {
+      const std::uint32_t u = unit(d, p);
+      return (u < 0x80 && is_text_ascii(static_cast<std::uint8_t>(u))) || is_cjk(u);
+    };
+    const bool after_control = start < 2 || control(d, start - 2);
+    const bool after_nul = !after_control && d[start - 1] == 0 && !text_unit(start - 2);
+    const bool bounded = (after_control || after_nul) && control(d, end);
+    // After a byte string's NUL, only two CJK units tell the byte order: wide ASCII reads the
+    // same in the other one at the other parity.
+    if ((cjk >= 2 || (units >= 4 && after_control)) && !narrow && bounded) {
       for (std::size_t i = start; i < end; i += 2) emit(*view, unit(d, i), i);
       end_run(*view, end);
     }
