@@ -3,13 +3,17 @@
 // threads. Read by the pipeline and by every analyzer.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "core/limits.hpp"
 #include "scan/rule_set.hpp"
 
 namespace fwscan {
+
+struct NodeEvidence;  // analyze/analyzer.hpp
 
 // Which findings get code evidence (functions that reference the matched strings).
 enum class EvidencePolicy : std::uint8_t { kNone, kRules, kAll };  // kRules: rules with meta evidence = "xref"
@@ -28,6 +32,10 @@ struct ScanOptions {
   // through Pipeline::take_tree). Otherwise a node's bytes are released once no step still to
   // run reads them (Analyzer::needs_bytes); with extract_to, once the extraction is written.
   bool keep_bytes = false;
+  // Keep the bytes of the nodes this says yes to (by locator, and what the YARA node phase found
+  // there), past every analyzer, for Pipeline::take_tree: `fwscan diff` reads the bytes around
+  // the findings of both versions after their scans. Asked once per node, when its batch is done.
+  std::function<bool(const std::string& locator, const NodeEvidence* found)> keep_bytes_of{};
   // The unpacker hands finished nodes to the analyzers' node phase each time the decoded bytes
   // they hold reach this many (Unpacker::on_ready). Smaller: less memory, smaller parallel
   // batches. The report is the same for any value.

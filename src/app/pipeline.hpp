@@ -32,7 +32,7 @@ class Pipeline {
   // Scans every node and returns the finished report (the model: records, no bytes).
   ReportDocument finish();
   // After finish(): the working tree; with ScanOptions::keep_bytes, with its bytes (tests of the
-  // unpacker read extracted bytes).
+  // unpacker read extracted bytes); with ScanOptions::keep_bytes_of, with those nodes' bytes.
   ExtractionTree take_tree();
   // After finish() with ScanOptions::extract_to: what was written (absent when the folder failed).
   const std::optional<ExtractStats>& extract_stats() const { return extract_stats_; }
@@ -55,6 +55,7 @@ class Pipeline {
   std::unique_ptr<AnalysisRun> run_;        // what the analyzers keep between their phases
   std::unique_ptr<ExtractionWriter> writer_;  // with ScanOptions::extract_to: writes each batch before its bytes go
   std::optional<ExtractStats> extract_stats_;
+  std::vector<char> kept_;              // by node id: ScanOptions::keep_bytes_of said yes
 };
 
 // Convenience: unpack + scan in one call.

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
+#include "app/diff_run.hpp"
 #include "app/extract_writer.hpp"
 #include "app/pipeline.hpp"
 #include "app/rule_check.hpp"
@@ -221,6 +222,20 @@ int main(int argc, char** argv) {
   report->add_option("-o,--output", report_out, "write the report files to this folder");
   report->add_flag("-v", report_verbosity, "more detail, as for scan");
 
+  // diff
+  std::string diff_old, diff_new, diff_out, diff_formats, diff_fail_on = "high";
+  auto* diff = app.add_subcommand("diff", "compare two versions (images or saved reports): what is still there, moved, changed, renamed or gone");
+  diff->add_option("OLD", diff_old, "the old version: a firmware image, or a report.json of it")->required()->check(CLI::ExistingFile);
+  diff->add_option("NEW", diff_new, "the new version: a firmware image, or a report.json of it")->required()->check(CLI::ExistingFile);
+  diff->add_option("-o,--output", diff_out, "write diff.txt and diff.json to this folder");
+  diff->add_option("--format", diff_formats, "comma-separated: text, json (default: text on stdout; both with -o)");
+  diff->add_option("--rules", rules_dir, "rules folder, for a version given as an image")->capture_default_str();
+  diff->add_option("--evidence", evidence, "code evidence for a version given as an image: all, rules, none")
+      ->check(CLI::IsMember({"all", "rules", "none"}))->capture_default_str();
+  diff->add_option("--fail-on", diff_fail_on, "exit 1 when NEW still holds, or newly holds, a finding at or above this severity")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))->capture_default_str();
+  add_limits(diff);
+
   auto* formats = app.add_subcommand("formats", "list the formats this build understands");
   bool formats_markdown = false;
   formats->add_flag("--markdown", formats_markdown, "as the Markdown page docs/formats.md");
@@ -271,6 +286,23 @@ int main(int argc, char** argv) {
     if (limits.passwords.size() > fwscan::Limits::kMaxPasswords) {
       std::cerr << "fwscan: " << limits.passwords.size() << " passwords given; the first " << fwscan::Limits::kMaxPasswords << " are tried\n";
     }
+    // scan and diff: the rules compiled (or read from the cache), the threads and the evidence
+    // asked for; nullopt (said on stderr) when the rules do not compile.
+    auto rule_scan_options = [&](bool use_cache) -> std::optional<fwscan::ScanOptions> {
+      const auto cache = use_cache ? fwscan::default_rule_cache() : std::nullopt;
+      auto set = fwscan::RuleSet::compile_dir(rules_dir, fwscan::AtomChoice::kSteered, cache ? &*cache : nullptr);
+      if (!set) {
+        std::cerr << "fwscan: " << fwscan::terminal_safe(set.error().message) << "\n";
+        return std::nullopt;
+      }
+      fwscan::ScanOptions opts{limits, *set};
+      opts.jobs = jobs;
+      opts.evidence = evidence == "all" ? fwscan::EvidencePolicy::kAll
+                      : evidence == "none" ? fwscan::EvidencePolicy::kNone : fwscan::EvidencePolicy::kRules;
+      return opts;
+    };
+    std::vector<std::filesystem::path> rule_reads{rules_dir};  // what a scan reads besides its inputs
+    rule_reads.insert(rule_reads.end(), password_files.begin(), password_files.end());
     if (formats->parsed()) {
       if (formats_markdown) fwscan::write_formats_reference(std::cout);
       else print_formats(std::cout);
@@ -377,6 +409,52 @@ int main(int argc, char** argv) {
       }
       return write_reports(*doc, *writers, report_out, {report_verbosity}) ? kExitClean : kExitError;
     }
+    if (diff->parsed()) {
+      std::vector<std::string> names = split_csv(diff_formats);
+      if (names.empty()) names = diff_out.empty() ? std::vector<std::string>{"text"} : std::vector<std::string>{"text", "json"};
+      for (const auto& n : names) {
+        if (n != "text" && n != "json") {
+          std::cerr << "fwscan: unknown diff format '" << fwscan::terminal_safe(n) << "' (text, json)\n";
+          return kExitError;
+        }
+      }
+      const auto opts = rule_scan_options(true);
+      if (!opts) return kExitError;
+      confine_scan(no_sandbox, {diff_old, diff_new}, rule_reads, {diff_out});
+      auto old_side = fwscan::load_diff_side(diff_old, *opts, nullptr);
+      if (!old_side) {
+        std::cerr << "fwscan: " << fwscan::terminal_safe(old_side.error().message) << "\n";
+        return kExitError;
+      }
+      const std::set<std::string> paths = fwscan::finding_paths(old_side->doc);
+      auto new_side = fwscan::load_diff_side(diff_new, *opts, &paths);
+      if (!new_side) {
+        std::cerr << "fwscan: " << fwscan::terminal_safe(new_side.error().message) << "\n";
+        return kExitError;
+      }
+      const fwscan::ReportDiff d = fwscan::diff_reports(*old_side, *new_side, fwscan::Registry::builtin());
+      auto render = [&](const std::string& format) {
+        std::ostringstream os;
+        if (format == "json") fwscan::write_diff_json(d, os);
+        else fwscan::write_diff_text(d, os);
+        return os.str();
+      };
+      if (diff_out.empty()) {
+        std::cout << render(names.front());
+      } else {
+        std::error_code ec;
+        std::filesystem::create_directories(diff_out, ec);
+        for (const auto& n : names) {
+          if (!write_file(std::filesystem::path(diff_out) / ("diff." + std::string(n == "json" ? "json" : "txt")), render(n))) {
+            std::cerr << "fwscan: cannot write diff." << n << " in the output folder\n";
+            return kExitError;
+          }
+        }
+        if (std::find(names.begin(), names.end(), "text") != names.end()) std::cout << render("text");
+      }
+      const RuleSeverity threshold = fwscan::parse_rule_severity(diff_fail_on).value_or(RuleSeverity::kHigh);
+      return d.new_at_or_above(threshold) ? kExitFindings : kExitClean;
+    }
     if (identify->parsed()) {
       fwscan::ScanOptions opts{limits, nullptr};
       opts.jobs = jobs;
@@ -415,24 +493,15 @@ int main(int argc, char** argv) {
       return doc.diagnostics.empty() ? kExitClean : kExitError;
     }
     if (scan->parsed()) {
-      const auto cache = no_rule_cache ? std::nullopt : fwscan::default_rule_cache();
-      auto set = fwscan::RuleSet::compile_dir(rules_dir, fwscan::AtomChoice::kSteered, cache ? &*cache : nullptr);
-      if (!set) {
-        std::cerr << "fwscan: " << fwscan::terminal_safe(set.error().message) << "\n";
-        return kExitError;
-      }
-      fwscan::ScanOptions opts{limits, *set};
-      opts.jobs = jobs;
+      auto scan_opts = rule_scan_options(!no_rule_cache);
+      if (!scan_opts) return kExitError;
+      fwscan::ScanOptions& opts = *scan_opts;
       opts.batch_bytes = batch_mib << 20;
-      opts.evidence = evidence == "all" ? fwscan::EvidencePolicy::kAll
-                      : evidence == "none" ? fwscan::EvidencePolicy::kNone : fwscan::EvidencePolicy::kRules;
       if (!extract_to.empty()) opts.extract_to = extract_to;
       const auto writers = pick_writers(formats_csv, out_dir.empty() ? std::vector<std::string>{"text"}
                                                                      : std::vector<std::string>{"text", "json"});
       if (!writers) return kExitError;
-      std::vector<std::filesystem::path> reads{rules_dir};
-      reads.insert(reads.end(), password_files.begin(), password_files.end());
-      const std::string sandbox = confine_scan(no_sandbox, scan_inputs, reads, {out_dir, extract_to});
+      const std::string sandbox = confine_scan(no_sandbox, scan_inputs, rule_reads, {out_dir, extract_to});
       fwscan::Pipeline p(opts);
       for (const auto& f : scan_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();

@@ -47,20 +47,23 @@ void add_rich_inputs(Pipeline& p) {
 // then, in the same tar, a file with a label. Context signals only corroborate or lower a label of
 // their own file, so the ELF is summarised, never swept (analyze/elf), label in its image or not.
 const std::filesystem::path kContextElf = corpus_dir() / "verdict/eval/neg_locale_table.powerpc.elf";
-std::vector<std::uint8_t> context_then_label_tar() {
-  const auto elf = read_file(kContextElf);
-  const std::string label = "\xe6\x98\xaf\xe5\x90\xa6\xe5\xb0\x91\xe6\x95\xb0\xe6\xb0\x91\xe6\x97\x8f\n";  // 是否少数民族
+
+// A tar of these files, in this order.
+std::vector<std::uint8_t> tar_of(const std::vector<std::pair<std::string, std::vector<std::uint8_t>>>& files) {
   std::vector<std::uint8_t> tar;
-  auto add = [&](const std::string& name, const std::vector<std::uint8_t>& body) {
+  for (const auto& [name, body] : files) {
     const auto h = tar_header(name, body.size());
     tar.insert(tar.end(), h.begin(), h.end());
     tar.insert(tar.end(), body.begin(), body.end());
     tar.resize((tar.size() + 511) / 512 * 512, 0);
-  };
-  add("a_locale.elf", elf);
-  add("z_label.txt", std::vector<std::uint8_t>(label.begin(), label.end()));
+  }
   tar.resize(tar.size() + 1024, 0);
   return tar;
+}
+
+std::vector<std::uint8_t> context_then_label_tar() {
+  const std::string label = "\xe6\x98\xaf\xe5\x90\xa6\xe5\xb0\x91\xe6\x95\xb0\xe6\xb0\x91\xe6\x97\x8f\n";  // 是否少数民族
+  return tar_of({{"a_locale.elf", read_file(kContextElf)}, {"z_label.txt", std::vector<std::uint8_t>(label.begin(), label.end())}});
 }
 
 ReportDocument rich_scan(unsigned jobs) {
@@ -421,17 +424,7 @@ TEST_CASE("pipeline: context signals want code evidence only in an ELF that hold
   const auto label_elf = read_file(corpus_dir() / "elf/x86_64/face_attr-O2-pic-stripped");
   REQUIRE(label_elf.size() > 20);
   REQUIRE((label_elf[18] | label_elf[19] << 8) == 62);  // EM_X86_64
-  const auto locale_elf = read_file(kContextElf);
-  std::vector<std::uint8_t> tar;
-  auto add = [&](const std::string& name, const std::vector<std::uint8_t>& body) {
-    const auto h = tar_header(name, body.size());
-    tar.insert(tar.end(), h.begin(), h.end());
-    tar.insert(tar.end(), body.begin(), body.end());
-    tar.resize((tar.size() + 511) / 512 * 512, 0);
-  };
-  add("a_locale.elf", locale_elf);
-  add("b_face.elf", label_elf);
-  tar.resize(tar.size() + 1024, 0);
+  const auto tar = tar_of({{"a_locale.elf", read_file(kContextElf)}, {"b_face.elf", label_elf}});
   for (unsigned jobs : {1U, 2U}) {
     ScanOptions opts;
     opts.rules = bundled_rules();

@@ -15,11 +15,14 @@
  * references are known by construction: see tools/gen_elf_corpus.py. */
 #define FACE_API __attribute__((noinline, noclone))
 
-/* Direct use: the attribute label is loaded by the function that formats it. */
+/* Direct use: the attribute label is loaded by the function that formats it. The diff series
+ * (tools/gen_diff_series.py) builds a version without it: -DFACE_NO_MINORITY_LABEL. */
+#ifndef FACE_NO_MINORITY_LABEL
 FACE_API const char *face_attr_minority_label(void)
 {
     return "是否少数民族：未知，非少数民族，维族";
 }
+#endif
 
 /* Pointer table in .data/.rodata: enum value -> GBK label (Dahua SDK headers ship GBK). */
 static const char *const g_nation_labels_gbk[] = {
@@ -74,7 +77,9 @@ int main(int argc, char **argv)
 {
     (void)argv;
     face_attr_log(argc);
+#ifndef FACE_NO_MINORITY_LABEL
     puts(face_attr_minority_label());
+#endif
     puts(face_attr_nation_label_gbk((unsigned)argc));
     puts(face_attr_gender_label(argc & 1));
     return (int)face_alarm_name(argc)[0];
