@@ -1,5 +1,6 @@
 // fwscan command line. Exit codes: 0 = no finding at or above --fail-on, 1 = findings,
-// 2 = usage or fatal error.
+// 2 = usage or fatal error. diff: 1 while NEW holds a finding at or above --fail-on. verify: 1 on
+// any mismatch between the report and the image.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@
 #include "app/pipeline.hpp"
 #include "app/rule_check.hpp"
 #include "app/sandbox.hpp"
+#include "app/verify.hpp"
 #include "scan/atom_quality.hpp"
 #include "scan/rule_lint.hpp"
 #include "formats/common/stream_handler.hpp"
@@ -235,6 +237,13 @@ int main(int argc, char** argv) {
   diff->add_option("--fail-on", diff_fail_on, "exit 1 when NEW still holds, or newly holds, a finding at or above this severity")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))->capture_default_str();
   add_limits(diff);
+
+  // verify
+  std::string verify_report_path, verify_image;
+  auto* verify = app.add_subcommand("verify", "check a saved report against its image: every hash of every finding's chain, and the matched bytes");
+  verify->add_option("REPORT", verify_report_path, "a report.json written by fwscan scan")->required()->check(CLI::ExistingFile);
+  verify->add_option("IMAGE", verify_image, "the image it describes (one of its inputs)")->required()->check(CLI::ExistingFile);
+  add_limits(verify);
 
   auto* formats = app.add_subcommand("formats", "list the formats this build understands");
   bool formats_markdown = false;
@@ -454,6 +463,29 @@ int main(int argc, char** argv) {
       }
       const RuleSeverity threshold = fwscan::parse_rule_severity(diff_fail_on).value_or(RuleSeverity::kHigh);
       return d.new_at_or_above(threshold) ? kExitFindings : kExitClean;
+    }
+    if (verify->parsed()) {
+      auto report_blob = fwscan::Blob::map_file(verify_report_path);
+      if (!report_blob) {
+        std::cerr << "fwscan: " << fwscan::terminal_safe(report_blob.error().message) << "\n";
+        return kExitError;
+      }
+      auto doc = fwscan::read_json_report(fwscan::as_chars(report_blob->bytes()));
+      if (!doc) {
+        std::cerr << "fwscan: " << fwscan::terminal_safe(doc.error().message) << "\n";
+        return kExitError;
+      }
+      confine_scan(no_sandbox, {verify_report_path, verify_image}, {password_files.begin(), password_files.end()}, {});
+      auto image = fwscan::Blob::map_file(verify_image);
+      if (!image) {
+        std::cerr << "fwscan: " << fwscan::terminal_safe(image.error().message) << "\n";
+        return kExitError;
+      }
+      fwscan::Limits report_limits = doc->limits;  // the scan's, so the image unpacks to the same tree
+      report_limits.passwords = limits.passwords;
+      const fwscan::VerifyResult result = fwscan::verify_report(*doc, *image, report_limits, jobs);
+      fwscan::write_verify_text(result, std::cout);
+      return result.ok() ? kExitClean : kExitFindings;
     }
     if (identify->parsed()) {
       fwscan::ScanOptions opts{limits, nullptr};
