@@ -14,13 +14,6 @@
 namespace fwscan {
 namespace {
 
-// The nodes from the input's root down to `id`, root first.
-std::vector<const NodeRecord*> chain_of(const NodeTable& tree, NodeId id) {
-  std::vector<const NodeRecord*> out;
-  for (std::optional<NodeId> cur = id; cur; cur = tree.at(*cur).parent) out.insert(out.begin(), &tree.at(*cur));
-  return out;
-}
-
 std::string short_hash(const std::string& h) { return h.substr(0, 16) + "…"; }
 
 }  // namespace
@@ -47,7 +40,7 @@ VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits 
       r.failures.push_back({i, f.ns + "/" + f.rule, f.locator, "", "its node is not in the report's tree"});
       continue;
     }
-    const auto chain = chain_of(doc.tree, f.node);
+    const auto chain = chain_to(doc.tree, f.node);
     if (chain.front()->id != *input->root) continue;  // another input's
     mine.push_back(i);
     for (const NodeRecord* n : chain) wanted.insert(n->locator);
@@ -71,7 +64,7 @@ VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits 
     const Finding& f = doc.findings[i];
     const std::string rule = f.ns + "/" + f.rule;
     ++r.findings;
-    const auto chain = chain_of(doc.tree, f.node);
+    const auto chain = chain_to(doc.tree, f.node);
     bool chain_ok = true;
     const Node* holder = nullptr;
     for (std::size_t k = 0; k < chain.size() && chain_ok; ++k) {

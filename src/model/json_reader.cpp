@@ -503,6 +503,19 @@ class Reader {
       }
       f.node = static_cast<NodeId>(node);
       f.node_sha256 = str(jf, p, "node_sha256");
+      // The hash chain is the tree's (model chain_to): written from it, so checked against it.
+      if (jf.contains("chain")) {
+        const Json& chain = array(jf, p, "chain");
+        const auto nodes = chain_to(doc_.tree, f.node);
+        if (chain.size() != nodes.size()) fail(p + ".chain", "not the chain of the finding's node in the tree");
+        for (std::size_t k = 0; k < chain.size(); ++k) {
+          const std::string q = at(p + ".chain", k);
+          if (str(chain[k], q, "locator") != nodes[k]->locator || str(chain[k], q, "sha256") != nodes[k]->sha256 ||
+              u64(chain[k], q, "size") != nodes[k]->size()) {
+            fail(q, "differs from that node in the tree");
+          }
+        }
+      }
       const Json& ss = array(jf, p, "strings");
       for (std::size_t k = 0; k < ss.size(); ++k) f.strings.push_back(read_evidence(ss[k], at(p + ".strings", k)));
       f.also_in = strings(jf, p, "also_in");

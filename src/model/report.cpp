@@ -1,5 +1,7 @@
 #include "model/report.hpp"
 
+#include <algorithm>
+
 namespace fwscan {
 
 std::size_t ReportDocument::count_at_or_above(RuleSeverity s) const {
@@ -25,6 +27,13 @@ CodeUsers code_users(const CodeEvidence& evidence) {
 const ElfSummary* ReportDocument::elf_summary(NodeId id) const {
   auto it = facts.find(id);
   return it == facts.end() ? nullptr : std::get_if<ElfSummary>(&it->second);
+}
+
+std::vector<const NodeRecord*> chain_to(const NodeTable& tree, NodeId id) {
+  std::vector<const NodeRecord*> out;
+  for (std::optional<NodeId> cur = id; cur; cur = tree.at(*cur).parent) out.push_back(&tree.at(*cur));
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace fwscan

@@ -159,6 +159,10 @@ struct ReportInput {
   std::optional<NodeId> root;              // absent when the file could not be read
 };
 
+// A finding's hash chain: the nodes from its input's root down to `id`, root first (each with
+// its step's handler and offset, its size and its SHA-256).
+std::vector<const NodeRecord*> chain_to(const NodeTable& tree, NodeId id);
+
 struct ReportDocument {
   std::string tool_version;
   std::string rules_digest;

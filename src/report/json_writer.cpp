@@ -181,7 +181,19 @@ Json elf_summary_json(const ElfSummary& e) {
           {"instructions", e.instructions}};
 }
 
-Json finding_json(const Finding& f) {
+// The finding's hash chain (model chain_to): every step from the input to the file that holds the
+// match, with its handler, offset, size and SHA-256; and the match's node offset in the input
+// when every step is carved.
+Json chain_json(const NodeTable& tree, NodeId node) {
+  Json chain = Json::array();
+  for (const NodeRecord* n : chain_to(tree, node)) {
+    chain.push_back({{"locator", n->locator}, {"handler", n->step.handler}, {"offset", n->step.offset}, {"size", n->size()},
+                     {"sha256", n->sha256}, {"origin", n->step.origin == ChildOrigin::kCarved ? "carved" : "decoded"}});
+  }
+  return chain;
+}
+
+Json finding_json(const NodeTable& tree, const Finding& f) {
   Json jf;
   jf["namespace"] = f.ns;
   jf["rule"] = f.rule;
@@ -190,6 +202,10 @@ Json finding_json(const Finding& f) {
   jf["locator"] = f.locator;
   jf["node"] = f.node;
   jf["node_sha256"] = f.node_sha256;
+  if (f.node < tree.size()) {
+    jf["chain"] = chain_json(tree, f.node);
+    jf["image_offset"] = tree.at(f.node).root_offset ? Json(*tree.at(f.node).root_offset) : Json(nullptr);
+  }
   Json strings = Json::array();
   for (const auto& s : f.strings) {
     Json js = {{"id", s.id}, {"offset", s.offset}, {"length", s.length},
@@ -261,7 +277,7 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
     summary[std::string(rule_severity_name(s))] = n;
   }
   top.member("summary", Json{{"findings", doc.findings.size()}, {"by_severity", summary}, {"nodes", doc.tree.size()}});
-  top.array("findings", doc.findings.size(), [&](std::size_t i) { return finding_json(doc.findings[i]); });
+  top.array("findings", doc.findings.size(), [&](std::size_t i) { return finding_json(doc.tree, doc.findings[i]); });
   // The signals the verdicts were made from (rules with meta `signal`), one entry per match.
   std::vector<std::pair<const Finding*, const EvidenceString*>> signals;
   for (const auto& f : doc.signals) {

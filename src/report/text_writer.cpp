@@ -84,6 +84,24 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
     out << fmt::format("input: {} ({}, sha256 {})\n", T(in.name), human_size(in.size), T(in.sha256));
   }
   if (!doc.sandbox.empty()) out << "sandbox: " << T(doc.sandbox) << "\n";
+  // The summary: by severity, then by namespace (most findings first).
+  constexpr RuleSeverity kOrder[] = {RuleSeverity::kCritical, RuleSeverity::kHigh, RuleSeverity::kMedium, RuleSeverity::kLow, RuleSeverity::kInfo};
+  auto by_severity = [&](const std::string* ns, bool skip_zero) {
+    std::string line;
+    for (RuleSeverity sev : kOrder) {
+      std::size_t n = 0;
+      for (const auto& f : doc.findings) n += f.severity == sev && (ns == nullptr || f.ns == *ns) ? 1 : 0;
+      if (n == 0 && skip_zero) continue;
+      line += fmt::format("{}{} {}", line.empty() ? "" : ", ", n, rule_severity_name(sev));
+    }
+    return line;
+  };
+  out << fmt::format("SUMMARY: {} finding(s): {}\n", doc.findings.size(), by_severity(nullptr, false));
+  std::map<std::string, std::size_t> per_ns;
+  for (const auto& f : doc.findings) ++per_ns[f.ns];
+  std::vector<std::pair<std::string, std::size_t>> ns_order(per_ns.begin(), per_ns.end());
+  std::stable_sort(ns_order.begin(), ns_order.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [ns, n] : ns_order) out << fmt::format("  {}: {} ({})\n", T(ns), n, by_severity(&ns, true));
   out << "\n";
   if (doc.findings.empty()) {
     out << "FINDINGS: none\n";
@@ -108,6 +126,21 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
         const std::string desc = f.meta.get_string("description");
         if (!desc.empty()) out << "  " << T(desc) << "\n";
         out << "  at   " << T(f.locator) << "\n";
+        out << "  file sha256 " << T(f.node_sha256) << "\n";
+        if (verbosity >= 1 && f.node < doc.tree.size()) {
+          // The hash chain: every step from the input to the file, with its handler, offset,
+          // size and SHA-256.
+          const char* lead = "  chain ";
+          for (const NodeRecord* n : chain_to(doc.tree, f.node)) {
+            std::string what = T(n->locator);  // the input
+            if (n->parent && n->step.entry.empty()) what = fmt::format("{} chunk @{}", T(n->step.handler), hex_u64(n->step.offset));
+            else if (n->parent && n->step.origin == ChildOrigin::kCarved)
+              what = fmt::format("{} entry {} @{}", T(n->step.handler), T(n->step.entry), hex_u64(n->step.offset));
+            else if (n->parent) what = fmt::format("{} entry {} (decoded)", T(n->step.handler), T(n->step.entry));
+            out << lead << fmt::format("{} ({} B, sha256 {})\n", what, n->size(), T(n->sha256));
+            lead = "      > ";
+          }
+        }
         if (f.verdict) out << "  why  " << T(f.verdict->explanation) << "\n";
         for (const auto& s : f.strings) {
           out << fmt::format("  {} @{}{}: \"{}\" ({}{})\n", T(s.id), hex_u64(s.offset),

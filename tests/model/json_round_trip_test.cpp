@@ -157,3 +157,38 @@ TEST_CASE("model: the reader refuses damaged reports and names the JSON path", "
   refused(edited("\"locator\": \"dirtraversal.tar/tar@0x0:", "\"locator\": \"dirtraversal.tar/zip@0x0:"), "$.nodes[2].locator");
   refused(edited("\"locator\": \"dirtraversal.tar\"", "\"locator\": \"dirtraversal.tar/tar@0x0\""), "$.nodes[0].locator");
 }
+
+TEST_CASE("model: a finding's hash chain is its node's path in the tree, and the reader holds it to that", "[model][json]") {
+  const ReportDocument doc = scan_path(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
+  const std::string json = json_of(doc);
+  const auto j = nlohmann::json::parse(json);
+  std::size_t checked = 0;
+  for (const auto& f : j["findings"]) {
+    const auto& chain = f["chain"];
+    REQUIRE(chain.size() >= 2);
+    CHECK(chain.front()["locator"] == "digicap.dav");
+    CHECK(chain.front()["sha256"] == j["inputs"][0]["sha256"]);
+    CHECK(chain.back()["locator"] == f["locator"]);
+    CHECK(chain.back()["sha256"] == f["node_sha256"]);
+    for (std::size_t k = 1; k < chain.size(); ++k) {
+      // Each step's locator extends the one before: by its handler's chunk ("/swkh@0x0:app.img"
+      // when the chunk is not a node of its own), or by its entry in the chunk node before it.
+      const std::string prev = chain[k - 1]["locator"], cur = chain[k]["locator"];
+      CHECK((cur.rfind(prev + "/" + chain[k]["handler"].get<std::string>() + "@", 0) == 0 || cur.rfind(prev + ":", 0) == 0));
+      ++checked;
+    }
+    if (!f["image_offset"].is_null()) CHECK(f["strings"][0]["root_offset"] == f["image_offset"].get<std::uint64_t>() + f["strings"][0]["offset"].get<std::uint64_t>());
+  }
+  CHECK(checked > 20);
+  // A chain step that is not the tree's is refused.
+  const std::string sha = j["findings"][0]["chain"][1]["sha256"];
+  std::string bad = json;
+  const auto at = bad.find("\"chain\"");
+  REQUIRE(at != std::string::npos);
+  const auto step = bad.find(sha, at);
+  REQUIRE(step != std::string::npos);
+  bad[step] = bad[step] == '0' ? '1' : '0';
+  auto r = read_json_report(bad);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("$.findings[0].chain[1]") != std::string::npos);
+}

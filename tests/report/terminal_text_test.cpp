@@ -78,6 +78,27 @@ TEST_CASE("terminal text: a tar whose names and contents hold escapes gives a sa
   check_lines(tree.str());
 }
 
+TEST_CASE("terminal text: the demo's report starts with its summary, gives each file's SHA-256, and holds no control byte", "[terminal]") {
+  const ReportDocument doc = scan_path(corpus_dir() / "firmware/hikvision_demo/digicap.dav");
+  REQUIRE(doc.findings.size() > 10);
+  for (int v = 0; v <= 2; ++v) {
+    std::ostringstream text;
+    write_text_report(doc, text, v);
+    const std::string t = text.str();
+    check_lines(t);
+    // The summary comes before the findings, by severity, then by namespace.
+    const auto summary = t.find("SUMMARY: " + std::to_string(doc.findings.size()) + " finding(s): ");
+    REQUIRE(summary != std::string::npos);
+    CHECK(summary < t.find("FINDINGS ("));
+    CHECK(t.find("\n  ethnicity_classification: ", summary) < t.find("FINDINGS ("));
+    // Every finding names the SHA-256 of its file; with -v, its chain from the input.
+    std::size_t shas = 0;
+    for (const Finding& f : doc.findings) shas += t.find("  file sha256 " + f.node_sha256) != std::string::npos ? 1 : 0;
+    CHECK(shas == doc.findings.size());
+    CHECK((t.find("  chain digicap.dav (9320 B, sha256 " + doc.inputs[0].sha256 + ")") != std::string::npos) == (v >= 1));
+  }
+}
+
 TEST_CASE("terminal text: JSON escapes DEL, C1, bidi and invisible characters and parses back to the same string",
           "[terminal][json]") {
   // U+202E (bidi override), U+0085 (C1 NEL), U+200B (zero width space), U+E0041 (tag A), DEL
