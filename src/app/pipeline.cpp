@@ -1,5 +1,7 @@
 #include "app/pipeline.hpp"
 
+#include "app/run_info.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -80,6 +82,7 @@ ReportDocument Pipeline::finish() {
   release_bytes(all.size());
   mark_shared();
   doc_.tree = tree_.snapshot();
+  doc_.libraries = library_versions();
   std::stable_sort(doc_.findings.begin(), doc_.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.locator != b.locator) return a.locator < b.locator;

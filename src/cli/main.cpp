@@ -127,6 +127,26 @@ void print_formats(std::ostream& out) {
   }
 }
 
+// The command line for the report, with the values of --password given on it replaced: a report
+// is published, a password is not.
+std::vector<std::string> redacted_command_line(int argc, char** argv) {
+  std::vector<std::string> out;
+  bool secret_next = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (secret_next) {
+      a = "(password)";
+      secret_next = false;
+    } else if (a == "--password") {
+      secret_next = true;
+    } else if (a.rfind("--password=", 0) == 0) {
+      a = "--password=(password)";
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 // Confines the process before the scan reads its inputs (app/sandbox.hpp): reads under the
 // inputs, the rules and the password files, writes under the output folders. The status line
 // for the report; "" with --no-sandbox.
@@ -538,6 +558,9 @@ int main(int argc, char** argv) {
       for (const auto& f : scan_inputs) p.add_file(f);
       fwscan::ReportDocument doc = p.finish();
       doc.sandbox = sandbox;
+      doc.command_line = redacted_command_line(argc, argv);
+      doc.options = {{"evidence", evidence}, {"rules", rules_dir}, {"fail_on", fail_on},
+                     {"passwords", std::to_string(limits.passwords.size())}, {"extract_to", extract_to}};
       if (!write_reports(doc, *writers, out_dir, {verbosity})) return kExitError;
       const RuleSeverity threshold = fwscan::parse_rule_severity(fail_on).value_or(RuleSeverity::kHigh);
       if (!doc.diagnostics.empty() && doc.tree.size() == 0) return kExitError;

@@ -337,7 +337,20 @@ class Reader {
       fail("$.schema_version", "this build reads schema version " + std::to_string(kReportSchemaVersion));
     }
     doc_.tool_version = str(field(j, "$", "tool"), "$.tool", "version");
-    if (field(j, "$", "tool").contains("sandbox")) doc_.sandbox = str(field(j, "$", "tool"), "$.tool", "sandbox");
+    const Json& tool = field(j, "$", "tool");
+    if (tool.contains("sandbox")) doc_.sandbox = str(tool, "$.tool", "sandbox");
+    auto pairs = [&](const char* key, std::vector<std::pair<std::string, std::string>>& to) {
+      if (!tool.contains(key)) return;
+      const Json& o = tool[key];
+      if (!o.is_object()) fail(std::string("$.tool.") + key, "expected an object");
+      for (const auto& [k, v] : o.items()) {
+        if (!v.is_string()) fail(std::string("$.tool.") + key + "." + k, "expected a string");
+        to.emplace_back(k, v.get<std::string>());
+      }
+    };
+    pairs("libraries", doc_.libraries);
+    pairs("options", doc_.options);
+    if (tool.contains("command_line")) doc_.command_line = strings(tool, "$.tool", "command_line");
     const Json& rules = field(j, "$", "rules");
     doc_.rules_digest = str(rules, "$.rules", "digest");
     doc_.rules_count = u64(rules, "$.rules", "count");

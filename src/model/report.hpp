@@ -176,6 +176,11 @@ struct ReportDocument {
   std::vector<Diagnostic> diagnostics;     // run-level (unreadable input, rules)
   std::map<NodeId, NodeFacts> facts;       // what an analyzer says of a node as a whole (ELF: architecture, symbols, functions)
   std::string sandbox;                     // how the scanning process confined itself (app/sandbox.hpp); "" when it did not
+  // How the report was made, so that it can be made again: the libraries that read and matched
+  // (name, version), and, from the CLI, its command line and the options that shape the report.
+  std::vector<std::pair<std::string, std::string>> libraries;
+  std::vector<std::string> command_line;
+  std::vector<std::pair<std::string, std::string>> options;
 
   std::size_t count_at_or_above(RuleSeverity s) const;
   // The node's ELF summary, or null.

@@ -1,6 +1,7 @@
 // JSON report: the document verbatim, fixed key order, no timestamps or absolute paths. Written
 // one finding and one node at a time (never the whole report as one JSON value).
 // Schema: docs/report-schema.md (schema_version 1).
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -254,6 +255,17 @@ void write_json_report(const ReportDocument& doc, std::ostream& out) {
   TopLevel top(out);
   top.member("schema_version", kReportSchemaVersion);
   Json tool{{"name", "fwscan"}, {"version", doc.tool_version}};
+  if (!doc.libraries.empty()) {
+    Json libs = Json::object();
+    for (const auto& [name, version] : std::map<std::string, std::string>(doc.libraries.begin(), doc.libraries.end())) libs[name] = version;
+    tool["libraries"] = libs;
+  }
+  if (!doc.command_line.empty()) tool["command_line"] = doc.command_line;
+  if (!doc.options.empty()) {
+    Json opts = Json::object();
+    for (const auto& [name, value] : std::map<std::string, std::string>(doc.options.begin(), doc.options.end())) opts[name] = value;
+    tool["options"] = opts;
+  }
   if (!doc.sandbox.empty()) tool["sandbox"] = doc.sandbox;
   top.member("tool", tool);
   top.member("rules", Json{{"digest", doc.rules_digest}, {"count", doc.rules_count}, {"files", doc.rule_files}});

@@ -84,6 +84,19 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
     out << fmt::format("input: {} ({}, sha256 {})\n", T(in.name), human_size(in.size), T(in.sha256));
   }
   if (!doc.sandbox.empty()) out << "sandbox: " << T(doc.sandbox) << "\n";
+  if (!doc.libraries.empty()) {
+    std::string libs;
+    for (const auto& [name, version] : doc.libraries) libs += fmt::format("{}{} {}", libs.empty() ? "" : ", ", T(name), T(version));
+    out << "libraries: " << libs << "\n";
+  }
+  if (!doc.command_line.empty()) {
+    std::string cmd;
+    for (const auto& a : doc.command_line) {
+      const bool plain = !a.empty() && a.find_first_of(" \t'\"\\$`") == std::string::npos;
+      cmd += (cmd.empty() ? "" : " ") + (plain ? T(a) : "'" + T(a) + "'");
+    }
+    out << "command: " << cmd << "\n";
+  }
   // The summary: by severity, then by namespace (most findings first).
   constexpr RuleSeverity kOrder[] = {RuleSeverity::kCritical, RuleSeverity::kHigh, RuleSeverity::kMedium, RuleSeverity::kLow, RuleSeverity::kInfo};
   auto by_severity = [&](const std::string* ns, bool skip_zero) {
