@@ -2,6 +2,7 @@
 // One report model, many writers (DESIGN.md 4.8). A writer is a pure function of the model
 // (model/report.hpp); the registry below lists them, one line each (report/writers.cpp).
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,5 +32,11 @@ std::string report_writer_ids();
 void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity = 0);
 void write_json_report(const ReportDocument& doc, std::ostream& out);
 void write_identify_tree(const ReportDocument& doc, std::ostream& out);
+// SARIF 2.1.0 (docs/sarif.md).
+void write_sarif_report(const ReportDocument& doc, std::ostream& out);
+// A finding's stable key as a SHA-256 (SARIF partialFingerprints): its rule, its path inside the
+// firmware (diff/report_diff.hpp finding_path: no offsets, container kinds or stream names) and
+// its decoded texts. Repacking the image or moving the bytes within a file does not change it.
+std::string finding_fingerprint(const Finding& f);
 
 }  // namespace fwscan

@@ -24,12 +24,21 @@ class JsonWriter final : public ReportWriter {
   void write(const ReportDocument& doc, std::ostream& out, const WriterOptions&) const override { write_json_report(doc, out); }
 };
 
+class SarifWriter final : public ReportWriter {
+ public:
+  std::string_view id() const override { return "sarif"; }
+  std::string_view file_name() const override { return "report.sarif"; }
+  std::string_view description() const override { return "SARIF 2.1.0 for code-scanning tools (docs/sarif.md)"; }
+  void write(const ReportDocument& doc, std::ostream& out, const WriterOptions&) const override { write_sarif_report(doc, out); }
+};
+
 }  // namespace
 
 const std::vector<const ReportWriter*>& report_writers() {
   static const TextWriter text;
   static const JsonWriter json;
-  static const std::vector<const ReportWriter*> all{&text, &json};
+  static const SarifWriter sarif;
+  static const std::vector<const ReportWriter*> all{&text, &json, &sarif};
   return all;
 }
 
