@@ -32,6 +32,8 @@ std::string report_writer_ids();
 void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity = 0);
 void write_json_report(const ReportDocument& doc, std::ostream& out);
 void write_identify_tree(const ReportDocument& doc, std::ostream& out);
+// One self-contained HTML file, no script and no external resource (docs/html-report.md).
+void write_html_report(const ReportDocument& doc, std::ostream& out);
 // SARIF 2.1.0 (docs/sarif.md).
 void write_sarif_report(const ReportDocument& doc, std::ostream& out);
 // A finding's stable key as a SHA-256 (SARIF partialFingerprints): its rule, its path inside the

@@ -32,13 +32,22 @@ class SarifWriter final : public ReportWriter {
   void write(const ReportDocument& doc, std::ostream& out, const WriterOptions&) const override { write_sarif_report(doc, out); }
 };
 
+class HtmlWriter final : public ReportWriter {
+ public:
+  std::string_view id() const override { return "html"; }
+  std::string_view file_name() const override { return "report.html"; }
+  std::string_view description() const override { return "one self-contained page for readers (docs/html-report.md)"; }
+  void write(const ReportDocument& doc, std::ostream& out, const WriterOptions&) const override { write_html_report(doc, out); }
+};
+
 }  // namespace
 
 const std::vector<const ReportWriter*>& report_writers() {
   static const TextWriter text;
   static const JsonWriter json;
   static const SarifWriter sarif;
-  static const std::vector<const ReportWriter*> all{&text, &json, &sarif};
+  static const HtmlWriter html;
+  static const std::vector<const ReportWriter*> all{&text, &json, &sarif, &html};
   return all;
 }
 
