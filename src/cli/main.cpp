@@ -249,8 +249,8 @@ int main(int argc, char** argv) {
   auto* diff = app.add_subcommand("diff", "compare two versions (images or saved reports): what is still there, moved, changed, renamed or gone");
   diff->add_option("OLD", diff_old, "the old version: a firmware image, or a report.json of it")->required()->check(CLI::ExistingFile);
   diff->add_option("NEW", diff_new, "the new version: a firmware image, or a report.json of it")->required()->check(CLI::ExistingFile);
-  diff->add_option("-o,--output", diff_out, "write diff.txt and diff.json to this folder");
-  diff->add_option("--format", diff_formats, "comma-separated: text, json (default: text on stdout; both with -o)");
+  diff->add_option("-o,--output", diff_out, "write diff.txt and diff.json (and diff.html with --format) to this folder");
+  diff->add_option("--format", diff_formats, "comma-separated: text, json, html (default: text on stdout; text and json with -o)");
   diff->add_option("--rules", rules_dir, "rules folder, for a version given as an image")->capture_default_str();
   diff->add_option("--evidence", evidence, "code evidence for a version given as an image: all, rules, none")
       ->check(CLI::IsMember({"all", "rules", "none"}))->capture_default_str();
@@ -442,8 +442,8 @@ int main(int argc, char** argv) {
       std::vector<std::string> names = split_csv(diff_formats);
       if (names.empty()) names = diff_out.empty() ? std::vector<std::string>{"text"} : std::vector<std::string>{"text", "json"};
       for (const auto& n : names) {
-        if (n != "text" && n != "json") {
-          std::cerr << "fwscan: unknown diff format '" << fwscan::terminal_safe(n) << "' (text, json)\n";
+        if (n != "text" && n != "json" && n != "html") {
+          std::cerr << "fwscan: unknown diff format '" << fwscan::terminal_safe(n) << "' (text, json, html)\n";
           return kExitError;
         }
       }
@@ -465,6 +465,7 @@ int main(int argc, char** argv) {
       auto render = [&](const std::string& format) {
         std::ostringstream os;
         if (format == "json") fwscan::write_diff_json(d, os);
+        else if (format == "html") fwscan::write_diff_html(d, os);
         else fwscan::write_diff_text(d, os);
         return os.str();
       };
@@ -474,7 +475,7 @@ int main(int argc, char** argv) {
         std::error_code ec;
         std::filesystem::create_directories(diff_out, ec);
         for (const auto& n : names) {
-          if (!write_file(std::filesystem::path(diff_out) / ("diff." + std::string(n == "json" ? "json" : "txt")), render(n))) {
+          if (!write_file(std::filesystem::path(diff_out) / ("diff." + std::string(n == "text" ? "txt" : n)), render(n))) {
             std::cerr << "fwscan: cannot write diff." << n << " in the output folder\n";
             return kExitError;
           }

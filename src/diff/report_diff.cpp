@@ -10,6 +10,7 @@
 #include "analyze/analyzer.hpp"
 #include "core/terminal_text.hpp"
 #include "model/locator.hpp"
+#include "report/document.hpp"
 #include "report/text_encoding.hpp"
 #include "unpack/registry.hpp"
 #include "verdict/policy.hpp"
@@ -443,6 +444,43 @@ void write_diff_text(const ReportDiff& diff, std::ostream& out) {
       if (item.state == s) write_item(item, out);
     }
   }
+}
+
+void write_diff_html(const ReportDiff& diff, std::ostream& out) {
+  auto H = [](std::string_view s) { return html_visible_text(s); };
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+      << "<title>fwscan diff: " << H(diff.old_name) << " / " << H(diff.new_name) << "</title>\n<style>" << html_style() << "</style></head>\n<body>\n";
+  out << "<header><h1>fwscan diff</h1>\n<table><tr><th>OLD</th><td><code>" << H(diff.old_name) << "</code></td><td><code>" << H(diff.old_sha256)
+      << "</code></td></tr>\n<tr><th>NEW</th><td><code>" << H(diff.new_name) << "</code></td><td><code>" << H(diff.new_sha256) << "</code></td></tr></table>\n";
+  out << "<p class=\"why\" id=\"headline\"><b>" << H(diff.headline()) << ".</b></p>\n";
+  out << fmt::format("<p>{} unchanged, {} moved, {} changed, {} removed, {} added.</p>\n", diff.count(DiffState::kUnchanged),
+                     diff.count(DiffState::kMoved), diff.count(DiffState::kChanged), diff.count(DiffState::kRemoved), diff.count(DiffState::kAdded));
+  for (const auto& w : diff.warnings) out << "<p class=\"muted\">Warning: " << H(w) << "</p>\n";
+  out << "</header>\n";
+  for (DiffState st : {DiffState::kRemoved, DiffState::kAdded, DiffState::kChanged, DiffState::kMoved, DiffState::kUnchanged}) {
+    if (diff.count(st) == 0) continue;
+    out << "<section><h2>" << diff_state_name(st) << " (" << diff.count(st) << ")</h2>\n";
+    for (const DiffItem& item : diff.items) {
+      if (item.state != st) continue;
+      out << fmt::format("<article class=\"finding {}\"><h3><span class=\"sev\">{}</span>{}</h3>\n", rule_severity_name(item.severity()),
+                         rule_severity_name(item.severity()), H(item.rule));
+      std::string texts;
+      for (const auto& t : item.texts) texts += (texts.empty() ? "" : ", ") + ("&ldquo;" + H(t) + "&rdquo;");
+      out << "<p><b>" << texts << "</b> in <code>" << H(item.path.empty() ? "(the input)" : item.path) << "</code></p>\n";
+      if (item.old_finding) out << "<p>OLD: <code>" << H(item.old_finding->locator) << "</code></p>\n";
+      if (item.new_finding) out << "<p>NEW: <code>" << H(item.new_finding->locator) << "</code></p>\n";
+      for (const Rename& r : item.renames) {
+        out << "<p class=\"why\">" << (r.new_text.empty() ? "Deleted in place: &ldquo;" + H(r.old_text) + "&rdquo;"
+                                                          : "Renamed in place: &ldquo;" + H(r.old_text) + "&rdquo; &rarr; &ldquo;" + H(r.new_text) + "&rdquo;")
+            << fmt::format(" (OLD {}, NEW {})</p>\n", hex_offset(r.old_offset), hex_offset(r.new_offset));
+      }
+      for (const auto& n : item.notes) out << "<p class=\"muted\">" << H(n) << "</p>\n";
+      out << "</article>\n";
+    }
+    out << "</section>\n";
+  }
+  out << "</body></html>\n";
 }
 
 void write_diff_json(const ReportDiff& diff, std::ostream& out) {

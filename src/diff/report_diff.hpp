@@ -103,5 +103,7 @@ std::optional<Rename> find_rename(ByteView old_bytes, ByteView new_bytes, std::u
 
 void write_diff_text(const ReportDiff& diff, std::ostream& out);
 void write_diff_json(const ReportDiff& diff, std::ostream& out);
+// One self-contained page, like the HTML report (no script, nothing fetched).
+void write_diff_html(const ReportDiff& diff, std::ostream& out);
 
 }  // namespace fwscan

@@ -34,6 +34,10 @@ void write_json_report(const ReportDocument& doc, std::ostream& out);
 void write_identify_tree(const ReportDocument& doc, std::ostream& out);
 // One self-contained HTML file, no script and no external resource (docs/html-report.md).
 void write_html_report(const ReportDocument& doc, std::ostream& out);
+// Input-derived text for HTML: made visible (terminal_safe) and then escaped; and the page style
+// the HTML writers share.
+std::string html_visible_text(std::string_view s);
+std::string_view html_style();
 // SARIF 2.1.0 (docs/sarif.md).
 void write_sarif_report(const ReportDocument& doc, std::ostream& out);
 // A finding's stable key as a SHA-256 (SARIF partialFingerprints): its rule, its path inside the

@@ -18,7 +18,11 @@ namespace {
 
 constexpr std::size_t kMaxTreeNodes = 5000;  // a larger tree is cut there, and says so
 
-std::string H(std::string_view s) {
+std::string H(std::string_view s) { return html_visible_text(s); }
+
+}  // namespace
+
+std::string html_visible_text(std::string_view s) {
   const std::string safe = terminal_safe(s);
   std::string out;
   out.reserve(safe.size());
@@ -34,6 +38,8 @@ std::string H(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 std::string_view sev_class(RuleSeverity s) { return rule_severity_name(s); }
 
@@ -52,6 +58,12 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding
 .why{background:#fffbe6;padding:.4em .6em;border-radius:3px}.match{margin:.6em 0 .6em 1em}.muted{color:#666}
 ul.tree{list-style:none;padding-left:1.2em;border-left:1px dotted #ccc}ul.tree li{margin:.1em 0}
 )";
+
+}  // namespace
+
+std::string_view html_style() { return kStyle; }
+
+namespace {
 
 void write_chain(const ReportDocument& doc, const Finding& f, std::ostream& out) {
   if (f.node >= doc.tree.size()) return;
@@ -149,7 +161,7 @@ void write_html_report(const ReportDocument& doc, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>fwscan report: " << H(names) << "</title>\n<style>" << kStyle << "</style></head>\n<body>\n";
+      << "<title>fwscan report: " << H(names) << "</title>\n<style>" << html_style() << "</style></head>\n<body>\n";
   out << "<header><h1>fwscan report</h1>\n<p class=\"muted\">fwscan " << H(doc.tool_version) << ", " << doc.rules_count
       << " rules (digest <code>" << H(doc.rules_digest) << "</code>)";
   for (const auto& [name, version] : doc.libraries) out << ", " << H(name) << " " << H(version);

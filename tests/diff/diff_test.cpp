@@ -211,6 +211,12 @@ TEST_CASE("diff: a saved report stands for its image; the JSON says the same as 
   write_diff_text(from_image.diff, text);
   CHECK(text.str().find(from_image.diff.headline()) != std::string::npos);
   CHECK(text.str().find("\"byEthnic\" -> \"byRes0\"") != std::string::npos);
+  std::ostringstream html;
+  write_diff_html(from_image.diff, html);
+  CHECK(html.str().find(from_image.diff.headline()) != std::string::npos);
+  CHECK(html.str().find("Renamed in place: &ldquo;byEthnic&rdquo; &rarr; &ldquo;byRes0&rdquo;") != std::string::npos);
+  CHECK(html.str().find("<script") == std::string::npos);
+  CHECK(html.str().find("default-src 'none'") != std::string::npos);
 }
 
 TEST_CASE("diff: a rename is told from the bytes on both sides, never from a guess", "[diff]") {
