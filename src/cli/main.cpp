@@ -560,7 +560,10 @@ int main(int argc, char** argv) {
       fwscan::ReportDocument doc = p.finish();
       doc.sandbox = sandbox;
       doc.command_line = redacted_command_line(argc, argv);
-      doc.options = {{"evidence", evidence}, {"rules", rules_dir}, {"fail_on", fail_on},
+      // The rules as given (the bundled pack is named so, not by the path it is installed at: no
+      // machine path in a report by default); the digest says which pack it was.
+      const std::string rules_given = scan->get_option("--rules")->count() > 0 ? rules_dir : "(bundled)";
+      doc.options = {{"evidence", evidence}, {"rules", rules_given}, {"fail_on", fail_on},
                      {"passwords", std::to_string(limits.passwords.size())}, {"extract_to", extract_to}};
       if (!write_reports(doc, *writers, out_dir, {verbosity})) return kExitError;
       const RuleSeverity threshold = fwscan::parse_rule_severity(fail_on).value_or(RuleSeverity::kHigh);
