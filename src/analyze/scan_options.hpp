@@ -14,6 +14,7 @@
 namespace fwscan {
 
 struct NodeEvidence;  // analyze/analyzer.hpp
+struct NodeRecord;    // model/node.hpp
 
 // Which findings get code evidence (functions that reference the matched strings).
 enum class EvidencePolicy : std::uint8_t { kNone, kRules, kAll };  // kRules: rules with meta evidence = "xref"
@@ -32,10 +33,11 @@ struct ScanOptions {
   // through Pipeline::take_tree). Otherwise a node's bytes are released once no step still to
   // run reads them (Analyzer::needs_bytes); with extract_to, once the extraction is written.
   bool keep_bytes = false;
-  // Keep the bytes of the nodes this says yes to (by locator, and what the YARA node phase found
+  // Keep the bytes of the nodes this says yes to (the node, and what the YARA node phase found
   // there), past every analyzer, for Pipeline::take_tree: `fwscan diff` reads the bytes around
-  // the findings of both versions after their scans. Asked once per node, when its batch is done.
-  std::function<bool(const std::string& locator, const NodeEvidence* found)> keep_bytes_of{};
+  // the findings of both versions after their scans, `fwscan verify` the chains. Asked once per
+  // node, when its batch is done; what it keeps is its to bound (app/diff_run, app/verify).
+  std::function<bool(const NodeRecord& node, const NodeEvidence* found)> keep_bytes_of{};
   // The unpacker hands finished nodes to the analyzers' node phase each time the decoded bytes
   // they hold reach this many (Unpacker::on_ready). Smaller: less memory, smaller parallel
   // batches. The report is the same for any value.

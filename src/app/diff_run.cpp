@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 
 #include "analyze/analyzer.hpp"
 #include "app/pipeline.hpp"
@@ -40,11 +41,27 @@ Result<DiffSide> load_diff_side(const std::filesystem::path& path, const ScanOpt
   }
   ScanOptions opts = options;
   const verdict::Policy* policy = options.rules ? options.rules->policy().get() : nullptr;
+  // What is kept is bounded: half the resident-memory budget of decoded bytes (the input itself
+  // is mapped, not decoded). Past it, no more is kept, and the diff says so.
+  const std::uint64_t cap = options.limits.max_resident_bytes / 2;
+  auto kept = std::make_shared<std::uint64_t>(0);
+  auto capped = std::make_shared<bool>(false);
+  auto within = [cap, kept, capped](const NodeRecord& n) {
+    if (!n.parent) return true;
+    if (*kept + n.size() > cap) {
+      *capped = true;
+      return false;
+    }
+    *kept += n.size();
+    return true;
+  };
   if (keep_paths == nullptr) {
-    opts.keep_bytes_of = [policy](const std::string&, const NodeEvidence* found) { return diff_keeps_old(found, policy); };
+    opts.keep_bytes_of = [policy, within](const NodeRecord& n, const NodeEvidence* found) {
+      return diff_keeps_old(found, policy) && within(n);
+    };
   } else {
-    opts.keep_bytes_of = [keep_paths](const std::string& locator, const NodeEvidence*) {
-      return keep_paths->count(finding_path(locator, Registry::builtin())) != 0;
+    opts.keep_bytes_of = [keep_paths, within](const NodeRecord& n, const NodeEvidence*) {
+      return keep_paths->count(finding_path(n.locator, Registry::builtin())) != 0 && within(n);
     };
   }
   Pipeline p(opts);
@@ -55,6 +72,7 @@ Result<DiffSide> load_diff_side(const std::filesystem::path& path, const ScanOpt
     if (!side.doc.diagnostics.empty()) why = side.doc.diagnostics.front().message;
     return make_error(Errc::kIo, path.filename().string() + ": " + why);
   }
+  side.bytes_capped = *capped;
   ExtractionTree tree = p.take_tree();
   for (const Node& n : tree.nodes()) {
     if (!n.data.empty() && n.is_content()) side.bytes.emplace(n.locator, n.data);

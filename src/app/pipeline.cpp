@@ -109,7 +109,7 @@ void Pipeline::release_bytes(std::size_t next_analyzer, const std::vector<NodeId
     if (n.data.empty()) return;
     if (options_.keep_bytes_of) {
       if (kept_.size() <= id) kept_.resize(tree_.size(), 0);
-      if (kept_[id] == 0 && ids != nullptr) kept_[id] = options_.keep_bytes_of(n.locator, run_->find_evidence(id)) ? 1 : 2;
+      if (kept_[id] == 0 && ids != nullptr) kept_[id] = options_.keep_bytes_of(n, run_->find_evidence(id)) ? 1 : 2;
       if (kept_[id] == 1) return;
     }
     for (std::size_t i = next_analyzer; i < all.size(); ++i) {

@@ -18,7 +18,8 @@ std::string short_hash(const std::string& h) { return h.substr(0, 16) + "…"; }
 
 }  // namespace
 
-VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits limits, unsigned jobs) {
+VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits limits, unsigned jobs,
+                           std::optional<std::uint64_t> keep_bytes) {
   VerifyResult r;
   r.image_sha256 = sha256_hex(image.bytes());
   const ReportInput* input = nullptr;
@@ -50,7 +51,17 @@ VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits 
   ScanOptions opts;
   opts.limits = std::move(limits);
   opts.jobs = jobs;
-  opts.keep_bytes_of = [&wanted](const std::string& locator, const NodeEvidence*) { return wanted.count(locator) != 0; };
+  // What is kept is bounded: half the resident-memory budget of decoded bytes (the input itself
+  // is mapped, not decoded). A node past it is reported as not checked, never as verified.
+  const std::uint64_t cap = keep_bytes.value_or(opts.limits.max_resident_bytes / 2);
+  std::uint64_t kept = 0;
+  opts.keep_bytes_of = [&wanted, &kept, cap](const NodeRecord& n, const NodeEvidence*) {
+    if (wanted.count(n.locator) == 0) return false;
+    if (!n.parent) return true;
+    if (kept + n.size() > cap) return false;
+    kept += n.size();
+    return true;
+  };
   Pipeline p(opts);
   p.add_blob(image, input->name);
   (void)p.finish();
@@ -81,7 +92,7 @@ VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits 
       }
       const Node& got = *it->second;
       if (got.duplicate_of || (got.data.empty() && got.size() > 0)) {
-        fail("its bytes were not kept (a duplicate of another node): not checked");
+        fail("its bytes were not kept (a duplicate, or past half the resident-memory budget, --max-resident-mib): not checked");
         break;
       }
       if (got.size() != want.size()) {

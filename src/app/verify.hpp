@@ -7,6 +7,8 @@
 // be at its offset, as the report gives them in hex. A report whose chain or bytes were altered,
 // or an image that is not the one scanned, fails, and the output names the finding and the step.
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -34,8 +36,11 @@ struct VerifyResult {
   bool ok() const { return fatal.empty() && failures.empty(); }
 };
 
-// `limits`: the report's, with the passwords of the run (a report does not hold them).
-VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits limits, unsigned jobs);
+// `limits`: the report's, with the passwords of the run (a report does not hold them). The
+// decoded bytes kept for the check are bounded by `keep_bytes` (default: half the resident-memory
+// budget); a node past it is reported as not checked, never as verified.
+VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits limits, unsigned jobs,
+                           std::optional<std::uint64_t> keep_bytes = std::nullopt);
 
 void write_verify_text(const VerifyResult& result, std::ostream& out);
 

@@ -226,6 +226,9 @@ ReportDiff diff_reports(const DiffSide& old_side, const DiffSide& new_side, cons
   if (old_side.doc.inputs.size() != 1 || new_side.doc.inputs.size() != 1) {
     d.warnings.push_back("a report of several inputs: their findings are compared as one version");
   }
+  if (old_side.bytes_capped || new_side.bytes_capped) {
+    d.warnings.push_back("the bytes kept around findings reached half the resident-memory budget (--max-resident-mib): renames past it are not told");
+  }
   if (old_side.from_report || new_side.from_report) {
     d.warnings.push_back(std::string(old_side.from_report ? "OLD" : "NEW") +
                          " was given as a saved report, which holds no bytes: what took a removed text's place is told only when both versions are given as images");

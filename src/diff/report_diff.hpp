@@ -34,6 +34,7 @@ struct DiffSide {
   ReportDocument doc;
   std::map<std::string, Blob> bytes;  // node locator -> its bytes
   bool from_report = false;
+  bool bytes_capped = false;          // the bytes kept reached their bound: some renames untold
 };
 
 enum class DiffState : std::uint8_t {

@@ -118,6 +118,14 @@ TEST_CASE("verify: an altered hash, byte or offset fails at its step; another im
     REQUIRE_FALSE(r.failures.empty());
     CHECK(r.failures[0].message == "the image does not unpack to this node");
   }
+  SECTION("bytes past the bound it keeps are not checked, and not passed") {
+    auto blob = Blob::map_file(kDemo);
+    REQUIRE(blob);
+    const VerifyResult r = verify_report(doc, *blob, doc.limits, 2, std::uint64_t{1});
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.failures.size() == doc.findings.size());
+    for (const auto& f : r.failures) CHECK(f.message.find("not checked") != std::string::npos);
+  }
   SECTION("another image") {
     const VerifyResult r = verify_against(doc, corpus_dir() / "firmware/dahua_demo/dahua_demo.bin");
     CHECK_FALSE(r.fatal.empty());
