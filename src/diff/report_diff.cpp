@@ -307,7 +307,8 @@ ReportDiff diff_reports(const DiffSide& old_side, const DiffSide& new_side, cons
         item.notes.push_back("function " + fn + ", " + how + ": NEW has no ELF at this path");
         continue;
       }
-      const bool listed = std::any_of(summary->functions.begin(), summary->functions.end(), [&](const ElfFunction& x) { return x.name == fn; });
+      const std::string& name = fn;  // a structured binding cannot be captured (clang 14)
+      const bool listed = std::any_of(summary->functions.begin(), summary->functions.end(), [&name](const ElfFunction& x) { return x.name == name; });
       if (listed) item.notes.push_back("function " + fn + ", " + how + ", is still in NEW");
       else if (summary->functions.size() < summary->function_count)
         item.notes.push_back(fmt::format("function {}, {}, is not among the {} functions NEW lists (of {})", fn, how,
