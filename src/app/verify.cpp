@@ -113,7 +113,7 @@ VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits 
     const ByteView bytes = holder->data.bytes();
     for (const EvidenceString& s : f.strings) {
       ++r.strings;
-      const std::string where = fmt::format("string {} @0x{:x}", s.id, s.offset);
+      const std::string where = "string " + s.id + " @" + hex_u64(s.offset);
       if (s.offset > bytes.size() || s.length > bytes.size() - s.offset) {
         r.failures.push_back({i, rule, f.locator, where, "past the end of its node"});
         continue;
@@ -128,7 +128,7 @@ VerifyResult verify_report(const ReportDocument& doc, const Blob& image, Limits 
       if (found != expect) {
         r.failures.push_back({i, rule, f.locator, where, "the bytes there are " + found.substr(0, 64) + ", the report says " + expect.substr(0, 64)});
       } else if (s.root_offset && holder->root_offset && *s.root_offset != *holder->root_offset + s.offset) {
-        r.failures.push_back({i, rule, f.locator, where, fmt::format("root_offset 0x{:x}, but the node is at 0x{:x} of the image", *s.root_offset, *holder->root_offset)});
+        r.failures.push_back({i, rule, f.locator, where, "root_offset " + hex_u64(*s.root_offset) + ", but the node is at " + hex_u64(*holder->root_offset) + " of the image"});
       }
     }
   }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "analyze/analyzer.hpp"
+#include "core/hash.hpp"
 #include "core/terminal_text.hpp"
 #include "model/locator.hpp"
 #include "report/document.hpp"
@@ -91,8 +92,6 @@ std::vector<std::uint64_t> occurrences(ByteView hay, ByteView needle, std::size_
 }
 
 std::string quoted(const std::string& s) { return "\"" + terminal_safe(s) + "\""; }
-
-std::string hex_offset(std::uint64_t v) { return fmt::format("0x{:x}", v); }
 
 }  // namespace
 
@@ -404,7 +403,7 @@ void write_item(const DiffItem& item, std::ostream& out) {
   out << "            path: " << terminal_safe(item.path) << "\n";
   auto where = [](const Finding& f) {
     std::string at = terminal_safe(f.locator);
-    if (!f.strings.empty()) at += " @" + hex_offset(f.strings.front().offset);
+    if (!f.strings.empty()) at += " @" + hex_u64(f.strings.front().offset);
     return at;
   };
   if (item.old_finding) out << "            OLD: " << where(*item.old_finding) << "\n";
@@ -412,9 +411,9 @@ void write_item(const DiffItem& item, std::ostream& out) {
   if (!item.texts_removed.empty()) out << "            texts gone: " << texts_line(item.texts_removed) << "\n";
   if (!item.texts_added.empty()) out << "            texts new: " << texts_line(item.texts_added) << "\n";
   for (const Rename& r : item.renames) {
-    if (r.new_text.empty()) out << "            deleted in place: " << quoted(r.old_text) << " (OLD " << hex_offset(r.old_offset) << ")\n";
-    else out << "            renamed in place: " << quoted(r.old_text) << " -> " << quoted(r.new_text) << " (OLD " << hex_offset(r.old_offset)
-             << ", NEW " << hex_offset(r.new_offset) << ")\n";
+    if (r.new_text.empty()) out << "            deleted in place: " << quoted(r.old_text) << " (OLD " << hex_u64(r.old_offset) << ")\n";
+    else out << "            renamed in place: " << quoted(r.old_text) << " -> " << quoted(r.new_text) << " (OLD " << hex_u64(r.old_offset)
+             << ", NEW " << hex_u64(r.new_offset) << ")\n";
   }
   for (const auto& n : item.notes) out << "            " << terminal_safe(n) << "\n";
 }
@@ -477,7 +476,7 @@ void write_diff_html(const ReportDiff& diff, std::ostream& out) {
       for (const Rename& r : item.renames) {
         out << "<p class=\"why\">" << (r.new_text.empty() ? "Deleted in place: &ldquo;" + H(r.old_text) + "&rdquo;"
                                                           : "Renamed in place: &ldquo;" + H(r.old_text) + "&rdquo; &rarr; &ldquo;" + H(r.new_text) + "&rdquo;")
-            << fmt::format(" (OLD {}, NEW {})</p>\n", hex_offset(r.old_offset), hex_offset(r.new_offset));
+            << fmt::format(" (OLD {}, NEW {})</p>\n", hex_u64(r.old_offset), hex_u64(r.new_offset));
       }
       for (const auto& n : item.notes) out << "<p class=\"muted\">" << H(n) << "</p>\n";
       out << "</article>\n";
