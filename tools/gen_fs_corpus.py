@@ -35,6 +35,12 @@ Writes:
                                          published in HaToan/Decrypt-Firmware-Hikvision
   corpus/firmware/containers/r6_03kh.dav      the same package under the R6 keys
   corpus/firmware/containers/EXPECTED.json
+  corpus/fs/erofs/*.img.xz        EROFS (erofs-utils' mkfs.erofs -T0 -U <fixed>, run as root for the
+                                  device node): flat with compact inodes and inline tails; extended
+                                  inodes without inline data; chunk-based files (4-byte block map and
+                                  8-byte indexes); LZ4 with compact indexes; LZ4HC with 16 KiB
+                                  pclusters and ztailpacking; LZ4 with full (legacy) indexes
+  corpus/fs/erofs/EXPECTED.json   the tree they are built from
   corpus/fs/ubi/camera_nand.ubi   UBI image, 16 KiB PEBs, 512-byte pages, image_seq 0x1a2b3c4d:
                                   volume 0 "rootfs" (dynamic, UBIFS zlib), volume 1 "app" (dynamic,
                                   UBIFS zstd), volume 2 "kernel" (static, raw bytes)
@@ -86,6 +92,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import struct
 import subprocess
 import sys
@@ -216,7 +223,12 @@ def sha(b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "..", "corpus"))
+    ap.add_argument("--only", choices=sorted(PARTS), help="regenerate this part alone")
     args = ap.parse_args()
+    if args.only:
+        folder, make = PARTS[args.only]
+        make(os.path.join(args.out, *folder))
+        return
     for tool in ("mkfs.ubifs", "ubinize", "mke2fs", "debugfs", "xz", "mkfs.fat", "mcopy", "mmd", "mkimage", "dtc", "mkfs.jffs2",
                  "mksquashfs", "arj", "arc", "rzip", "lrzip", "7z", "genisoimage", "mkfs.xfs", "mkfs.btrfs", "mkfs.f2fs", "sload.f2fs", "mkfs.cramfs"):
         if shutil.which(tool) is None:
@@ -295,6 +307,10 @@ def main():
     btrfs_corpus(os.path.join(args.out, "fs", "btrfs"))
     f2fs_corpus(os.path.join(args.out, "fs", "f2fs"))
     cramfs_corpus(os.path.join(args.out, "fs", "cramfs"))
+    erofs_corpus(os.path.join(args.out, "fs", "erofs"))
+
+
+PARTS = {}  # filled at the end: --only's choices
 
 
 def linux_fs_tree(seed):
@@ -389,6 +405,54 @@ def cramfs_corpus(out):
         subprocess.run(["mkfs.cramfs", "-z", "-N", "little", src, img], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["xz", "-9e", "-f", img], check=True)
         shutil.copy(img + ".xz", os.path.join(out, "holes.img.xz"))
+    with open(os.path.join(out, "EXPECTED.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+EROFS_IMAGES = {  # image name: mkfs.erofs options
+    "flat_compact.img": ["-E", "force-inode-compact"],
+    "flat_extended_noinline.img": ["-E", "force-inode-extended,noinline_data"],
+    "chunk_blockmap.img": ["--chunksize=8192"],
+    "chunk_indexes.img": ["--chunksize=4096", "-E", "force-chunk-indexes"],
+    "lz4_compact.img": ["-z", "lz4"],
+    "lz4hc_big_tail.img": ["-z", "lz4hc,12", "-C", "16384", "-E", "ztailpacking"],
+    "lz4_legacy.img": ["-z", "lz4", "-E", "legacy-compress"],
+}
+
+
+def erofs_corpus(out):
+    """Each EROFS data layout mkfs.erofs 1.5 writes, from one tree: compressible text over many
+    pclusters, pseudo-random bytes (stored pclusters), a sparse file, a 300-entry directory over
+    several directory blocks, an extended attribute (it moves the data after the inode), a
+    symlink, a hard link and a char device. mkfs.erofs needs root for the device node."""
+    os.makedirs(out, exist_ok=True)
+    files = linux_fs_tree(81)
+    files["random.bin"] = pseudo_random(20000, 81)
+    sparse = b"head of a sparse file\n" + bytes(3 * 65536) + b"FWSCAN-EROFS-SPARSE-END\n"
+    files["sparse.bin"] = sparse
+    files["labels/face_attr.json"] = b'{"minority": "\xe7\xbb\xb4\xe6\x97\x8f", "isUyghur": true}\n'
+    expected = {"files": {k: sha(v) for k, v in files.items()}, "symlinks": {"link": "notes.txt"},
+                "hardlinks": [["hard.txt", "notes.txt"]], "devices": {"console": ["char", 5, 1]},
+                "xattrs": {"labels/face_attr.json": ["user.origin", "fwscan"]}, "big_entries": 300,
+                "images": {name + ".xz": " ".join(opts) for name, opts in EROFS_IMAGES.items()}}
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "src")
+        write_tree(src, {k: v for k, v in files.items() if k != "sparse.bin"})
+        with open(os.path.join(src, "sparse.bin"), "wb") as f:  # written with a real hole
+            f.write(sparse[:22])
+            f.seek(len(sparse) - 24)
+            f.write(sparse[-24:])
+        os.setxattr(os.path.join(src, "labels/face_attr.json"), "user.origin", b"fwscan")
+        os.mknod(os.path.join(src, "console"), 0o600 | stat.S_IFCHR, os.makedev(5, 1))
+        for path in [os.path.join(src, p) for p in ("", "sub", "big", "labels")] + [os.path.join(src, f) for f in files]:
+            os.utime(path, (0, 0))
+        for name, opts in EROFS_IMAGES.items():
+            img = os.path.join(d, name)
+            subprocess.run(["mkfs.erofs", "-T0", "-U", "00112233-4455-6677-8899-aabbccddeeff", "--all-root", "--quiet"] + opts + [img, src],
+                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(["xz", "-9e", "-f", img], check=True)
+            shutil.copy(img + ".xz", os.path.join(out, name + ".xz"))
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -954,6 +1018,10 @@ def ext_corpus(out):
         f.write("\n")
     for name in sorted(os.listdir(out)):
         print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
+
+
+PARTS.update({"erofs": (("fs", "erofs"), erofs_corpus), "cramfs": (("fs", "cramfs"), cramfs_corpus), "xfs": (("fs", "xfs"), xfs_corpus),
+              "btrfs": (("fs", "btrfs"), btrfs_corpus), "f2fs": (("fs", "f2fs"), f2fs_corpus), "udf": (("fs", "udf"), udf_corpus)})
 
 
 if __name__ == "__main__":
