@@ -139,12 +139,18 @@ def freeze_times(root):
     os.utime(root, (EPOCH, EPOCH))
 
 
+def frozen_tree(tmp, files):
+    """`files` written under tmp/root with every time fixed; the root's path."""
+    root = os.path.join(tmp, "root")
+    os.makedirs(root)
+    populate(root, files)
+    freeze_times(root)
+    return root
+
+
 def mkfs_ubifs(files, comp, devtable=None):
     with tempfile.TemporaryDirectory() as tmp:
-        root = os.path.join(tmp, "root")
-        os.makedirs(root)
-        populate(root, files)
-        freeze_times(root)
+        root = frozen_tree(tmp, files)
         out = os.path.join(tmp, "fs.ubifs")
         cmd = ["mkfs.ubifs", "-m", str(MIN_IO), "-e", str(LEB), "-c", "400", "-x", comp, "-U", "-r", root, "-o", out]
         if devtable:
@@ -821,11 +827,59 @@ def pseudo_random(n, seed):
     return bytes(out[:n])
 
 
+def flash_image(size, parts, placed):
+    """A flash dump of `size` bytes of 0xff with each partition's data at its offset."""
+    image = bytearray(b"\xff" * size)
+    for name, data in placed.items():
+        off, length = parts[name]
+        assert len(data) <= length, (name, len(data), length)
+        image[off:off + len(data)] = data
+    return bytes(image)
+
+
+def flash_env(erase, variables):
+    """A U-Boot environment of one erase block: CRC-32 (little-endian), then the variables."""
+    env_data = b"".join(f"{k}={v}".encode() + b"\0" for k, v in variables) + b"\0"
+    env_body = env_data.ljust(erase - 4, b"\0")
+    return struct.pack("<I", zlib.crc32(env_body)) + env_body
+
+
+def flash_jffs2(erase, pad, files):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = frozen_tree(tmp, files)
+        jimg = os.path.join(tmp, "cfg.jffs2")
+        subprocess.run(["mkfs.jffs2", "-l", "-e", hex(erase), "-p", hex(pad), "-d", root, "-o", jimg], check=True)
+        with open(jimg, "rb") as f:
+            return f.read()
+
+
+def write_xz(path, data):
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, os.path.basename(path)[:-3])
+        with open(raw, "wb") as f:
+            f.write(data)
+        subprocess.run(["xz", "-9", "-k", "-T1", raw], check=True)
+        shutil.copy(raw + ".xz", path)
+
+
 def flash_corpus(out):
-    """A NOR dump laid out like a HiSilicon camera's: every partition on an erase-block boundary."""
+    """Two NOR dumps laid out like a HiSilicon camera's, every partition on an erase-block
+    boundary, each naming its partitions in its U-Boot environment (mtdparts= in bootargs).
+    nor_flash.bin: U-Boot as a uImage, kernel, SquashFS root, JFFS2 config. spi_raw_uboot.bin:
+    U-Boot as a raw binary (no header: only the map bounds it), a factory partition of
+    calibration bytes no reader reads (placed with @offset), and the config partition as the
+    rest of the device (-)."""
     import gzip as gz
     os.makedirs(out, exist_ok=True)
     erase, size = 0x10000, 0x200000
+    rootfs = squashfs_of({"etc/init.d/rcS": b"#!/bin/sh\ntelnetd &\n/usr/bin/app &\n", "etc/passwd": b"root:x:0:0::/root:/bin/sh\n",
+                          "usr/bin/app": b"\x7fELF" + pseudo_random(20000, 3), "etc/version": b"V5.7.1 build 240301\n"})
+    config_files = {"network.conf": b"dhcp=0\nip=192.168.1.64\n", "users.conf": b"admin:$1$abc$hash:0\n", "face/attr.cfg": b"age=1\ngender=1\n"}
+    members = {"rootfs/squashfs:etc/passwd": sha(b"root:x:0:0::/root:/bin/sh\n"), "config/jffs2:network.conf": sha(b"dhcp=0\nip=192.168.1.64\n"),
+               "config/jffs2:face/attr.cfg": sha(b"age=1\ngender=1\n")}
+    dumps = {}
+
+    # nor_flash.bin
     parts = {"boot": (0x0, 0x40000), "env": (0x40000, 0x10000), "kernel": (0x50000, 0xB0000), "rootfs": (0x100000, 0xC0000),
              "config": (0x1C0000, 0x40000)}
     mtdparts = "mtdparts=hi_sfc:" + ",".join(f"{ln // 1024}K({n})" for n, (o, ln) in parts.items())
@@ -833,47 +887,37 @@ def flash_corpus(out):
     env_vars = [("bootargs", "mem=64M console=ttyAMA0,115200 root=/dev/mtdblock3 rootfstype=squashfs " + mtdparts),
                 ("bootcmd", "sf probe 0; sf read 0x42000000 0x50000 0xb0000; bootm 0x42000000"), ("bootdelay", "1"),
                 ("baudrate", "115200"), ("ipaddr", "192.168.1.10"), ("serverip", "192.168.1.2"), ("ethaddr", "00:12:31:aa:bb:cc")]
-    env_data = b"".join(f"{k}={v}".encode() + b"\0" for k, v in env_vars) + b"\0"
-    env_body = env_data.ljust(erase - 4, b"\0")
-    env = struct.pack("<I", zlib.crc32(env_body)) + env_body
     kernel = uimage(gz.compress(b"\x00\x00\xa0\xe1" * 1024 + text_block(13, 90000), mtime=0), "Linux-4.9.37", comp=1)
-    rootfs = squashfs_of({"etc/init.d/rcS": b"#!/bin/sh\ntelnetd &\n/usr/bin/app &\n", "etc/passwd": b"root:x:0:0::/root:/bin/sh\n",
-                          "usr/bin/app": b"\x7fELF" + pseudo_random(20000, 3), "etc/version": b"V5.7.1 build 240301\n"})
-    with tempfile.TemporaryDirectory() as tmp:
-        root = os.path.join(tmp, "cfg")
-        os.makedirs(root)
-        populate(root, {"network.conf": b"dhcp=0\nip=192.168.1.64\n", "users.conf": b"admin:$1$abc$hash:0\n", "face/attr.cfg": b"age=1\ngender=1\n"})
-        freeze_times(root)
-        jimg = os.path.join(tmp, "cfg.jffs2")
-        subprocess.run(["mkfs.jffs2", "-l", "-e", hex(erase), "-p", hex(parts["config"][1]), "-d", root, "-o", jimg], check=True)
-        with open(jimg, "rb") as f:
-            config = f.read()
-    image = bytearray(b"\xff" * size)
-    placed = {"boot": boot, "env": env, "kernel": kernel, "rootfs": rootfs, "config": config}
-    for name, data in placed.items():
-        off, length = parts[name]
-        assert len(data) <= length, (name, len(data), length)
-        image[off:off + len(data)] = data
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = os.path.join(tmp, "nor_flash.bin")
-        with open(raw, "wb") as f:
-            f.write(bytes(image))
-        subprocess.run(["xz", "-9", "-k", "-T1", raw], check=True)
-        with open(raw + ".xz", "rb") as f:
-            xz_bytes = f.read()
-    with open(os.path.join(out, "nor_flash.bin.xz"), "wb") as f:
-        f.write(xz_bytes)
-    fmt = {"boot": "uimage", "env": "uboot_env", "kernel": "uimage", "rootfs": "squashfs", "config": "jffs2"}
-    expected = {
-        "size": size, "erase_block": erase,
-        "chunks": [{"partition": n, "offset": parts[n][0], "format": fmt[n],
-                    "size": {"env": parts[n][1], "config": None, "rootfs": struct.unpack_from("<Q", rootfs, 40)[0]}.get(n, len(placed[n]))}
-                   for n in parts],
-        "members": {"squashfs:etc/passwd": sha(b"root:x:0:0::/root:/bin/sh\n"), "jffs2:network.conf": sha(b"dhcp=0\nip=192.168.1.64\n"),
-                    "jffs2:face/attr.cfg": sha(b"age=1\ngender=1\n")},
-        "bootargs": env_vars[0][1],
-        "min_coverage": 0.99,
+    config = flash_jffs2(erase, parts["config"][1], config_files)
+    write_xz(os.path.join(out, "nor_flash.bin.xz"),
+             flash_image(size, parts, {"boot": boot, "env": flash_env(erase, env_vars), "kernel": kernel, "rootfs": rootfs, "config": config}))
+    dumps["nor_flash.bin.xz"] = {
+        "mtd_id": "hi_sfc", "bootargs": env_vars[0][1],
+        "partitions": [{"name": n, "offset": o, "size": ln, "format": f}
+                       for (n, (o, ln)), f in zip(parts.items(), ("uimage", "uboot_env", "uimage", "squashfs", "jffs2"))],
+        "sizes": {"boot": len(boot), "kernel": len(kernel), "rootfs": struct.unpack_from("<Q", rootfs, 40)[0]},
     }
+
+    # spi_raw_uboot.bin
+    parts = {"boot": (0x0, 0x40000), "env": (0x40000, 0x10000), "kernel": (0x50000, 0xB0000), "rootfs": (0x100000, 0xA0000),
+             "factory": (0x1A0000, 0x20000), "config": (0x1C0000, 0x40000)}
+    mtdparts = "mtdparts=sfc:256K(boot)ro,64K(env),704K(kernel),640K(rootfs),128K@0x1a0000(factory)ro,-(config)"
+    raw_boot = b"".join(struct.pack("<I", 0xE0000000 | (w & 0x0FFFFFFF)) for w in struct.unpack("<15000I", pseudo_random(60000, 17)))
+    raw_boot += b"U-Boot 2020.04 (Jun 02 2024 - 11:00:00 +0800) gk7205v300\0"
+    factory = b"CALIB\x01" + pseudo_random(24 * 1024, 23)
+    env_vars = [("bootargs", "mem=64M console=ttyAMA0,115200 root=/dev/mtdblock3 rootfstype=squashfs " + mtdparts),
+                ("bootcmd", "sf probe 0; sf read 0x42000000 0x50000 0xb0000; bootm 0x42000000"), ("bootdelay", "1")]
+    config = flash_jffs2(erase, parts["config"][1], config_files)
+    write_xz(os.path.join(out, "spi_raw_uboot.bin.xz"),
+             flash_image(size, parts, {"boot": raw_boot, "env": flash_env(erase, env_vars), "kernel": kernel, "rootfs": rootfs[:],
+                                       "factory": factory, "config": config}))
+    dumps["spi_raw_uboot.bin.xz"] = {
+        "mtd_id": "sfc", "bootargs": env_vars[0][1],
+        "partitions": [{"name": n, "offset": o, "size": ln, "format": f}
+                       for (n, (o, ln)), f in zip(parts.items(), (None, "uboot_env", "uimage", "squashfs", None, "jffs2"))],
+        "sizes": {"kernel": len(kernel), "rootfs": struct.unpack_from("<Q", rootfs, 40)[0]},
+    }
+    expected = {"size": size, "erase_block": erase, "dumps": dumps, "members": members, "min_read_or_located": 0.99}
     with open(os.path.join(out, "EXPECTED.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -1020,7 +1064,7 @@ def ext_corpus(out):
         print(f"{os.path.join(out, name)}: {os.path.getsize(os.path.join(out, name))} bytes")
 
 
-PARTS.update({"erofs": (("fs", "erofs"), erofs_corpus), "cramfs": (("fs", "cramfs"), cramfs_corpus), "xfs": (("fs", "xfs"), xfs_corpus),
+PARTS.update({"flash": (("firmware", "flash_dump"), flash_corpus), "erofs": (("fs", "erofs"), erofs_corpus), "cramfs": (("fs", "cramfs"), cramfs_corpus), "xfs": (("fs", "xfs"), xfs_corpus),
               "btrfs": (("fs", "btrfs"), btrfs_corpus), "f2fs": (("fs", "f2fs"), f2fs_corpus), "udf": (("fs", "udf"), udf_corpus)})
 
 

@@ -474,6 +474,26 @@ class Reader {
                                boolean(unk[k], q, "padding")});
         }
       }
+      if (jn.contains("verified")) {
+        const Json& ver = array(jn, p, "verified");
+        for (std::size_t k = 0; k < ver.size(); ++k) {
+          const std::string q = at(p + ".verified", k);
+          const Extent e{u64(ver[k], q, "offset"), u64(ver[k], q, "size")};
+          if (e.offset > n.byte_size || e.size > n.byte_size - e.offset) fail(q, "outside the node");
+          n.verified.push_back(e);
+        }
+      }
+      if (jn.contains("bytes")) {
+        const Json& b = field(jn, p, "bytes");
+        const std::string q = p + ".bytes";
+        n.bytes = ByteAccount{u64(b, q, "verified"), u64(b, q, "read"), u64(b, q, "located"), u64(b, q, "padding"), u64(b, q, "unknown")};
+        std::uint64_t left = n.byte_size;  // each class taken from the size in turn: no sum can wrap
+        for (const std::uint64_t v : {n.bytes->verified, n.bytes->read, n.bytes->located, n.bytes->padding, n.bytes->unknown}) {
+          if (v > left) fail(q, "the classes sum past the node's size");
+          left -= v;
+        }
+        if (left != 0) fail(q, "the classes do not sum to the node's size");
+      }
       n.diagnostics = read_diags(jn, p, "diagnostics");
       const NodeId id = table_.add(std::move(n));
       if (auto facts = read_layer<NodeFacts>(jn, p, [](const auto& a) { return facts_key(a); })) doc_.facts.emplace(id, std::move(*facts));

@@ -43,6 +43,26 @@ struct ProvenanceStep {
   ChildOrigin origin = ChildOrigin::kCarved;
 };
 
+// How the bytes of a node in its input's byte space (the input, the chunks carved from it, the
+// partitions a map bounds) are accounted for: each byte in exactly one class (docs/report-schema.md).
+struct ByteAccount {
+  std::uint64_t verified = 0;  // read by a handler, and a check it made covers them (a checksum or hash that matched)
+  std::uint64_t read = 0;      // read by a handler; no check covers them
+  std::uint64_t located = 0;   // bounded by a partition map (or a recognised header) but not read by any handler
+  std::uint64_t padding = 0;   // runs of 0x00 or 0xFF that no handler claims
+  std::uint64_t unknown = 0;   // everything else
+  std::uint64_t total() const { return verified + read + located + padding + unknown; }
+  ByteAccount& operator+=(const ByteAccount& o) {
+    verified += o.verified;
+    read += o.read;
+    located += o.located;
+    padding += o.padding;
+    unknown += o.unknown;
+    return *this;
+  }
+  bool operator==(const ByteAccount&) const = default;
+};
+
 struct NodeRecord {
   NodeId id = 0;
   std::optional<NodeId> parent;
@@ -61,6 +81,11 @@ struct NodeRecord {
   Confidence confidence = Confidence::kLow;
   std::vector<UnknownRegion> unknown;        // set when the node was carved into several chunks
   std::optional<double> coverage;            // share of non-padding bytes explained by chunks
+  // The ranges of this node's bytes that its handler's checks covered (a CRC, a hash), merged
+  // and in order; the bytes of the node's ByteAccount::verified come from here.
+  std::vector<Extent> verified;
+  // Set on each input's root and on each partition a map bounds.
+  std::optional<ByteAccount> bytes;
   std::optional<NodeId> duplicate_of;        // same content as an earlier node: not processed again
   std::vector<Diagnostic> diagnostics;
   std::vector<NodeId> children;

@@ -30,6 +30,9 @@ const ReportWriter* find_report_writer(std::string_view id);
 std::string report_writer_ids();
 
 void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity = 0);
+// A byte account in one line: "2.0 MiB: 1.2 MiB read (64.0 KiB of them verified), 700 KiB
+// located by a map, ... ; 99.95% of the non-padding bytes read or located". Plain ASCII.
+std::string byte_account_line(const ByteAccount& a);
 void write_json_report(const ReportDocument& doc, std::ostream& out);
 void write_identify_tree(const ReportDocument& doc, std::ostream& out);
 // One self-contained HTML file, no script and no external resource (docs/html-report.md).

@@ -131,6 +131,7 @@ void write_tree_node(const ReportDocument& doc, NodeId id, std::size_t& shown, s
   out << "<li><code>" << H(label) << "</code> <span class=\"muted\">" << H(human_size(n.size()));
   if (n.handler) out << ", " << H(*n.handler) << (n.description.empty() ? "" : ": " + H(n.description));
   if (n.coverage) out << fmt::format(", {:.1f}% explained", *n.coverage * 100.0);
+  if (n.bytes && n.kind == NodeKind::kEntry) out << "; bytes: " << H(byte_account_line(*n.bytes));
   if (n.duplicate_of) out << ", same content as <code>" << H(doc.tree.at(*n.duplicate_of).locator) << "</code>";
   out << "</span>";
   bool open = false;
@@ -165,9 +166,11 @@ void write_html_report(const ReportDocument& doc, std::ostream& out) {
   out << "<header><h1>fwscan report</h1>\n<p class=\"muted\">fwscan " << H(doc.tool_version) << ", " << doc.rules_count
       << " rules (digest <code>" << H(doc.rules_digest) << "</code>)";
   for (const auto& [name, version] : doc.libraries) out << ", " << H(name) << " " << H(version);
-  out << "</p>\n<table><tr><th>Input</th><th>Size</th><th>SHA-256</th></tr>\n";
+  out << "</p>\n<table><tr><th>Input</th><th>Size</th><th>SHA-256</th><th>Bytes</th></tr>\n";
   for (const auto& in : doc.inputs) {
-    out << fmt::format("<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>\n", H(in.name), H(human_size(in.size)), H(in.sha256));
+    const bool counted = in.root && doc.tree.at(*in.root).bytes;
+    out << fmt::format("<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td class=\"bytes\">{}</td></tr>\n", H(in.name), H(human_size(in.size)),
+                       H(in.sha256), counted ? H(byte_account_line(*doc.tree.at(*in.root).bytes)) : "");
   }
   out << "</table>\n";
   if (!doc.command_line.empty()) {

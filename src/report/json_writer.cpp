@@ -96,6 +96,15 @@ Json node_json(const NodeTable& tree, const NodeRecord& n) {
     }
     j["unknown_regions"] = unk;
   }
+  if (!n.verified.empty()) {
+    Json v = Json::array();
+    for (const auto& e : n.verified) v.push_back({{"offset", e.offset}, {"size", e.size}});
+    j["verified"] = v;
+  }
+  if (n.bytes) {
+    j["bytes"] = {{"verified", n.bytes->verified}, {"read", n.bytes->read}, {"located", n.bytes->located},
+                  {"padding", n.bytes->padding}, {"unknown", n.bytes->unknown}};
+  }
   Json d = Json::array();
   for (const auto& diag : n.diagnostics) d.push_back(diag_json(diag));
   j["diagnostics"] = d;

@@ -46,6 +46,7 @@ void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int ind
   if (n.handler) extra += fmt::format("  {}: {}", T(*n.handler), T(n.description));
   if (n.duplicate_of) extra += "  = " + T(doc.tree.at(*n.duplicate_of).locator);
   out << std::string(static_cast<std::size_t>(indent) * 2, ' ') << label << extra << "\n";
+  if (n.bytes && n.kind == NodeKind::kEntry) out << std::string(static_cast<std::size_t>(indent + 1) * 2, ' ') << "bytes: " << byte_account_line(*n.bytes) << "\n";
   if (n.coverage) {
     for (const auto& r : n.unknown) {
       out << std::string(static_cast<std::size_t>(indent + 1) * 2, ' ')
@@ -77,11 +78,20 @@ void write_elf_location(const ElfLocation& l, std::ostream& out, int verbosity) 
 
 }  // namespace
 
+std::string byte_account_line(const ByteAccount& a) {
+  const std::uint64_t meaningful = a.total() - a.padding;
+  const double share = meaningful == 0 ? 100.0 : 100.0 * static_cast<double>(a.verified + a.read + a.located) / static_cast<double>(meaningful);
+  return fmt::format("{}: {} read ({} of them verified by a check), {} located by a map, not read, {} padding, {} unknown; {:.2f}% of the non-padding bytes read or located",
+                     human_size(a.total()), human_size(a.verified + a.read), human_size(a.verified), human_size(a.located), human_size(a.padding),
+                     human_size(a.unknown), share);
+}
+
 void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosity) {
   out << fmt::format("fwscan {} — {} rule(s), digest {}\n", doc.tool_version, doc.rules_count,
                      doc.rules_digest.substr(0, 16));
   for (const auto& in : doc.inputs) {
     out << fmt::format("input: {} ({}, sha256 {})\n", T(in.name), human_size(in.size), T(in.sha256));
+    if (in.root && doc.tree.at(*in.root).bytes) out << "  bytes: " << byte_account_line(*doc.tree.at(*in.root).bytes) << "\n";
   }
   if (!doc.sandbox.empty()) out << "sandbox: " << T(doc.sandbox) << "\n";
   if (!doc.libraries.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <set>
 
 #include "core/checked_math.hpp"
 #include "core/hash.hpp"
@@ -90,12 +91,38 @@ std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std
 
 namespace {
 
+// A handler's identify(), its exceptions turned into diagnostics.
+std::optional<Chunk> try_identify(const Handler& h, ByteView node, std::uint64_t start, NodeMemo& memo, CarveResult& result) {
+  try {
+    return h.identify_in(node, start, memo);
+  } catch (const std::exception& e) {
+    result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, std::string("identify threw: ") + e.what(), std::string(h.info().id), start});
+  } catch (...) {
+    result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "identify threw", std::string(h.info().id), start});
+  }
+  return std::nullopt;
+}
+
 // The carve over the data extents of a node (the rest is holes).
 CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits) {
   CarveResult result;
   const std::vector<MagicHit> hits = registry.magic_index().find(node, data);
-  std::uint64_t covered_end = 0;  // end of the last accepted chunk
   NodeMemo memo;
+  // A partition map found anywhere in the node claims the whole node, or nothing
+  // (HandlerInfo::maps_node): asked once per map handler, in registry order, before any chunk.
+  std::set<std::size_t> maps;
+  for (const MagicHit& h : hits) {
+    if (registry.at(h.handler).info().maps_node) maps.insert(h.handler);
+  }
+  std::uint64_t covered_end = 0;  // end of the last accepted chunk
+  for (const std::size_t m : maps) {
+    auto map = try_identify(registry.at(m), node, 0, memo, result);
+    if (!map || map->offset != 0 || map->size <= node.size() / 2 || map->size > node.size()) continue;
+    covered_end = map->size;
+    result.chunks.push_back({m, std::move(*map)});
+    if (covered_end == node.size()) return result;
+    break;  // carving goes on after the map's end
+  }
   std::size_t i = 0;
   while (i < hits.size()) {
     const std::uint64_t start = hits[i].chunk_start;
@@ -112,17 +139,8 @@ CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Reg
     // Same start offset: registry order decides (hits are sorted by handler index).
     for (std::size_t k = i; k < j; ++k) {
       const Handler& h = registry.at(hits[k].handler);
-      std::optional<Chunk> chunk;
-      try {
-        chunk = h.identify_in(node, start, memo);
-      } catch (const std::exception& e) {
-        result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError,
-                                      std::string("identify threw: ") + e.what(),
-                                      std::string(h.info().id), start});
-      } catch (...) {
-        result.diagnostics.push_back({Severity::kError, DiagCode::kInternalError, "identify threw",
-                                      std::string(h.info().id), start});
-      }
+      if (h.info().maps_node) continue;  // asked above, at offset 0
+      std::optional<Chunk> chunk = try_identify(h, node, start, memo, result);
       if (!chunk) continue;
       // A handler must return an extent inside the node, starting where it was asked.
       if (chunk->offset != start || chunk->size == 0 ||

@@ -11,6 +11,11 @@ struct Node : NodeRecord {
   Blob data;
   bool hashed = false;  // sha256 and entropy are set (the unpacker may do it ahead, in parallel)
   bool later = false;   // its bytes are still to come from its handler (Extraction::more)
+  // The bytes of this node (a carved node) or of this chunk (a partition map's) that nothing
+  // found claims: padding runs and data, for the byte account.
+  std::uint64_t gap_padding = 0, gap_data = 0;
+  bool carved = false;  // its carve ran (a depth limit or a duplicate stops it)
+  bool partition = false;  // Child::partition
 };
 
 class ExtractionTree : public NodeList<Node> {

@@ -48,6 +48,14 @@ struct HandlerInfo {
   std::span<const std::string_view> references;
   std::span<const std::string_view> limitations;
   Support support = Support::kRead;
+  // A partition map: its magic marks a map of the node that holds it (a U-Boot environment's
+  // mtdparts, say), wherever it sits. The carver asks identify() at offset 0 of that node, and
+  // the handler claims the whole node when the map describes it; its children are the
+  // partitions, carved at their offsets (Child::partition), and the data between them, so that
+  // nothing the map does not bound is hidden. Bytes inside a partition that no handler reads
+  // are "located" in the byte account, not unknown. The claim may end where the map ends (past
+  // the node's middle): the carver goes on after it.
+  bool maps_node = false;
 };
 
 struct Chunk {
@@ -80,6 +88,7 @@ struct Child {
   std::uint64_t offset = 0;         // for kCarved: offset of data in the chunk
   EntryMeta meta;
   bool later = false;               // kDecoded: `data` comes from Extraction::more
+  bool partition = false;           // kCarved, from a partition map: a region the map bounds
 };
 
 class ExtractContext;
@@ -99,6 +108,10 @@ struct Extraction {
   std::string description;          // optional refinement of the chunk description
   // Decoded header fields worth reporting ("language" = "2 (Chinese)"), in handler order.
   std::vector<std::pair<std::string, std::string>> properties;
+  // The ranges of the chunk that a check the handler made covers and passed: a stored CRC or
+  // hash over them that matched. Never bytes the handler only skipped or only parsed without a
+  // check. The byte account counts them verified; the rest of the chunk, read.
+  std::vector<Extent> verified;
   // A handler that decodes many children (a file system's files) may list them all but give the
   // bytes of some later (Child::later), through this: the unpacker calls it when the walk reaches
   // the first child still without its bytes, once the subtrees of the children before it are

@@ -10,6 +10,25 @@
 
 namespace fwscan {
 namespace {
+// Extents clipped to [0, size), sorted and merged where they touch or overlap.
+std::vector<Extent> merged_within(std::vector<Extent> in, std::uint64_t size) {
+  std::vector<Extent> out;
+  for (Extent& e : in) {
+    if (e.offset >= size) continue;
+    e.size = std::min(e.size, size - e.offset);
+  }
+  std::sort(in.begin(), in.end(), [](const Extent& a, const Extent& b) { return a.offset < b.offset; });
+  for (const Extent& e : in) {
+    if (e.offset >= size || e.size == 0) continue;
+    if (!out.empty() && e.offset <= out.back().offset + out.back().size) {
+      out.back().size = std::max(out.back().offset + out.back().size, e.offset + e.size) - out.back().offset;
+    } else {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
 void pool_run_or_inline(WorkerPool* pool, std::size_t n, const std::function<void(std::size_t, unsigned)>& task) {
   if (pool != nullptr) {
     pool->run(n, task);
@@ -78,8 +97,79 @@ NodeId Unpacker::unpack(Blob input, std::string_view name, ExtractionTree& tree,
     finished(id, tree);
   }
   ongoing_.clear();
+  // The byte account of the input, and of every node inside it that was carved into chunks or
+  // claimed by a partition map (a flash dump inside an archive); partitions get theirs on the way.
+  tree.at(root_id).bytes = account(root_id, tree, false);
+  for (std::size_t i = root_id + 1; i < tree.size(); ++i) {
+    Node& n = tree.at(static_cast<NodeId>(i));
+    if (n.bytes || n.kind == NodeKind::kChunk || n.duplicate_of) continue;
+    const Handler* h = n.handler ? registry_.find(*n.handler) : nullptr;
+    if (n.coverage || (h != nullptr && h->info().maps_node)) n.bytes = account(n.id, tree, false);
+  }
   flush_ready();
   return root_id;
+}
+
+// The byte account of a node in the input's byte space (DESIGN.md 4.9): its chunks' bytes by what
+// their handlers did with them, a partition map's partitions each on their own (and recorded on
+// the partition's node), what no chunk claims as padding, or as located inside a partition, or as
+// unknown. A duplicate is accounted as its first copy; whatever this leaves unexplained (a
+// partition the node limit dropped) is unknown, so the classes always sum to the node's size.
+ByteAccount Unpacker::account(NodeId id, ExtractionTree& tree, bool in_map) const {
+  const Node& n = tree.at(id);
+  ByteAccount a;
+  auto is_ancestor = [&](NodeId maybe) {
+    for (std::optional<NodeId> up = n.parent; up; up = tree.at(*up).parent) {
+      if (*up == maybe) return true;
+    }
+    return false;
+  };
+  if (n.duplicate_of && is_ancestor(*n.duplicate_of)) {
+    // Its own container's bytes again (a map's only partition, a quine): nothing is known of it
+    // that is not counted above; the remainder below classes it.
+  } else if (n.duplicate_of) {
+    a = account(*n.duplicate_of, tree, in_map);
+  } else if (n.kind == NodeKind::kChunk || n.handler) {  // a chunk, or a node one handler claims whole
+    a = account_chunk(id, tree, in_map);
+  } else {
+    for (const NodeId c : n.children) {
+      if (tree.at(c).kind == NodeKind::kChunk) a += account_chunk(c, tree, in_map);
+    }
+    a.padding += n.gap_padding;
+    (in_map ? a.located : a.unknown) += n.gap_data;
+  }
+  const std::uint64_t size = n.size();
+  if (a.total() > size) a = ByteAccount{};  // cannot happen for a consistent tree: claim nothing then
+  (in_map ? a.located : a.unknown) += size - a.total();
+  return a;
+}
+
+ByteAccount Unpacker::account_chunk(NodeId id, ExtractionTree& tree, bool in_map) const {
+  const Node& c = tree.at(id);
+  ByteAccount a;
+  const Handler* h = c.handler ? registry_.find(*c.handler) : nullptr;
+  if (h == nullptr) {
+    (in_map ? a.located : a.unknown) += c.size();
+  } else if (h->info().maps_node) {
+    for (const NodeId p : c.children) {
+      Node& part = tree.at(p);
+      if (part.step.origin != ChildOrigin::kCarved || !part.is_content()) continue;
+      if (!part.partition) {  // data between partitions: carved, but the map does not bound it
+        a += account(p, tree, false);
+        continue;
+      }
+      part.bytes = account(p, tree, true);
+      a += *part.bytes;
+    }
+    a.padding += c.gap_padding;
+    a.unknown += c.gap_data;
+  } else if (h->info().support == Support::kRecognised) {
+    a.located += c.size();
+  } else {
+    for (const Extent& e : c.verified) a.verified += e.size;
+    a.read += c.size() - std::min(a.verified, c.size());
+  }
+  return a;
 }
 
 void Unpacker::on_ready(ReadyFn ready, std::uint64_t every_bytes) {
@@ -188,6 +278,8 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, Work& work) {
   }
   Node& node = tree.at(id);
   node.diagnostics.insert(node.diagnostics.end(), carved.diagnostics.begin(), carved.diagnostics.end());
+  node.carved = true;
+  for (const auto& r : carved.unknown) (r.padding ? node.gap_padding : node.gap_data) += r.size;
   if (carved.chunks.empty()) return;
 
   const bool whole = carved.chunks.size() == 1 && carved.chunks[0].chunk.offset == 0 &&
@@ -290,6 +382,19 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
     say_resident_cut(cn, said, hid);
     if (!ex.description.empty()) cn.description = ex.description;
     cn.properties = std::move(ex.properties);
+    cn.verified = merged_within(std::move(ex.verified), cn.size());
+    if (handler.info().maps_node) {  // what no partition covers: padding or data, for the byte account
+      std::vector<Extent> parts;
+      for (const Child& c : ex.children) {
+        if (c.origin == ChildOrigin::kCarved) parts.push_back({c.offset, c.data.size()});
+      }
+      std::uint64_t pos = 0;
+      for (const Extent& e : merged_within(std::move(parts), cn.size())) {
+        for (const auto& r : classify_gap(cn.data.bytes(), pos, e.offset - pos)) (r.padding ? cn.gap_padding : cn.gap_data) += r.size;
+        pos = e.offset + e.size;
+      }
+      for (const auto& r : classify_gap(cn.data.bytes(), pos, cn.size() - pos)) (r.padding ? cn.gap_padding : cn.gap_data) += r.size;
+    }
     if (!ex.complete && ex.diagnostics.empty()) {  // incomplete, and the handler did not say why
       cn.diagnostics.push_back({Severity::kWarning, DiagCode::kIncomplete, "extraction incomplete", hid, std::nullopt});
     }
@@ -327,6 +432,7 @@ void Unpacker::run_extract(const Handler& handler, NodeId chunk_node, const std:
       node.root_offset = *chunk_root_offset + child.offset;
     }
     node.data = std::move(child.data);
+    node.partition = child.partition && child.origin == ChildOrigin::kCarved;
     node.later = child.later && child.origin == ChildOrigin::kDecoded && later.more;
     any_later = any_later || node.later;
     const NodeId cid = tree.add(std::move(node));

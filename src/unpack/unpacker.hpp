@@ -58,6 +58,11 @@ class Unpacker {
   void run_extract(const Handler& handler, NodeId chunk_node, const std::string& chunk_at,
                    std::optional<std::uint64_t> chunk_root_offset, ExtractionTree& tree, Work& work);
 
+  // The byte account of node `id` (its bytes in the input's byte space), and of chunk `id` by
+  // its handler; partitions get theirs recorded on the way.
+  ByteAccount account(NodeId id, ExtractionTree& tree, bool in_map) const;
+  ByteAccount account_chunk(NodeId id, ExtractionTree& tree, bool in_map) const;
+
   // Hashes the new nodes and carves those that will be walked, on the pool.
   void prepare(const std::vector<NodeId>& ids, ExtractionTree& tree);
   bool will_walk(const Node& node) const;

@@ -1,6 +1,8 @@
-// The generated NOR dump (tools/gen_fs_corpus.py): its layout is known by construction and
-// written to EXPECTED.json; fwscan must find exactly those chunks and explain >= 99% of the
-// non-padding bytes.
+// The generated NOR dumps (tools/gen_fs_corpus.py): their layout is known by construction and
+// written to EXPECTED.json. Each names its partitions in its U-Boot environment (mtdparts=):
+// fwscan must show every partition by name at its offset, find exactly the format placed in it,
+// and account for every byte: read (verified where a check covers it), located by the map, or
+// padding, with read plus located >= 99% of the non-padding bytes.
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -11,40 +13,74 @@
 using namespace fwscan;
 using namespace fwscan::test;
 
-TEST_CASE("flash dump: every partition carved at its erase-block offset, nothing else, coverage >= 99%", "[formats][flash][corpus]") {
+TEST_CASE("flash dump: every partition of the map by name, its format inside it, every byte accounted for", "[formats][flash][corpus]") {
   std::ifstream in(corpus_dir() / "firmware/flash_dump/EXPECTED.json");
   const auto exp = nlohmann::json::parse(in);
-  const Unpacked doc = unpack_path(corpus_dir() / "firmware/flash_dump/nor_flash.bin.xz");
-  const std::string flash = "nor_flash.bin.xz/xz@0x0:decompressed";
-  const Node* f = node_at(doc, flash);
-  REQUIRE(f != nullptr);
-  CHECK(f->size() == exp["size"].get<std::uint64_t>());
-  std::size_t chunks = 0;
-  for (const NodeId id : f->children) chunks += doc.tree.at(id).kind == NodeKind::kChunk ? 1 : 0;
-  CHECK(chunks == exp["chunks"].size());  // no false chunk in the padding or inside the payloads
-  for (const auto& c : exp["chunks"]) {
-    const std::string loc = flash + "/" + c["format"].get<std::string>() + "@" + hex_u64(c["offset"].get<std::uint64_t>());
-    INFO(loc);
-    const Node* n = node_at(doc, loc);
-    REQUIRE(n != nullptr);
-    CHECK(n->handler == c["format"].get<std::string>());
-    CHECK(n->step.offset % exp["erase_block"].get<std::uint64_t>() == 0);
-    if (!c["size"].is_null()) CHECK(n->size() == c["size"].get<std::uint64_t>());
-  }
-  REQUIRE(f->coverage);
-  CHECK(*f->coverage >= exp["min_coverage"].get<double>());
-  for (const auto& [where, sha] : exp["members"].items()) {
-    INFO(where);
-    const std::string format = where.substr(0, where.find(':')), path = where.substr(where.find(':') + 1);
-    std::string chunk;
-    for (const auto& c : exp["chunks"]) {
-      if (c["format"] == format) chunk = flash + "/" + format + "@" + hex_u64(c["offset"].get<std::uint64_t>());
+  REQUIRE(exp["dumps"].size() == 2);
+  for (const auto& [name, dump] : exp["dumps"].items()) {
+    INFO(name);
+    const Unpacked doc = unpack_path(corpus_dir() / "firmware/flash_dump" / name);
+    const std::string flash = name + "/xz@0x0:decompressed";
+    const Node* f = node_at(doc, flash);
+    REQUIRE(f != nullptr);
+    CHECK(f->size() == exp["size"].get<std::uint64_t>());
+    CHECK(f->handler == std::string("mtdparts"));
+    CHECK(prop(*f, "mtd_id") == dump["mtd_id"].get<std::string>());
+    CHECK(prop(*f, "source").find("U-Boot environment at 0x40000 (CRC ok") == 0);
+    const std::string map = flash + "/mtdparts@0x0:";
+    REQUIRE(f->children.size() == dump["partitions"].size());
+    std::uint64_t read = 0, padding = 0;
+    for (const auto& p : dump["partitions"]) {
+      const std::string part = map + p["name"].get<std::string>();
+      INFO(part);
+      const Node* n = node_at(doc, part);
+      REQUIRE(n != nullptr);
+      CHECK(n->step.offset == p["offset"].get<std::uint64_t>());
+      CHECK(n->size() == p["size"].get<std::uint64_t>());
+      REQUIRE(n->bytes);
+      CHECK(n->bytes->total() == n->size());
+      CHECK(n->bytes->unknown == 0);
+      read += n->bytes->verified + n->bytes->read;
+      padding += n->bytes->padding;
+      std::size_t chunks = 0;
+      for (const NodeRecord* c : nodes_ending_with(doc.report, "")) chunks += c->parent == n->id && c->kind == NodeKind::kChunk ? 1 : 0;
+      if (p["format"].is_null()) {  // nothing a reader reads: the map alone bounds it
+        CHECK(chunks == 0);
+        CHECK_FALSE(n->handler);
+        CHECK(n->bytes->located > 0);
+        CHECK(n->bytes->read + n->bytes->verified == 0);
+        continue;
+      }
+      const std::string format = p["format"].get<std::string>();
+      const Node* whole = n->handler == format ? n : node_at(doc, part + "/" + format + "@0x0");
+      REQUIRE(whole != nullptr);
+      CHECK(whole->handler == format);
+      CHECK(chunks <= 1);  // no false chunk in the padding or inside the payloads
+      CHECK(n->bytes->located == 0);
+      if (dump["sizes"].contains(p["name"].get<std::string>())) CHECK(whole->size() == dump["sizes"][p["name"].get<std::string>()].get<std::uint64_t>());
+      if (format == "uboot_env") {
+        CHECK(prop(*whole, "bootargs") == dump["bootargs"].get<std::string>());
+        CHECK(n->bytes->verified == n->size());  // the CRC covers the whole environment
+      }
+      if (format == "uimage") CHECK(n->bytes->verified == whole->size());  // header and data CRCs
+      if (format == "squashfs") CHECK(n->bytes->verified == 0);              // SquashFS has no checksum
     }
-    const Node* m = node_at(doc, chunk + ":" + path);
-    REQUIRE(m != nullptr);
-    CHECK(m->sha256 == sha.get<std::string>());
+    REQUIRE(f->bytes);
+    const ByteAccount& all = *f->bytes;
+    CHECK(all.total() == f->size());
+    CHECK(all.verified + all.read == read);
+    CHECK(all.padding == padding);
+    CHECK(all.unknown == 0);
+    const double share = static_cast<double>(all.verified + all.read + all.located) / static_cast<double>(all.total() - all.padding);
+    CHECK(share >= exp["min_read_or_located"].get<double>());
+    for (const auto& [where, sha] : exp["members"].items()) {
+      INFO(where);
+      const std::string part = where.substr(0, where.find('/')), format = where.substr(where.find('/') + 1, where.find(':') - where.find('/') - 1);
+      const Node* m = node_at(doc, map + part + "/" + format + "@0x0:" + where.substr(where.find(':') + 1));
+      REQUIRE(m != nullptr);
+      CHECK(m->sha256 == sha.get<std::string>());
+    }
   }
-  CHECK(prop(*node_at(doc, flash + "/uboot_env@0x40000"), "bootargs") == exp["bootargs"].get<std::string>());
 }
 
 TEST_CASE("uboot_env: CRC-checked environments, plain and redundant, either CRC byte order", "[formats][uboot_env]") {

@@ -42,6 +42,7 @@ ReportDocument rich_report() {
   p.add_file(corpus_dir() / "malformed/dirtraversal.tar");
   p.add_file(corpus_dir() / "verdict/eval/image_pair.tar");
   p.add_file(corpus_dir() / "malformed/swkh_bad_checksums.dav");
+  p.add_file(corpus_dir() / "firmware/flash_dump/spi_raw_uboot.bin.xz");  // partitions, located bytes
   return p.finish();
 }
 
@@ -60,11 +61,11 @@ void check_round_trip(const ReportDocument& doc) {
 TEST_CASE("model: a scanned report read back from JSON writes the same JSON and text", "[model][json]") {
   const ReportDocument doc = rich_report();
   // The report exercises what the reader must carry: these are facts of the scan, not of the reader.
-  REQUIRE(doc.inputs.size() == 5);
+  REQUIRE(doc.inputs.size() == 6);
   REQUIRE(!doc.findings.empty());
   REQUIRE(!doc.signals.empty());
   REQUIRE(!doc.facts.empty());
-  bool verdict = false, code = false, dup = false, unknown = false, entry_meta = false, diags = false;
+  bool verdict = false, code = false, dup = false, unknown = false, entry_meta = false, diags = false, verified = false, located = false;
   for (const auto& f : doc.findings) {
     verdict = verdict || f.verdict.has_value();
     for (const auto& s : f.strings) code = code || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
@@ -74,7 +75,11 @@ TEST_CASE("model: a scanned report read back from JSON writes the same JSON and 
     unknown = unknown || !n.unknown.empty();
     entry_meta = entry_meta || n.meta.mode.has_value();
     diags = diags || !n.diagnostics.empty();
+    verified = verified || !n.verified.empty();
+    located = located || (n.bytes && n.bytes->located > 0);
   }
+  CHECK(verified);
+  CHECK(located);
   CHECK(verdict);
   CHECK(code);
   CHECK(dup);
@@ -156,6 +161,17 @@ TEST_CASE("model: the reader refuses damaged reports and names the JSON path", "
   refused(edited("\"locator\": \"dirtraversal.tar/tar@0x0:", "\"locator\": \"dirtraversal.tar/tar@0x200:"), "$.nodes[2].locator");
   refused(edited("\"locator\": \"dirtraversal.tar/tar@0x0:", "\"locator\": \"dirtraversal.tar/zip@0x0:"), "$.nodes[2].locator");
   refused(edited("\"locator\": \"dirtraversal.tar\"", "\"locator\": \"dirtraversal.tar/tar@0x0\""), "$.nodes[0].locator");
+  // The byte account must sum to the node's size, no class alone past it.
+  const std::string bytes_at = "\"bytes\": {";
+  REQUIRE(good.find(bytes_at) != std::string::npos);
+  auto account_edit = [&](const std::string& key, const std::string& value) {
+    std::string s = good;
+    const auto at = s.find("\"" + key + "\": ", s.find(bytes_at)) + key.size() + 4;
+    const auto end = s.find_first_of(",\n}", at);
+    return s.replace(at, end - at, value);
+  };
+  refused(account_edit("read", "1"), ".bytes");
+  refused(account_edit("unknown", "18446744073709551615"), ".bytes");
 }
 
 TEST_CASE("model: a finding's hash chain is its node's path in the tree, and the reader holds it to that", "[model][json]") {

@@ -66,6 +66,8 @@ bool damaged(const Unpacked& u) {
 const std::map<std::string, std::string>& no_length() {
   static const std::map<std::string, std::string> m = {
       {"firmware/containers/tapo_enc.bin", "tapo: the AES payload's length is inside the RSA-signed, encrypted part"},
+      {"firmware/flash_dump/spi_raw_uboot.bin.xz",
+       "mtdparts: its last partition is '-', the rest of the device: appended bytes join that partition (and are found in it)"},
       {"fact_extractor/fact_extractor/plugins/unpacking/avm_sqfs_fake/test/data/fake.sqfs",
        "avm_fake_squashfs: a fixed header, then the image to the end"},
       {"fact_extractor/fact_extractor/plugins/unpacking/patool/test/data/test.tar.Z",

@@ -50,6 +50,28 @@ std::optional<Chunk> StreamHandler::identify(ByteView node, std::uint64_t start)
   return std::nullopt;
 }
 
+namespace {
+
+// Whether a stream that decoded to its end had its integrity checked on the way: the codecs whose
+// format always carries a checksum of the data (gzip CRC-32, zlib Adler-32, bzip2 CRCs, lzip
+// CRC-32), and those where the header says one is present (xz check ID, zstd and LZ4 frame
+// content checksum flags). LZMA-alone, raw deflate, compress and lzop (checksums optional per
+// block) are never counted as checked.
+bool integrity_checked(Codec codec, ByteView s) {
+  switch (codec) {
+    case Codec::kGzip:
+    case Codec::kZlib:
+    case Codec::kBzip2:
+    case Codec::kLzip: return true;
+    case Codec::kXz: return s.size() > 7 && (s[7] & 0x0F) != 0;
+    case Codec::kZstd:
+    case Codec::kLz4Frame: return s.size() > 4 && (s[4] & 0x04) != 0;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 Result<Extraction> StreamHandler::extract(const Blob& chunk, ExtractContext& ctx) const {
   const std::uint64_t cap = ctx.budget().max_output(chunk.size());
   DecodeResult r = decode_stream(codec_, chunk.bytes(), cap, /*discard=*/false);
@@ -58,7 +80,9 @@ Result<Extraction> StreamHandler::extract(const Blob& chunk, ExtractContext& ctx
   }
   Extraction ex;
   switch (r.status) {
-    case DecodeStatus::kComplete: break;
+    case DecodeStatus::kComplete:
+      if (integrity_checked(codec_, chunk.bytes())) ex.verified.push_back({0, r.consumed});
+      break;
     case DecodeStatus::kTruncatedInput:
       ex.complete = false;
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kTruncated, r.message, "", r.consumed});

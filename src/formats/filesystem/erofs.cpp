@@ -683,6 +683,7 @@ class ErofsHandler final : public Handler {
     walk::check_declared(ex, std::uint64_t{s.blocks} << s.blkbits, chunk.size());
     if (auto ok = checksum_ok(chunk.bytes(), s)) {
       ex.properties.emplace_back("superblock_crc32c", *ok ? "ok" : "mismatch");
+      if (*ok) ex.verified.push_back({kSuperOffset, s.blksz - kSuperOffset});  // what the checksum covers
       if (!*ok) ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "superblock crc32c does not match", "", kSuperOffset + 4});
     }
     if ((s.incompat & ~kKnownIncompat) != 0) {

@@ -54,6 +54,7 @@ struct Scan {
   Endian endian = Endian::kLittle;
   std::uint64_t end = 0;
   std::uint32_t nodes = 0, bad_crc = 0;
+  std::vector<Extent> verified;  // nodes whose every CRC matched (full scans)
   std::vector<Dirent> dirents;
   std::map<std::uint32_t, std::vector<DataNode>> inodes;
 };
@@ -93,6 +94,7 @@ Scan scan(ByteView v, bool full) {
     in_gap = false;
     ++s.nodes;
     const ByteView n = v.subspan(pos, *totlen);
+    if (full && *totlen == 12) s.verified.push_back({pos, 12});  // a clean marker: the header CRC is the node's
     if (full && *type == kDirent && n.size() >= 40) {
       Reader r(n.subspan(12), e);
       const std::uint32_t pino = *r.u32(), version = *r.u32(), ino = *r.u32();
@@ -100,9 +102,13 @@ Scan scan(ByteView v, bool full) {
       const std::uint8_t nsize = *r.u8(), dtype = *r.u8();
       (void)r.skip(2);
       const std::uint32_t node_crc = *r.u32();
-      (void)r.u32();
-      if (jffs2_crc(n.subspan(0, 32)) != node_crc) ++s.bad_crc;
-      if (auto name = subview(n, 40, nsize)) s.dirents.push_back({pino, version, ino, dtype, std::string(as_chars(*name))});
+      const std::uint32_t name_crc = *r.u32();
+      const bool node_ok = jffs2_crc(n.subspan(0, 32)) == node_crc;
+      if (!node_ok) ++s.bad_crc;
+      if (auto name = subview(n, 40, nsize)) {
+        if (node_ok && jffs2_crc(*name) == name_crc && 40U + nsize == n.size()) s.verified.push_back({pos, n.size()});
+        s.dirents.push_back({pino, version, ino, dtype, std::string(as_chars(*name))});
+      }
     } else if (full && *type == kInode && n.size() >= 68) {
       Reader r(n.subspan(12), e);
       DataNode d{};
@@ -120,10 +126,12 @@ Scan scan(ByteView v, bool full) {
       d.dsize = *r.u32();
       d.compr = *r.u8();
       (void)r.skip(3);
-      (void)r.u32();
+      const std::uint32_t data_crc = *r.u32();
       const std::uint32_t node_crc = *r.u32();
-      if (jffs2_crc(n.subspan(0, 60)) != node_crc) ++s.bad_crc;
+      const bool node_ok = jffs2_crc(n.subspan(0, 60)) == node_crc;
+      if (!node_ok) ++s.bad_crc;
       if (auto data = subview(n, 68, csize)) {
+        if (node_ok && jffs2_crc(*data) == data_crc && 68ULL + csize == n.size()) s.verified.push_back({pos, n.size()});
         d.data = *data;
         s.inodes[ino].push_back(d);
       }
@@ -202,6 +210,7 @@ class Jffs2Handler final : public Handler {
   Result<Extraction> extract(const Blob& chunk, ExtractContext& ctx) const override {
     const Scan s = scan(chunk.bytes(), true);
     Extraction ex;
+    ex.verified = s.verified;
     ex.properties = {{"endianness", s.endian == Endian::kLittle ? "little" : "big"}, {"nodes", std::to_string(s.nodes)}};
     if (s.bad_crc > 0) {
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, std::to_string(s.bad_crc) + " node CRC mismatch(es); nodes used anyway", "", std::nullopt});

@@ -6,6 +6,8 @@
 // reported and written as one text child so the rules see them.
 #include <algorithm>
 
+#include "formats/firmware/uboot_env.hpp"
+
 #include "core/hash.hpp"
 #include "core/reader.hpp"
 #include "formats/common/stream_handler.hpp"
@@ -102,6 +104,7 @@ class UbootEnvHandler final : public Handler {
     auto e = find(chunk.bytes());
     if (!e) return make_error(Errc::kChecksumMismatch, "no environment size gives a matching CRC", 0);
     Extraction ex;
+    ex.verified.push_back({0, e->size});  // the CRC covers everything after itself, padding included
     std::string text;
     for (const auto& [k, val] : variables(chunk.bytes(), *e)) {
       ex.properties.emplace_back(k, val);
@@ -117,6 +120,12 @@ class UbootEnvHandler final : public Handler {
 };
 
 }  // namespace
+
+std::optional<std::uint64_t> uboot_env_at(ByteView at) {
+  auto e = find(at);
+  if (!e || variables(at, *e).empty()) return std::nullopt;
+  return e->size;
+}
 
 HandlerPtr make_uboot_env_handler() { return std::make_unique<UbootEnvHandler>(); }
 

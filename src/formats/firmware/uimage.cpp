@@ -124,6 +124,8 @@ class UImageHandler final : public Handler {
       char buf[96];
       std::snprintf(buf, sizeof buf, "header CRC stored 0x%08x, computed 0x%08x", h->hcrc, hcrc);
       ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, buf, "", 4});
+    } else {
+      ex.verified.push_back({0, kHeaderSize});
     }
     std::uint64_t data_size = h->size;
     if (kHeaderSize + data_size > chunk.size()) {
@@ -139,6 +141,8 @@ class UImageHandler final : public Handler {
         char buf[96];
         std::snprintf(buf, sizeof buf, "data CRC stored 0x%08x, computed 0x%08x", h->dcrc, dcrc);
         ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, buf, "", 0x18});
+      } else {
+        ex.verified.push_back({kHeaderSize, data_size});
       }
     }
     const Blob data = *chunk.slice(kHeaderSize, data_size);
