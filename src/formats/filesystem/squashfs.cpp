@@ -37,15 +37,20 @@ constexpr std::uint64_t kSuperSize = 96;
 constexpr std::uint32_t kMaxEntries = 1'000'000;
 constexpr int kMaxDirDepth = 256;  // directory levels walked
 #define FWSCAN_SQ_PAD "?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? ?? "
-constexpr Magic kMagics[] = {{"68 73 71 73 " FWSCAN_SQ_PAD "04 00"}, {"68 73 71 73 " FWSCAN_SQ_PAD "03 00"},
-                             {"68 73 71 73 " FWSCAN_SQ_PAD "02 00"}, {"73 71 73 68 " FWSCAN_SQ_PAD "00 04"},
-                             {"73 71 73 68 " FWSCAN_SQ_PAD "00 03"}, {"73 71 73 68 " FWSCAN_SQ_PAD "00 02"}};
+// hsqs / sqsh, then the vendor magics of the same layouts: shsq, hsqt (little-endian); sqlz,
+// qshs, tqsh (big-endian).
+#define FWSCAN_SQ_LE(m) {m " " FWSCAN_SQ_PAD "04 00"}, {m " " FWSCAN_SQ_PAD "03 00"}, {m " " FWSCAN_SQ_PAD "02 00"}
+#define FWSCAN_SQ_BE(m) {m " " FWSCAN_SQ_PAD "00 04"}, {m " " FWSCAN_SQ_PAD "00 03"}, {m " " FWSCAN_SQ_PAD "00 02"}
+constexpr Magic kMagics[] = {FWSCAN_SQ_LE("68 73 71 73"), FWSCAN_SQ_BE("73 71 73 68"), FWSCAN_SQ_LE("73 68 73 71"), FWSCAN_SQ_LE("68 73 71 74"),
+                             FWSCAN_SQ_BE("73 71 6c 7a"), FWSCAN_SQ_BE("71 73 68 73"), FWSCAN_SQ_BE("74 71 73 68")};
+#undef FWSCAN_SQ_LE
+#undef FWSCAN_SQ_BE
 #undef FWSCAN_SQ_PAD
 constexpr std::string_view kRefs[] = {"linux fs/squashfs/squashfs_fs.h", "libsquashfs (squashfs-tools-ng)",
                                       "squashfs-tools squashfs_compat.h (2.x/3.x layouts)"};
-constexpr std::string_view kLimits[] = {"layout 1.x and the vendor magics (shsq, hsqt, sqlz, ...) are not opened",
+constexpr std::string_view kLimits[] = {"layout 1.x is not opened",
                                         "extended attributes are not reported"};
-constexpr HandlerInfo kInfo{"squashfs", Category::kFilesystem, "SquashFS 2.x, 3.x, 4.0 (both byte orders, vendor LZMA)", kMagics, kRefs, kLimits};
+constexpr HandlerInfo kInfo{"squashfs", Category::kFilesystem, "SquashFS 2.x, 3.x, 4.0 (both byte orders; vendor LZMA framings and magics)", kMagics, kRefs, kLimits};
 
 std::string_view compressor_name(std::uint16_t id) {
   switch (id) {
@@ -270,6 +275,7 @@ class SquashfsHandler final : public Handler {
     const ByteView at = node.subspan(start);
     if (auto p = squashfs_native_probe(at)) {
       std::string desc = "SquashFS " + std::to_string(p->major) + "." + std::to_string(p->minor) + (p->big_endian ? " BE, " : " LE, ") +
+                         (p->magic == "hsqs" || p->magic == "sqsh" ? "" : "magic " + p->magic + ", ") +
                          p->compression + ", " + std::to_string(p->inodes) + " inodes, block " + human_size(p->block_size);
       if (p->bytes_used > at.size()) return Chunk{start, at.size(), Confidence::kLow, desc + ", truncated (bytes_used " + std::to_string(p->bytes_used) + ")"};
       return Chunk{start, p->bytes_used, Confidence::kHigh, desc + ", " + human_size(p->bytes_used)};

@@ -70,13 +70,26 @@ struct Super {
   std::uint64_t root = 0, bytes_used = 0, inode_table = 0, dir_table = 0, frag_table = 0, id_table = 0, guid_table = 0;
   bool check_byte = false;  // 2.x/3.x CHECK flag: a marker byte follows each metadata header
   std::uint64_t super_size = 0;
+  bool vendor_magic = false;
+  std::string magic;
 };
 
 std::optional<Super> parse_super(ByteView v) {
   Super s;
-  if (has_bytes_at(v, 0, "hsqs")) s.e = Endian::kLittle;
-  else if (has_bytes_at(v, 0, "sqsh")) s.e = Endian::kBig;
-  else return std::nullopt;
+  // The standard magics, and the vendor ones of the same layouts (binwalk's magic list,
+  // sasquatch): "shsq" (little-endian, non-standard), "hsqt"/"tqsh" (DD-WRT), "sqlz" and "qshs"
+  // (big-endian LZMA builds).
+  std::optional<Endian> order;
+  for (const char* le : {"hsqs", "shsq", "hsqt"}) {
+    if (has_bytes_at(v, 0, le)) order = Endian::kLittle;
+  }
+  for (const char* be : {"sqsh", "sqlz", "qshs", "tqsh"}) {
+    if (has_bytes_at(v, 0, be)) order = Endian::kBig;
+  }
+  if (!order) return std::nullopt;
+  s.e = *order;
+  s.magic = std::string(as_chars(v.subspan(0, 4)));
+  s.vendor_magic = !has_bytes_at(v, 0, "hsqs") && !has_bytes_at(v, 0, "sqsh");
   const Endian e = s.e;
   auto major = load_u16(v, 28, e), minor = load_u16(v, 30, e);
   if (!major || !minor) return std::nullopt;
@@ -84,7 +97,11 @@ std::optional<Super> parse_super(ByteView v) {
   s.minor = *minor;
   s.inodes = load_u32(v, 4, e).value_or(0);
   if (s.major == 4) {
-    if (e == Endian::kLittle || v.size() < 96) return std::nullopt;  // LE 4.0 is libsquashfs's
+    if (v.size() < 96) return std::nullopt;
+    // Little-endian 4.0 is libsquashfs's, unless a vendor wrote it: a vendor magic, or LZMA,
+    // whose blocks vendors wrote in other framings (5-byte headers, raw streams, their own
+    // lc/lp/pb) that only this reader's sniffing decodes.
+    if (e == Endian::kLittle && !s.vendor_magic && load_u16(v, 20, e).value_or(0) != 2) return std::nullopt;
     s.super_size = 96;
     s.mkfs_time = *load_u32(v, 8, e);
     s.block_size = *load_u32(v, 12, e);
@@ -160,8 +177,8 @@ class Decompressor {
   Decompressor(const Super& s) : s_(s) {}  // NOLINT(google-explicit-constructor)
 
   std::optional<std::vector<std::uint8_t>> run(ByteView in, std::size_t max_out) {
-    if (s_.major == 4) return by_id(s_.compression, in, max_out);
-    // 2.x/3.x: sniff the block.
+    if (s_.major == 4 && s_.compression != 2) return by_id(s_.compression, in, max_out);
+    // 2.x/3.x and 4.0 LZMA: sniff the block.
     if (in.size() >= 2 && in[0] == 0x78 && ((in[0] << 8) | in[1]) % 31 == 0) {
       if (auto z = by_id(1, in, max_out)) return z;
     }
@@ -484,7 +501,7 @@ std::vector<DirEntry> read_dir(const Super& s, const Table& dirs, const Inode& d
 std::optional<SquashfsProbe> squashfs_native_probe(ByteView at) {
   auto s = parse_super(at);
   if (!s) return std::nullopt;
-  return SquashfsProbe{s->major, s->minor, s->e == Endian::kBig, s->bytes_used, s->block_size, s->inodes, compression_name(*s)};
+  return SquashfsProbe{s->major, s->minor, s->e == Endian::kBig, s->bytes_used, s->block_size, s->inodes, compression_name(*s), s->magic};
 }
 
 Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) {
@@ -499,6 +516,7 @@ Result<Extraction> squashfs_native_extract(ByteView image, ExtractContext& ctx) 
                    {"inodes", std::to_string(s.inodes)},
                    {"bytes_used", std::to_string(s.bytes_used)},
                    {"mkfs_time", std::to_string(s.mkfs_time)}};
+  if (s.vendor_magic) ex.properties.emplace_back("magic", s.magic + " (vendor)");
   auto fail = [&](const std::string& what, std::uint64_t at) {
     ex.complete = false;
     ex.diagnostics.push_back({Severity::kWarning, DiagCode::kMalformed, what, "", at});

@@ -17,6 +17,7 @@ struct SquashfsProbe {
   std::uint64_t bytes_used = 0;
   std::uint32_t block_size = 0, inodes = 0;
   std::string compression;  // "gzip", "lzma", ..., or "zlib/vendor lzma" for 2.x/3.x
+  std::string magic;        // "hsqs", "sqsh", or a vendor's ("shsq", "hsqt", "sqlz", "qshs", "tqsh")
 };
 
 // Superblock of a layout the native reader handles, at the start of `at`.
