@@ -160,7 +160,7 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> env_holding(ByteView node
 std::optional<std::string> source_of(ByteView node, const Map& m) {
   auto env = env_holding(node, m.source_at);
   if (!env) return "text at " + hex_u64(m.source_at);
-  const auto [at, size] = *env;
+  const std::uint64_t at = env->first, size = env->second;  // not a structured binding: the lambda below captures them (clang 14)
   const bool placed = std::any_of(m.parts.begin(), m.parts.end(), [&](const Partition& p) { return at == p.offset || at == p.offset + size; });
   if (!placed) return std::nullopt;
   std::uint64_t start = m.source_at;  // the variable: back to the NUL that ends the one before
