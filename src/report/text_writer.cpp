@@ -233,6 +233,7 @@ void write_identify_tree(const ReportDocument& doc, std::ostream& out) {
     out << fmt::format("{}  {}  sha256 {}\n", T(root.locator), human_size(root.size()), T(root.sha256));
     write_tree(doc, out, r, 1);
     if (root.coverage) out << fmt::format("  coverage: {:.2f}% of non-padding bytes identified\n", *root.coverage * 100.0);
+    if (root.bytes) out << "  bytes: " << byte_account_line(*root.bytes) << "\n";
   }
   for (const auto& n : doc.tree.nodes()) {
     for (const auto& d : n.diagnostics) {
