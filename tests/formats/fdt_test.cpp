@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -35,13 +36,21 @@ TEST_CASE("fdt: generated FIT images, embedded and external data, every hash ver
     const Node* fit = fit_node(doc);
     REQUIRE(fit != nullptr);
     CHECK(prop(*fit, "default_configuration") == "conf-1");
+    std::uint64_t images = 0;
     for (const auto& [image, sha] : exp["images"].items()) {
       INFO(image);
       const Node* n = node_at(doc, base(*fit) + ":" + image);
       REQUIRE(n != nullptr);
       CHECK(n->sha256 == sha.get<std::string>());
       CHECK(prop(*fit, "image " + image).find("crc32 ok, sha1 ok, sha256 ok") != std::string::npos);
+      // The hashes cover the image's bytes: they are verified where the FIT holds them.
+      CHECK(std::any_of(fit->verified.begin(), fit->verified.end(),
+                        [&](const Extent& e) { return e.offset <= n->step.offset && n->step.offset + n->size() <= e.offset + e.size; }));
+      images += n->size();
     }
+    std::uint64_t verified = 0;
+    for (const Extent& e : fit->verified) verified += e.size;
+    CHECK(verified == images);  // the tree itself has no checksum: only the images
     CHECK(node_at(doc, base(*fit) + ":kernel/gzip@0x0:decompressed")->sha256 == exp["kernel_decompressed"].get<std::string>());
     CHECK(prop(*node_at(doc, base(*fit) + ":fdt-1"), "model") == exp["fdt_model"].get<std::string>());
     CHECK_FALSE(has_diagnostic(doc, "checksum_mismatch"));
@@ -60,6 +69,7 @@ TEST_CASE("fdt: a changed image byte fails its hashes; damage is refused or repo
     const Unpacked doc = unpack_bytes(bad, "bad.itb");
     CHECK(has_diagnostic(doc, "checksum_mismatch"));
     CHECK(prop(*fit_node(doc), "image kernel").find("MISMATCH") != std::string::npos);
+    for (const Extent& e : fit_node(doc)->verified) CHECK(e.offset != kernel->step.offset);  // no longer verified
   }
   SECTION("external data cut off") {
     std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(*kernel->root_offset + 10));

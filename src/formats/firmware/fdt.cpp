@@ -162,6 +162,7 @@ class FdtHandler final : public Handler {
           summary += ", " + algo + " not checked";
         } else if (got == want) {
           summary += ", " + algo + " ok";
+          ex.verified.push_back({im.offset, im.size});  // the image's bytes, as the hash covers them
         } else {
           summary += ", " + algo + " MISMATCH";
           ex.diagnostics.push_back({Severity::kWarning, DiagCode::kChecksumMismatch, "image '" + im.name + "': " + algo + " is " + got + ", the tree says " + want, "", im.offset});
