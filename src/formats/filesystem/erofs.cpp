@@ -69,6 +69,7 @@ constexpr std::uint32_t kD0Cblkcnt = 1U << 11;
 constexpr std::uint32_t kNullAddr = 0xFFFFFFFF;
 constexpr std::uint32_t kMaxEntries = 1'000'000;
 constexpr std::uint64_t kMaxFile = 1ULL << 32;
+constexpr std::uint64_t kMaxExtent = 1ULL << 30;  // decoded bytes from one compressed pcluster
 constexpr std::uint32_t kMaxLzmaDict = 8U << 20;  // the kernel refuses more (Z_EROFS_LZMA_MAX_DICT_SIZE)
 constexpr Magic kMagics[] = {{"e2 e1 f5 e0", 1024}};
 constexpr std::string_view kRefs[] = {"linux fs/erofs/erofs_fs.h, fs/erofs/zmap.c, fs/erofs/decompressor.c",
@@ -436,6 +437,12 @@ class Fs {
       std::size_t zeros = 0;
       while (zeros < src.size() && zeros < s_.blksz && src[zeros] == 0) ++zeros;
       src = src.subspan(zeros);
+    }
+    // One pcluster is at most 1 MiB (Z_EROFS_PCLUSTER_MAX_SIZE), so no codec here expands it past
+    // 1 GiB; a larger extent is a lie, and the decoders take their sizes as int or uInt.
+    if (want > kMaxExtent) {
+      bad(dmg, dmg.corrupt, "extent of " + std::to_string(want) + " bytes from one pcluster");
+      return;
     }
     std::uint64_t n = want;
     std::uint8_t* dst = out.write_window(start, n);
