@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <capstone/capstone.h>
 #include <yara/libyara.h>
+#include <Zydis/Zydis.h>
 
 #include <LIEF/version.h>
 
@@ -17,12 +18,16 @@ std::vector<std::pair<std::string, std::string>> library_versions() {
   if (archive.rfind("libarchive ", 0) == 0) archive.erase(0, 11);
   std::string lief = LIEF_VERSION;
   while (!lief.empty() && (lief.back() == '-' || lief.back() == ' ')) lief.pop_back();  // "0.9.0-"
+  const ZyanU64 zv = ZydisGetVersion();
+  const std::string zydis = std::to_string(ZYDIS_VERSION_MAJOR(zv)) + "." + std::to_string(ZYDIS_VERSION_MINOR(zv)) + "." +
+                            std::to_string(ZYDIS_VERSION_PATCH(zv));
   return {
       {"capstone", capstone},
       {"libarchive", archive},
       {"libsquashfs", FWSCAN_LIBSQUASHFS_VERSION},
       {"libyara", std::to_string(YR_MAJOR_VERSION) + "." + std::to_string(YR_MINOR_VERSION) + "." + std::to_string(YR_MICRO_VERSION)},
       {"lief", lief},
+      {"zydis", zydis},
   };
 }
 

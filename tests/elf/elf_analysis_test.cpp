@@ -224,6 +224,76 @@ TEST_CASE("xref: an index swept in pieces is the index swept whole", "[elf][xref
   CHECK(cut >= 30);  // most ELFs were really cut
 }
 
+// x86 is decoded with Zydis; Capstone, an independent decoder, reads the same operands through
+// the reference resolver (SweepPlan::capstone_x86). Both indexes must be equal, reference for
+// reference, call for call, on every x86 ELF of both corpora and on this system's own programs
+// and libraries (large compiler output, not written for fwscan).
+TEST_CASE("xref: x86 decoded with Zydis gives the index Capstone gives", "[elf][xref]") {
+  std::vector<std::filesystem::path> files;
+  for (const auto& root : {corpus_dir() / "elf", external_dir()}) {
+    for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::recursive_directory_iterator(); ++it) {
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+  }
+  for (const char* system : {"/usr/bin/cmake", "/usr/bin/bash", "/usr/bin/python3", "/usr/lib/x86_64-linux-gnu/libcapstone.so.4",
+                             "/usr/lib/x86_64-linux-gnu/libyara.so.9"}) {
+    std::error_code ec;
+    const auto real = std::filesystem::canonical(system, ec);
+    if (!ec) files.push_back(real);
+  }
+  std::size_t elves = 0, system = 0, refs = 0, rip = 0, pcthunk = 0;
+  for (const auto& path : files) {
+    const auto bytes = read_file(path);
+    const ByteView data{bytes.data(), bytes.size()};
+    if (!elf::looks_like_elf(data)) continue;
+    auto img = elf::load_elf(data);
+    if (!img || (img->arch != elf::Arch::kX86 && img->arch != elf::Arch::kX86_64)) continue;
+    INFO(path);
+    ++elves;
+    system += path.string().starts_with("/usr/") ? 1 : 0;
+    elf::SweepPlan zydis = elf::XrefIndex::plan(*img, data, 500'000'000);
+    elf::SweepPlan capstone = zydis;
+    capstone.capstone_x86 = true;
+    std::vector<elf::SweepOutput> a, b;
+    for (std::size_t t = 0; t < zydis.tasks(); ++t) a.push_back(elf::XrefIndex::sweep(*img, data, zydis, t));
+    for (std::size_t t = 0; t < capstone.tasks(); ++t) b.push_back(elf::XrefIndex::sweep(*img, data, capstone, t));
+    std::vector<Diagnostic> d1, d2;
+    const auto x = elf::XrefIndex::assemble(*img, data, zydis, std::move(a), d1);
+    const auto y = elf::XrefIndex::assemble(*img, data, capstone, std::move(b), d2);
+    CHECK(x.stats().instructions == y.stats().instructions);
+    CHECK(x.stats().undecodable == y.stats().undecodable);
+    // Both are sorted by (target, instruction): what one has and the other lacks, named.
+    auto key = [](const elf::CodeRef& r) { return std::tuple(r.target_va, r.insn_va, static_cast<int>(r.kind)); };
+    std::vector<std::tuple<std::uint64_t, std::uint64_t, int>> p, q, only;
+    for (const auto& r : x.refs()) p.push_back(key(r));
+    for (const auto& r : y.refs()) q.push_back(key(r));
+    std::set_symmetric_difference(p.begin(), p.end(), q.begin(), q.end(), std::back_inserter(only));
+    for (std::size_t i = 0; i < only.size() && i < 8; ++i) {
+      const bool in_zydis = std::binary_search(p.begin(), p.end(), only[i]);
+      UNSCOPED_INFO((in_zydis ? "zydis only: 0x" : "capstone only: 0x") << std::hex << std::get<1>(only[i]) << " -> 0x"
+                    << std::get<0>(only[i]) << std::dec << " kind " << std::get<2>(only[i]));
+    }
+    const std::size_t differ = only.size();
+    for (const auto& r : x.refs()) {
+      rip += r.kind == elf::RefKind::kRipRelative ? 1 : 0;
+      pcthunk += r.kind == elf::RefKind::kPcThunk ? 1 : 0;
+    }
+    CHECK(differ == 0);
+    refs += x.refs().size();
+    REQUIRE(x.calls().size() == y.calls().size());
+    std::size_t calls_differ = 0;
+    for (std::size_t i = 0; i < x.calls().size(); ++i) {
+      calls_differ += x.calls()[i].insn_va != y.calls()[i].insn_va || x.calls()[i].target_va != y.calls()[i].target_va ? 1 : 0;
+    }
+    CHECK(calls_differ == 0);
+    CHECK(x.prologues() == y.prologues());
+  }
+  CHECK(elves >= 16);
+  CHECK(system >= 3);
+  CHECK(rip > 1000);    // the x86-64 resolution ran
+  CHECK(pcthunk > 50);  // and the i386 PIC one
+}
+
 TEST_CASE("xref: when the cap could bind, the plan is one task in order and says where it stopped", "[elf][xref]") {
   const auto bytes = read_file(corpus_dir() / "elf/x86_64/face_attr-O2-pic");
   const ByteView data{bytes.data(), bytes.size()};

@@ -86,6 +86,20 @@ class Resolver {
   virtual void on_insn(const cs_insn& insn, SweepContext& ctx) = 0;
 };
 
+// One code state's decoder and resolver: the sweep hands it each position and moves on by the
+// length it returns. Capstone steppers wrap a Resolver; x86 decodes with Zydis, which reads
+// operands without formatting text (Capstone prints every instruction it decodes).
+class Stepper {
+ public:
+  virtual ~Stepper() = default;
+  virtual void reset() = 0;  // a function start: forget register values
+  // Decodes the instruction at `code` (`size` bytes left, at `addr`) and resolves it; returns
+  // its length, or 0 when the bytes there do not decode.
+  virtual std::size_t step(const std::uint8_t* code, std::size_t size, std::uint64_t addr, SweepContext& ctx) = 0;
+};
+
+std::unique_ptr<Stepper> make_x86_zydis_stepper(bool is64);
+
 std::unique_ptr<Resolver> make_arm_resolver(bool thumb);
 std::unique_ptr<Resolver> make_aarch64_resolver();
 std::unique_ptr<Resolver> make_mips_resolver();

@@ -67,6 +67,37 @@ std::unique_ptr<detail::Resolver> resolver_for(const ElfImage& img, bool thumb) 
   return nullptr;
 }
 
+// A Capstone handle with the architecture's resolver.
+class CapstoneStepper final : public detail::Stepper {
+ public:
+  CapstoneStepper(Handle h, std::unique_ptr<detail::Resolver> resolver)
+      : h_(std::move(h)), insn_(cs_malloc(*h_)), resolver_(std::move(resolver)) {}
+  ~CapstoneStepper() override { cs_free(insn_, 1); }
+  CapstoneStepper(const CapstoneStepper&) = delete;
+  CapstoneStepper& operator=(const CapstoneStepper&) = delete;
+  void reset() override { resolver_->reset(); }
+  std::size_t step(const std::uint8_t* code, std::size_t size, std::uint64_t addr, detail::SweepContext& ctx) override {
+    if (!cs_disasm_iter(*h_, &code, &size, &addr, insn_)) return 0;
+    resolver_->on_insn(*insn_, ctx);
+    return insn_->size;
+  }
+
+ private:
+  Handle h_;
+  cs_insn* insn_;
+  std::unique_ptr<detail::Resolver> resolver_;
+};
+
+// The stepper for code in the given state, or null when Capstone cannot open the mode.
+std::unique_ptr<detail::Stepper> stepper_for(const ElfImage& img, const Mode& mode, bool thumb, bool capstone_x86) {
+  if (!capstone_x86 && (img.arch == Arch::kX86 || img.arch == Arch::kX86_64)) {
+    return detail::make_x86_zydis_stepper(img.arch == Arch::kX86_64);
+  }
+  Handle h = open_handle(mode, true);
+  if (!h) return nullptr;
+  return std::make_unique<CapstoneStepper>(std::move(h), resolver_for(img, thumb));
+}
+
 struct Region {
   std::uint64_t va, offset, size;
   bool thumb;
@@ -262,7 +293,7 @@ SweepPlan XrefIndex::plan(const ElfImage& img, ByteView bytes, std::uint64_t max
 SweepOutput XrefIndex::sweep(const ElfImage& img, ByteView bytes, const SweepPlan& plan, std::size_t task) {
   SweepOutput out;
   detail::SweepContext ctx{img, bytes, out.refs, out.calls, out.prologues, 0};
-  Handle handles[2];
+  std::unique_ptr<detail::Stepper> steppers[2];
   const std::size_t first = plan.serial ? 0 : task, last = plan.serial ? plan.pieces.size() : task + 1;
   for (std::size_t k = first; k < last; ++k) {
     const SweepPiece& r = plan.pieces[k];
@@ -271,14 +302,13 @@ SweepOutput XrefIndex::sweep(const ElfImage& img, ByteView bytes, const SweepPla
       out.diags.push_back({Severity::kInfo, DiagCode::kUnsupported, "no disassembler for architecture " + std::string(arch_name(img.arch)), "elf", std::nullopt});
       break;
     }
-    Handle& h = handles[r.thumb ? 1 : 0];
-    if (!h) h = open_handle(*mode, true);
-    if (!h) {
+    auto& stepper = steppers[r.thumb ? 1 : 0];
+    if (!stepper) stepper = stepper_for(img, *mode, r.thumb, plan.capstone_x86);
+    if (!stepper) {
       out.diags.push_back({Severity::kWarning, DiagCode::kInternalError, "cs_open failed", "elf", std::nullopt});
       break;
     }
-    auto resolver = resolver_for(img, r.thumb);
-    cs_insn* insn = cs_malloc(*h);
+    stepper->reset();  // each piece from a fresh resolver
     const std::uint8_t* code = bytes.data() + r.offset;
     std::size_t size = r.size;
     std::uint64_t addr = r.va;
@@ -290,21 +320,21 @@ SweepOutput XrefIndex::sweep(const ElfImage& img, ByteView bytes, const SweepPla
         break;
       }
       while (next_start != plan.starts.end() && *next_start <= addr) {
-        if (*next_start == addr) resolver->reset();
+        if (*next_start == addr) stepper->reset();
         ++next_start;
       }
-      if (!cs_disasm_iter(*h, &code, &size, &addr, insn)) {
-        const std::size_t skip = std::min<std::size_t>(mode->align, size);
-        code += skip;
-        size -= skip;
-        addr += skip;
+      std::size_t n = stepper->step(code, size, addr, ctx);
+      if (n == 0) {
+        n = std::min<std::size_t>(mode->align, size);
         ++out.undecodable;
-        continue;
+      } else {
+        ++ctx.index;
       }
-      ++ctx.index;
-      resolver->on_insn(*insn, ctx);
+      n = std::min(n, size);
+      code += n;
+      size -= n;
+      addr += n;
     }
-    cs_free(insn, 1);
     out.bytes += r.size;
   }
   out.instructions = ctx.index;

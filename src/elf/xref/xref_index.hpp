@@ -1,6 +1,7 @@
 #pragma once
-// Code references to data: a linear Capstone sweep over the executable code with one small
-// resolver per architecture (DESIGN.md 4.7), plus pointers stored in data.
+// Code references to data: a linear sweep over the executable code with one small resolver per
+// architecture (DESIGN.md 4.7), plus pointers stored in data. Capstone decodes every
+// architecture but x86, which Zydis decodes.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -62,6 +63,7 @@ struct SweepPlan {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> thumb;  // [begin, end) swept as Thumb, sorted
   std::uint64_t max_instructions = 0;
   bool serial = false;                          // one task, every piece in order, one running count
+  bool capstone_x86 = false;                    // decode x86 with Capstone, the reference (tests), not Zydis
   std::size_t tasks() const { return serial ? (pieces.empty() ? 0 : 1) : pieces.size(); }
 };
 
