@@ -90,13 +90,16 @@ Result<ElfImage> load_elf(ByteView bytes) {
     if (bin->has_interpreter()) img.interpreter = bin->interpreter();
   });
   guarded(img, "notes", [&] {
+    // The GNU note of type 3. LIEF 0.9 names every type-3 note NT_GNU_BUILD_ID whatever its
+    // owner, and SystemTap's probe notes (owner "stapsdt") are type 3 too.
     for (const auto& n : bin->notes()) {
-      if (n.type() != LIEF::ELF::NOTE_TYPES::NT_GNU_BUILD_ID) continue;
+      if (n.type() != LIEF::ELF::NOTE_TYPES::NT_GNU_BUILD_ID || n.name() != "GNU") continue;
       static constexpr char kHex[] = "0123456789abcdef";
       for (std::uint8_t b : n.description()) {
         img.build_id.push_back(kHex[b >> 4]);
         img.build_id.push_back(kHex[b & 15]);
       }
+      break;
     }
   });
   guarded(img, "dynamic", [&] {

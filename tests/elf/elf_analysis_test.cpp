@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -43,6 +44,71 @@ TEST_CASE("elf: the adapter fills the image model", "[elf]") {
   CHECK(simg->big_endian);
   CHECK(simg->stripped);
   CHECK(simg->mips_gp.has_value());
+}
+
+namespace {
+
+// The build ID as the ELF's note sections give it, read here without LIEF: the descriptor of the
+// first note owned by "GNU" with type 3, in lower-case hex; "" when there is none.
+std::string build_id_of(const std::vector<std::uint8_t>& f) {
+  const bool is64 = f[4] == 2, be = f[5] == 2;
+  auto num = [&](std::size_t at, int n) -> std::uint64_t {
+    std::uint64_t v = 0;
+    if (at + static_cast<std::size_t>(n) > f.size()) return 0;
+    for (int i = 0; i < n; ++i) v |= std::uint64_t{f[at + static_cast<std::size_t>(be ? n - 1 - i : i)]} << (8 * i);
+    return v;
+  };
+  const std::uint64_t shoff = is64 ? num(0x28, 8) : num(0x20, 4);
+  const std::uint64_t shentsize = num(is64 ? 0x3A : 0x2E, 2), shnum = num(is64 ? 0x3C : 0x30, 2);
+  for (std::uint64_t i = 0; i < shnum; ++i) {
+    const std::uint64_t sh = shoff + i * shentsize;
+    if (num(sh + 4, 4) != 7) continue;  // SHT_NOTE
+    const std::uint64_t off = is64 ? num(sh + 0x18, 8) : num(sh + 0x10, 4), size = is64 ? num(sh + 0x20, 8) : num(sh + 0x14, 4);
+    for (std::uint64_t p = off; p + 12 <= off + size && p + 12 <= f.size();) {
+      const std::uint64_t namesz = num(p, 4), descsz = num(p + 4, 4), type = num(p + 8, 4);
+      const std::uint64_t name = p + 12, desc = name + ((namesz + 3) & ~std::uint64_t{3});
+      if (desc + descsz > f.size()) break;
+      if (type == 3 && namesz == 4 && std::memcmp(f.data() + name, "GNU", 4) == 0) {
+        std::string hex;
+        for (std::uint64_t k = 0; k < descsz; ++k) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          hex += kHex[f[desc + k] >> 4];
+          hex += kHex[f[desc + k] & 15];
+        }
+        return hex;
+      }
+      p = desc + ((descsz + 3) & ~std::uint64_t{3});
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+// LIEF 0.9 calls every type-3 note a build ID, whatever its owner; SystemTap's probe notes
+// ("stapsdt", type 3) in libstdc++ and in GCC's own programs were appended to it.
+TEST_CASE("elf: the build ID is the GNU note's alone", "[elf]") {
+  std::vector<std::filesystem::path> files;
+  for (auto it = std::filesystem::recursive_directory_iterator(corpus_dir() / "elf"); it != std::filesystem::recursive_directory_iterator(); ++it) {
+    if (it->is_regular_file()) files.push_back(it->path());
+  }
+  std::error_code ec;
+  const auto stdcxx = std::filesystem::canonical("/usr/lib/x86_64-linux-gnu/libstdc++.so.6", ec);
+  REQUIRE_FALSE(ec);  // build-essential's; it carries stapsdt notes
+  files.push_back(stdcxx);
+  std::size_t with_id = 0;
+  for (const auto& path : files) {
+    const auto bytes = read_file(path);
+    const ByteView data{bytes.data(), bytes.size()};
+    if (!elf::looks_like_elf(data)) continue;
+    INFO(path);
+    auto img = elf::load_elf(data);
+    REQUIRE(img);
+    const std::string expected = build_id_of(bytes);
+    CHECK(img->build_id == expected);
+    with_id += expected.size() == 40 ? 1 : 0;
+  }
+  CHECK(with_id >= 1);
 }
 
 TEST_CASE("elf: stripped binaries get functions from unwind tables and calls, with their method", "[elf]") {
