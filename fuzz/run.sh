@@ -16,7 +16,7 @@ TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=(unpack elf rules)
 EXTERNAL=../shared/corpus-external
 
-# The seeds of each target: every sample up to its longest input, ELF files for the ELF layer,
+# The seeds of each target: every sample up to its longest input, ELF and PE files for the ELF layer,
 # the rule and verdict samples (text, tables, small binaries) for the rule stage.
 seeds() {
   local target=$1 dir=$2 max=$3
@@ -26,7 +26,9 @@ seeds() {
   [ "$target" = rules ] && roots=(corpus/rules corpus/verdict)
   find "${roots[@]}" -type f -size -"$((max + 1))"c -print0 | sort -z |
     while IFS= read -r -d '' f; do
-      if [ "$target" = elf ] && [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" != 7f454c46 ]; then continue; fi
+      if [ "$target" = elf ]; then  # ELF (7f 45 4c 46) or PE (MZ: 4d 5a)
+        case "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" in 7f454c46|4d5a*) ;; *) continue ;; esac
+      fi
       cp "$f" "$dir/$(sha1sum "$f" | cut -c1-16)"
     done
 }

@@ -41,6 +41,20 @@ PLANTED = [
 ]
 
 
+def planted_entries():
+    """The planted labels as expected_xrefs.json lists them, with their bytes in hex."""
+    return [{"id": i, "encoding": e, "text": t, "hex": t.encode("ascii" if e == "ascii" else e).hex(), "function": f, "use": how}
+            for i, e, t, f, how in PLANTED]
+
+
+def write_expected(out_dir, expected):
+    """expected_xrefs.json, and the corpus's size in bytes."""
+    with open(os.path.join(out_dir, "expected_xrefs.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, indent=1, ensure_ascii=False, sort_keys=True)
+        f.write("\n")
+    return sum(os.path.getsize(os.path.join(d, x)) for d, _, fs in os.walk(out_dir) for x in fs)
+
+
 def nm_functions(path):
     out = subprocess.run(["nm", "--defined-only", path], check=True, capture_output=True, text=True).stdout
     funcs = {}
@@ -56,9 +70,7 @@ def main():
         if shutil.which(cc) is None:
             sys.exit(f"gen_elf_corpus: {cc} not found (scripts/install-deps --generator)")
     shutil.rmtree(OUT, ignore_errors=True)
-    expected = {"source": "tools/src/face_attr.c", "planted": [
-        {"id": i, "encoding": e, "text": t, "hex": t.encode("ascii" if e == "ascii" else e).hex(), "function": f, "use": how}
-        for i, e, t, f, how in PLANTED], "binaries": {}}
+    expected = {"source": "tools/src/face_attr.c", "planted": planted_entries(), "binaries": {}}
     for target, (cc, extra, nopic) in TARGETS.items():
         for opt in ("O0", "O2"):
             for pic in ("pic", "nopic"):
@@ -84,10 +96,7 @@ def main():
         subprocess.run([cc, "-O2", "-g0", "-shared", "-fPIC", "-Wl,--build-id=none", *extra, "-o", so, SRC], check=True, cwd=HERE)
         subprocess.run([cc.replace("-gcc", "-strip"), "--strip-unneeded", so], check=True)
         expected["shared_objects"] = expected.get("shared_objects", []) + [f"{target}/libface_attr.so"]
-    with open(os.path.join(OUT, "expected_xrefs.json"), "w") as f:
-        json.dump(expected, f, indent=1, ensure_ascii=False, sort_keys=True)
-        f.write("\n")
-    total = sum(os.path.getsize(os.path.join(d, x)) for d, _, fs in os.walk(OUT) for x in fs)
+    total = write_expected(OUT, expected)
     print(f"{len(expected['binaries'])} binaries, {total} bytes in {OUT}")
 
 

@@ -287,7 +287,7 @@ ReportDiff diff_reports(const DiffSide& old_side, const DiffSide& new_side, cons
   auto note_functions_gone = [&](DiffItem& item, const Finding& old_f) {
     std::vector<std::pair<std::string, std::string>> fns;  // name, how it relates
     for (const auto& fn : functions_of(old_f)) fns.emplace_back(fn, "which used it in OLD");
-    if (const ElfSummary* before = old_side.doc.elf_summary(old_f.node)) {
+    if (const ProgramSummary* before = old_side.doc.program_summary(old_f.node)) {
       for (const ElfFunction& fn : before->functions) {
         if (fn.name.rfind("sub_", 0) == 0) continue;
         for (const auto& t : item.texts) {
@@ -300,10 +300,10 @@ ReportDiff diff_reports(const DiffSide& old_side, const DiffSide& new_side, cons
     }
     if (fns.empty()) return;
     const NodeRecord* now = node_at(new_nodes, item.path);
-    const ElfSummary* summary = now != nullptr ? new_side.doc.elf_summary(now->id) : nullptr;
+    const ProgramSummary* summary = now != nullptr ? new_side.doc.program_summary(now->id) : nullptr;
     for (const auto& [fn, how] : fns) {
       if (summary == nullptr) {
-        item.notes.push_back("function " + fn + ", " + how + ": NEW has no ELF at this path");
+        item.notes.push_back("function " + fn + ", " + how + ": NEW has no program (ELF or PE) at this path");
         continue;
       }
       const std::string& name = fn;  // a structured binding cannot be captured (clang 14)

@@ -27,6 +27,8 @@ std::string_view function_source_name(FunctionSource s) {
     case FunctionSource::kCallTarget: return "call_target";
     case FunctionSource::kPrologue: return "prologue";
     case FunctionSource::kEntry: return "entry_point";
+    case FunctionSource::kExport: return "export";
+    case FunctionSource::kPdata: return "pdata";
   }
   return "symbol";
 }

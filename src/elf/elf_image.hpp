@@ -27,7 +27,7 @@ struct SectionInfo {
   bool exec = false, alloc = false, nobits = false;
 };
 
-enum class FunctionSource : std::uint8_t { kSymbol, kDynamicSymbol, kEhFrame, kCallTarget, kPrologue, kEntry };
+enum class FunctionSource : std::uint8_t { kSymbol, kDynamicSymbol, kEhFrame, kCallTarget, kPrologue, kEntry, kExport, kPdata };
 std::string_view function_source_name(FunctionSource s);
 
 struct FunctionSymbol {
@@ -54,7 +54,14 @@ struct Relocation {        // dynamic relocations that store an absolute address
   std::uint64_t value = 0;  // resolved target (addend for RELATIVE, symbol value otherwise)
 };
 
+// The file format an image was read from. ElfImage is fwscan's program-image model: the ELF
+// adapter fills it, and so does the PE adapter (pe/pe_image.hpp), which maps each PE section to
+// a segment (its VA = image base + RVA) so that the sweep and the evidence read both alike.
+enum class ImageFormat : std::uint8_t { kElf, kPe };
+
 struct ElfImage {
+  ImageFormat format = ImageFormat::kElf;
+  std::uint64_t image_base = 0;         // PE: OptionalHeader.ImageBase; ELF: 0
   Arch arch = Arch::kUnknown;
   bool big_endian = false;
   int bits = 32;

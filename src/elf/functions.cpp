@@ -136,6 +136,18 @@ bool in_code(const ElfImage& img, std::uint64_t va) {
   return false;
 }
 
+// PE x64 and ARM64 exception directory (.pdata): RUNTIME_FUNCTION entries whose first word is
+// the function's RVA (x64: begin, end, unwind info, 12 bytes; ARM64: begin, packed info, 8).
+void parse_pdata(const ElfImage& img, ByteView bytes, const SectionInfo& s, std::vector<std::uint64_t>& out) {
+  const std::uint64_t step = img.arch == Arch::kAarch64 ? 8 : 12;
+  for (std::uint64_t off = 0; off + step <= s.size; off += step) {
+    auto begin = load_u32(bytes, s.offset + off, Endian::kLittle);
+    if (!begin) return;
+    if (*begin == 0) break;  // the table's zero padding
+    out.push_back(img.image_base + *begin);
+  }
+}
+
 }  // namespace
 
 std::vector<std::uint64_t> unwind_table_starts(const ElfImage& img, ByteView bytes) {
@@ -143,6 +155,9 @@ std::vector<std::uint64_t> unwind_table_starts(const ElfImage& img, ByteView byt
   for (const auto& s : img.sections) {
     if (s.name == ".eh_frame" && !s.nobits) parse_eh_frame(img, bytes, s, out);
     if (s.name == ".ARM.exidx" && !s.nobits) parse_arm_exidx(img, bytes, s, out);
+    if (s.name == ".pdata" && !s.nobits && img.format == ImageFormat::kPe && (img.arch == Arch::kX86_64 || img.arch == Arch::kAarch64)) {
+      parse_pdata(img, bytes, s, out);
+    }
   }
   return out;
 }
@@ -163,7 +178,16 @@ std::vector<FunctionSymbol> discover_functions(const ElfImage& img, ByteView byt
     f.source = src;
     fns.push_back(std::move(f));
   };
-  for (std::uint64_t a : unwind_table_starts(img, bytes)) add(a, FunctionSource::kEhFrame);
+  std::vector<std::uint64_t> pdata;
+  for (const auto& s : img.sections) {
+    if (s.name == ".pdata" && !s.nobits && img.format == ImageFormat::kPe && (img.arch == Arch::kX86_64 || img.arch == Arch::kAarch64)) {
+      parse_pdata(img, bytes, s, pdata);
+    }
+  }
+  std::sort(pdata.begin(), pdata.end());
+  for (std::uint64_t a : unwind_table_starts(img, bytes)) {
+    add(a, std::binary_search(pdata.begin(), pdata.end(), a) ? FunctionSource::kPdata : FunctionSource::kEhFrame);
+  }
   add(img.entry, FunctionSource::kEntry);
   if (xref != nullptr) {
     for (const auto& c : xref->calls()) add(c.target_va, FunctionSource::kCallTarget);

@@ -23,10 +23,16 @@ std::string hex(std::uint64_t v) {
 }  // namespace
 
 Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::load(ByteView bytes) {
-  FWSCAN_ASSIGN_OR_RETURN(ElfImage img, load_elf(bytes));
   auto a = std::unique_ptr<ElfAnalysis>(new ElfAnalysis());
+  if (pe::looks_like_pe(bytes)) {
+    FWSCAN_ASSIGN_OR_RETURN(pe::LoadedPe loaded, pe::load_pe(bytes));
+    a->img_ = std::move(loaded.image);
+    a->pe_ = std::move(loaded.facts);
+  } else {
+    FWSCAN_ASSIGN_OR_RETURN(ElfImage img, load_elf(bytes));
+    a->img_ = std::move(img);
+  }
   a->bytes_ = bytes;
-  a->img_ = std::move(img);
   a->diags_ = a->img_.diagnostics;
   return a;
 }
@@ -60,17 +66,11 @@ Result<std::unique_ptr<ElfAnalysis>> ElfAnalysis::analyze(ByteView bytes, bool s
   return a;
 }
 
-ElfSummary ElfAnalysis::summary(std::size_t max_functions) const {
-  ElfSummary s;
+void ElfAnalysis::fill(ProgramSummary& s, std::size_t max_functions) const {
   s.arch = std::string(arch_name(img_.arch));
   s.bits = img_.bits;
-  s.endian = img_.big_endian ? "big" : "little";
-  s.type = img_.pie ? (img_.interpreter.empty() && !img_.exports.empty() ? "shared_object" : "pie_executable") : "executable";
-  s.interpreter = img_.interpreter;
-  s.build_id = img_.build_id;
   s.entry = img_.entry;
   s.stripped = img_.stripped;
-  s.pie = img_.pie;
   s.needed = img_.needed;
   s.exports = img_.exports;
   s.imports = img_.imports.size();
@@ -81,7 +81,42 @@ ElfSummary ElfAnalysis::summary(std::size_t max_functions) const {
   }
   s.swept = swept_;
   s.instructions = xref_.stats().instructions;
+}
+
+ElfSummary ElfAnalysis::summary(std::size_t max_functions) const {
+  ElfSummary s;
+  fill(s, max_functions);
+  s.endian = img_.big_endian ? "big" : "little";
+  s.type = img_.pie ? (img_.interpreter.empty() && !img_.exports.empty() ? "shared_object" : "pie_executable") : "executable";
+  s.interpreter = img_.interpreter;
+  s.build_id = img_.build_id;
+  s.pie = img_.pie;
   return s;
+}
+
+NodeFacts ElfAnalysis::facts(std::size_t max_functions) const {
+  if (!pe_) return summary(max_functions);
+  PeSummary s;
+  fill(s, max_functions);
+  s.type = pe_->type;
+  s.subsystem = pe_->subsystem;
+  s.timestamp = pe_->timestamp;
+  s.image_base = img_.image_base;
+  s.pdb_path = pe_->pdb_path;
+  s.pdb_id = pe_->pdb_id;
+  s.version_info = pe_->version_info;
+  s.signed_ = pe_->signed_;
+  s.dotnet = pe_->dotnet;
+  return s;
+}
+
+CodeEvidence ElfAnalysis::evidence(std::uint64_t offset, std::uint64_t length, Encoding encoding) const {
+  ElfLocation loc = locate(offset, length, encoding);
+  if (!pe_) return loc;
+  PeLocation p;
+  static_cast<CodeLocation&>(p) = std::move(static_cast<CodeLocation&>(loc));
+  p.rva = p.va - img_.image_base;
+  return p;
 }
 
 std::string ElfAnalysis::function_name(const FunctionSymbol* f, std::uint64_t va) const {
@@ -180,7 +215,9 @@ ElfLocation ElfAnalysis::locate(std::uint64_t offset, std::uint64_t length, Enco
       for (const CodeRef& r : xref_.refs_to(o.addr, o.addr + o.size)) add_ref(r, slot);
       continue;
     }
-    if (!img_.stripped) continue;  // a symbol table exists, but no object covers the slot
+    // A symbol table that sizes the data objects, and none covers the slot. (A PE's COFF symbols
+    // give no sizes: its objects stay empty and the table is found as in a stripped ELF.)
+    if (!img_.stripped && !img_.objects.empty()) continue;
     // GOT slots are one per address, loaded by the code that uses them (got_load): not tables.
     if (const SectionInfo* sec = img_.section_at(slot); sec && sec->name.rfind(".got", 0) == 0) continue;
     const std::uint64_t lo = slot > kTableReach ? slot - kTableReach : 0;

@@ -206,17 +206,11 @@ ProvenanceStep read_step(const Json& j, const std::string& path) {
   return s;
 }
 
-ElfSummary read_elf_summary(const Json& j, const std::string& path) {
-  ElfSummary e;
+void read_program_summary(const Json& j, const std::string& path, ProgramSummary& e) {
   e.arch = str(j, path, "arch");
   e.bits = static_cast<int>(bounded<std::uint16_t>(j, path, "bits"));
-  e.endian = str(j, path, "endian");
-  e.type = str(j, path, "type");
   e.entry = u64(j, path, "entry");
-  e.interpreter = str(j, path, "interpreter");
-  e.build_id = str(j, path, "build_id");
   e.stripped = boolean(j, path, "stripped");
-  e.pie = boolean(j, path, "pie");
   e.needed = strings(j, path, "needed");
   e.imports = u64(j, path, "imports");
   e.exports = strings(j, path, "exports");
@@ -228,14 +222,11 @@ ElfSummary read_elf_summary(const Json& j, const std::string& path) {
   }
   e.swept = boolean(j, path, "code_swept");
   e.instructions = u64(j, path, "instructions");
-  return e;
 }
 
-ElfLocation read_elf_location(const Json& j, const std::string& path) {
-  ElfLocation l;
+void read_code_location(const Json& j, const std::string& path, CodeLocation& l) {
   l.va = u64(j, path, "va");
   l.section = str(j, path, "section");
-  l.segment = str(j, path, "segment");
   l.string_va = u64(j, path, "string_va");
   l.string_text = str(j, path, "string");
   const Json& refs = array(j, path, "refs");
@@ -255,13 +246,43 @@ ElfLocation read_elf_location(const Json& j, const std::string& path) {
     c.callers = strings(r, p, "callers");
     l.refs.push_back(std::move(c));
   }
-  return l;
 }
 
 // One reader per evidence alternative (model/report.hpp). read_layer visits every alternative of
 // the variant, so a layer without a reader here does not compile.
-void read_alternative(const Json& j, const std::string& path, ElfLocation& out) { out = read_elf_location(j, path); }
-void read_alternative(const Json& j, const std::string& path, ElfSummary& out) { out = read_elf_summary(j, path); }
+void read_alternative(const Json& j, const std::string& path, ElfLocation& out) {
+  read_code_location(j, path, out);
+  out.segment = str(j, path, "segment");
+}
+void read_alternative(const Json& j, const std::string& path, PeLocation& out) {
+  read_code_location(j, path, out);
+  out.rva = u64(j, path, "rva");
+}
+void read_alternative(const Json& j, const std::string& path, ElfSummary& e) {
+  read_program_summary(j, path, e);
+  e.endian = str(j, path, "endian");
+  e.type = str(j, path, "type");
+  e.interpreter = str(j, path, "interpreter");
+  e.build_id = str(j, path, "build_id");
+  e.pie = boolean(j, path, "pie");
+}
+void read_alternative(const Json& j, const std::string& path, PeSummary& e) {
+  read_program_summary(j, path, e);
+  e.type = str(j, path, "type");
+  e.subsystem = str(j, path, "subsystem");
+  e.timestamp = bounded<std::uint32_t>(j, path, "timestamp");
+  e.image_base = u64(j, path, "image_base");
+  e.pdb_path = str(j, path, "pdb_path");
+  e.pdb_id = str(j, path, "pdb_id");
+  const Json& vi = array(j, path, "version_info");
+  for (std::size_t i = 0; i < vi.size(); ++i) {
+    const std::string p = at(path + ".version_info", i);
+    if (!vi[i].is_array() || vi[i].size() != 2 || !vi[i][0].is_string() || !vi[i][1].is_string()) fail(p, "not a [name, value] pair");
+    e.version_info.emplace_back(vi[i][0].get<std::string>(), vi[i][1].get<std::string>());
+  }
+  e.signed_ = boolean(j, path, "signed");
+  e.dotnet = boolean(j, path, "dotnet");
+}
 
 template <class Variant, class KeyFn, std::size_t... I>
 std::optional<Variant> read_layer_impl(const Json& j, const std::string& path, KeyFn key, std::index_sequence<I...>) {

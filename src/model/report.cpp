@@ -14,19 +14,27 @@ std::size_t ReportDocument::count_at_or_above(RuleSeverity s) const {
 
 CodeUsers code_users(const CodeEvidence& evidence) {
   CodeUsers users;
-  std::visit(overloaded{[&](const ElfLocation& l) {
-               for (const auto& r : l.refs) {
-                 users.functions.push_back(r.function);
-                 users.callers.insert(users.callers.end(), r.callers.begin(), r.callers.end());
-               }
-             }},
-             evidence);
+  auto add = [&](const CodeLocation& l) {
+    for (const auto& r : l.refs) {
+      users.functions.push_back(r.function);
+      users.callers.insert(users.callers.end(), r.callers.begin(), r.callers.end());
+    }
+  };
+  std::visit(overloaded{[&](const ElfLocation& l) { add(l); }, [&](const PeLocation& l) { add(l); }}, evidence);
   return users;
 }
 
 const ElfSummary* ReportDocument::elf_summary(NodeId id) const {
   auto it = facts.find(id);
   return it == facts.end() ? nullptr : std::get_if<ElfSummary>(&it->second);
+}
+
+const ProgramSummary* ReportDocument::program_summary(NodeId id) const {
+  auto it = facts.find(id);
+  if (it == facts.end()) return nullptr;
+  return std::visit(overloaded{[](const ElfSummary& e) -> const ProgramSummary* { return &e; },
+                               [](const PeSummary& p) -> const ProgramSummary* { return &p; }},
+                    it->second);
 }
 
 std::vector<const NodeRecord*> chain_to(const NodeTable& tree, NodeId id) {

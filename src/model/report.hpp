@@ -19,7 +19,7 @@ namespace fwscan {
 
 inline constexpr int kReportSchemaVersion = 1;
 
-// Code evidence for a string inside an ELF (DESIGN.md 4.7).
+// Code evidence for a string inside a program image, ELF or PE (DESIGN.md 4.7).
 struct CodeReference {
   std::uint64_t insn_va = 0;
   std::string function;                    // symbol name, or sub_<va>
@@ -33,13 +33,22 @@ struct CodeReference {
   std::vector<std::string> callers;        // functions that call `function` directly (at most 16)
 };
 
-struct ElfLocation {
+// Where a matched string lies in a program image (ELF or PE) and the code that uses it: what
+// the native-code layers share; each alternative below adds what its format has.
+struct CodeLocation {
   std::uint64_t va = 0;                    // of the match
   std::string section;                     // "" when no section headers
-  std::string segment;                     // "LOAD 0x10000 r-x"
   std::uint64_t string_va = 0;             // start of the enclosing string
   std::string string_text;                 // the whole enclosing string, decoded, bounded
   std::vector<CodeReference> refs;
+};
+
+struct ElfLocation : CodeLocation {
+  std::string segment;                     // "LOAD 0x10000 r-x"
+};
+
+struct PeLocation : CodeLocation {
+  std::uint64_t rva = 0;                   // of the match: va minus the image base
 };
 
 struct ElfFunction {
@@ -47,17 +56,35 @@ struct ElfFunction {
   std::string name, source;
 };
 
-struct ElfSummary {
-  std::string arch, endian, type, interpreter, build_id;
+// What a program image's summary shares (ELF or PE): its code, what it links, its functions.
+struct ProgramSummary {
+  std::string arch;
   int bits = 0;
   std::uint64_t entry = 0;
-  bool stripped = true, pie = false;
-  std::vector<std::string> needed, exports;
+  std::vector<std::string> needed, exports;  // needed: ELF DT_NEEDED, PE imported DLLs
   std::size_t imports = 0;
   std::vector<ElfFunction> functions;      // capped
   std::size_t function_count = 0;
+  bool stripped = true;                    // no symbol table
   bool swept = false;                      // code references computed
   std::uint64_t instructions = 0;
+};
+
+struct ElfSummary : ProgramSummary {
+  std::string endian, type, interpreter, build_id;
+  bool pie = false;
+};
+
+// A PE/COFF image (EXE, DLL): the header facts an auditor checks a vendor's claims against.
+struct PeSummary : ProgramSummary {
+  std::string type;                        // "exe" or "dll"
+  std::string subsystem;                   // "windows_gui", "windows_cui", "native", ...
+  std::uint32_t timestamp = 0;             // COFF TimeDateStamp (a hash in reproducible builds)
+  std::uint64_t image_base = 0;
+  std::string pdb_path, pdb_id;            // CodeView: the PDB the linker named, GUID + age
+  std::vector<std::pair<std::string, std::string>> version_info;  // VS_VERSIONINFO strings, as stored
+  bool signed_ = false;                    // an Authenticode certificate table is present (not verified)
+  bool dotnet = false;                     // a CLR header: a .NET assembly
 };
 
 // The evidence layers (docs/architecture.md, "Analyzers"). An analyzer that explains the code
@@ -74,12 +101,14 @@ struct ProbeFacts {};
 #define FWSCAN_PROBE_LOCATION
 #define FWSCAN_PROBE_FACTS
 #endif
-using CodeEvidence = std::variant<ElfLocation FWSCAN_PROBE_LOCATION>;
-using NodeFacts = std::variant<ElfSummary FWSCAN_PROBE_FACTS>;
+using CodeEvidence = std::variant<ElfLocation, PeLocation FWSCAN_PROBE_LOCATION>;
+using NodeFacts = std::variant<ElfSummary, PeSummary FWSCAN_PROBE_FACTS>;
 
 // The JSON key of each alternative (a string's "elf", a node's "elf"): one line per layer.
 inline constexpr std::string_view evidence_key(const ElfLocation&) { return "elf"; }
+inline constexpr std::string_view evidence_key(const PeLocation&) { return "pe"; }
 inline constexpr std::string_view facts_key(const ElfSummary&) { return "elf"; }
+inline constexpr std::string_view facts_key(const PeSummary&) { return "pe"; }
 
 // std::visit(overloaded{[](const ElfLocation&) {...}, ...}, v): one lambda per alternative.
 template <class... Fs>
@@ -185,6 +214,8 @@ struct ReportDocument {
   std::size_t count_at_or_above(RuleSeverity s) const;
   // The node's ELF summary, or null.
   const ElfSummary* elf_summary(NodeId id) const;
+  const ProgramSummary* program_summary(NodeId id) const;  // an ELF's or a PE's
+
 };
 
 }  // namespace fwscan

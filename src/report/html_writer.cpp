@@ -82,9 +82,10 @@ void write_chain(const ReportDocument& doc, const Finding& f, std::ostream& out)
   out << "</details>\n";
 }
 
-void write_code(const ElfLocation& l, std::ostream& out) {
+// `where`: the section, else what the format has instead (an ELF's segment, a PE's RVA).
+void write_code(const CodeLocation& l, const std::string& where, std::ostream& out) {
   out << fmt::format("<p>In <code>{}</code> at virtual address <code>{}</code>; the string starts at <code>{}</code>.</p>\n",
-                     H(l.section.empty() ? l.segment : l.section), hex_u64(l.va), hex_u64(l.string_va));
+                     H(where), hex_u64(l.va), hex_u64(l.string_va));
   if (l.refs.empty()) out << "<p class=\"muted\">No code reference to it was found.</p>\n";
   for (const auto& r : l.refs) {
     out << fmt::format("<p>Used by function <b><code>{}</code></b>+{} at <code>{}</code> ({}{}; function from {}).</p>\n", H(r.function),
@@ -113,7 +114,11 @@ void write_finding(const ReportDocument& doc, const Finding& f, std::size_t i, s
                        H(encoding_name(s.encoding)), s.view.empty() ? "" : ", found in the " + H(s.view) + " view");
     if (!s.source.empty()) out << "<p>As written in the file: <code>" << H(s.source) << "</code></p>\n";
     if (!s.context.empty() && s.context != s.text) out << "<p>Context: <code>" << H(s.context) << "</code></p>\n";
-    if (s.code) std::visit(overloaded{[&](const ElfLocation& l) { write_code(l, out); }}, *s.code);
+    if (s.code) {
+      std::visit(overloaded{[&](const ElfLocation& l) { write_code(l, l.section.empty() ? l.segment : l.section, out); },
+                            [&](const PeLocation& l) { write_code(l, (l.section.empty() ? "PE image" : l.section) + " (rva " + hex_u64(l.rva) + ")", out); }},
+                 *s.code);
+    }
     out << "</div>\n";
   }
   for (const auto& a : f.also_in) out << "<p class=\"muted\">The same content is also at <code>" << H(a) << "</code>.</p>\n";

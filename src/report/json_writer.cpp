@@ -169,7 +169,7 @@ class TopLevel {
   bool first_ = true;
 };
 
-Json elf_location_json(const ElfLocation& l) {
+Json code_location_json(const CodeLocation& l) {
   Json refs = Json::array();
   for (const auto& r : l.refs) {
     refs.push_back({{"insn_va", r.insn_va}, {"function", r.function}, {"function_va", r.function_va},
@@ -177,18 +177,54 @@ Json elf_location_json(const ElfLocation& l) {
                     {"kind", r.kind}, {"via_slot", r.via_slot ? Json(*r.via_slot) : Json(nullptr)},
                     {"disasm", r.disasm}, {"exported_via", r.exported_via}, {"callers", r.callers}});
   }
-  return {{"va", l.va}, {"section", l.section}, {"segment", l.segment},
-          {"string_va", l.string_va}, {"string", l.string_text}, {"refs", refs}};
+  return {{"va", l.va}, {"section", l.section}, {"string_va", l.string_va}, {"string", l.string_text}, {"refs", refs}};
 }
 
-Json elf_summary_json(const ElfSummary& e) {
+Json location_json(const ElfLocation& l) {
+  Json j = code_location_json(l);
+  j["segment"] = l.segment;
+  return j;
+}
+
+Json location_json(const PeLocation& l) {
+  Json j = code_location_json(l);
+  j["rva"] = l.rva;
+  return j;
+}
+
+Json program_summary_json(const ProgramSummary& e) {
   Json fns = Json::array();
   for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});
-  return {{"arch", e.arch}, {"bits", e.bits}, {"endian", e.endian}, {"type", e.type}, {"entry", e.entry},
-          {"interpreter", e.interpreter}, {"build_id", e.build_id}, {"stripped", e.stripped}, {"pie", e.pie},
+  return {{"arch", e.arch}, {"bits", e.bits}, {"entry", e.entry}, {"stripped", e.stripped},
           {"needed", e.needed}, {"imports", e.imports}, {"exports", e.exports},
           {"function_count", e.function_count}, {"functions", fns}, {"code_swept", e.swept},
           {"instructions", e.instructions}};
+}
+
+Json summary_json(const ElfSummary& e) {
+  Json j = program_summary_json(e);
+  j["endian"] = e.endian;
+  j["type"] = e.type;
+  j["interpreter"] = e.interpreter;
+  j["build_id"] = e.build_id;
+  j["pie"] = e.pie;
+  return j;
+}
+
+Json summary_json(const PeSummary& e) {
+  Json j = program_summary_json(e);
+  j["type"] = e.type;
+  j["subsystem"] = e.subsystem;
+  j["timestamp"] = e.timestamp;
+  j["image_base"] = e.image_base;
+  j["pdb_path"] = e.pdb_path;
+  j["pdb_id"] = e.pdb_id;
+  Json vi = Json::array();
+  for (const auto& [k, v] : e.version_info) vi.push_back({k, v});
+  j["version_info"] = vi;
+  j["signed"] = e.signed_;
+  j["dotnet"] = e.dotnet;
+  return j;
 }
 
 // The finding's hash chain (model chain_to): every step from the input to the file that holds the
@@ -224,7 +260,7 @@ Json finding_json(const NodeTable& tree, const Finding& f) {
                {"view", s.view.empty() ? Json(nullptr) : Json(s.view)},
                {"source", s.view.empty() ? Json(nullptr) : Json(s.source)}};
     if (s.code) {
-      std::visit(overloaded{[&](const ElfLocation& l) { js[std::string(evidence_key(l))] = elf_location_json(l); }}, *s.code);
+      std::visit([&](const auto& l) { js[std::string(evidence_key(l))] = location_json(l); }, *s.code);
     }
     strings.push_back(js);
   }
@@ -253,7 +289,7 @@ Json finding_json(const NodeTable& tree, const Finding& f) {
 Json node_with_facts_json(const ReportDocument& doc, const NodeRecord& n) {
   Json jn = node_json(doc.tree, n);
   if (auto it = doc.facts.find(n.id); it != doc.facts.end()) {
-    std::visit(overloaded{[&](const ElfSummary& e) { jn[std::string(facts_key(e))] = elf_summary_json(e); }}, it->second);
+    std::visit([&](const auto& e) { jn[std::string(facts_key(e))] = summary_json(e); }, it->second);
   }
   return jn;
 }

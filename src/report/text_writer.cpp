@@ -57,9 +57,9 @@ void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int ind
   for (NodeId c : n.children) write_tree(doc, out, c, indent + 1);
 }
 
-void write_elf_location(const ElfLocation& l, std::ostream& out, int verbosity) {
-  out << fmt::format("       in {} at va {}, string at {}\n", T(l.section.empty() ? l.segment : l.section),
-                     hex_u64(l.va), hex_u64(l.string_va));
+// `where`: the section, else what the format has instead (an ELF's segment, a PE's RVA).
+void write_code_location(const CodeLocation& l, const std::string& where, std::ostream& out, int verbosity) {
+  out << fmt::format("       in {} at va {}, string at {}\n", T(where), hex_u64(l.va), hex_u64(l.string_va));
   if (l.refs.empty()) out << "       no code reference found\n";
   for (const auto& r : l.refs) {
     out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", T(r.function), hex_u64(r.function_offset),
@@ -172,7 +172,11 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
           if (!s.source.empty()) out << "       source: " << T(short_text(s.source, 100)) << "\n";
           if (!s.context.empty() && s.context != s.text) out << "       context: " << T(short_text(s.context, 120)) << "\n";
           if (s.code) {
-            std::visit(overloaded{[&](const ElfLocation& l) { write_elf_location(l, out, verbosity); }}, *s.code);
+            std::visit(overloaded{[&](const ElfLocation& l) { write_code_location(l, l.section.empty() ? l.segment : l.section, out, verbosity); },
+                                  [&](const PeLocation& l) {
+                                    write_code_location(l, (l.section.empty() ? "PE image" : l.section) + " (rva " + hex_u64(l.rva) + ")", out, verbosity);
+                                  }},
+                       *s.code);
           }
         }
         for (const auto& a : f.also_in) out << "  same content also at " << T(a) << "\n";

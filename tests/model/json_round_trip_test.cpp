@@ -43,6 +43,7 @@ ReportDocument rich_report() {
   p.add_file(corpus_dir() / "verdict/eval/image_pair.tar");
   p.add_file(corpus_dir() / "malformed/swkh_bad_checksums.dav");
   p.add_file(corpus_dir() / "firmware/flash_dump/spi_raw_uboot.bin.xz");  // partitions, located bytes
+  p.add_file(corpus_dir() / "pe/x86_64/face_attr.dll");                  // a PE summary, PE code evidence
   return p.finish();
 }
 
@@ -61,14 +62,19 @@ void check_round_trip(const ReportDocument& doc) {
 TEST_CASE("model: a scanned report read back from JSON writes the same JSON and text", "[model][json]") {
   const ReportDocument doc = rich_report();
   // The report exercises what the reader must carry: these are facts of the scan, not of the reader.
-  REQUIRE(doc.inputs.size() == 6);
+  REQUIRE(doc.inputs.size() == 7);
   REQUIRE(!doc.findings.empty());
   REQUIRE(!doc.signals.empty());
   REQUIRE(!doc.facts.empty());
+  bool pe_code = false, pe_facts = false;
   bool verdict = false, code = false, dup = false, unknown = false, entry_meta = false, diags = false, verified = false, located = false;
   for (const auto& f : doc.findings) {
     verdict = verdict || f.verdict.has_value();
-    for (const auto& s : f.strings) code = code || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
+    for (const auto& s : f.strings) {
+      code = code || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
+      const auto* pe = s.code ? std::get_if<PeLocation>(&*s.code) : nullptr;
+      pe_code = pe_code || (pe != nullptr && !pe->refs.empty());
+    }
   }
   for (const auto& n : doc.tree.nodes()) {
     dup = dup || n.duplicate_of.has_value();
@@ -78,6 +84,12 @@ TEST_CASE("model: a scanned report read back from JSON writes the same JSON and 
     verified = verified || !n.verified.empty();
     located = located || (n.bytes && n.bytes->located > 0);
   }
+  for (const auto& [id, facts] : doc.facts) {
+    const auto* pe = std::get_if<PeSummary>(&facts);
+    pe_facts = pe_facts || (pe != nullptr && !pe->version_info.empty() && !pe->pdb_id.empty());
+  }
+  CHECK(pe_code);
+  CHECK(pe_facts);
   CHECK(verified);
   CHECK(located);
   CHECK(verdict);

@@ -1,4 +1,4 @@
-// The ELF analyzer: a summary of every ELF node (architecture, symbols, functions), and the
+// The ELF analyzer: a summary of every ELF and PE node (architecture, symbols, functions), and the
 // code that uses each matched string of the findings that want evidence (--evidence), in
 // parallel (per ELF, and per piece of a large sweep), under one instruction budget for the run.
 //
@@ -38,7 +38,7 @@ struct ElfState final : AnalyzerState {
   std::uint64_t remaining = 0;  // of the run's instruction budget
   std::vector<char> done;       // by node id: analysed, its bytes no longer needed
   std::map<NodeId, std::vector<Diagnostic>> diagnostics;  // merged into the nodes by run()
-  std::map<NodeId, ElfSummary> summaries;
+  std::map<NodeId, NodeFacts> summaries;
   std::set<NodeId> labelled;                        // roots of images where a label was seen
   std::map<NodeId, std::vector<NodeId>> waiting;    // root -> ELFs only context matches want evidence for
   std::uint64_t waiting_bytes = 0;
@@ -46,7 +46,7 @@ struct ElfState final : AnalyzerState {
   // unswept, which run() keeps if no label ever comes.
   struct Unswept {
     std::vector<Diagnostic> diagnostics;
-    std::optional<ElfSummary> summary;
+    std::optional<NodeFacts> summary;
   };
   std::map<NodeId, Unswept> unswept;
   bool is_done(NodeId id) const { return id < done.size() && done[id] != 0; }
@@ -72,7 +72,10 @@ bool has_subject(const verdict::Policy* policy, const std::vector<Finding>& sign
   return std::any_of(signals.begin(), signals.end(), [&](const Finding& f) { return is_subject(policy, f); });
 }
 
-bool is_elf_node(const Node& n) { return n.is_content() && !n.duplicate_of && elf::looks_like_elf(n.data.bytes()); }
+// A program image the layer reads: an ELF, or a PE (EXE, DLL) through the same model.
+bool is_elf_node(const Node& n) {
+  return n.is_content() && !n.duplicate_of && (elf::looks_like_elf(n.data.bytes()) || pe::looks_like_pe(n.data.bytes()));
+}
 
 NodeId root_of(const ExtractionTree& tree, NodeId id) {
   NodeId cur = id;
@@ -81,12 +84,12 @@ NodeId root_of(const ExtractionTree& tree, NodeId id) {
 }
 
 // What an analysed ELF says: its diagnostics (the ELF layer's) and its summary.
-void report_into(const elf::ElfAnalysis& a, std::vector<Diagnostic>& diags, std::optional<ElfSummary>& summary) {
+void report_into(const elf::ElfAnalysis& a, std::vector<Diagnostic>& diags, std::optional<NodeFacts>& summary) {
   for (auto d : a.diagnostics()) {
-    d.handler = "elf";
+    d.handler = a.is_pe() ? "pe" : "elf";
     diags.push_back(std::move(d));
   }
-  summary = a.summary(kMaxListedFunctions);
+  summary = a.facts(kMaxListedFunctions);
 }
 
 // Loads every ELF of `elves` (node order), sweeps those with findings in `wanting` under the
@@ -127,7 +130,7 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
                           "elf", std::nullopt});
     }
   }
-  std::vector<std::optional<ElfSummary>> summaries(elves.size());
+  std::vector<std::optional<NodeFacts>> summaries(elves.size());
   std::vector<ElfState::Unswept> unswept(elves.size());
   std::vector<std::unique_ptr<elf::ElfAnalysis>> loaded(elves.size());
   std::vector<std::vector<elf::SweepOutput>> outputs(elves.size());
@@ -195,7 +198,7 @@ void analyse(AnalysisRun& run, ElfState& st, const std::vector<NodeId>& elves,
     for (Finding* f : wanting.at(elves[t])) {
       for (EvidenceString& s : f->strings) {
         if (s.view == "unescaped") continue;  // escaped text is not what the code references
-        s.code = a.locate(s.offset, s.length, s.encoding);
+        s.code = a.evidence(s.offset, s.length, s.encoding);
       }
     }
     loaded[t].reset();
@@ -215,7 +218,7 @@ class ElfAnalyzer final : public Analyzer {
  public:
   std::string_view id() const override { return "elf"; }
   std::string_view description() const override {
-    return "ELF summaries; the functions that use each matched string (LIEF + Capstone)";
+    return "ELF and PE summaries; the functions that use each matched string (LIEF, Zydis + Capstone)";
   }
 
   // The node phase: the ELFs of the batch whose findings want evidence are swept (and those that
