@@ -243,3 +243,69 @@ TEST_CASE("pe: every x86 PE is swept with the index Capstone gives", "[pe][xref]
     }
   }
 }
+
+// The pe handler's extent: the linker writes nothing after the COFF string table, so each corpus
+// PE is one image to its last byte; bytes appended after it (an installer's payload) are no part
+// of it and stay an unknown region of the file, while the image is the node the analyzer reads.
+TEST_CASE("pe handler: the image is the headers, sections and symbol tables; an overlay stays unknown", "[pe][unpack]") {
+  for (const char* rel : {"x86_64/face_attr.dll", "i386/face_attr-O0.exe", "x86_64/face_attr-O2-stripped.exe"}) {
+    INFO(rel);
+    const auto bytes = pe_bytes(rel);
+    const Unpacked alone = unpack_bytes(bytes, "a.exe");
+    const auto& root = alone.tree.at(0);
+    CHECK(root.step.handler == "root");
+    REQUIRE(root.bytes);
+    CHECK(root.bytes->unknown == 0);
+    CHECK(root.bytes->read == bytes.size());
+
+    std::vector<std::uint8_t> with = bytes;
+    std::uint32_t seed = 1;
+    for (int i = 0; i < 20000; ++i) {
+      seed = seed * 1103515245U + 12345U;
+      with.push_back(static_cast<std::uint8_t>(seed >> 16));
+    }
+    const Unpacked both = unpack_bytes(with, "b.exe");
+    const Node* image = node_at(both, "b.exe/pe@0x0");
+    REQUIRE(image != nullptr);
+    CHECK(image->size() == bytes.size());
+    const auto& top = both.tree.at(0);
+    REQUIRE(top.unknown.size() == 1);
+    CHECK(top.unknown[0].offset == bytes.size());
+    CHECK(top.unknown[0].size == 20000);
+  }
+}
+
+TEST_CASE("pe handler: a PE cut short is claimed with low confidence and said to be truncated", "[pe][unpack]") {
+  const auto bytes = pe_bytes("x86_64/face_attr-O2-stripped.exe");
+  const std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 2));
+  auto ex = run_handler("pe", cut);
+  REQUIRE(ex);
+  CHECK_FALSE(ex->complete);
+  REQUIRE(ex->diagnostics.size() == 1);
+  CHECK(ex->diagnostics[0].code == DiagCode::kTruncated);
+}
+
+TEST_CASE("pe: a scan reads the image node once, with its findings and summary there", "[pe][scan]") {
+  const auto bytes = pe_bytes("x86_64/face_attr.dll");
+  std::vector<std::uint8_t> with = bytes;
+  with.resize(bytes.size() + 4096, 0x5A);
+  const auto path = std::filesystem::temp_directory_path() / "fwscan_pe_overlay_test.exe";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(with.data()), static_cast<std::streamsize>(with.size()));
+  }
+  const ReportDocument doc = scan_path(path);
+  std::filesystem::remove(path);
+  const NodeRecord* image = node_at(doc, "fwscan_pe_overlay_test.exe/pe@0x0");
+  REQUIRE(image != nullptr);
+  REQUIRE(doc.facts.size() == 1);
+  CHECK(doc.facts.begin()->first == image->id);
+  CHECK(std::holds_alternative<PeSummary>(doc.facts.begin()->second));
+  REQUIRE_FALSE(doc.findings.empty());
+  bool code = false;
+  for (const auto& f : doc.findings) {
+    CHECK(f.node == image->id);
+    for (const auto& s : f.strings) code = code || (s.code && std::holds_alternative<PeLocation>(*s.code));
+  }
+  CHECK(code);
+}

@@ -98,6 +98,7 @@ TEST_CASE("extents: a file appended to any sample is found where it was put, and
   std::vector<Sample> samples;
   collect(corpus_dir() / "firmware", false, samples);
   collect(corpus_dir() / "archives", false, samples);
+  collect(corpus_dir() / "pe", false, samples);
   collect(external_dir() / "binwalk/tests/inputs", true, samples);
   collect(external_dir() / "fact_extractor/fact_extractor/plugins/unpacking", true, samples);
   REQUIRE(samples.size() > 100);

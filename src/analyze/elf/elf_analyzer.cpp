@@ -72,9 +72,17 @@ bool has_subject(const verdict::Policy* policy, const std::vector<Finding>& sign
   return std::any_of(signals.begin(), signals.end(), [&](const Finding& f) { return is_subject(policy, f); });
 }
 
-// A program image the layer reads: an ELF, or a PE (EXE, DLL) through the same model.
-bool is_elf_node(const Node& n) {
-  return n.is_content() && !n.duplicate_of && (elf::looks_like_elf(n.data.bytes()) || pe::looks_like_pe(n.data.bytes()));
+// A program image the layer reads: an ELF, or a PE (EXE, DLL) through the same model. A PE
+// followed by an overlay is carved as its own node at offset 0 (the pe handler's chunk): that
+// node is the image, and the file holding it is not read a second time.
+bool is_elf_node(const ExtractionTree& tree, const Node& n) {
+  if (!n.is_content() || n.duplicate_of) return false;
+  if (elf::looks_like_elf(n.data.bytes())) return true;
+  if (!pe::looks_like_pe(n.data.bytes())) return false;
+  return std::none_of(n.children.begin(), n.children.end(), [&](NodeId c) {
+    const NodeRecord& child = tree.at(c);
+    return child.step.handler == "pe" && child.step.offset == 0 && child.step.origin == ChildOrigin::kCarved;
+  });
 }
 
 NodeId root_of(const ExtractionTree& tree, NodeId id) {
@@ -265,7 +273,7 @@ class ElfAnalyzer final : public Analyzer {
     }
     for (NodeId id : ready) {
       const Node& n = tree.at(id);
-      if (!is_elf_node(n)) continue;
+      if (!is_elf_node(tree, n)) continue;
       NodeEvidence* e = id < run.evidence.size() ? &run.evidence[id] : nullptr;
       const bool label_wants = e != nullptr && (any_wants(run.options, e->findings) || any_wants(run.options, e->signals));
       // Context and benign signals only corroborate or lower a label of their own file (the
@@ -312,7 +320,7 @@ class ElfAnalyzer final : public Analyzer {
   bool needs_bytes(const AnalysisRun& run, const Node& n) const override {
     auto it = run.states.find(&kStateKey);
     if (it != run.states.end() && static_cast<const ElfState&>(*it->second).is_done(n.id)) return false;
-    return is_elf_node(n);
+    return is_elf_node(run.tree, n);
   }
 
   // What the node phase left: the ELFs that waited for a label their image never showed (only
@@ -336,7 +344,7 @@ class ElfAnalyzer final : public Analyzer {
     }
     std::vector<NodeId> elves;
     for (const Node& n : tree.nodes()) {
-      if (st.is_done(n.id) || !is_elf_node(n)) continue;
+      if (st.is_done(n.id) || !is_elf_node(tree, n)) continue;
       if (wanting.count(n.id) == 0 && !run.options.elf_summaries) continue;
       elves.push_back(n.id);
     }
