@@ -17,6 +17,11 @@ const std::vector<const Analyzer*>& analyzers() {
   return all;
 }
 
+bool wants_code_evidence(const ScanOptions& options, const Finding& f) {
+  return options.evidence == EvidencePolicy::kAll ||
+         (options.evidence == EvidencePolicy::kRules && f.meta.get_string("evidence") == "xref");
+}
+
 std::vector<std::size_t> largest_first(const ExtractionTree& tree, const std::vector<NodeId>& ids) {
   std::vector<std::size_t> order(ids.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

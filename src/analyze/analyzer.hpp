@@ -87,6 +87,9 @@ class Analyzer {
 const std::vector<const Analyzer*>& analyzers();
 
 // Helpers shared by analyzers.
+// Does the finding want code evidence: every finding with --evidence all, or one whose rule
+// says `evidence = "xref"` with --evidence rules.
+bool wants_code_evidence(const ScanOptions& options, const Finding& f);
 // The order a parallel step takes its tasks in: largest node first, so that one large node
 // taken last does not leave the other threads idle (outputs are still merged in node order).
 std::vector<std::size_t> largest_first(const ExtractionTree& tree, const std::vector<NodeId>& ids);

@@ -258,6 +258,11 @@ void read_alternative(const Json& j, const std::string& path, PeLocation& out) {
   read_code_location(j, path, out);
   out.rva = u64(j, path, "rva");
 }
+void read_alternative(const Json& j, const std::string& path, JavaLocation& out) {
+  read_code_location(j, path, out);
+  out.class_name = str(j, path, "class");
+  out.constant = bounded<std::uint16_t>(j, path, "constant");
+}
 void read_alternative(const Json& j, const std::string& path, ElfSummary& e) {
   read_program_summary(j, path, e);
   e.endian = str(j, path, "endian");

@@ -20,8 +20,20 @@ CodeUsers code_users(const CodeEvidence& evidence) {
       users.callers.insert(users.callers.end(), r.callers.begin(), r.callers.end());
     }
   };
-  std::visit(overloaded{[&](const ElfLocation& l) { add(l); }, [&](const PeLocation& l) { add(l); }}, evidence);
+  std::visit(overloaded{[&](const ElfLocation& l) { add(l); }, [&](const PeLocation& l) { add(l); },
+                        [&](const JavaLocation& l) {
+                          JavaLocation methods = l;
+                          std::erase_if(methods.refs, [](const CodeReference& r) { return r.kind == "constant_value"; });
+                          add(methods);
+                        }},
+             evidence);
   return users;
+}
+
+bool layout_reordered(const CodeEvidence& evidence) {
+  return std::visit(overloaded{[](const ElfLocation&) { return true; }, [](const PeLocation&) { return true; },
+                               [](const JavaLocation&) { return false; }},
+                    evidence);
 }
 
 const ElfSummary* ReportDocument::elf_summary(NodeId id) const {

@@ -51,6 +51,15 @@ struct PeLocation : CodeLocation {
   std::uint64_t rva = 0;                   // of the match: va minus the image base
 };
 
+// A string constant of a Java class file. There are no addresses: va and string_va are offsets
+// in the class file (of the match, of the constant's bytes); each reference's function is the
+// method ("com/vendor/Face.label(I)Ljava/lang/String;") or field that uses the constant, its
+// insn_va and function_offset the bytecode offset, its kind "ldc", "ldc_w" or "constant_value".
+struct JavaLocation : CodeLocation {
+  std::string class_name;                  // "com/vendor/Face"
+  std::uint32_t constant = 0;              // the CONSTANT_Utf8's index in the pool
+};
+
 struct ElfFunction {
   std::uint64_t va = 0, size = 0;
   std::string name, source;
@@ -101,12 +110,13 @@ struct ProbeFacts {};
 #define FWSCAN_PROBE_LOCATION
 #define FWSCAN_PROBE_FACTS
 #endif
-using CodeEvidence = std::variant<ElfLocation, PeLocation FWSCAN_PROBE_LOCATION>;
+using CodeEvidence = std::variant<ElfLocation, PeLocation, JavaLocation FWSCAN_PROBE_LOCATION>;
 using NodeFacts = std::variant<ElfSummary, PeSummary FWSCAN_PROBE_FACTS>;
 
 // The JSON key of each alternative (a string's "elf", a node's "elf"): one line per layer.
 inline constexpr std::string_view evidence_key(const ElfLocation&) { return "elf"; }
 inline constexpr std::string_view evidence_key(const PeLocation&) { return "pe"; }
+inline constexpr std::string_view evidence_key(const JavaLocation&) { return "java"; }
 inline constexpr std::string_view facts_key(const ElfSummary&) { return "elf"; }
 inline constexpr std::string_view facts_key(const PeSummary&) { return "pe"; }
 
@@ -137,7 +147,12 @@ struct EvidenceString {
 struct CodeUsers {
   std::vector<std::string> functions, callers;
 };
-CodeUsers code_users(const CodeEvidence& evidence);
+CodeUsers code_users(const CodeEvidence& evidence);  // Java: the methods (a constant field is no code)
+// Whether the file's layout says nothing of which strings belong together: a linker lays out an
+// ELF's or a PE's string tables as it likes, while javac allocates a class's constants in the
+// order its source declares and uses them, so nearness in a class file means what it means in
+// any data file.
+bool layout_reordered(const CodeEvidence& evidence);
 
 // The ELF alternative of a string's code evidence, or null (tests).
 inline const ElfLocation* elf_location(const EvidenceString& s) {

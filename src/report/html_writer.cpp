@@ -83,9 +83,10 @@ void write_chain(const ReportDocument& doc, const Finding& f, std::ostream& out)
 }
 
 // `where`: the section, else what the format has instead (an ELF's segment, a PE's RVA).
-void write_code(const CodeLocation& l, const std::string& where, std::ostream& out) {
-  out << fmt::format("<p>In <code>{}</code> at virtual address <code>{}</code>; the string starts at <code>{}</code>.</p>\n",
-                     H(where), hex_u64(l.va), hex_u64(l.string_va));
+// `at`: what l.va is ("virtual address"; "offset" in a class file, which has no addresses).
+void write_code(const CodeLocation& l, const std::string& where, std::ostream& out, const char* at = "virtual address") {
+  out << fmt::format("<p>In <code>{}</code> at {} <code>{}</code>; the string starts at <code>{}</code>.</p>\n",
+                     H(where), at, hex_u64(l.va), hex_u64(l.string_va));
   if (l.refs.empty()) out << "<p class=\"muted\">No code reference to it was found.</p>\n";
   for (const auto& r : l.refs) {
     out << fmt::format("<p>Used by function <b><code>{}</code></b>+{} at <code>{}</code> ({}{}; function from {}).</p>\n", H(r.function),
@@ -116,7 +117,8 @@ void write_finding(const ReportDocument& doc, const Finding& f, std::size_t i, s
     if (!s.context.empty() && s.context != s.text) out << "<p>Context: <code>" << H(s.context) << "</code></p>\n";
     if (s.code) {
       std::visit(overloaded{[&](const ElfLocation& l) { write_code(l, l.section.empty() ? l.segment : l.section, out); },
-                            [&](const PeLocation& l) { write_code(l, (l.section.empty() ? "PE image" : l.section) + " (rva " + hex_u64(l.rva) + ")", out); }},
+                            [&](const PeLocation& l) { write_code(l, (l.section.empty() ? "PE image" : l.section) + " (rva " + hex_u64(l.rva) + ")", out); },
+                            [&](const JavaLocation& l) { write_code(l, "class " + l.class_name + ", constant #" + std::to_string(l.constant), out, "offset"); }},
                  *s.code);
     }
     out << "</div>\n";

@@ -192,6 +192,13 @@ Json location_json(const PeLocation& l) {
   return j;
 }
 
+Json location_json(const JavaLocation& l) {
+  Json j = code_location_json(l);
+  j["class"] = l.class_name;
+  j["constant"] = l.constant;
+  return j;
+}
+
 Json program_summary_json(const ProgramSummary& e) {
   Json fns = Json::array();
   for (const auto& fn : e.functions) fns.push_back({{"va", fn.va}, {"size", fn.size}, {"name", fn.name}, {"source", fn.source}});

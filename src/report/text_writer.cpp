@@ -58,8 +58,9 @@ void write_tree(const ReportDocument& doc, std::ostream& out, NodeId id, int ind
 }
 
 // `where`: the section, else what the format has instead (an ELF's segment, a PE's RVA).
-void write_code_location(const CodeLocation& l, const std::string& where, std::ostream& out, int verbosity) {
-  out << fmt::format("       in {} at va {}, string at {}\n", T(where), hex_u64(l.va), hex_u64(l.string_va));
+// `at`: what l.va is ("va"; "offset" in a class file, which has no addresses).
+void write_code_location(const CodeLocation& l, const std::string& where, std::ostream& out, int verbosity, const char* at = "va") {
+  out << fmt::format("       in {} at {} {}, string at {}\n", T(where), at, hex_u64(l.va), hex_u64(l.string_va));
   if (l.refs.empty()) out << "       no code reference found\n";
   for (const auto& r : l.refs) {
     out << fmt::format("       used by {}+{} at {} ({}{}; function from {})\n", T(r.function), hex_u64(r.function_offset),
@@ -175,6 +176,9 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
             std::visit(overloaded{[&](const ElfLocation& l) { write_code_location(l, l.section.empty() ? l.segment : l.section, out, verbosity); },
                                   [&](const PeLocation& l) {
                                     write_code_location(l, (l.section.empty() ? "PE image" : l.section) + " (rva " + hex_u64(l.rva) + ")", out, verbosity);
+                                  },
+                                  [&](const JavaLocation& l) {
+                                    write_code_location(l, "class " + l.class_name + ", constant #" + std::to_string(l.constant), out, verbosity, "offset");
                                   }},
                        *s.code);
           }

@@ -307,8 +307,11 @@ class Engine {
     function = shared_function(s, o);
     if (!function.empty()) return Scope::kFunction;
     // In an executable whose code was swept, the functions are the records: the linker orders
-    // its string tables as it likes, so nearness there says nothing.
-    if (!(s.functions.empty() && o.functions.empty()) && s.ev->code && o.ev->code) return Scope::kFile;
+    // its string tables as it likes, so nearness there says nothing (not so in a class file).
+    if (!(s.functions.empty() && o.functions.empty()) && s.ev->code && o.ev->code && layout_reordered(*s.ev->code) &&
+        layout_reordered(*o.ev->code)) {
+      return Scope::kFile;
+    }
     if (distance(s, o) <= policy_.record_window) return Scope::kRecord;
     return Scope::kFile;
   }

@@ -29,12 +29,6 @@ Encoding encoding_of(const std::string& e) {
   return *known;
 }
 
-std::vector<std::uint8_t> unhex(const std::string& h) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
 Tally run_matrix(std::map<std::string, Tally>* per_target) {
   const auto expected = nlohmann::json::parse(std::ifstream(corpus_dir() / "elf/expected_xrefs.json"));
   Tally total;

@@ -44,6 +44,7 @@ ReportDocument rich_report() {
   p.add_file(corpus_dir() / "malformed/swkh_bad_checksums.dav");
   p.add_file(corpus_dir() / "firmware/flash_dump/spi_raw_uboot.bin.xz");  // partitions, located bytes
   p.add_file(corpus_dir() / "pe/x86_64/face_attr.dll");                  // a PE summary, PE code evidence
+  p.add_file(corpus_dir() / "java/face_attr.jar");                        // Java method evidence
   return p.finish();
 }
 
@@ -62,11 +63,11 @@ void check_round_trip(const ReportDocument& doc) {
 TEST_CASE("model: a scanned report read back from JSON writes the same JSON and text", "[model][json]") {
   const ReportDocument doc = rich_report();
   // The report exercises what the reader must carry: these are facts of the scan, not of the reader.
-  REQUIRE(doc.inputs.size() == 7);
+  REQUIRE(doc.inputs.size() == 8);
   REQUIRE(!doc.findings.empty());
   REQUIRE(!doc.signals.empty());
   REQUIRE(!doc.facts.empty());
-  bool pe_code = false, pe_facts = false;
+  bool pe_code = false, pe_facts = false, java_code = false;
   bool verdict = false, code = false, dup = false, unknown = false, entry_meta = false, diags = false, verified = false, located = false;
   for (const auto& f : doc.findings) {
     verdict = verdict || f.verdict.has_value();
@@ -74,6 +75,8 @@ TEST_CASE("model: a scanned report read back from JSON writes the same JSON and 
       code = code || (elf_location(s) != nullptr && !elf_location(s)->refs.empty());
       const auto* pe = s.code ? std::get_if<PeLocation>(&*s.code) : nullptr;
       pe_code = pe_code || (pe != nullptr && !pe->refs.empty());
+      const auto* java = s.code ? std::get_if<JavaLocation>(&*s.code) : nullptr;
+      java_code = java_code || (java != nullptr && !java->refs.empty());
     }
   }
   for (const auto& n : doc.tree.nodes()) {
@@ -89,6 +92,7 @@ TEST_CASE("model: a scanned report read back from JSON writes the same JSON and 
     pe_facts = pe_facts || (pe != nullptr && !pe->version_info.empty() && !pe->pdb_id.empty());
   }
   CHECK(pe_code);
+  CHECK(java_code);
   CHECK(pe_facts);
   CHECK(verified);
   CHECK(located);

@@ -19,12 +19,6 @@ using namespace fwscan::test;
 
 namespace {
 
-std::vector<std::uint8_t> unhex(const std::string& h) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
 Encoding encoding_of(const std::string& e) {
   const auto known = encoding_from_name(e == "utf-16-le" ? "utf-16le" : e);
   REQUIRE(known);

@@ -169,6 +169,12 @@ std::string json_of(const ReportDocument& doc) {
   return os.str();
 }
 
+std::vector<std::uint8_t> unhex(const std::string& hex) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
 ReportDocument scan_path(const std::filesystem::path& p) {
   if (!std::filesystem::is_regular_file(p)) throw std::runtime_error("missing test input " + p.string());
   ScanOptions opts;

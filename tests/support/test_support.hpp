@@ -91,6 +91,9 @@ std::string json_of(const ReportDocument& doc);
 // Unpack and scan with the bundled rules.
 ReportDocument scan_path(const std::filesystem::path& p);
 
+// Bytes from hex digits ("e7bbb4" -> e7 bb b4), as the corpus generators write them.
+std::vector<std::uint8_t> unhex(const std::string& hex);
+
 // Nodes of a document whose locator ends with `suffix`.
 std::vector<const Node*> nodes_ending_with(const Unpacked& doc, std::string_view suffix);
 std::vector<const NodeRecord*> nodes_ending_with(const ReportDocument& doc, std::string_view suffix);

@@ -52,10 +52,7 @@ struct ElfState final : AnalyzerState {
   bool is_done(NodeId id) const { return id < done.size() && done[id] != 0; }
 };
 
-bool wants_evidence(const ScanOptions& options, const Finding& f) {
-  return options.evidence == EvidencePolicy::kAll ||
-         (options.evidence == EvidencePolicy::kRules && f.meta.get_string("evidence") == "xref");
-}
+bool wants_evidence(const ScanOptions& options, const Finding& f) { return wants_code_evidence(options, f); }
 
 bool any_wants(const ScanOptions& options, const std::vector<Finding>& findings) {
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return wants_evidence(options, f); });
