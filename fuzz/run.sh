@@ -16,7 +16,8 @@ TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=(unpack elf rules)
 EXTERNAL=../shared/corpus-external
 
-# The seeds of each target: every sample up to its longest input, ELF and PE files for the ELF layer,
+# The seeds of each target: every sample up to its longest input, ELF and PE files and JARs' class
+# files for the code layers (target elf),
 # the rule and verdict samples (text, tables, small binaries) for the rule stage.
 seeds() {
   local target=$1 dir=$2 max=$3
@@ -26,7 +27,12 @@ seeds() {
   [ "$target" = rules ] && roots=(corpus/rules corpus/verdict)
   find "${roots[@]}" -type f -size -"$((max + 1))"c -print0 | sort -z |
     while IFS= read -r -d '' f; do
-      if [ "$target" = elf ]; then  # ELF (7f 45 4c 46) or PE (MZ: 4d 5a)
+      if [ "$target" = elf ]; then  # ELF (7f 45 4c 46), PE (MZ: 4d 5a), or a JAR's class files
+        case "$f" in *.jar) python3 -c 'import sys, zipfile, hashlib
+for n in zipfile.ZipFile(sys.argv[1]).namelist():
+    if n.endswith(".class"):
+        b = zipfile.ZipFile(sys.argv[1]).read(n)
+        open(sys.argv[2] + "/" + hashlib.sha1(b).hexdigest()[:16], "wb").write(b)' "$f" "$dir"; continue ;; esac
         case "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" in 7f454c46|4d5a*) ;; *) continue ;; esac
       fi
       cp "$f" "$dir/$(sha1sum "$f" | cut -c1-16)"
