@@ -89,8 +89,7 @@ Result<ClassFile> parse_class(ByteView bytes) {
   auto text = [&](std::uint16_t index) -> std::string {
     if (index >= count || utf8_at[index] < 0) return {};
     const Utf8Constant& u = c.utf8[static_cast<std::size_t>(utf8_at[index])];
-    const ByteView s = bytes.subspan(u.offset, u.length);
-    return {s.begin(), s.end()};
+    return decode_text(Encoding::kUtf8, bytes.subspan(u.offset, u.length)).text;  // names as the report prints text
   };
   FWSCAN_TRY(r.skip(2));  // access flags
   FWSCAN_ASSIGN_OR_RETURN(std::uint16_t this_class, r.u16());
@@ -130,17 +129,22 @@ Result<ClassFile> parse_class(ByteView bytes) {
   return c;
 }
 
-std::vector<Load> string_loads(ByteView code, std::uint16_t index) {
+std::vector<Load> string_loads(ByteView code, const std::vector<std::uint16_t>& indices) {
   std::vector<Load> out;
   for (std::uint64_t pc = 0; pc < code.size();) {
     const std::uint64_t n = insn_length(code, pc);
     if (n == 0 || pc + n > code.size()) break;
-    if (code[pc] == 0x12 && code[pc + 1] == index) out.push_back({pc, false});
-    if (code[pc] == 0x13 && ((std::uint16_t{code[pc + 1]} << 8) | code[pc + 2]) == index) out.push_back({pc, true});
+    if (code[pc] == 0x12 || code[pc] == 0x13) {
+      const bool wide = code[pc] == 0x13;
+      const auto index = static_cast<std::uint16_t>(wide ? (code[pc + 1] << 8) | code[pc + 2] : code[pc + 1]);
+      if (std::binary_search(indices.begin(), indices.end(), index)) out.push_back({pc, wide, index});
+    }
     pc += n;
   }
   return out;
 }
+
+std::vector<Load> string_loads(ByteView code, std::uint16_t index) { return string_loads(code, std::vector<std::uint16_t>{index}); }
 
 std::optional<JavaLocation> locate(const ClassFile& c, ByteView bytes, std::uint64_t offset, std::uint64_t length) {
   constexpr std::uint64_t kMaxText = 512;
@@ -155,30 +159,33 @@ std::optional<JavaLocation> locate(const ClassFile& c, ByteView bytes, std::uint
   loc.string_text = decode_text(Encoding::kUtf8, bytes.subspan(u.offset, std::min(u.length, kMaxText))).text;
   loc.class_name = c.name;
   loc.constant = u.index;
+  // Every CONSTANT_String naming this Utf8 (a hostile pool may hold thousands): each method's
+  // code is walked once for all of them.
+  std::vector<std::uint16_t> strings;
   for (std::size_t i = 1; i < c.string_target.size(); ++i) {
-    if (c.string_target[i] != u.index) continue;
-    const auto index = static_cast<std::uint16_t>(i);
-    for (const Member& m : c.methods) {
-      if (m.code_length == 0 || m.code_offset + m.code_length > bytes.size()) continue;
-      for (const Load& l : string_loads(bytes.subspan(m.code_offset, m.code_length), index)) {
-        CodeReference r;
-        r.function = c.name + "." + m.name + m.descriptor;
-        r.function_va = m.code_offset;
-        r.insn_va = m.code_offset + l.offset;
-        r.function_offset = l.offset;
-        r.function_source = "class_file";
-        r.kind = l.wide ? "ldc_w" : "ldc";
-        loc.refs.push_back(std::move(r));
-      }
-    }
-    for (const Member& f : c.fields) {
-      if (f.constant_value != index) continue;
+    if (c.string_target[i] == u.index) strings.push_back(static_cast<std::uint16_t>(i));
+  }
+  if (strings.empty()) return loc;
+  for (const Member& m : c.methods) {
+    if (m.code_length == 0 || m.code_offset + m.code_length > bytes.size()) continue;
+    for (const Load& l : string_loads(bytes.subspan(m.code_offset, m.code_length), strings)) {
       CodeReference r;
-      r.function = c.name + "." + f.name + ":" + f.descriptor;
+      r.function = c.name + "." + m.name + m.descriptor;
+      r.function_va = m.code_offset;
+      r.insn_va = m.code_offset + l.offset;
+      r.function_offset = l.offset;
       r.function_source = "class_file";
-      r.kind = "constant_value";
+      r.kind = l.wide ? "ldc_w" : "ldc";
       loc.refs.push_back(std::move(r));
     }
+  }
+  for (const Member& f : c.fields) {
+    if (f.constant_value == 0 || !std::binary_search(strings.begin(), strings.end(), f.constant_value)) continue;
+    CodeReference r;
+    r.function = c.name + "." + f.name + ":" + f.descriptor;
+    r.function_source = "class_file";
+    r.kind = "constant_value";
+    loc.refs.push_back(std::move(r));
   }
   return loc;
 }

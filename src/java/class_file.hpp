@@ -43,8 +43,11 @@ Result<ClassFile> parse_class(ByteView bytes);
 struct Load {
   std::uint64_t offset = 0;
   bool wide = false;  // ldc_w
+  std::uint16_t index = 0;
 };
 std::vector<Load> string_loads(ByteView code, std::uint16_t index);
+// The same for any of `indices` (sorted), in one walk.
+std::vector<Load> string_loads(ByteView code, const std::vector<std::uint16_t>& indices);
 
 // Evidence for the match [offset, offset+length) of the class file's bytes: the string
 // constant that holds it, and every method whose bytecode loads it (ldc, ldc_w) and every field

@@ -16,6 +16,7 @@ constexpr std::uint32_t kMaxResourceEntries = 65536;
 constexpr int kMaxResourceDepth = 8;               // Windows uses 3 (type, name, language)
 constexpr std::uint32_t kMaxImportDescriptors = 4096;
 constexpr std::uint32_t kMaxThunks = 65536;        // per imported DLL
+constexpr std::uint32_t kMaxThunksTotal = 1U << 20;  // over every import table: the walk stays linear
 constexpr std::uint32_t kMaxExports = 1U << 20;
 constexpr std::uint32_t kMaxDebugEntries = 64;
 
@@ -184,11 +185,13 @@ class Checker {
   }
 
   // A zero-ended array of thunks (4 or 8 bytes) that must end inside the file.
-  bool thunks_end(std::uint32_t rva) const {
+  bool thunks_end(std::uint32_t rva) {
     const std::uint64_t w = pe32plus_ ? 8 : 4;
     auto off = offset_of(rva, w);
     if (!off) return false;
     for (std::uint32_t k = 0; k < kMaxThunks; ++k) {
+      if (thunks_left_ == 0) return false;
+      --thunks_left_;
       const std::uint64_t at = *off + k * w;
       if (at + w > size()) return false;
       const std::uint64_t v = pe32plus_ ? (std::uint64_t{u32(at + 4)} << 32 | u32(at)) : u32(at);
@@ -292,6 +295,7 @@ class Checker {
   std::vector<Diagnostic> diags_;
   std::vector<Section> sections_;
   std::uint64_t coff_ = 0, opt_ = 0;
+  std::uint32_t thunks_left_ = kMaxThunksTotal;
   bool pe32plus_ = false;
 };
 
