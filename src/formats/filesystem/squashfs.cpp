@@ -15,6 +15,7 @@
 #include <sqfs/io.h>
 #include <sqfs/super.h>
 
+#include <libdeflate.h>
 #include <lzo/lzo1x.h>
 
 #include <cstring>
@@ -116,8 +117,8 @@ void lzo_get_configuration(const sqfs_compressor_t* cmp, sqfs_compressor_config_
   cfg->block_size = self->block_size;
   cfg->flags = SQFS_COMP_FLAG_UNCOMPRESS;
 }
-int lzo_write_options(sqfs_compressor_t*, sqfs_file_t*) { return SQFS_ERROR_UNSUPPORTED; }
-int lzo_read_options(sqfs_compressor_t*, sqfs_file_t*) { return 0; }  // options do not affect decoding
+int decode_only_write_options(sqfs_compressor_t*, sqfs_file_t*) { return SQFS_ERROR_UNSUPPORTED; }
+int decode_only_read_options(sqfs_compressor_t*, sqfs_file_t*) { return 0; }  // options do not affect decoding
 void lzo_destroy(sqfs_object_t* obj) { delete reinterpret_cast<LzoDecompressor*>(obj); }  // NOLINT
 
 sqfs_compressor_t* make_lzo_decompressor(std::uint32_t block_size) {
@@ -127,11 +128,55 @@ sqfs_compressor_t* make_lzo_decompressor(std::uint32_t block_size) {
   d->cmp.base.destroy = lzo_destroy;
   d->cmp.base.copy = nullptr;
   d->cmp.get_configuration = lzo_get_configuration;
-  d->cmp.write_options = lzo_write_options;
-  d->cmp.read_options = lzo_read_options;
+  d->cmp.write_options = decode_only_write_options;
+  d->cmp.read_options = decode_only_read_options;
   d->cmp.do_block = lzo_do_block;
   d->block_size = block_size;
   return &d->cmp;
+}
+
+// gzip blocks (zlib streams) are decoded by libdeflate: a block and its output are whole buffers,
+// which libdeflate decodes about twice as fast as zlib's streaming inflate. The gzip options
+// (window, strategies) only matter to a compressor.
+struct DeflateDecompressor {
+  sqfs_compressor_t cmp;  // first member: libsquashfs sees only this
+  std::uint32_t block_size;
+  libdeflate_decompressor* d;
+};
+
+sqfs_s32 deflate_do_block(sqfs_compressor_t* cmp, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out, sqfs_u32 outsize) {
+  auto* self = reinterpret_cast<DeflateDecompressor*>(cmp);  // NOLINT: first member
+  std::size_t in_used = 0, out_len = 0;
+  const libdeflate_result r = libdeflate_zlib_decompress_ex(self->d, in, size, out, outsize, &in_used, &out_len);
+  if (r != LIBDEFLATE_SUCCESS) return SQFS_ERROR_COMPRESSOR;
+  return static_cast<sqfs_s32>(out_len);
+}
+void deflate_get_configuration(const sqfs_compressor_t* cmp, sqfs_compressor_config_t* cfg) {
+  const auto* self = reinterpret_cast<const DeflateDecompressor*>(cmp);  // NOLINT: first member
+  std::memset(cfg, 0, sizeof *cfg);
+  cfg->id = SQFS_COMP_GZIP;
+  cfg->block_size = self->block_size;
+  cfg->flags = SQFS_COMP_FLAG_UNCOMPRESS;
+}
+void deflate_destroy(sqfs_object_t* obj) {
+  auto* self = reinterpret_cast<DeflateDecompressor*>(obj);  // NOLINT: first member
+  libdeflate_free_decompressor(self->d);
+  delete self;
+}
+
+sqfs_compressor_t* make_deflate_decompressor(std::uint32_t block_size) {
+  libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+  if (d == nullptr) return nullptr;
+  auto* made = new DeflateDecompressor{};
+  made->cmp.base.destroy = deflate_destroy;
+  made->cmp.base.copy = nullptr;
+  made->cmp.get_configuration = deflate_get_configuration;
+  made->cmp.write_options = decode_only_write_options;
+  made->cmp.read_options = decode_only_read_options;
+  made->cmp.do_block = deflate_do_block;
+  made->block_size = block_size;
+  made->d = d;
+  return &made->cmp;
 }
 
 struct SqfsDeleter {
@@ -172,6 +217,11 @@ struct Image {
   // each thread that decodes files (a decompressor keeps stream state).
   std::unique_ptr<sqfs_compressor_t, SqfsDeleter> make_compressor() {
     sqfs_compressor_t* raw = nullptr;
+    if (super.compression_id == SQFS_COMP_GZIP) {
+      raw = make_deflate_decompressor(super.block_size);
+      create_err = raw == nullptr ? SQFS_ERROR_ALLOC : 0;
+      return std::unique_ptr<sqfs_compressor_t, SqfsDeleter>(raw);
+    }
     create_err = sqfs_compressor_create(&cfg, &raw);
     if ((create_err != 0 || raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
       raw = make_lzo_decompressor(super.block_size);
