@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -174,6 +175,12 @@ std::string confine_scan(bool off, const std::vector<std::string>& inputs, std::
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Buffers up to 256 MiB come from the heap and are reused once freed, not mapped anew for each
+  // ELF that LIEF copies or each view a node gets: on a virtual machine the page faults of fresh
+  // mappings cost a tenth of a scan. Freed memory is kept (up to 1 GiB) for the next node; the
+  // peak resident size does not change.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"fwscan: unpack camera/NVR firmware, scan it with YARA rules, report the evidence"};
   app.set_version_flag("--version", std::string("fwscan ") + FWSCAN_VERSION);
   app.require_subcommand(1);

@@ -65,6 +65,7 @@ class MmapStorage final : public Storage {
 
 constexpr std::uint64_t kPage = 4096;
 constexpr std::uint64_t kMapAtLeast = 1ULL << 20;  // smaller buffers are heap memory
+constexpr std::uint64_t kPopulateAtLeast = 64ULL << 10;  // a write window prefaulted whole
 
 // Sorts the extents, widens them to whole pages (clipped at `size`) and merges those that touch.
 std::vector<Extent> normalise(std::vector<Extent> extents, std::uint64_t size) {
@@ -173,12 +174,27 @@ std::uint8_t* OutputBuffer::write_window(std::uint64_t offset, std::uint64_t& n)
   n = std::min<std::uint64_t>(n, capacity_ - offset);
   size_ = std::max(size_, offset + n);
   if (!mapped_) return data_ + offset;
+  populate(offset, n);
   if (!written_.empty() && written_.back().offset + written_.back().size == offset) written_.back().size += n;
   else written_.push_back({offset, n});
   // Many small scattered writes (a file of many extents) are merged now and then, so the record
   // stays about one entry per page at most.
   if (written_.size() > 4096 && written_.size() > capacity_ / kPage / 8) written_ = normalise(std::move(written_), capacity_);
   return data_ + offset;
+}
+
+// A window that is about to be written whole (a decoded block) gets its pages in one call: on a
+// virtual machine each page fault costs microseconds, and a decode faulted in every 4 KiB page of
+// its output one by one. Small windows are left to fault; where the kernel lacks the call (before
+// Linux 5.14), it is not tried again.
+void OutputBuffer::populate(std::uint64_t offset, std::uint64_t n) {
+  static std::atomic<bool> unsupported{false};
+  if (n < kPopulateAtLeast || unsupported.load(std::memory_order_relaxed)) return;
+  const std::uint64_t begin = (offset + kPage - 1) / kPage * kPage, end = (offset + n) / kPage * kPage;
+  if (end <= begin) return;
+  if (madvise(data_ + begin, static_cast<std::size_t>(end - begin), MADV_POPULATE_WRITE) != 0 && errno == EINVAL) {
+    unsupported.store(true, std::memory_order_relaxed);
+  }
 }
 
 void OutputBuffer::append_hole(std::uint64_t count) { resize(size_ + std::min(count, capacity_ - size_)); }

@@ -113,6 +113,7 @@ class OutputBuffer {
  private:
   friend class Blob;
   OutputBuffer() = default;
+  void populate(std::uint64_t offset, std::uint64_t n);
   std::uint8_t* data_ = nullptr;
   std::uint64_t capacity_ = 0, size_ = 0;
   bool mapped_ = false;                // an anonymous mapping (else new[])
