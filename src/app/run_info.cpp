@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <capstone/capstone.h>
+#include <libdeflate.h>
 #include <yara/libyara.h>
 #include <Zydis/Zydis.h>
 
@@ -24,6 +25,7 @@ std::vector<std::pair<std::string, std::string>> library_versions() {
   return {
       {"capstone", capstone},
       {"libarchive", archive},
+      {"libdeflate", LIBDEFLATE_VERSION_STRING},
       {"libsquashfs", FWSCAN_LIBSQUASHFS_VERSION},
       {"libyara", std::to_string(YR_MAJOR_VERSION) + "." + std::to_string(YR_MINOR_VERSION) + "." + std::to_string(YR_MICRO_VERSION)},
       {"lief", lief},
