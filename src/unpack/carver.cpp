@@ -36,19 +36,23 @@ void classify_data(Regions& out, ByteView node, std::uint64_t offset, std::uint6
     push_region(out, offset, size, true);
     return;
   }
-  std::uint64_t data_start = offset;
-  std::uint64_t i = offset;
+  // A padding run is a maximal run of one pad byte, kMinPaddingRun long or more: it holds one
+  // of every kMinPaddingRun-th position, so only those are probed, and a probe that lands on a
+  // pad byte is widened both ways to its run. Shorter runs of pad bytes are data.
   const std::uint64_t end = offset + size;
-  while (i < end) {
-    if (!is_pad(node[i])) { ++i; continue; }
-    std::uint64_t j = i;
-    while (j < end && node[j] == node[i]) ++j;
-    if (j - i >= kMinPaddingRun) {
-      push_region(out, data_start, i - data_start, false);
-      push_region(out, i, j - i, true);
-      data_start = j;
-    }
-    i = j;
+  std::uint64_t data_start = offset;
+  for (std::uint64_t q = offset + kMinPaddingRun - 1; q < end; q += kMinPaddingRun) {
+    const std::uint8_t b = node[q];
+    if (!is_pad(b)) continue;
+    std::uint64_t s = q, e = q + 1;
+    while (s > data_start && node[s - 1] == b) --s;
+    while (e < end && node[e] == b) ++e;
+    if (e - s < kMinPaddingRun) continue;
+    push_region(out, data_start, s - data_start, false);
+    push_region(out, s, e - s, true);
+    data_start = e;
+    // The next run starts at e or later and holds a probe there or after.
+    q = e + (kMinPaddingRun - 1 - (e - offset) % kMinPaddingRun) - kMinPaddingRun;
   }
   push_region(out, data_start, end - data_start, false);
 }
@@ -60,7 +64,8 @@ std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std
   return classify_gap(node, offset, size, {&all, 1});
 }
 
-std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size, std::span<const Extent> data) {
+std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size, std::span<const Extent> data,
+                                       bool with_entropy) {
   Regions out;
   const std::uint64_t end = offset + size;
   std::uint64_t pos = offset;
@@ -72,6 +77,7 @@ std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std
     pos = x;
   }
   push_region(out, pos, end - pos, true);
+  if (!with_entropy) return out;
   // Entropy over each region, its holes counted as the zeros they read as (a padding region may
   // join runs of 0x00 and 0xFF).
   for (auto& r : out) {
@@ -162,7 +168,9 @@ CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Reg
     result.unknown.insert(result.unknown.end(), gap.begin(), gap.end());
     pos = c.chunk.offset + c.chunk.size;
   }
-  auto gap = classify_gap(node, pos, node.size() - pos, data);
+  // A node without chunks keeps only how much of it is padding (its byte account): the
+  // entropy of its regions, a second pass over all its bytes, is left out.
+  auto gap = classify_gap(node, pos, node.size() - pos, data, !result.chunks.empty());
   result.unknown.insert(result.unknown.end(), gap.begin(), gap.end());
   return result;
 }

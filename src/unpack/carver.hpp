@@ -24,6 +24,7 @@ struct UnknownRegion {
 struct CarveResult {
   std::vector<CarvedChunk> chunks;     // sorted by offset, non-overlapping
   std::vector<UnknownRegion> unknown;  // every byte not in a chunk, split into padding/data runs
+                                       // (their entropy only when there are chunks)
   std::vector<Diagnostic> diagnostics;
 };
 
@@ -35,6 +36,8 @@ CarveResult carve(const Blob& node, const Registry& registry, const Limits& limi
 // Splits [offset, offset+size) of `node` into padding runs (>= kMinPaddingRun bytes of 0x00
 // or 0xFF) and data runs. `data`: the node's data extents; the rest is holes (zero padding).
 std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size);
-std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size, std::span<const Extent> data);
+// `with_entropy` false: the regions' entropy is left 0 (a caller that keeps only their sizes).
+std::vector<UnknownRegion> classify_gap(ByteView node, std::uint64_t offset, std::uint64_t size, std::span<const Extent> data,
+                                       bool with_entropy = true);
 
 }  // namespace fwscan

@@ -77,6 +77,52 @@ TEST_CASE("carver: long padding runs inside a gap are split out", "[unpack]") {
   CHECK_FALSE(regions[2].padding);
 }
 
+// The padding runs by the definition, byte by byte: maximal runs of one pad byte (0x00 or 0xFF)
+// of 64 bytes or more, two that touch making one region; what lies between them is data.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> padding_runs_by_definition(const std::vector<std::uint8_t>& d) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
+  for (std::size_t i = 0; i < d.size();) {
+    std::size_t j = i + 1;
+    while (j < d.size() && d[j] == d[i]) ++j;
+    if ((d[i] == 0x00 || d[i] == 0xFF) && j - i >= 64) {
+      if (!runs.empty() && runs.back().first + runs.back().second == i) runs.back().second += j - i;  // 0x00 then 0xFF: one region
+      else runs.emplace_back(i, j - i);
+    }
+    i = j;
+  }
+  return runs;
+}
+
+TEST_CASE("carver: padding runs are found as their definition finds them, at any length and offset", "[unpack]") {
+  // Runs of 63, 64 and 65 bytes and longer, 0x00 against 0xFF, at the edges and in the middle,
+  // over data that holds short runs of pad bytes too.
+  std::uint32_t state = 12345;
+  auto next = [&]() { state = state * 1103515245U + 12345U; return state >> 16; };
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::uint8_t> d;
+    const int pieces = 1 + static_cast<int>(next() % 8);
+    for (int k = 0; k < pieces; ++k) {
+      const std::uint32_t kind = next() % 4;
+      const std::size_t len = kind == 3 ? 1 + next() % 300 : std::size_t{60} + next() % 10 + (next() % 3 == 0 ? next() % 200 : 0);
+      const std::uint8_t pad = next() % 2 == 0 ? 0x00 : 0xFF;
+      for (std::size_t i = 0; i < len; ++i) d.push_back(kind == 3 ? static_cast<std::uint8_t>(next() % 3 == 0 ? pad : next()) : pad);
+    }
+    d.push_back(0x41);  // never uniform: the whole-gap rule is another test's
+    const auto expected = padding_runs_by_definition(d);
+    const auto regions = classify_gap(ByteView(d.data(), d.size()), 0, d.size());
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> got;
+    std::uint64_t pos = 0;
+    for (const UnknownRegion& r : regions) {
+      REQUIRE(r.offset == pos);  // the regions tile the gap
+      pos += r.size;
+      if (r.padding) got.emplace_back(r.offset, r.size);
+    }
+    REQUIRE(pos == d.size());
+    INFO("round " << round << ", " << d.size() << " bytes");
+    CHECK(got == expected);
+  }
+}
+
 TEST_CASE("carver: hits inside an accepted chunk are skipped", "[unpack]") {
   // A tar holding a gzip member: the gzip magic inside the tar is not a separate chunk.
   const auto gz = gzip_bytes(text_bytes("inner"));
