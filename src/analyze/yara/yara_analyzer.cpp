@@ -39,6 +39,33 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> carved_child_ranges(const E
   return ranges;
 }
 
+// A container is scanned over its own bytes: what its carved children do not hold, and `margin`
+// bytes into each child on both sides, the longest match a string of the pack can have
+// (ScanSession::block_overlap), so a match across a child's edge is still the container's. A
+// child's bytes are scanned when the child is (a carved child is a node of its own, or the
+// duplicate of one), and a match inside a child was the child's to report already
+// (inside_carved); so a SquashFS image followed by its padding is no longer scanned twice. A
+// rule's condition at the container sees the container's own bytes, not its children's.
+std::vector<Extent> own_extents(std::vector<Extent> data, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& children,
+                               std::uint64_t margin) {
+  for (const auto& [begin, end] : children) {
+    if (end - begin <= 2 * margin) continue;
+    const std::uint64_t cut_begin = begin + margin, cut_end = end - margin;
+    std::vector<Extent> kept;
+    for (const Extent& e : data) {
+      const std::uint64_t e_end = e.offset + e.size;
+      if (e_end <= cut_begin || e.offset >= cut_end) {
+        kept.push_back(e);
+        continue;
+      }
+      if (e.offset < cut_begin) kept.push_back({e.offset, cut_begin - e.offset});
+      if (e_end > cut_end) kept.push_back({cut_end, e_end - cut_end});
+    }
+    data = std::move(kept);
+  }
+  return data;
+}
+
 constexpr int kStateKey = 0;  // this analyzer's AnalysisRun::states slot
 struct YaraState final : AnalyzerState {
   std::vector<std::unique_ptr<ScanSession>> sessions;  // one per thread, kept between batches
@@ -204,8 +231,8 @@ void scan_ready(AnalysisRun& run, const std::vector<NodeId>& ready) {
         else add_findings(parts[p], ns, view, out.context_findings, out.context_signals);
       }
     };
-    // A node with holes is scanned in its data alone.
-    const std::vector<Extent> data = n.data.data_extents();
+    // A node with holes is scanned in its data alone; a container in its own bytes.
+    const std::vector<Extent> data = own_extents(n.data.data_extents(), ranges, session.block_overlap());
     auto matches = session.scan(n.data.bytes(), data, ctx, out.diagnostics);
     if (!matches) {
       out.diagnostics.push_back(diagnostic_from_error(matches.error(), "yara"));
