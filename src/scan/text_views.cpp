@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <tuple>
@@ -484,8 +485,24 @@ struct Segments {
   std::vector<std::pair<std::size_t, std::size_t>> double_byte, utf16;
 };
 
+constexpr std::size_t kBlock = 4096;
+
+// The entropy of a block of at most kBlock bytes from its byte counts, as log2(n) - sum(c log2 c)/n
+// with c log2 c from a table: one log per block, not one per byte value (256 per 4 KiB block
+// were a third of the views' time). It equals shannon_entropy up to rounding.
+double block_entropy(const std::array<std::uint64_t, 256>& counts, std::size_t n) {
+  static const auto* table = [] {
+    auto* t = new std::array<double, kBlock + 1>{};
+    for (std::size_t c = 1; c <= kBlock; ++c) (*t)[c] = static_cast<double>(c) * std::log2(static_cast<double>(c));
+    return t;
+  }();
+  if (n == 0) return 0.0;
+  double sum = 0.0;
+  for (const std::uint64_t c : counts) sum += (*table)[c];
+  return std::log2(static_cast<double>(n)) - sum / static_cast<double>(n);
+}
+
 Segments text_segments(ByteView d) {
-  constexpr std::size_t kBlock = 4096;
   Segments out;
   auto add = [](std::vector<std::pair<std::size_t, std::size_t>>& list, std::size_t a, std::size_t b) {
     if (!list.empty() && list.back().second == a) list.back().second = b;
@@ -495,7 +512,7 @@ Segments text_segments(ByteView d) {
     const std::size_t b = std::min(d.size(), a + kBlock);
     std::array<std::uint64_t, 256> counts{};
     add_byte_counts(d.subspan(a, b - a), counts);
-    const double h = shannon_entropy(counts, b - a);
+    const double h = block_entropy(counts, b - a);
     std::uint64_t high = 0;
     for (std::size_t c = 0xA1; c <= 0xFE; ++c) high += counts[c];
     const std::uint64_t zeros = counts[0];
