@@ -35,6 +35,56 @@ TEST_CASE("magic index: wildcards, header offsets and start-only magics", "[unpa
   REQUIRE(tar_at_0);
 }
 
+TEST_CASE("magic index: every handler's magic is found wherever it is put, as a test at every offset finds it", "[unpack]") {
+  const auto& reg = Registry::builtin();
+  struct Pattern {
+    CompiledMagic m;
+    std::size_t handler;
+  };
+  std::vector<Pattern> patterns;
+  for (std::size_t h = 0; h < reg.size(); ++h) {
+    for (const Magic& magic : reg.at(h).info().magics) {
+      CompiledMagic m = compile_magic(magic.pattern);
+      m.header_offset = magic.header_offset;
+      m.at_start_only = magic.at_start_only;
+      patterns.push_back({std::move(m), h});
+    }
+  }
+  REQUIRE(patterns.size() > 50);
+  std::uint32_t state = 777;
+  auto next = [&]() { state = state * 1103515245U + 12345U; return state >> 8; };
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::uint8_t> d = pseudo_random(3000 + next() % 64, static_cast<std::uint32_t>(round + 100));
+    // A dozen magics at random offsets, one of them ending at the data's last byte.
+    for (int k = 0; k < 12; ++k) {
+      const CompiledMagic& m = patterns[next() % patterns.size()].m;
+      const std::size_t at = k == 0 ? d.size() - m.bytes.size() : next() % (d.size() - m.bytes.size());
+      for (std::size_t i = 0; i < m.bytes.size(); ++i) d[at + i] = static_cast<std::uint8_t>((d[at + i] & ~m.mask[i]) | m.bytes[i]);
+    }
+    // The reference: every pattern tested at every offset.
+    std::vector<MagicHit> expected;
+    for (const Pattern& p : patterns) {
+      for (std::size_t pos = 0; pos + p.m.bytes.size() <= d.size(); ++pos) {
+        bool ok = true;
+        for (std::size_t i = 0; ok && i < p.m.bytes.size(); ++i) ok = (d[pos + i] & p.m.mask[i]) == p.m.bytes[i];
+        if (!ok || pos < p.m.header_offset || (p.m.at_start_only && pos != p.m.header_offset)) continue;
+        expected.push_back({pos - p.m.header_offset, p.handler});
+      }
+    }
+    std::sort(expected.begin(), expected.end(), [](const MagicHit& a, const MagicHit& b) {
+      return a.chunk_start != b.chunk_start ? a.chunk_start < b.chunk_start : a.handler < b.handler;
+    });
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    const auto got = reg.magic_index().find(ByteView(d.data(), d.size()));
+    INFO("round " << round);
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CHECK(got[i].chunk_start == expected[i].chunk_start);
+      CHECK(got[i].handler == expected[i].handler);
+    }
+  }
+}
+
 TEST_CASE("carver: exact extents, padding and data gaps, coverage", "[unpack]") {
   const auto gz = gzip_bytes(text_bytes("hello, firmware\n"));
   const auto noise = pseudo_random(100, 7);
