@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/reader.hpp"
 
@@ -164,15 +165,14 @@ std::vector<std::uint64_t> unwind_table_starts(const ElfImage& img, ByteView byt
 
 std::vector<FunctionSymbol> discover_functions(const ElfImage& img, ByteView bytes, const XrefIndex* xref) {
   std::vector<FunctionSymbol> fns = img.functions;
-  std::vector<std::uint64_t> known;
-  for (const auto& f : fns) known.push_back(f.addr);
-  std::sort(known.begin(), known.end());
+  // A tree, not a sorted vector: a stripped binary's call targets and unwind entries are each
+  // inserted once, and inserting into a vector moved its tail every time.
+  std::set<std::uint64_t> known;
+  for (const auto& f : fns) known.insert(f.addr);
   auto add = [&](std::uint64_t addr, FunctionSource src) {
     if (img.arch == Arch::kArm) addr &= ~std::uint64_t{1};
     if (!in_code(img, addr)) return;
-    auto it = std::lower_bound(known.begin(), known.end(), addr);
-    if (it != known.end() && *it == addr) return;
-    known.insert(it, addr);
+    if (!known.insert(addr).second) return;
     FunctionSymbol f;
     f.addr = addr;
     f.source = src;
@@ -193,7 +193,7 @@ std::vector<FunctionSymbol> discover_functions(const ElfImage& img, ByteView byt
     for (const auto& c : xref->calls()) add(c.target_va, FunctionSource::kCallTarget);
     // A prologue only starts a function when nothing known starts just before it.
     for (std::uint64_t p : xref->prologues()) {
-      auto it = std::upper_bound(known.begin(), known.end(), p);
+      auto it = known.upper_bound(p);
       if (it != known.begin() && p - *std::prev(it) <= 16) continue;
       add(p, FunctionSource::kPrologue);
     }
