@@ -443,7 +443,7 @@ int main(int argc, char** argv) {
         std::cerr << "fwscan: " << fwscan::terminal_safe(doc.error().message) << "\n";
         return kExitError;
       }
-      return write_reports(*doc, *writers, report_out, {report_verbosity}) ? kExitClean : kExitError;
+      return write_reports(*doc, *writers, report_out, {report_verbosity, jobs == 0 ? fwscan::WorkerPool::default_jobs() : jobs}) ? kExitClean : kExitError;
     }
     if (diff->parsed()) {
       std::vector<std::string> names = split_csv(diff_formats);
@@ -572,7 +572,7 @@ int main(int argc, char** argv) {
       const std::string rules_given = scan->get_option("--rules")->count() > 0 ? rules_dir : "(bundled)";
       doc.options = {{"evidence", evidence}, {"rules", rules_given}, {"fail_on", fail_on},
                      {"passwords", std::to_string(limits.passwords.size())}, {"extract_to", extract_to}};
-      if (!write_reports(doc, *writers, out_dir, {verbosity})) return kExitError;
+      if (!write_reports(doc, *writers, out_dir, {verbosity, jobs == 0 ? fwscan::WorkerPool::default_jobs() : jobs})) return kExitError;
       const RuleSeverity threshold = fwscan::parse_rule_severity(fail_on).value_or(RuleSeverity::kHigh);
       if (!doc.diagnostics.empty() && doc.tree.size() == 0) return kExitError;
       return doc.count_at_or_above(threshold) > 0 ? kExitFindings : kExitClean;

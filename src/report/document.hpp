@@ -12,6 +12,7 @@ namespace fwscan {
 
 struct WriterOptions {
   int verbosity = 0;  // text: -v adds rule meta, -vv the extraction tree and disassembly
+  unsigned jobs = 1;  // json: threads that render the large arrays (the bytes are the same for any count)
 };
 
 class ReportWriter {
@@ -33,7 +34,9 @@ void write_text_report(const ReportDocument& doc, std::ostream& out, int verbosi
 // A byte account in one line: "2.0 MiB: 1.2 MiB read (64.0 KiB of them verified), 700 KiB
 // located by a map, ... ; 99.95% of the non-padding bytes read or located". Plain ASCII.
 std::string byte_account_line(const ByteAccount& a);
-void write_json_report(const ReportDocument& doc, std::ostream& out);
+// `jobs` threads render the elements of the large arrays (nodes, findings), in blocks written in
+// order: the bytes are the same for any count.
+void write_json_report(const ReportDocument& doc, std::ostream& out, unsigned jobs = 1);
 void write_identify_tree(const ReportDocument& doc, std::ostream& out);
 // One self-contained HTML file, no script and no external resource (docs/html-report.md).
 void write_html_report(const ReportDocument& doc, std::ostream& out);

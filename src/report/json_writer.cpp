@@ -1,13 +1,18 @@
 // JSON report: the document verbatim, fixed key order, no timestamps or absolute paths. Written
 // one finding and one node at a time (never the whole report as one JSON value).
 // Schema: docs/report-schema.md (schema_version 1).
-#include <map>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "core/hash.hpp"
 #include "core/terminal_text.hpp"
+#include "core/worker_pool.hpp"
 #include "report/document.hpp"
 
 namespace fwscan {
@@ -122,28 +127,37 @@ std::string dumped(const Json& j) {
 // Writes `text` (a value dumped at nesting level 0) as a value at nesting `level`: every line
 // after the first gets the level's indentation. Dumped strings hold no raw newline (it is
 // escaped), so every newline is a line break of the layout.
-void put_indented(std::ostream& out, const std::string& text, int level) {
+std::string indented(const std::string& text, int level) {
   const std::string pad(static_cast<std::size_t>(level * kIndent), ' ');
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
   std::size_t from = 0;
   for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
-    out.write(text.data() + from, static_cast<std::streamsize>(nl + 1 - from));
-    out << pad;
+    out.append(text, from, nl + 1 - from);
+    out += pad;
     from = nl + 1;
   }
-  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+  out.append(text, from, std::string::npos);
+  return out;
 }
+void put_indented(std::ostream& out, const std::string& text, int level) { out << indented(text, level); }
 
 // The report's top-level object, written one member at a time, and its large arrays one element
 // at a time, in exactly the layout of nlohmann's dump(2) of the whole document (a test parses
 // the output and dumps it again), without ever holding the whole document as one JSON value.
 class TopLevel {
  public:
-  explicit TopLevel(std::ostream& out) : out_(out) { out_ << "{"; }
+  TopLevel(std::ostream& out, unsigned jobs) : out_(out) {
+    if (jobs > 1) pool_ = std::make_unique<WorkerPool>(jobs);
+    out_ << "{";
+  }
   void member(std::string_view key, const Json& value) {
     open(key);
     put_indented(out_, dumped(value), 1);
   }
-  // An array member whose elements are made one at a time by `make(i)`.
+  // An array member whose elements are made by `make(i)`: rendered a block at a time, on the
+  // pool when there is one, and written in order (a report's node summaries are most of its
+  // bytes: tens of MiB for a root file system of programs).
   template <class Make>
   void array(std::string_view key, std::size_t n, Make&& make) {
     open(key);
@@ -152,9 +166,18 @@ class TopLevel {
       return;
     }
     out_ << "[";
-    for (std::size_t i = 0; i < n; ++i) {
-      out_ << (i == 0 ? "\n" : ",\n") << "    ";
-      put_indented(out_, dumped(make(i)), 2);
+    constexpr std::size_t kBlock = 64;
+    std::vector<std::string> rendered;
+    for (std::size_t first = 0; first < n; first += kBlock) {
+      const std::size_t count = std::min(kBlock, n - first);
+      rendered.assign(count, std::string());
+      auto render = [&](std::size_t k, unsigned) { rendered[k] = indented(dumped(make(first + k)), 2); };
+      if (pool_) {
+        pool_->run(count, render);
+      } else {
+        for (std::size_t k = 0; k < count; ++k) render(k, 0);
+      }
+      for (std::size_t k = 0; k < count; ++k) out_ << (first + k == 0 ? "\n" : ",\n") << "    " << rendered[k];
     }
     out_ << "\n  ]";
   }
@@ -167,6 +190,7 @@ class TopLevel {
   }
   std::ostream& out_;
   bool first_ = true;
+  std::unique_ptr<WorkerPool> pool_;
 };
 
 Json code_location_json(const CodeLocation& l) {
@@ -303,8 +327,8 @@ Json node_with_facts_json(const ReportDocument& doc, const NodeRecord& n) {
 
 }  // namespace
 
-void write_json_report(const ReportDocument& doc, std::ostream& out) {
-  TopLevel top(out);
+void write_json_report(const ReportDocument& doc, std::ostream& out, unsigned jobs) {
+  TopLevel top(out, jobs);
   top.member("schema_version", kReportSchemaVersion);
   Json tool{{"name", "fwscan"}, {"version", doc.tool_version}};
   if (!doc.libraries.empty()) {

@@ -21,7 +21,7 @@ class JsonWriter final : public ReportWriter {
   std::string_view id() const override { return "json"; }
   std::string_view file_name() const override { return "report.json"; }
   std::string_view description() const override { return "the whole model (docs/report-schema.md); `fwscan report` reads it back"; }
-  void write(const ReportDocument& doc, std::ostream& out, const WriterOptions&) const override { write_json_report(doc, out); }
+  void write(const ReportDocument& doc, std::ostream& out, const WriterOptions& o) const override { write_json_report(doc, out, o.jobs); }
 };
 
 class SarifWriter final : public ReportWriter {

@@ -118,6 +118,17 @@ TEST_CASE("model: the streamed JSON writer writes what a JSON library dumps of t
   check(ReportDocument{});  // every array empty
 }
 
+TEST_CASE("model: the JSON writer writes the same bytes on any number of threads", "[model][json][jobs]") {
+  const ReportDocument doc = rich_report();
+  REQUIRE(doc.tree.size() > 64);  // the nodes span more than one of the writer's blocks
+  const std::string one = json_of(doc);
+  for (const unsigned jobs : {2U, 3U}) {
+    std::ostringstream out;
+    write_json_report(doc, out, jobs);
+    CHECK(out.str() == one);
+  }
+}
+
 TEST_CASE("model: unpack-only reports of every external sample round-trip", "[model][json][external]") {
   std::size_t n = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(external_dir())) {
