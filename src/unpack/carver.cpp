@@ -110,9 +110,9 @@ std::optional<Chunk> try_identify(const Handler& h, ByteView node, std::uint64_t
 }
 
 // The carve over the data extents of a node (the rest is holes).
-CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits) {
+CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Registry& registry, const Limits& limits, WorkerPool* pool) {
   CarveResult result;
-  const std::vector<MagicHit> hits = registry.magic_index().find(node, data);
+  const std::vector<MagicHit> hits = registry.magic_index().find(node, data, pool);
   NodeMemo memo;
   // A partition map found anywhere in the node claims the whole node, or nothing
   // (HandlerInfo::maps_node): asked once per map handler, in registry order, before any chunk.
@@ -179,12 +179,12 @@ CarveResult carve_extents(ByteView node, std::span<const Extent> data, const Reg
 
 CarveResult carve(ByteView node, const Registry& registry, const Limits& limits) {
   const Extent all{0, node.size()};
-  return carve_extents(node, {&all, 1}, registry, limits);
+  return carve_extents(node, {&all, 1}, registry, limits, nullptr);
 }
 
-CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits) {
+CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits, WorkerPool* pool) {
   const std::vector<Extent> data = node.data_extents();
-  return carve_extents(node.bytes(), data, registry, limits);
+  return carve_extents(node.bytes(), data, registry, limits, pool);
 }
 
 }  // namespace fwscan

@@ -10,6 +10,8 @@
 
 namespace fwscan {
 
+class WorkerPool;
+
 struct CarvedChunk {
   std::size_t handler = 0;
   Chunk chunk;
@@ -31,7 +33,8 @@ struct CarveResult {
 CarveResult carve(ByteView node, const Registry& registry, const Limits& limits);
 // The same over a blob with holes (Blob::data_extents): magics are looked for in its data
 // alone, and a hole is zero padding that is never read.
-CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits);
+// With a pool, the magics of a large node are looked for on it (MagicIndex::find).
+CarveResult carve(const Blob& node, const Registry& registry, const Limits& limits, WorkerPool* pool = nullptr);
 
 // Splits [offset, offset+size) of `node` into padding runs (>= kMinPaddingRun bytes of 0x00
 // or 0xFF) and data runs. `data`: the node's data extents; the rest is holes (zero padding).

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/hash.hpp"
+#include "core/worker_pool.hpp"
 
 namespace fwscan {
 
@@ -60,6 +61,26 @@ MagicIndex::MagicIndex(const std::vector<HandlerPtr>& handlers) : buckets_(65536
 std::vector<MagicHit> MagicIndex::find(ByteView data) const {
   const Extent all{0, data.size()};
   return find(data, {&all, 1});
+}
+
+std::vector<MagicHit> MagicIndex::find(ByteView data, std::span<const Extent> extents, WorkerPool* pool) const {
+  constexpr std::uint64_t kPiece = 8ULL << 20;
+  std::uint64_t total = 0;
+  for (const Extent& e : extents) total += e.size;
+  if (pool == nullptr || pool->jobs() < 2 || total <= kPiece) return find(data, extents);
+  std::vector<Extent> pieces;
+  for (const Extent& e : extents) {
+    for (std::uint64_t at = 0; at < e.size; at += kPiece) pieces.push_back({e.offset + at, std::min(kPiece, e.size - at)});
+  }
+  std::vector<std::vector<MagicHit>> found(pieces.size());
+  pool->run(pieces.size(), [&](std::size_t i, unsigned) { found[i] = find(data, {&pieces[i], 1}); });
+  std::vector<MagicHit> hits;
+  for (auto& f : found) hits.insert(hits.end(), f.begin(), f.end());
+  std::sort(hits.begin(), hits.end(), [](const MagicHit& a, const MagicHit& b) {
+    return a.chunk_start != b.chunk_start ? a.chunk_start < b.chunk_start : a.handler < b.handler;
+  });
+  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  return hits;
 }
 
 std::vector<MagicHit> MagicIndex::find(ByteView data, std::span<const Extent> extents) const {

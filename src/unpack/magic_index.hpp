@@ -12,6 +12,8 @@
 
 namespace fwscan {
 
+class WorkerPool;
+
 struct MagicHit {
   std::uint64_t chunk_start;   // hit offset minus the magic's header_offset
   std::size_t handler;         // index in the registry
@@ -37,6 +39,9 @@ class MagicIndex {
   std::vector<MagicHit> find(ByteView data) const;
   // Only magics whose anchor lies in one of `extents` (a blob's data; the rest is holes).
   std::vector<MagicHit> find(ByteView data, std::span<const Extent> extents) const;
+  // The same hits, the extents cut into pieces searched on the pool: a pattern is tested where
+  // its anchor pair starts, reading the data on both sides, so any cut gives the same hits.
+  std::vector<MagicHit> find(ByteView data, std::span<const Extent> extents, WorkerPool* pool) const;
   std::size_t pattern_count() const { return patterns_.size(); }
 
  private:

@@ -36,6 +36,22 @@ void pool_run_or_inline(WorkerPool* pool, std::size_t n, const std::function<voi
     for (std::size_t i = 0; i < n; ++i) task(i, 0);
   }
 }
+// Hashes the content nodes of `ids` that are not hashed yet: SHA-256 and entropy are two tasks
+// each, so one large node (an image and its chunk) takes both threads.
+void hash_all(WorkerPool* pool, const std::vector<NodeId>& ids, ExtractionTree& tree) {
+  std::vector<NodeId> todo;
+  for (NodeId id : ids) {
+    const Node& n = tree.at(id);
+    if (n.is_content() && !n.hashed) todo.push_back(id);
+  }
+  pool_run_or_inline(pool, 2 * todo.size(), [&](std::size_t i, unsigned) {
+    Node& n = tree.at(todo[i / 2]);
+    if (i % 2 == 0) n.sha256 = sha256_hex(n.data);
+    else n.entropy = shannon_entropy(n.data);
+  });
+  for (NodeId id : todo) tree.at(id).hashed = true;
+}
+
 }  // namespace
 
 Unpacker::Unpacker(const Registry& registry, Limits limits, WorkerPool* pool)
@@ -49,13 +65,7 @@ bool Unpacker::will_walk(const Node& node) const {
 void Unpacker::prepare(const std::vector<NodeId>& ids, ExtractionTree& tree) {
   if (pool_ == nullptr || pool_->jobs() < 2 || ids.size() < 2) return;  // process() does it in turn
   // The pool only reads the tree and writes each node's own fields; nothing is added meanwhile.
-  pool_->run(ids.size(), [&](std::size_t i, unsigned) {
-    Node& n = tree.at(ids[i]);
-    if (!n.is_content()) return;
-    n.sha256 = sha256_hex(n.data);
-    n.entropy = shannon_entropy(n.data);
-    n.hashed = true;
-  });
+  hash_all(pool_, ids, tree);
   // Carve ahead only what the walk will carve: not a duplicate of a walked node or of an earlier
   // sibling (a sibling may still turn out to duplicate a node inside an earlier sibling's subtree;
   // its carve result is then dropped unused).
@@ -242,11 +252,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, Work& work) {
   {
     Node& node = tree.at(id);
     if (!node.is_content()) return;
-    if (!node.hashed) {
-      node.sha256 = sha256_hex(node.data);
-      node.entropy = shannon_entropy(node.data);
-      node.hashed = true;
-    }
+    if (!node.hashed) hash_all(pool_, {id}, tree);
     if (node.size() == 0) return;
     if (node.kind != NodeKind::kChunk) {
       auto [it, inserted] = seen_.emplace(node.sha256, id);
@@ -274,7 +280,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, Work& work) {
     carved = std::move(ahead->second);
     carved_.erase(ahead);
   } else {
-    carved = carve(tree.at(id).data, registry_, limits_);
+    carved = carve(tree.at(id).data, registry_, limits_, pool_);
   }
   Node& node = tree.at(id);
   node.diagnostics.insert(node.diagnostics.end(), carved.diagnostics.begin(), carved.diagnostics.end());
@@ -327,12 +333,7 @@ void Unpacker::process(NodeId id, ExtractionTree& tree, Work& work) {
   // A chunk is hashed now; it is extracted when the walk reaches it (extract_chunk), after the
   // subtrees of the chunks before it, so that one chunk's decoded bytes can go before the next
   // chunk is decoded.
-  pool_run_or_inline(pool_, chunk_nodes.size(), [&](std::size_t i, unsigned) {
-    Node& cn = tree.at(chunk_nodes[i]);
-    cn.sha256 = sha256_hex(cn.data);
-    cn.entropy = shannon_entropy(cn.data);
-    cn.hashed = true;
-  });
+  hash_all(pool_, chunk_nodes, tree);
   for (auto it = chunk_nodes.rbegin(); it != chunk_nodes.rend(); ++it) work.push_back(*it);
 }
 

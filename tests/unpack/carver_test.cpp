@@ -1,3 +1,4 @@
+#include "core/worker_pool.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 #include "unpack/carver.hpp"
@@ -83,6 +84,27 @@ TEST_CASE("magic index: every handler's magic is found wherever it is put, as a 
       CHECK(got[i].handler == expected[i].handler);
     }
   }
+}
+
+TEST_CASE("magic index: searched in pieces on a pool, a large node gives the hits of one search", "[unpack][jobs]") {
+  const auto& reg = Registry::builtin();
+  std::vector<std::uint8_t> d = pseudo_random((17U << 20) + 5, 99);
+  // Magics across the 8 MiB piece edges, at the very start and at the end.
+  const std::vector<std::string> planted = {"\x1f\x8b\x08", "hsqs", "\xfd" "7zXZ", "UBI#", "\x27\x05\x19\x56"};
+  const std::vector<std::size_t> at = {0, (8U << 20) - 1, (8U << 20) - 2, (16U << 20) - 3, d.size() - 4};
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    const std::string& m = planted[k % planted.size()];
+    std::copy(m.begin(), m.end(), d.begin() + static_cast<std::ptrdiff_t>(std::min(at[k], d.size() - m.size())));
+  }
+  const ByteView view(d.data(), d.size());
+  const auto one = reg.magic_index().find(view);
+  REQUIRE(one.size() >= at.size());
+  WorkerPool pool(3);
+  const Extent all{0, d.size()};
+  CHECK(reg.magic_index().find(view, {&all, 1}, &pool) == one);
+  // Two extents (a hole between them), each cut into pieces.
+  const std::array<Extent, 2> two{Extent{0, 9U << 20}, Extent{10U << 20, d.size() - (10U << 20)}};
+  CHECK(reg.magic_index().find(view, two, &pool) == reg.magic_index().find(view, two));
 }
 
 TEST_CASE("carver: exact extents, padding and data gaps, coverage", "[unpack]") {
