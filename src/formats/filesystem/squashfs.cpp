@@ -97,86 +97,65 @@ sqfs_u64 mem_get_size(const sqfs_file_t* f) {
 int mem_truncate(sqfs_file_t*, sqfs_u64) { return SQFS_ERROR_IO; }
 void mem_destroy(sqfs_object_t*) {}
 
-// Debian's libsquashfs is built without LZO; this decompressor fills the gap through liblzo2.
-struct LzoDecompressor {
+// Decompressors of fwscan's own behind libsquashfs's interface, decode only (options do not
+// affect decoding):
+//   * LZO: Debian's libsquashfs is built without it; liblzo2 fills the gap;
+//   * gzip (zlib streams): libdeflate, whole buffer to whole buffer, about twice as fast as
+//     zlib's streaming inflate, which was a tenth of a scan of a gzip root file system.
+struct BlockDecompressor {
   sqfs_compressor_t cmp;  // first member: libsquashfs sees only this
+  SQFS_COMPRESSOR id;
   std::uint32_t block_size;
+  libdeflate_decompressor* deflate = nullptr;
 };
 
-sqfs_s32 lzo_do_block(sqfs_compressor_t* cmp, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out, sqfs_u32 outsize) {
-  (void)cmp;
+BlockDecompressor& self_of(sqfs_compressor_t* cmp) { return *reinterpret_cast<BlockDecompressor*>(cmp); }  // NOLINT: first member
+
+sqfs_s32 lzo_do_block(sqfs_compressor_t*, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out, sqfs_u32 outsize) {
   lzo_uint out_len = outsize;
   const int r = lzo1x_decompress_safe(in, size, out, &out_len, nullptr);
   if (r != LZO_E_OK && r != LZO_E_INPUT_NOT_CONSUMED) return SQFS_ERROR_COMPRESSOR;
   return static_cast<sqfs_s32>(out_len);
 }
-void lzo_get_configuration(const sqfs_compressor_t* cmp, sqfs_compressor_config_t* cfg) {
-  const auto* self = reinterpret_cast<const LzoDecompressor*>(cmp);  // NOLINT: first member
-  std::memset(cfg, 0, sizeof *cfg);
-  cfg->id = SQFS_COMP_LZO;
-  cfg->block_size = self->block_size;
-  cfg->flags = SQFS_COMP_FLAG_UNCOMPRESS;
-}
-int decode_only_write_options(sqfs_compressor_t*, sqfs_file_t*) { return SQFS_ERROR_UNSUPPORTED; }
-int decode_only_read_options(sqfs_compressor_t*, sqfs_file_t*) { return 0; }  // options do not affect decoding
-void lzo_destroy(sqfs_object_t* obj) { delete reinterpret_cast<LzoDecompressor*>(obj); }  // NOLINT
-
-sqfs_compressor_t* make_lzo_decompressor(std::uint32_t block_size) {
-  static const bool ready = lzo_init() == LZO_E_OK;
-  if (!ready) return nullptr;
-  auto* d = new LzoDecompressor{};
-  d->cmp.base.destroy = lzo_destroy;
-  d->cmp.base.copy = nullptr;
-  d->cmp.get_configuration = lzo_get_configuration;
-  d->cmp.write_options = decode_only_write_options;
-  d->cmp.read_options = decode_only_read_options;
-  d->cmp.do_block = lzo_do_block;
-  d->block_size = block_size;
-  return &d->cmp;
-}
-
-// gzip blocks (zlib streams) are decoded by libdeflate: a block and its output are whole buffers,
-// which libdeflate decodes about twice as fast as zlib's streaming inflate. The gzip options
-// (window, strategies) only matter to a compressor.
-struct DeflateDecompressor {
-  sqfs_compressor_t cmp;  // first member: libsquashfs sees only this
-  std::uint32_t block_size;
-  libdeflate_decompressor* d;
-};
-
 sqfs_s32 deflate_do_block(sqfs_compressor_t* cmp, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out, sqfs_u32 outsize) {
-  auto* self = reinterpret_cast<DeflateDecompressor*>(cmp);  // NOLINT: first member
   std::size_t in_used = 0, out_len = 0;
-  const libdeflate_result r = libdeflate_zlib_decompress_ex(self->d, in, size, out, outsize, &in_used, &out_len);
+  const libdeflate_result r = libdeflate_zlib_decompress_ex(self_of(cmp).deflate, in, size, out, outsize, &in_used, &out_len);
   if (r != LIBDEFLATE_SUCCESS) return SQFS_ERROR_COMPRESSOR;
   return static_cast<sqfs_s32>(out_len);
 }
-void deflate_get_configuration(const sqfs_compressor_t* cmp, sqfs_compressor_config_t* cfg) {
-  const auto* self = reinterpret_cast<const DeflateDecompressor*>(cmp);  // NOLINT: first member
+void decode_only_get_configuration(const sqfs_compressor_t* cmp, sqfs_compressor_config_t* cfg) {
+  const auto& self = self_of(const_cast<sqfs_compressor_t*>(cmp));  // NOLINT: read only
   std::memset(cfg, 0, sizeof *cfg);
-  cfg->id = SQFS_COMP_GZIP;
-  cfg->block_size = self->block_size;
+  cfg->id = static_cast<sqfs_u16>(self.id);
+  cfg->block_size = self.block_size;
   cfg->flags = SQFS_COMP_FLAG_UNCOMPRESS;
 }
-void deflate_destroy(sqfs_object_t* obj) {
-  auto* self = reinterpret_cast<DeflateDecompressor*>(obj);  // NOLINT: first member
-  libdeflate_free_decompressor(self->d);
+int decode_only_write_options(sqfs_compressor_t*, sqfs_file_t*) { return SQFS_ERROR_UNSUPPORTED; }
+int decode_only_read_options(sqfs_compressor_t*, sqfs_file_t*) { return 0; }
+void decode_only_destroy(sqfs_object_t* obj) {
+  auto* self = reinterpret_cast<BlockDecompressor*>(obj);  // NOLINT: first member
+  if (self->deflate != nullptr) libdeflate_free_decompressor(self->deflate);
   delete self;
 }
 
-sqfs_compressor_t* make_deflate_decompressor(std::uint32_t block_size) {
-  libdeflate_decompressor* d = libdeflate_alloc_decompressor();
-  if (d == nullptr) return nullptr;
-  auto* made = new DeflateDecompressor{};
-  made->cmp.base.destroy = deflate_destroy;
-  made->cmp.base.copy = nullptr;
-  made->cmp.get_configuration = deflate_get_configuration;
-  made->cmp.write_options = decode_only_write_options;
-  made->cmp.read_options = decode_only_read_options;
-  made->cmp.do_block = deflate_do_block;
-  made->block_size = block_size;
-  made->d = d;
-  return &made->cmp;
+// Null for another compressor, or when the library cannot start.
+sqfs_compressor_t* make_block_decompressor(SQFS_COMPRESSOR id, std::uint32_t block_size) {
+  if (id != SQFS_COMP_LZO && id != SQFS_COMP_GZIP) return nullptr;
+  static const bool lzo_ready = lzo_init() == LZO_E_OK;
+  if (id == SQFS_COMP_LZO && !lzo_ready) return nullptr;
+  libdeflate_decompressor* deflate = nullptr;
+  if (id == SQFS_COMP_GZIP && (deflate = libdeflate_alloc_decompressor()) == nullptr) return nullptr;
+  auto* d = new BlockDecompressor{};
+  d->cmp.base.destroy = decode_only_destroy;
+  d->cmp.base.copy = nullptr;
+  d->cmp.get_configuration = decode_only_get_configuration;
+  d->cmp.write_options = decode_only_write_options;
+  d->cmp.read_options = decode_only_read_options;
+  d->cmp.do_block = id == SQFS_COMP_LZO ? lzo_do_block : deflate_do_block;
+  d->id = id;
+  d->block_size = block_size;
+  d->deflate = deflate;
+  return &d->cmp;
 }
 
 struct SqfsDeleter {
@@ -218,13 +197,13 @@ struct Image {
   std::unique_ptr<sqfs_compressor_t, SqfsDeleter> make_compressor() {
     sqfs_compressor_t* raw = nullptr;
     if (super.compression_id == SQFS_COMP_GZIP) {
-      raw = make_deflate_decompressor(super.block_size);
+      raw = make_block_decompressor(SQFS_COMP_GZIP, super.block_size);
       create_err = raw == nullptr ? SQFS_ERROR_ALLOC : 0;
       return std::unique_ptr<sqfs_compressor_t, SqfsDeleter>(raw);
     }
     create_err = sqfs_compressor_create(&cfg, &raw);
     if ((create_err != 0 || raw == nullptr) && super.compression_id == SQFS_COMP_LZO) {
-      raw = make_lzo_decompressor(super.block_size);
+      raw = make_block_decompressor(SQFS_COMP_LZO, super.block_size);
       create_err = raw == nullptr ? SQFS_ERROR_COMPRESSOR : 0;
     }
     if (create_err != 0 || raw == nullptr) return nullptr;
