@@ -50,6 +50,10 @@ std::vector<Extent> own_extents(std::vector<Extent> data, const std::vector<std:
                                std::uint64_t margin) {
   for (const auto& [begin, end] : children) {
     if (end - begin <= 2 * margin) continue;
+    // A child that covers its container whole is the container's bytes again: a duplicate of it
+    // or of an ancestor, which nothing else scans (handlers refuse such maps today; this keeps a
+    // later one from hiding the bytes).
+    if (!data.empty() && begin == 0 && end >= data.back().offset + data.back().size) continue;
     const std::uint64_t cut_begin = begin + margin, cut_end = end - margin;
     std::vector<Extent> kept;
     for (const Extent& e : data) {
